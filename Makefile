@@ -1,0 +1,25 @@
+# The two commands of the README: `make check` and `make test`. Everything they need is installed
+# into the work tree (.venv, node_modules, .tools), so a fresh clone works without a manual step.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup check test lint bench
+
+$(BIN)/agent-ls: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,dev]'
+	@touch $@
+
+setup: $(BIN)/agent-ls
+
+check: setup
+	$(BIN)/agent-ls check agents/
+
+test: setup
+	$(BIN)/python -m pytest -q -rs
+
+lint: setup
+	$(BIN)/ruff check server tests
+	$(BIN)/mypy

@@ -1,0 +1,126 @@
+"""Which agents can act as personas: the shipped ones, and every agent file of the workspace that
+Claude Code would load. A workspace agent overrides a shipped one of the same name.
+
+Files are read through `agentfile.read_agent` (so an agent Claude Code drops is no persona) and
+cached by modification time; the editor's unsaved text of an open agent file wins over the disk.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent_ls.agentfile import MAX_FILE_BYTES, read_agent
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "agents"
+"""The shipped agents: `agents/*.md` of the repository (a link here; a copy in the wheel)."""
+
+
+@dataclass(frozen=True)
+class Persona:
+    """An agent usable on selected code."""
+
+    name: str
+    description: str
+    model: str | None
+    """The raw `model` value of the file (an alias, an ID, `inherit`), None when absent."""
+    body: str
+    """The system prompt: the file's body, trimmed."""
+    path: Path | None
+    shipped: bool
+
+
+def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) -> Persona | None:
+    """Returns the persona an agent file defines, or None when Claude Code would drop the file."""
+    agent = read_agent(text)
+    if agent is None:
+        return None
+    return Persona(agent.name, agent.description, agent.model, agent.body, path, shipped)
+
+
+def merge_personas(*layers: Iterable[Persona]) -> dict[str, Persona]:
+    """Returns personas by name; a later layer overrides an earlier one, the first file of a layer wins."""
+    merged: dict[str, Persona] = {}
+    for layer in layers:
+        seen: set[str] = set()
+        for persona in layer:
+            if persona.name not in seen:
+                merged[persona.name] = persona
+                seen.add(persona.name)
+    return merged
+
+
+class PersonaDirectory:
+    """The personas of one workspace, rescanned on demand and cached by file modification time.
+
+    Thread-safe: a rescan may run in a worker thread while the event loop reads `personas()`.
+    """
+
+    def __init__(self, shipped_dir: Path = SHIPPED_DIR) -> None:
+        self._shipped_dir = shipped_dir
+        self._files: dict[Path, tuple[tuple[int, int], Persona | None]] = {}
+        self._overlays: dict[Path, tuple[str, Persona | None]] = {}
+        self._workspace: list[Persona] = []
+        self._shipped: list[Persona] | None = None
+        self._scanned_at: float | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def scanned_at(self) -> float | None:
+        """Returns the monotonic time of the last workspace scan, None before the first."""
+        return self._scanned_at
+
+    def shipped(self) -> list[Persona]:
+        """Returns the shipped personas (read once)."""
+        if self._shipped is None:
+            paths = sorted(self._shipped_dir.glob("*.md")) if self._shipped_dir.is_dir() else []
+            self._shipped = [p for path in paths if (p := self._read(path, shipped=True)) is not None]
+        return self._shipped
+
+    def scan(self, root: Path | None, globs: Iterable[str]) -> None:
+        """Re-reads the workspace's agent files matching `globs` (files unchanged since last time are not read)."""
+        paths: list[Path] = []
+        if root is not None:
+            for pattern in dict.fromkeys(globs):
+                paths.extend(p for p in sorted(root.glob(pattern)) if p.is_file())
+        personas = [p for path in dict.fromkeys(paths) if (p := self._read(path)) is not None]
+        with self._lock:
+            self._workspace = personas
+            self._scanned_at = time.monotonic()
+
+    def personas(self, open_documents: Mapping[Path, str] | None = None) -> dict[str, Persona]:
+        """Returns every persona by name; `open_documents` (path → unsaved text of open agent files) wins over the disk."""
+        with self._lock:
+            workspace = list(self._workspace)
+        if open_documents:
+            workspace = [p for p in workspace if p.path not in open_documents]
+            overlays = (self._overlay(path, text) for path, text in open_documents.items())
+            workspace = [*(p for p in overlays if p is not None), *workspace]
+        return merge_personas(self.shipped(), workspace)
+
+    def _overlay(self, path: Path, text: str) -> Persona | None:
+        cached = self._overlays.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        persona = persona_from_text(text, path)
+        self._overlays[path] = (text, persona)
+        return persona
+
+    def _read(self, path: Path, *, shipped: bool = False) -> Persona | None:
+        try:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = self._files.get(path)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+            if stat.st_size > MAX_FILE_BYTES:  # Claude Code skips these
+                persona = None
+            else:
+                persona = persona_from_text(path.read_text("utf-8", errors="replace"), path, shipped=shipped)
+        except OSError:
+            return None
+        self._files[path] = (stamp, persona)
+        return persona
