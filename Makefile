@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup check test lint bench
+.PHONY: setup check test lint bench editors-setup
 
 $(BIN)/agent-ls: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,10 @@ setup: $(BIN)/agent-ls
 check: setup
 	$(BIN)/agent-ls check agents/
 
-test: setup
+editors-setup:
+	bash editors/vscode/scripts/setup.sh
+
+test: setup editors-setup
 	$(BIN)/python -m pytest -q -rs
 
 lint: setup

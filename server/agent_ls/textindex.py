@@ -1,4 +1,4 @@
-"""Offsets in a Python string ↔ LSP positions (line, UTF-16 code unit), computed lazily.
+"""Offsets in a Python string ↔ LSP positions (line, character in the negotiated encoding).
 
 Lines end at \\n, \\r\\n or \\r, as the LSP specification says. Line starts are found only as far
 as they are asked for, so a 1 MB body costs nothing when every finding lies in the frontmatter.
@@ -19,11 +19,20 @@ def utf16_len(text: str) -> int:
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+_UNITS = {"utf-16": utf16_len, "utf-8": _utf8_len, "utf-32": len}
+
+
 class LineIndex:
     """Converts between string offsets and (line, UTF-16 character) positions of one text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, encoding: str = "utf-16") -> None:
         self.text = text
+        self.encoding = encoding if encoding in _UNITS else "utf-16"
+        self._units = _UNITS[self.encoding]
         self._starts = [0]
         self._scanned = 0  # every line start at or before this offset is known
         self._done = False
@@ -54,12 +63,12 @@ class LineIndex:
         return match.start() if match else len(self.text)
 
     def position(self, offset: int) -> tuple[int, int]:
-        """Returns (line, UTF-16 character) of a string offset."""
+        """Returns (line, character) of a string offset, characters counted in `encoding` units."""
         offset = max(0, min(offset, len(self.text)))
         self._scan_to(offset)
         line = bisect.bisect_right(self._starts, offset) - 1
         start = self._starts[line]
-        return line, utf16_len(self.text[start:offset])
+        return line, self._units(self.text[start:offset])
 
     def offset(self, line: int, character: int) -> int:
         """Returns the string offset of an LSP position, clamped to its line."""
@@ -74,5 +83,5 @@ class LineIndex:
         for i, ch in enumerate(segment):
             if units >= character:
                 return start + i
-            units += 2 if ord(ch) > 0xFFFF else 1
+            units += self._units(ch)
         return end

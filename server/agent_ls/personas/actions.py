@@ -63,8 +63,8 @@ BACKEND_ACTIONS = (
         "what could go wrong?",
         "report",
         "List what could go wrong with the selected code in production: slow or unavailable "
-        "dependencies, invalid or hostile input, concurrent updates, partial failures, retries that "
-        "duplicate work, resource leaks, missing timeouts. For each: the trigger, the consequence, "
+        "dependencies, invalid or hostile input, concurrent updates, partial failures, retries "
+        "that duplicate work, resource leaks, missing timeouts. For each: the trigger, the consequence, "
         "the line, and the fix. Most likely and most damaging first. No preamble.",
     ),
     PersonaAction(
@@ -72,8 +72,8 @@ BACKEND_ACTIONS = (
         "harden error handling",
         "rewrite",
         "Rewrite the selected code so it handles the unhappy path: every call that can fail is "
-        "handled or propagated deliberately, external calls have timeouts, retries (if any) back off "
-        "and are safe to repeat, errors carry context and are never swallowed, resources are "
+        "handled or propagated deliberately, external calls have timeouts, retries (if any) back "
+        "off and are safe to repeat, errors carry context and are never swallowed, resources are "
         "released. Keep the happy-path behaviour and the interface unchanged.",
     ),
     PersonaAction(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from agent_ls.agentfile import MAX_FILE_BYTES, read_agent
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "agents"
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 """The shipped agents: `agents/*.md` of the repository (a link here; a copy in the wheel)."""
 
 
@@ -42,7 +42,7 @@ def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) ->
 
 
 def merge_personas(*layers: Iterable[Persona]) -> dict[str, Persona]:
-    """Returns personas by name; a later layer overrides an earlier one, the first file of a layer wins."""
+    """Returns personas by name: a later layer overrides an earlier one; in a layer, the first wins."""
     merged: dict[str, Persona] = {}
     for layer in layers:
         seen: set[str] = set()
@@ -77,11 +77,13 @@ class PersonaDirectory:
         """Returns the shipped personas (read once)."""
         if self._shipped is None:
             paths = sorted(self._shipped_dir.glob("*.md")) if self._shipped_dir.is_dir() else []
-            self._shipped = [p for path in paths if (p := self._read(path, shipped=True)) is not None]
+            self._shipped = [
+                p for path in paths if (p := self._read(path, shipped=True)) is not None
+            ]
         return self._shipped
 
     def scan(self, root: Path | None, globs: Iterable[str]) -> None:
-        """Re-reads the workspace's agent files matching `globs` (files unchanged since last time are not read)."""
+        """Re-reads the workspace's agent files matching `globs` (unchanged files come from the cache)."""
         paths: list[Path] = []
         if root is not None:
             for pattern in dict.fromkeys(globs):
@@ -92,7 +94,7 @@ class PersonaDirectory:
             self._scanned_at = time.monotonic()
 
     def personas(self, open_documents: Mapping[Path, str] | None = None) -> dict[str, Persona]:
-        """Returns every persona by name; `open_documents` (path → unsaved text of open agent files) wins over the disk."""
+        """Returns every persona by name; `open_documents` (path → editor text) wins over the disk."""
         with self._lock:
             workspace = list(self._workspace)
         if open_documents:
@@ -119,7 +121,9 @@ class PersonaDirectory:
             if stat.st_size > MAX_FILE_BYTES:  # Claude Code skips these
                 persona = None
             else:
-                persona = persona_from_text(path.read_text("utf-8", errors="replace"), path, shipped=shipped)
+                persona = persona_from_text(
+                    path.read_text("utf-8", errors="replace"), path, shipped=shipped
+                )
         except OSError:
             return None
         self._files[path] = (stamp, persona)

@@ -1,0 +1,1 @@
+"""Benchmarks of agent-ls against its peers (`python bench/run.py`); importable for the corpus."""

@@ -1,0 +1,64 @@
+---@brief
+---
+--- agent-ls: a language server for AI agent definition files (Claude Code sub-agents:
+--- Markdown with YAML frontmatter in `.claude/agents/**/*.md` and `agents/*.md`), plus
+--- "persona" code actions on a selection in any file.
+---
+--- ```sh
+--- pip install agent-ls        # or: pip install -e . in a clone; gives the `agent-ls` command
+--- ```
+---
+--- Put the folder holding this `lsp/` directory on 'runtimepath' (or copy this file into
+--- `~/.config/nvim/lsp/`), then:
+---
+--- ```lua
+--- vim.lsp.enable('agent_ls')
+--- ```
+---
+--- Override anything with `vim.lsp.config`, e.g. a server from a virtualenv and a setting:
+---
+--- ```lua
+--- vim.lsp.config('agent_ls', {
+---   cmd = { vim.fn.expand('~/src/agent-ls/.venv/bin/agent-ls'), 'serve' },
+---   settings = { agentLs = { extraKeys = { 'role', 'expertise' } } },
+--- })
+--- ```
+---
+--- `filetypes` is left out on purpose: Neovim then attaches the server to every buffer of a real
+--- file that has a filetype. Diagnostics, completion and quick fixes only ever apply to agent
+--- files (the server decides by path and frontmatter; other Markdown gets nothing), while persona
+--- actions ("backend-engineer: review", ...) are offered on a selection in any language. To keep
+--- the server to Markdown only (and give up persona actions elsewhere):
+--- `vim.lsp.config('agent_ls', { filetypes = { 'markdown' } })`.
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'agent-ls', 'serve' },
+  -- filetypes: omitted, see above.
+  root_markers = { '.claude', '.agent-ls.toml', '.git' },
+  settings = {
+    -- Sent as the `agentLs` section of workspace/configuration. Only keys you set here are
+    -- sent, so values from the project's `.agent-ls.toml` or `[tool.agent-ls]` in pyproject.toml
+    -- are not overridden by client defaults. Every key, with the server's default:
+    --
+    --   extraKeys   = {},                      -- frontmatter keys to accept without a warning
+    --   extraTools  = {},                      -- tool names beyond the catalogue (your MCP tools)
+    --   agentGlobs  = { '.claude/agents/**/*.md' }, -- extra workspace-relative agent file globs
+    --   debounceMs  = 50,                      -- delay between a change and fresh diagnostics
+    --   personas = {
+    --     defaultModel      = 'claude-sonnet-5-5', -- for agents with `model: inherit` or none
+    --     modelOverride     = '',              -- when set, every persona action uses it
+    --     apiKeyEnv         = 'ANTHROPIC_API_KEY', -- variable holding the API key
+    --     baseUrl           = '',              -- Messages API base URL ('' = SDK default)
+    --     maxTokens         = 4096,
+    --     timeoutSeconds    = 120,
+    --     maxRetries        = 2,
+    --     contextLines      = 40,              -- lines of context on each side of a selection
+    --     maxSelectionChars = 60000,
+    --     secrets           = 'ask',           -- selection looks like a secret: ask|refuse|allow
+    --   },
+    --
+    -- An empty dict (not `{}`, which would be sent as a JSON array).
+    agentLs = vim.empty_dict(),
+  },
+}

@@ -1,0 +1,284 @@
+/**
+ * End-to-end test of the packaged extension in a real VS Code: code-server in headless Chromium.
+ * Installs the .vsix, opens a workspace with a broken agent file, and checks what a user sees:
+ * agent-ls's diagnostics in the Problems panel, a quick fix that changes the file, and tool
+ * names offered by completion inside `tools:`. Saves a screenshot of the diagnostics.
+ *
+ * Exit codes: 0 passed, 1 failed, 77 a piece is missing (see harness.findPieces).
+ */
+
+import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+
+import {
+  EXTENSION_DIR,
+  MISSING_PIECE_EXIT_CODE,
+  REPO_ROOT,
+  type CodeServer,
+  type Sandbox,
+  createSandbox,
+  findFiles,
+  findPieces,
+  run,
+  startCodeServer,
+  tail,
+  writeJson,
+} from './harness';
+
+/** The whole run, whatever happens, ends within this. */
+const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 300_000);
+const STEP_TIMEOUT_MS = 60_000;
+const SCREENSHOT = process.env.E2E_SCREENSHOT ?? path.join(EXTENSION_DIR, 'screenshot.png');
+const ARTIFACTS = path.join(REPO_ROOT, 'tests', '.artifacts');
+const KNOWN_TOOLS = ['Read', 'Grep', 'Glob', 'Bash', 'Edit', 'Write', 'WebFetch', 'WebSearch', 'NotebookEdit'];
+
+/** Line numbers (1-based) of the planted problems in BROKEN_AGENT. */
+const BROKEN_LINES = { tools: 4, color: 5, unknownKey: 6 };
+const BROKEN_AGENT = `---
+name: broken
+description: Reviews pull requests for correctness. Deliberately broken for the agent-ls end-to-end test.
+tools: Reed, Grep
+color: magenta
+allowedTools: Read
+---
+
+You are a careful reviewer. Read the diff, then report problems with file and line.
+`;
+
+const started = Date.now();
+function step(message: string): void {
+  process.stdout.write(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+}
+
+class TestFailure extends Error {}
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) {
+    throw new TestFailure(message);
+  }
+}
+
+async function main(): Promise<number> {
+  const { pieces, missing } = findPieces();
+  if (missing.length > 0) {
+    process.stdout.write(`missing: ${missing.join('; ')}\n`);
+    return MISSING_PIECE_EXIT_CODE;
+  }
+  const sandbox = createSandbox(pieces.nodeBin);
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const watchdog = setTimeout(() => {
+    process.stdout.write(`FAIL: the e2e test did not finish within ${TOTAL_TIMEOUT_MS} ms\n`);
+    void server?.stop().finally(() => process.exit(1));
+    setTimeout(() => process.exit(1), 5000).unref();
+  }, TOTAL_TIMEOUT_MS);
+  watchdog.unref();
+  try {
+    step(`sandbox ${sandbox.root}`);
+    prepareWorkspace(sandbox, pieces.agentLs);
+    await run(
+      pieces.codeServer,
+      ['--user-data-dir', sandbox.userData, '--extensions-dir', sandbox.extensions, '--install-extension', pieces.vsix],
+      sandbox.env,
+      120_000,
+    );
+    step('installed the .vsix');
+    server = await startCodeServer(pieces, sandbox, 60_000);
+    step(`code-server at ${server.url}`);
+
+    context = await chromium.launchPersistentContext(sandbox.browserProfile, {
+      executablePath: pieces.chromium,
+      headless: true,
+      viewport: { width: 1280, height: 760 },
+      timeout: 60_000,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      env: sandbox.env,
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(sandbox.workspace)}`);
+    await page.locator('.monaco-workbench').waitFor();
+    step('workbench loaded');
+
+    await openFile(page, 'broken.md');
+    step('opened .claude/agents/broken.md');
+    await checkDiagnostics(page);
+    await takeScreenshot(page);
+    await applyQuickFix(page, path.join(sandbox.workspace, '.claude', 'agents', 'broken.md'));
+    await checkCompletion(page);
+    step('PASS');
+    return 0;
+  } catch (error) {
+    process.stdout.write(`FAIL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await saveFailureArtifacts(page, sandbox, server);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    await context?.close().catch(() => undefined);
+    await server?.stop();
+    if (process.env.E2E_KEEP_SANDBOX !== '1') {
+      sandbox.remove();
+    }
+  }
+}
+
+function prepareWorkspace(sandbox: Sandbox, agentLs: string): void {
+  const agentFile = path.join(sandbox.workspace, '.claude', 'agents', 'broken.md');
+  mkdirSync(path.dirname(agentFile), { recursive: true });
+  writeFileSync(agentFile, BROKEN_AGENT);
+  writeJson(path.join(sandbox.userData, 'User', 'settings.json'), {
+    'agentLs.server.command': [agentLs, 'serve'],
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.colorTheme': 'Default Dark Modern',
+    'chat.disableAIFeatures': true,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'update.mode': 'none',
+    'git.enabled': false,
+    'editor.minimap.enabled': false,
+    'editor.fontSize': 14,
+    'files.autoSave': 'off',
+    'window.zoomLevel': 0,
+  });
+}
+
+/** Opens a workspace file through Quick Open. */
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 640, y: 300 } });
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+/** Opens the Problems panel and waits for agent-ls's diagnostics on the three planted lines. */
+async function checkDiagnostics(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+M');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let texts: string[] = [];
+  while (Date.now() < deadline) {
+    texts = await rows.evaluateAll((elements) => elements.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ')));
+    const ours = texts.filter((t) => /agent-ls/.test(t) && /AL\d{3}/.test(t));
+    const lines = new Set(ours.map((t) => Number(/\[Ln (\d+)/.exec(t)?.[1])));
+    if (Object.values(BROKEN_LINES).every((line) => lines.has(line))) {
+      step(`Problems panel: ${ours.length} agent-ls diagnostics`);
+      for (const text of ours) {
+        step(`  ${text}`);
+      }
+      return;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new TestFailure(
+    `agent-ls diagnostics (source agent-ls, code ALnnn) on lines ${Object.values(BROKEN_LINES).join(', ')} ` +
+      `did not appear in the Problems panel; it shows:\n${texts.join('\n') || '(nothing)'}`,
+  );
+}
+
+async function takeScreenshot(page: Page): Promise<void> {
+  // Let squiggles and the panel settle before the picture.
+  await page.waitForTimeout(500);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: SCREENSHOT, type: 'png' });
+  step(`screenshot ${SCREENSHOT} (${Math.round(statSync(SCREENSHOT).size / 1024)} KB)`);
+}
+
+/** Moves the cursor to a 1-based line and column with Go to Line. */
+async function goTo(page: Page, line: number, column: number): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Puts the cursor on `Reed`, applies agent-ls's quick fix with Ctrl+., saves, and checks the file. */
+async function applyQuickFix(page: Page, file: string): Promise<void> {
+  const before = readFileSync(file, 'utf8');
+  const column = BROKEN_AGENT.split('\n')[BROKEN_LINES.tools - 1]!.indexOf('Reed') + 2;
+  await goTo(page, BROKEN_LINES.tools, column);
+  await page.keyboard.press('Control+.');
+  const actions = page.locator('.action-widget .monaco-list-row.action');
+  await actions.first().waitFor();
+  const titles = await actions.allInnerTexts();
+  step(`quick fixes offered: ${titles.map((t) => t.trim()).join(' | ')}`);
+  const fix = actions.filter({ hasText: /Read/ }).first();
+  check((await fix.count()) > 0, `no quick fix mentioning Read among: ${titles.join(' | ')}`);
+  await fix.click();
+  await page.keyboard.press('Control+S');
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let after = before;
+  while (Date.now() < deadline && after === before) {
+    await page.waitForTimeout(200);
+    after = readFileSync(file, 'utf8');
+  }
+  check(after !== before, 'the quick fix did not change the file on disk');
+  const toolsLine = after.split('\n')[BROKEN_LINES.tools - 1];
+  check(toolsLine !== undefined && /\bRead\b/.test(toolsLine) && !toolsLine.includes('Reed'), `tools line after the fix: ${toolsLine}`);
+  step(`quick fix applied and saved: "${toolsLine}"`);
+}
+
+/** Types after the last tool in `tools:` and checks that completion offers tool names. */
+async function checkCompletion(page: Page): Promise<void> {
+  await goTo(page, BROKEN_LINES.tools, 200);
+  await page.keyboard.press('End');
+  await page.keyboard.type(', ');
+  await page.keyboard.press('Control+Space');
+  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+  await rows.first().waitFor();
+  const labels = await rows.evaluateAll((elements) =>
+    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
+  );
+  const offered = KNOWN_TOOLS.filter((tool) => labels.includes(tool));
+  step(`completion offers: ${labels.join(', ')}`);
+  check(offered.length > 0, `completion inside tools: offered no known tool name; got: ${labels.join(', ')}`);
+  await page.keyboard.press('Escape');
+}
+
+async function saveFailureArtifacts(page: Page | undefined, sandbox: Sandbox, server: CodeServer | undefined): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (page !== undefined) {
+    const shot = path.join(ARTIFACTS, 'vscode-e2e-failure.png');
+    await page.screenshot({ path: shot, timeout: 5000 }).then(
+      () => process.stdout.write(`failure screenshot: ${shot}\n`),
+      () => undefined,
+    );
+  }
+  if (server !== undefined) {
+    process.stdout.write(`--- code-server log (tail) ---\n${tail(server.logFile)}\n`);
+  }
+  for (const log of findFiles(sandbox.userData, /agent-ls\.log$|exthost\.log$/)) {
+    process.stdout.write(`--- ${path.relative(sandbox.root, log)} (tail) ---\n${tail(log)}\n`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stdout.write(`FAIL: ${String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,37 @@
+/** Command ids: the extension's own (contributed in package.json) and the server's. */
+
+/** Commands the extension contributes and registers itself. */
+export const ClientCommand = {
+  restartServer: 'agentLs.restartServer',
+  showOutput: 'agentLs.showOutput',
+  runPersonaAction: 'agentLs.runPersonaAction',
+  checkWorkspace: 'agentLs.checkWorkspace',
+} as const;
+
+/** Server command (workspace/executeCommand) behind `agentLs.checkWorkspace`: same id, no arguments. */
+export const SERVER_CHECK_WORKSPACE = 'agentLs.checkWorkspace';
+
+const CLIENT_COMMAND_IDS: ReadonlySet<string> = new Set(Object.values(ClientCommand));
+
+/**
+ * Returns the server-advertised commands that vscode-languageclient may register as VS Code
+ * commands: those the extension registers itself are left out, since registering an id twice
+ * throws and would stop the client from starting. The extension sends those requests itself.
+ */
+export function commandsToRegister(serverCommands: readonly string[] | undefined): string[] {
+  return (serverCommands ?? []).filter((command) => !CLIENT_COMMAND_IDS.has(command));
+}
+
+/** Returns the message shown after `agentLs.checkWorkspace`, from the server's counts when it gives them. */
+export function describeCheckResult(result: unknown): string {
+  if (typeof result === 'string' && result !== '') {
+    return result;
+  }
+  const counts = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
+  const { files, errors, warnings } = counts;
+  if (typeof files === 'number' && typeof errors === 'number' && typeof warnings === 'number') {
+    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+    return `agent-ls: checked ${plural(files, 'agent file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}. See the Problems panel.`;
+  }
+  return 'agent-ls: checked the workspace. See the Problems panel.';
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { describeCommandError, personaChoices, personaRunArgument } from '../src/personas';
+
+describe('personaChoices', () => {
+  it('reads actions grouped by agent', () => {
+    const result = [
+      {
+        name: 'backend-engineer',
+        description: 'APIs and data',
+        actions: [
+          { id: 'review', title: 'review' },
+          { id: 'harden', title: 'backend-engineer: harden error handling', description: 'rewrite' },
+        ],
+      },
+    ];
+    assert.deepEqual(personaChoices(result), [
+      { agent: 'backend-engineer', action: 'review', label: 'backend-engineer: review' },
+      { agent: 'backend-engineer', action: 'harden', label: 'backend-engineer: harden error handling', description: 'rewrite' },
+    ]);
+  });
+
+  it('reads a flat list, also wrapped in an object', () => {
+    const flat = [
+      { agent: 'db-expert', action: 'explain', title: 'Explain' },
+      { agent: 'db-expert', id: 'review' },
+    ];
+    const expected = [
+      { agent: 'db-expert', action: 'explain', label: 'db-expert: Explain' },
+      { agent: 'db-expert', action: 'review', label: 'db-expert: review' },
+    ];
+    assert.deepEqual(personaChoices(flat), expected);
+    assert.deepEqual(personaChoices({ personas: flat }), expected);
+    assert.deepEqual(personaChoices({ actions: flat }), expected);
+  });
+
+  it('does not take the agent name for the action id in the flat shape', () => {
+    assert.deepEqual(personaChoices([{ name: 'a', action: 'review' }]), [{ agent: 'a', action: 'review', label: 'a: review' }]);
+    assert.deepEqual(personaChoices([{ name: 'a' }]), []);
+  });
+
+  it('skips malformed entries and answers', () => {
+    assert.deepEqual(personaChoices(null), []);
+    assert.deepEqual(personaChoices('nope'), []);
+    assert.deepEqual(personaChoices([1, 'x', { title: 'no agent' }, { agent: 'a', actions: [{ title: 'no id' }, 3] }]), []);
+  });
+});
+
+describe('personaRunArgument', () => {
+  it('is the uri, the LSP range, the agent and the action', () => {
+    const range = { start: { line: 1, character: 0 }, end: { line: 4, character: 2 } };
+    assert.deepEqual(personaRunArgument('file:///a.py', range, { agent: 'be', action: 'review', label: 'be: review' }), {
+      uri: 'file:///a.py',
+      range,
+      agent: 'be',
+      action: 'review',
+    });
+  });
+});
+
+describe('describeCommandError', () => {
+  it('says the server lacks the command when it is unknown', () => {
+    const message = describeCommandError('agentLs.persona.list', { code: -32601, message: 'Method not found' });
+    assert.match(message, /does not offer `agentLs\.persona\.list`/);
+    assert.match(describeCommandError('x', new Error('Unknown command x')), /does not offer/);
+  });
+
+  it('passes other errors through', () => {
+    assert.equal(
+      describeCommandError('agentLs.persona.run', { code: -32603, message: 'API key missing' }),
+      'agent-ls: `agentLs.persona.run` failed: API key missing',
+    );
+    assert.match(describeCommandError('c', 'boom'), /failed: boom/);
+  });
+});

@@ -1,0 +1,46 @@
+"""The real server over stdio, driven by pytest-lsp with VS Code's and Neovim's capabilities."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+CLIENTS = ["visual-studio-code", "neovim"]
+
+
+@pytest_lsp.fixture(
+    params=CLIENTS,
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "agent_ls", "serve"]),
+)
+async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> Any:
+    """An initialized client; the workspace comes from the test's `root` marker (default: basic)."""
+    marker = request.node.get_closest_marker("root")
+    root: Path = Path(__file__).parent.parent / "workspaces" / (marker.args[0] if marker else "basic")
+    options: dict[str, Any] = {"debounceMs": 0}
+    settings = request.node.get_closest_marker("settings")
+    if settings:
+        options.update(settings.args[0])
+    lsp_client.set_configuration({"debounceMs": 0, **options}, section="agentLs")
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=options,
+        )
+    )
+    lsp_client.root = root  # type: ignore[attr-defined]
+    lsp_client.encoding = str(result.capabilities.position_encoding or "utf-16")  # type: ignore[attr-defined]
+    yield lsp_client
+    try:
+        await asyncio.wait_for(lsp_client.shutdown_session(), 2)
+    except (asyncio.TimeoutError, RuntimeError):
+        pass
+
