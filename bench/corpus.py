@@ -181,6 +181,19 @@ def keystroke_file(size: int = 5_000, seed: int = 0) -> str:
     return text.rstrip() + "\n"
 
 
+TYPED = "and reports findings by severity "
+"""What the keystroke tests type, one character per edit, cycling."""
+
+
+def keystrokes(text: str, count: int, key: str = "description") -> list[tuple[int, int, str]]:
+    """Returns `count` single-character inserts as (line, character, char), 0-based, typing at the
+    end of the `key:` line, as someone extending that value. Apply them in order."""
+    lines = text.splitlines()
+    line = next(i for i, s in enumerate(lines) if s.startswith(f"{key}:"))
+    start = len(lines[line])  # ASCII line: characters == UTF-16 units
+    return [(line, start + i, TYPED[i % len(TYPED)]) for i in range(count)]
+
+
 def frontmatter_of(text: str) -> str:
     """Returns the YAML between the opening and closing `---` of an agent file."""
     lines = text.splitlines(keepends=True)

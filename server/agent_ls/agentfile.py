@@ -116,6 +116,27 @@ class Frontmatter:
     rewritten_lines: dict[int, int] = field(default_factory=dict)  # line → value column shift
     not_mapping: str | None = None  # YAML type name when the document is not a mapping
     empty: bool = False
+    source: str = field(default="", repr=False)  # the YAML text between the fences
+    base: int = 0  # offset of `source` in the file's text
+    line_starts: list[int] = field(default_factory=lambda: [0], repr=False)
+    column_maps: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    """For lines the retry changed: column in the retry text → column in the original."""
+
+    def offset(self, mark: Any) -> int:
+        """Returns the text offset of a YAML mark (of the original or the retry text)."""
+        line = min(mark.line, len(self.line_starts) - 1)
+        column = mark.column
+        columns = self.column_maps.get(line)
+        if columns is not None:
+            column = columns[min(column, len(columns) - 1)]
+        return self.base + min(self.line_starts[line] + column, len(self.source))
+
+    def span(self, node: yaml.Node) -> tuple[int, int]:
+        """Returns the text offsets of a node, without the line breaks that follow a block."""
+        start, end = self.offset(node.start_mark), self.offset(node.end_mark)
+        while end > start and self.source[end - self.base - 1] in " \t\r\n":
+            end -= 1
+        return start, max(start, end)
 
     @property
     def loaded(self) -> bool:
@@ -148,6 +169,19 @@ def lenient_rewrite(yaml_text: str) -> tuple[str, dict[int, int]]:
     return "\n".join(out), rewritten
 
 
+def _retry_columns(original: str, retried: str, value_column: int | None) -> list[int]:
+    """Maps each column of a retry line (and its end) to the column of the original line."""
+    if value_column is None:  # only leading tabs became two spaces each
+        tabs = len(original) - len(original.lstrip("\t"))
+        return [c // 2 if c < 2 * tabs else c - tabs for c in range(len(retried) + 1)]
+    line = original.removesuffix("\r")
+    quote = retried.index(": ") + 2  # `key: "value"`: the opening quote
+    columns = [min(c, value_column) for c in range(quote)] + [value_column]
+    for i, ch in enumerate(line[value_column:]):
+        columns += [value_column + i] * (2 if ch in '\\"' else 1)
+    return columns + [len(line), len(line), len(line) + 1]  # closing quote, after it, after \r
+
+
 def _compose(text: str) -> yaml.Node | None:
     loader = _Composer(text)
     try:
@@ -167,6 +201,7 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
             split.yaml_start,
         )
         return result
+    result.source, result.base, result.line_starts = source, split.yaml_start, _line_starts(source)
     try:
         node = _compose(source)
     except (yaml.YAMLError, RecursionError, ValueError) as err:
@@ -178,19 +213,21 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
             return result
         result.lenient = True
         result.rewritten_lines = rewritten
+        for number, (before, after) in enumerate(zip(source.split("\n"), retry.split("\n"))):
+            if before != after:
+                result.column_maps[number] = _retry_columns(before, after, rewritten.get(number))
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         result.empty = True
         return result
     if not isinstance(node, yaml.MappingNode):
         result.not_mapping = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
         return result
-    line_starts = _line_starts(source)
     for key_node, value_node in node.value:
         key = to_python(key_node)
         if not isinstance(key, str):
             key = str(key)
-        k0, k1 = _span(key_node, line_starts, split.yaml_start, result.rewritten_lines)
-        v0, v1 = _span(value_node, line_starts, split.yaml_start, result.rewritten_lines)
+        k0, k1 = result.span(key_node)
+        v0, v1 = result.span(value_node)
         if v1 <= v0:  # an empty value: point just after the colon
             v0 = v1 = k1 + 1
         value = to_python(value_node)
@@ -208,32 +245,25 @@ def _line_starts(source: str) -> list[int]:
     return starts
 
 
-def _span(
-    node: yaml.Node, line_starts: list[int], base: int, rewritten: dict[int, int]
-) -> tuple[int, int]:
-    def offset(mark: Any) -> int:
-        line = min(mark.line, len(line_starts) - 1)
-        column = mark.column
-        if line in rewritten and column > rewritten[line]:
-            column -= 1  # the retry added an opening quote
-        return base + line_starts[line] + column
-
-    start, end = offset(node.start_mark), offset(node.end_mark)
-    if node.end_mark.line in rewritten and isinstance(node, yaml.ScalarNode):
-        end -= 1  # and a closing quote
-    return start, max(start, end)
-
-
 def _problem(err: Exception, source: str, base: int) -> YamlProblem:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
     context = getattr(err, "context", None)
     message = f"{context}: {problem}" if context else str(problem)
-    if mark is None:
-        return YamlProblem(message, base)
     starts = _line_starts(source)
-    line = min(mark.line, len(starts) - 1)
-    return YamlProblem(message, base + min(starts[line] + mark.column, len(source)))
+
+    def at(mark: Any) -> int:
+        line = min(mark.line, len(starts) - 1)
+        return min(starts[line] + mark.column, len(source))
+
+    marks = [m for m in (getattr(err, "problem_mark", None), getattr(err, "context_mark", None)) if m]
+    if not marks:
+        return YamlProblem(message, base)
+    offset = at(marks[0])
+    if offset >= len(source.rstrip()) and len(marks) > 1:
+        # Found at the end of the frontmatter (an unclosed `[` or quote): point where it opened,
+        # not at the closing fence.
+        offset = at(marks[1])
+    return YamlProblem(message, base + offset)
 
 
 _SCALARS: dict[str, Any] = {

@@ -69,7 +69,9 @@ def _parent_key(text: str, line_start: int, yaml_start: int) -> str | None:
 
 
 def _keys(source: AgentSource, cat: Catalogue, start: int, end: int) -> list[Candidate]:
-    present = set(source.frontmatter.data) if source.frontmatter else set()
+    # Read the keys from the text: they count even while the YAML is broken mid-edit.
+    yaml_text = source.text[source.split.yaml_start : source.split.yaml_end]
+    present = set(re.findall(r"^([A-Za-z_][\w-]*)[ \t]*:", yaml_text, re.MULTILINE))
     out = []
     for spec in sorted(cat.keys.values(), key=lambda s: s.order):
         if spec.name in present:

@@ -22,7 +22,7 @@ else:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-DEFAULT_AGENT_GLOBS = (".claude/agents/**/*.md",)
+DEFAULT_AGENT_GLOBS = ("**/.claude/agents/**/*.md",)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,12 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    """Neovim's state, config, data and cache folders, and HOME, for one test."""
+    return tmp_path / "nvim-state"
+
+
 def write(root: Path, relative: str, text: str) -> Path:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,17 +167,24 @@ def server_stderr(lsp_log: str) -> str:
     return "".join(chunks)
 
 
-def run_scenario(nvim: str, scenario: str, file: Path, args: dict[str, Any]) -> dict[str, Any]:
-    """Runs tests/editors/nvim/<scenario>.lua on `file` and returns the result it wrote."""
-    home = file.parents[0]
-    while not (home / ".claude").is_dir() and home != home.parent:
-        home = home.parent
-    state = home.parent / "nvim-state"
+def run_scenario(
+    nvim: str,
+    scenario: str,
+    file: Path,
+    args: dict[str, Any],
+    *,
+    state: Path,
+    home: Path | None = None,
+) -> dict[str, Any]:
+    """Runs tests/editors/nvim/<scenario>.lua on `file` and returns the result it wrote.
+
+    Neovim's own folders (XDG_*) go under `state`, and so does HOME unless `home` is given.
+    """
     result_path = state / f"{scenario}.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "NVIM", "VIM"))}
     env.update(
         {
-            "HOME": str(state / "home"),
+            "HOME": str(home or state / "home"),
             "XDG_CONFIG_HOME": str(state / "config"),
             "XDG_DATA_HOME": str(state / "data"),
             "XDG_STATE_HOME": str(state / "state"),
@@ -217,7 +230,7 @@ def run_scenario(nvim: str, scenario: str, file: Path, args: dict[str, Any]) -> 
     try:
         done = subprocess.run(
             command,
-            cwd=home,
+            cwd=file.parent,
             env=env,
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -249,13 +262,19 @@ def assert_attached(result: dict[str, Any], workspace: Path, filetype: str) -> N
     assert Path(client["root_dir"]) == workspace
 
 
-def test_diagnostics_have_codes_severities_and_exact_positions(nvim: str, workspace: Path) -> None:
+def test_diagnostics_have_codes_severities_and_exact_positions(
+    nvim: str, workspace: Path, state: Path
+) -> None:
     agent = write(workspace, ".claude/agents/broken.md", BROKEN_AGENT)
 
-    result = run_scenario(nvim, "diagnostics", agent, {})
+    result = run_scenario(nvim, "diagnostics", agent, {}, state=state)
 
     assert_attached(result, workspace, "markdown")
-    diagnostics = result["diagnostics"]
+    assert_broken_agent_diagnostics(result["diagnostics"])
+
+
+def assert_broken_agent_diagnostics(diagnostics: list[dict[str, Any]]) -> None:
+    """BROKEN_AGENT's unknown tool, color and key: each once, a warning, at its exact place."""
     assert all(d["source"] == "agent-ls" for d in diagnostics), diagnostics
     expected = {
         UNKNOWN_TOOL: (WARNING, locate(BROKEN_AGENT, r"^tools:", "Reed")),
@@ -272,35 +291,44 @@ def test_diagnostics_have_codes_severities_and_exact_positions(nvim: str, worksp
         assert placed == (span.line, span.start, span.line, span.end), found[0]
 
 
-def test_completion_after_a_tool_offers_tool_names(nvim: str, workspace: Path) -> None:
+def test_user_agents_in_home_are_checked_without_home_as_the_root(
+    nvim: str, tmp_path: Path, state: Path
+) -> None:
+    # ~/.claude is Claude Code's user folder: the config must not make the home folder a
+    # workspace (the server would index all of it), yet ~/.claude/agents files are agents.
+    home = tmp_path / "home"
+    agent = write(home, ".claude/agents/broken.md", BROKEN_AGENT)
+
+    result = run_scenario(nvim, "diagnostics", agent, {}, state=state, home=home)
+
+    assert result["client"]["name"] == "agent_ls"
+    assert result["client"].get("root_dir") is None, result["client"]
+    assert_broken_agent_diagnostics(result["diagnostics"])
+
+
+def test_completion_after_a_tool_offers_tool_names(nvim: str, workspace: Path, state: Path) -> None:
     agent = write(workspace, ".claude/agents/writer.md", COMPLETION_AGENT)
     tools_line = locate(COMPLETION_AGENT, r"^tools:", "tools: Read, ")
+    position = {"line": tools_line.line, "character": tools_line.end}
 
-    result = run_scenario(
-        nvim,
-        "completion",
-        agent,
-        {"position": {"line": tools_line.line, "character": tools_line.end}},
-    )
+    result = run_scenario(nvim, "completion", agent, {"position": position}, state=state)
 
     assert_attached(result, workspace, "markdown")
     labels = {item["label"] for item in result["items"]}
     assert {"Grep", "Write", "Bash"} <= labels, sorted(labels)
 
 
-def test_quick_fix_applied_by_code_action_changes_the_buffer(nvim: str, workspace: Path) -> None:
+def test_quick_fix_applied_by_code_action_changes_the_buffer(
+    nvim: str, workspace: Path, state: Path
+) -> None:
     agent = write(workspace, ".claude/agents/broken.md", BROKEN_AGENT)
     reed = locate(BROKEN_AGENT, r"^tools:", "Reed")
+    args = {
+        "target": {"line": reed.line, "character": reed.start, "code": UNKNOWN_TOOL},
+        "title_contains": "Read",
+    }
 
-    result = run_scenario(
-        nvim,
-        "quickfix",
-        agent,
-        {
-            "target": {"line": reed.line, "character": reed.start, "code": UNKNOWN_TOOL},
-            "title_contains": "Read",
-        },
-    )
+    result = run_scenario(nvim, "quickfix", agent, args, state=state)
 
     expected = BROKEN_AGENT.splitlines()
     expected[reed.line] = "tools: Read, Read"
@@ -312,14 +340,16 @@ def test_quick_fix_applied_by_code_action_changes_the_buffer(nvim: str, workspac
     assert agent.read_text(encoding="utf-8") == BROKEN_AGENT
 
 
-@pytest.mark.xfail(strict=False, reason="persona actions not landed yet")
-def test_persona_actions_listed_on_a_visual_selection(nvim: str, workspace: Path) -> None:
+def test_persona_actions_listed_on_a_visual_selection(
+    nvim: str, workspace: Path, state: Path
+) -> None:
     source = write(workspace, "src/orders.py", SOURCE_FILE)
-    last = len(SOURCE_FILE.splitlines()) - 1
+    selection = {"first": 0, "last": len(SOURCE_FILE.splitlines()) - 1}
 
-    result = run_scenario(nvim, "persona", source, {"selection": {"first": 0, "last": last}})
+    result = run_scenario(nvim, "persona", source, {"selection": selection}, state=state)
 
     assert_attached(result, workspace, "python")
+    # The menu Neovim shows after code_action() in Visual mode.
     menu = [title for m in result["menus"] for title in m["titles"]]
     assert any("backend-engineer" in title for title in menu), result
     assert any("backend-engineer" in title for title in result["selection_titles"]), result

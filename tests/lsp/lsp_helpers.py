@@ -44,3 +44,21 @@ def open_document(client: LanguageClient, path: Path, text: str | None = None, v
         )
     )
     return uri
+
+
+async def diagnostics_settle(client: LanguageClient, uri: str, want: list[str], timeout: float = 10) -> list[types.Diagnostic]:
+    """Waits until the diagnostic codes of `uri` equal `want` (after an asynchronous change such
+    as new settings), pulling again or waiting for the next push; fails after `timeout`."""
+
+    async def wait() -> list[types.Diagnostic]:
+        while True:
+            if pulls(client):
+                found = await diagnostics_for(client, uri)
+                await asyncio.sleep(0.05)
+            else:
+                params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+                found = list(client.diagnostics.get(uri, [])) if params.uri == uri else []
+            if sorted(str(d.code) for d in found) == sorted(want):
+                return found
+
+    return await asyncio.wait_for(wait(), timeout)

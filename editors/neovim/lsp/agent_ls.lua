@@ -31,11 +31,26 @@
 --- the server to Markdown only (and give up persona actions elsewhere):
 --- `vim.lsp.config('agent_ls', { filetypes = { 'markdown' } })`.
 
+local root_markers = { '.claude', '.agent-ls.toml', '.git' }
+
+--- Finds the project root: the nearest folder above the file holding any of `root_markers`,
+--- but never the home folder, whose `.claude` is Claude Code's user folder (user agents in
+--- `~/.claude/agents` still get diagnostics, without the whole home folder as a workspace).
+--- With no root, the server runs for the single file.
+---@param bufnr integer
+---@param on_dir fun(root_dir?: string)
+local function root_dir(bufnr, on_dir)
+  local home = vim.fs.normalize(vim.uv.os_homedir() or '')
+  on_dir(vim.fs.root(bufnr, function(name, path)
+    return vim.tbl_contains(root_markers, name) and vim.fs.normalize(path) ~= home
+  end))
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'agent-ls', 'serve' },
   -- filetypes: omitted, see above.
-  root_markers = { '.claude', '.agent-ls.toml', '.git' },
+  root_dir = root_dir,
   settings = {
     -- Sent as the `agentLs` section of workspace/configuration. Only keys you set here are
     -- sent, so values from the project's `.agent-ls.toml` or `[tool.agent-ls]` in pyproject.toml

@@ -136,8 +136,10 @@ function prepareWorkspace(sandbox: Sandbox, agentLs: string): void {
   const agentFile = path.join(sandbox.workspace, '.claude', 'agents', 'broken.md');
   mkdirSync(path.dirname(agentFile), { recursive: true });
   writeFileSync(agentFile, BROKEN_AGENT);
+  // code-server is a remote: machine-scoped settings such as agentLs.server.command are read from
+  // the Machine settings of the server side, not from the User settings.
+  writeJson(path.join(sandbox.userData, 'Machine', 'settings.json'), { 'agentLs.server.command': [agentLs, 'serve'] });
   writeJson(path.join(sandbox.userData, 'User', 'settings.json'), {
-    'agentLs.server.command': [agentLs, 'serve'],
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,

@@ -77,11 +77,15 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
+# An opening fence line as Claude Code's split accepts it (`---`, then blanks up to a newline).
+_OPENING_FENCE = re.compile(r"---[^\S\n]*(?:\n|\Z)")
+
+
 def _no_frontmatter(text: str) -> list[Finding]:
     start = 1 if text.startswith("\ufeff") else 0
     first_end = _line_bounds(text, start)[1]
     stripped = text[start:].lstrip()
-    if stripped.startswith("---"):
+    if stripped.startswith("---") and not text.startswith("---", start):
         fence = text.index("---", start)
         line_start = _line_bounds(text, fence)[0]
         what = "indented" if line_start < fence else "preceded by blank lines or text"
@@ -96,7 +100,7 @@ def _no_frontmatter(text: str) -> list[Finding]:
                 (fix,),
             )
         ]
-    if text.startswith("---", start):
+    if _OPENING_FENCE.match(text, start):
         return [
             Finding(
                 "AL103",
@@ -688,20 +692,7 @@ class _Checker:
 
     def _node_range(self, node: yaml.Node) -> tuple[int, int]:
         """Offsets of a nested node (line/column marks relative to the frontmatter)."""
-        base = self.split.yaml_start
-        text = self.text
-
-        def at(mark: Any) -> int:
-            offset = base
-            for _ in range(mark.line):
-                nl = text.find("\n", offset, self.split.yaml_end)
-                if nl == -1:
-                    break
-                offset = nl + 1
-            return min(offset + mark.column, self.split.yaml_end)
-
-        start, end = at(node.start_mark), at(node.end_mark)
-        return start, max(start, end)
+        return self.fm.span(node)
 
     def _value_hooks(self, entry: Entry) -> Iterator[Finding]:
         problem = hooks_problem(entry.value, self.cat)

@@ -26,7 +26,7 @@ from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
 from agent_ls.lsp import convert
 from agent_ls.outline import color_swatches, symbols
-from agent_ls.settings import Settings, find_project_root, load_project_settings
+from agent_ls.settings import Settings, load_project_settings
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
     AgentNames,
@@ -251,7 +251,7 @@ def build_server() -> AgentLanguageServer:
     def initialize(ls: AgentLanguageServer, params: types.InitializeParams) -> None:
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         path = ls.path_of(root) if root else None
-        ls.workspace_root = find_project_root(path) if path and path.exists() else path
+        ls.workspace_root = path
         options = params.initialization_options
         if isinstance(options, dict):
             ls.initialization_settings = options.get(SECTION, options)

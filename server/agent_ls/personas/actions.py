@@ -63,9 +63,9 @@ BACKEND_ACTIONS = (
         "what could go wrong?",
         "report",
         "List what could go wrong with the selected code in production: slow or unavailable "
-        "dependencies, invalid or hostile input, concurrent updates, partial failures, retries "
-        "that duplicate work, resource leaks, missing timeouts. For each: the trigger, the consequence, "
-        "the line, and the fix. Most likely and most damaging first. No preamble.",
+        "dependencies, invalid or hostile input, concurrent updates, partial failures, "
+        "retries that duplicate work, resource leaks, missing timeouts. For each: the trigger, "
+        "the consequence, the line, and the fix. Most likely and most damaging first. No preamble.",
     ),
     PersonaAction(
         "harden",

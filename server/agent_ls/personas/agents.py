@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent_ls.agentfile import MAX_FILE_BYTES, read_agent
+from agent_ls.workspace import UnreadableFile, read_text
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 """The shipped agents: `agents/*.md` of the repository (a link here; a copy in the wheel)."""
@@ -42,7 +43,7 @@ def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) ->
 
 
 def merge_personas(*layers: Iterable[Persona]) -> dict[str, Persona]:
-    """Returns personas by name: a later layer overrides an earlier one; in a layer, the first wins."""
+    """Returns personas by name: later layers override earlier ones; in a layer the first wins."""
     merged: dict[str, Persona] = {}
     for layer in layers:
         seen: set[str] = set()
@@ -83,7 +84,7 @@ class PersonaDirectory:
         return self._shipped
 
     def scan(self, root: Path | None, globs: Iterable[str]) -> None:
-        """Re-reads the workspace's agent files matching `globs` (unchanged files come from the cache)."""
+        """Re-reads the agent files matching `globs` (unchanged files come from the cache)."""
         paths: list[Path] = []
         if root is not None:
             for pattern in dict.fromkeys(globs):
@@ -94,7 +95,7 @@ class PersonaDirectory:
             self._scanned_at = time.monotonic()
 
     def personas(self, open_documents: Mapping[Path, str] | None = None) -> dict[str, Persona]:
-        """Returns every persona by name; `open_documents` (path → editor text) wins over the disk."""
+        """Returns every persona by name; `open_documents` (path → text) win over the disk."""
         with self._lock:
             workspace = list(self._workspace)
         if open_documents:
@@ -118,13 +119,9 @@ class PersonaDirectory:
             cached = self._files.get(path)
             if cached is not None and cached[0] == stamp:
                 return cached[1]
-            if stat.st_size > MAX_FILE_BYTES:  # Claude Code skips these
-                persona = None
-            else:
-                persona = persona_from_text(
-                    path.read_text("utf-8", errors="replace"), path, shipped=shipped
-                )
-        except OSError:
+            too_big = stat.st_size > MAX_FILE_BYTES  # Claude Code skips these
+            persona = None if too_big else persona_from_text(read_text(path), path, shipped=shipped)
+        except (OSError, UnreadableFile):
             return None
         self._files[path] = (stamp, persona)
         return persona

@@ -52,7 +52,7 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_target(target: str) -> tuple[Path, int | None, int | None]:
-    """Returns (path, first, last) of `FILE[:START[-END]]`: 1-based lines, None for the whole file."""
+    """Returns (path, first, last) of `FILE[:START[-END]]`: 1-based lines, None: whole file."""
     match = _RANGE.match(target)
     if match is None or Path(target).exists():
         return Path(target), None, None

@@ -226,7 +226,7 @@ def list_personas(server: AgentLanguageServer) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RunRequest:
-    """The arguments of a run: `{"uri", "range", "agent", "action"}`, plus the listing's `version`."""
+    """The arguments of a run: `{"uri", "range", "agent", "action"}` and the listing's `version`."""
 
     uri: str
     range: types.Range
@@ -512,7 +512,7 @@ def _workspace_edit(
 async def _show_report(
     server: AgentLanguageServer, prepared: PreparedAction, markdown: str, source: Path | None
 ) -> Outcome:
-    """Writes the report to a Markdown file the editor opens (or shows it in a message and the log)."""
+    """Writes the report to a Markdown file the editor opens (else: a message and the log)."""
     state = state_of(server)
     if state.report_dir is None:
         state.report_dir = Path(tempfile.mkdtemp(prefix="agent-ls-personas-"))

@@ -84,7 +84,7 @@ class PromptRequest:
 
 
 def system_blocks(persona: Persona) -> list[dict[str, Any]]:
-    """Returns the system prompt: the persona, then the editor rules, which carry the cache marker."""
+    """Returns the system prompt: the persona, then the editor rules (with the cache marker)."""
     identity = f"You are the {persona.name} agent. {persona.description}".strip()
     persona_text = f"{identity}\n\n{persona.body}" if persona.body else identity
     return [
