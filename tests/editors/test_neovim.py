@@ -33,8 +33,8 @@ SCENARIO_TIMEOUT_MS = 20_000
 PROCESS_TIMEOUT_S = 60
 """Hard limit on one Neovim process, in case Neovim itself is stuck."""
 
-# LSP DiagnosticSeverity
-ERROR, WARNING, INFORMATION, HINT = 1, 2, 3, 4
+WARNING = 2
+"""LSP DiagnosticSeverity.Warning: Claude Code loads the agent but drops or ignores a value."""
 
 # Diagnostic codes agent-ls gives for the behaviours these tests name (observed from
 # `agent-ls check --format json` on BROKEN_AGENT).
@@ -259,7 +259,7 @@ def assert_attached(result: dict[str, Any], workspace: Path, filetype: str) -> N
     client = result["client"]
     assert client["name"] == "agent_ls"
     assert client["filetype"] == filetype
-    assert Path(client["root_dir"]) == workspace
+    assert Path(client["root_dir"]).resolve() == workspace.resolve()
 
 
 def test_diagnostics_have_codes_severities_and_exact_positions(
@@ -304,6 +304,21 @@ def test_user_agents_in_home_are_checked_without_home_as_the_root(
     assert result["client"]["name"] == "agent_ls"
     assert result["client"].get("root_dir") is None, result["client"]
     assert_broken_agent_diagnostics(result["diagnostics"])
+
+
+def test_settings_from_the_config_reach_the_server(nvim: str, workspace: Path, state: Path) -> None:
+    agent = write(workspace, ".claude/agents/broken.md", BROKEN_AGENT)
+    args = {
+        "settings": {"extraKeys": ["allowedTools"]},
+        "present": [UNKNOWN_TOOL, UNKNOWN_COLOR],
+        "absent": [UNKNOWN_KEY],
+    }
+
+    result = run_scenario(nvim, "diagnostics", agent, args, state=state)
+
+    assert result["client"]["settings"] == {"agentLs": {"extraKeys": ["allowedTools"]}}
+    codes = {d["code"] for d in result["diagnostics"]}
+    assert UNKNOWN_KEY not in codes and {UNKNOWN_TOOL, UNKNOWN_COLOR} <= codes, codes
 
 
 def test_completion_after_a_tool_offers_tool_names(nvim: str, workspace: Path, state: Path) -> None:

@@ -212,7 +212,8 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill(`${line}:${column}`);
+  // Ctrl+G opens Quick Open with the ':' (go to line) prefix; filling replaces it, so repeat it.
+  await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
 }

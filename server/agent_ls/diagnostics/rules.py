@@ -151,7 +151,11 @@ def _quote(value: str) -> str:
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    shown = value if isinstance(value, str) else repr(value)
+    """Returns a value as the user wrote it in YAML (`true`, not Python's `True`), shortened."""
+    if isinstance(value, bool) or value is None:
+        shown = {True: "true", False: "false", None: ""}[value]
+    else:
+        shown = value if isinstance(value, str) else repr(value)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
@@ -432,14 +436,16 @@ class _Checker:
                 entry, "AL205", f"is {len(value)} characters long (at most {self.cat.name_max_length})"
             )
         suggestion = normalise_name(value)
-        if suggestion != value and suggestion:
+        if suggestion != value:
             yield Finding(
                 "AL206",
-                f"Claude Code loads this name, but agent names should be lowercase letters, "
-                f"digits and hyphens: `{suggestion}`.",
+                "Claude Code loads this name, but agent names should be lowercase letters, "
+                "digits and hyphens" + (f": `{suggestion}`." if suggestion else "."),
                 entry.value_start,
                 entry.value_end,
-                (Fix(f"Change to `{suggestion}`", (Edit(entry.value_start, entry.value_end, suggestion),), True),),
+                (Fix(f"Change to `{suggestion}`", (Edit(entry.value_start, entry.value_end, suggestion),), True),)
+                if suggestion
+                else (),
             )
         stem = self.ctx.file_stem
         if stem and stem != value and suggestion == value:
@@ -666,7 +672,8 @@ class _Checker:
             return
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return
-        yield Finding("AL704", f"`skills` is {_describe_type(value)} with non-text items: Claude Code gives no skills.", *self._value_range(entry))
+        what = "a list with non-text items" if isinstance(value, list) else f"{_describe_type(value)}, not a skill name or a list of names"
+        yield Finding("AL704", f"`skills` is {what}: Claude Code gives no skills.", *self._value_range(entry))
 
     def _value_mcpServers(self, entry: Entry) -> Iterator[Finding]:  # noqa: N802
         value = entry.value

@@ -7,6 +7,8 @@ The SDK takes over a second to import, so it is imported on first use (or in a w
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -71,7 +73,10 @@ class Answer:
 
 def warm_up() -> None:
     """Imports the SDK (call it in a worker thread so the first action does not pay for it)."""
-    import anthropic  # noqa: F401
+    try:
+        import anthropic  # noqa: F401
+    except ImportError as err:  # reported when an action runs
+        log.warning("the anthropic SDK cannot be imported: %s", err)
 
 
 class MessagesApi:
@@ -79,6 +84,7 @@ class MessagesApi:
 
     def __init__(self) -> None:
         self._clients: dict[ApiSettings, AsyncAnthropic] = {}
+        self._sdk_ready = False
 
     def _client(self, settings: ApiSettings) -> AsyncAnthropic:
         client = self._clients.get(settings)
@@ -102,6 +108,12 @@ class MessagesApi:
         Raises PersonaError for every failure (HTTP status, timeout, connection, broken stream,
         error event, refusal, empty answer). Cancelling the calling task closes the stream.
         """
+        if not self._sdk_ready:  # the import takes a second: never on the event loop
+            try:
+                await asyncio.to_thread(importlib.import_module, "anthropic")
+            except ImportError as err:
+                raise PersonaError(f"The anthropic package cannot be imported ({err}).") from None
+            self._sdk_ready = True
         import anthropic
         import httpx2
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
+import threading
 import time
 import uuid
 import weakref
@@ -165,8 +166,8 @@ def persona_code_actions(
         return []
     state = state_of(server)
     if not state.warming:  # import the SDK off the event loop now that it may soon be needed
-        state.warming = True
-        server.run_task(asyncio.to_thread(warm_up))
+        state.warming = True  # (a daemon thread: exiting the server never waits for it)
+        threading.Thread(target=warm_up, name="agent-ls-sdk-import", daemon=True).start()
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
     resolve_props = _supports(server, "text_document.code_action.resolve_support.properties") or []
@@ -575,7 +576,7 @@ def register(server: AgentLanguageServer) -> None:
     state_of(server)
 
     @server.command(RUN_COMMAND)
-    async def run_command(ls: AgentLanguageServer, *args: Any) -> dict[str, Any]:
+    async def run_command(ls: Any, *args: Any) -> dict[str, Any]:
         try:
             request = RunRequest.parse(args[0] if args else None)
         except PersonaError as err:
@@ -585,7 +586,7 @@ def register(server: AgentLanguageServer) -> None:
         return outcome.as_json()
 
     @server.command(LIST_COMMAND)
-    def list_command(ls: AgentLanguageServer, *args: Any) -> dict[str, Any]:
+    def list_command(ls: Any, *args: Any) -> dict[str, Any]:
         return list_personas(ls)
 
 

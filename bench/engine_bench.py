@@ -1,0 +1,129 @@
+"""Server-side compute of agent-ls, timed in-process (no protocol, no pipes, no event loop).
+
+Run by bench/run.py with the project's interpreter (`.venv/bin/python bench/engine_bench.py`);
+prints one JSON object of raw samples in milliseconds. What is timed mirrors what the server does
+between a request arriving and its answer being serialised (agent_ls/lsp/server.py):
+
+- `check`: the pure engine, `diagnostics.rules.check(text)` (read + split + YAML + rules).
+- `keystroke`: everything a didChange costs on the server: `analyze` (read_source, check_source,
+  LineIndex), the workspace duplicate-name lookup against N other agents, and conversion of each
+  finding to an LSP Diagnostic. N = 1 and N = 10,000 show whether workspace size leaks in.
+- `completion` / `hover`: the candidates/hover text and their LSP conversion on a current analysis.
+- `check_1mb_body`: the pure engine on the same frontmatter with a 1 MB body.
+
+Each keystroke sample checks a new text (one more character typed), as in an editor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import agent_files, keystroke_file, keystrokes  # noqa: E402
+
+from agent_ls.agentfile import read_source  # noqa: E402
+from agent_ls.catalogue import load_catalogue  # noqa: E402
+from agent_ls.completion import complete  # noqa: E402
+from agent_ls.diagnostics.rules import CheckContext, check, check_source  # noqa: E402
+from agent_ls.hover import hover  # noqa: E402
+from agent_ls.lsp import convert  # noqa: E402
+from agent_ls.textindex import LineIndex  # noqa: E402
+from agent_ls.workspace import AgentNames  # noqa: E402
+
+URI = "file:///bench/.claude/agents/code-reviewer.md"
+PATH = Path("/bench/.claude/agents/code-reviewer.md")
+
+
+def typed_texts(text: str, count: int) -> list[str]:
+    """Returns the document after each of `count` keystrokes."""
+    lines = text.splitlines(keepends=True)
+    texts = []
+    for line, character, char in keystrokes(text, count):
+        lines[line] = lines[line][:character] + char + lines[line][character:]
+        texts.append("".join(lines))
+    return texts
+
+
+def timed(fn: Callable[[Any], object], inputs: list[Any], warmup: int = 20) -> list[float]:
+    """Returns the wall time of fn(x) for each input, in ms, after `warmup` untimed calls."""
+    for x in inputs[:warmup]:
+        fn(x)
+    samples = []
+    for x in inputs:
+        t0 = time.perf_counter_ns()
+        fn(x)
+        samples.append((time.perf_counter_ns() - t0) / 1e6)
+    return samples
+
+
+def workspace_names(count: int) -> AgentNames:
+    """Returns the name registry of a workspace holding the keystroke file and `count` others."""
+    names = AgentNames()
+    for f in agent_files(count):
+        name = f.relpath.stem
+        names.update(Path("/bench") / f.relpath, read_source(f"---\nname: {name}\ndescription: x\n---\n"))
+    return names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    count = 300 if args.quick else 2_000
+    catalogue = load_catalogue()
+    ctx = CheckContext(catalogue, True, PATH.stem, None)
+    base = keystroke_file()
+    texts = typed_texts(base, count)
+
+    def keystroke(text: str, names: AgentNames) -> None:
+        source = read_source(text)
+        findings = check_source(source, ctx)
+        index = LineIndex(text, "utf-16")
+        names.update(PATH, source)
+        duplicate = names.duplicates(PATH)
+        findings = [*findings, duplicate] if duplicate else findings
+        [convert.diagnostic(f, index, URI, 1) for f in findings]
+
+    results: dict[str, Any] = {"iterations": count, "file_bytes": len(base.encode())}
+    gc.collect()
+    results["check"] = timed(lambda t: check(t, ctx), texts)
+    for n in (1, 1_000 if args.quick else 10_000):
+        names = workspace_names(n)
+        results[f"keystroke_workspace_{n}"] = timed(lambda t: keystroke(t, names), texts)
+
+    source = read_source(base)
+    index = LineIndex(base, "utf-16")
+    lines = base.splitlines()
+    positions = {
+        "tools": index.offset(3, len(lines[3])),
+        "color": index.offset(5, len(lines[5])),
+        "key": index.offset(1, 0),
+    }
+    for label, offset in positions.items():
+        items = complete(source, offset, catalogue, None)
+        results[f"completion_{label}_items"] = len(items)
+        results[f"completion_{label}"] = timed(
+            lambda o: [convert.completion_item(c, index, True) for c in complete(source, o, catalogue, None)],
+            [offset] * count,
+        )
+    findings = check_source(source, ctx)
+    results["hover_model"] = timed(
+        lambda o: hover(source, o, catalogue, findings), [index.offset(4, 2)] * count
+    )
+
+    big = base + ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n" * 18_000)
+    results["big_file_bytes"] = len(big.encode())
+    results["check_1mb_body"] = timed(lambda t: check(t, ctx), [big] * max(50, count // 20), 3)
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
