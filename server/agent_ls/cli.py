@@ -56,14 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("code", nargs="?", help="a code; without one, list every code")
     explain.set_defaults(run=_explain)
 
+    from agent_ls.personas.cli import add_ask_arguments, run_ask  # light: no SDK until it runs
+
     ask = sub.add_parser("ask", help="run a persona action on a file from the terminal")
-    try:
-        from agent_ls.personas.cli import add_ask_arguments, run_ask
-    except ImportError:  # personas not installed in this build
-        ask.set_defaults(run=lambda _: _fail("persona actions are not available in this build"))
-    else:
-        add_ask_arguments(ask)
-        ask.set_defaults(run=run_ask)
+    add_ask_arguments(ask)
+    ask.set_defaults(run=run_ask)
     return parser
 
 
@@ -73,7 +70,12 @@ def _fail(message: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging
+
     from agent_ls.lsp.server import build_server
+
+    # stdout carries the protocol: logs go to stderr (and window/logMessage from the server).
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="agent-ls %(levelname)s %(name)s: %(message)s")
 
     server = build_server()
     if args.tcp:

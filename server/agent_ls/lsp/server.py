@@ -26,6 +26,7 @@ from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
 from agent_ls.lsp import convert
 from agent_ls.outline import color_swatches, symbols
+from agent_ls.personas import lsp as personas  # imports the anthropic SDK only when first used
 from agent_ls.settings import Settings, load_project_settings
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
@@ -360,17 +361,13 @@ def build_server() -> AgentLanguageServer:
         uri = params.text_document.uri
         document = ls.workspace.text_documents.get(uri)
         actions = convert.quick_fixes(params, document.version if document else None)
-        personas = _personas()
-        if personas is not None:
-            actions += personas.persona_code_actions(ls, params)
+        actions += personas.persona_code_actions(ls, params)
         return actions or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(ls: AgentLanguageServer, action: types.CodeAction) -> types.CodeAction:
-        personas = _personas()
-        if personas is not None and isinstance(action.data, dict) and action.data.get("kind") == "persona":
-            resolved: types.CodeAction = await personas.resolve_persona_action(ls, action)
-            return resolved
+        if isinstance(action.data, dict) and action.data.get("kind") == "persona":
+            return await personas.resolve_persona_action(ls, action)
         return action
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -421,16 +418,5 @@ def build_server() -> AgentLanguageServer:
         ls.show_log(f"agent-ls: checked {counts['files']} agent files: {counts['errors']} errors, {counts['warnings']} warnings", types.MessageType.Info)
         return counts
 
-    personas = _personas()
-    if personas is not None:
-        personas.register(server)
+    personas.register(server)
     return server
-
-
-def _personas() -> Any:
-    """Returns the persona module when it is present (it imports the API client lazily)."""
-    try:
-        from agent_ls.personas import lsp as personas_lsp
-    except ImportError:
-        return None
-    return personas_lsp
