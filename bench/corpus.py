@@ -25,15 +25,54 @@ CORPUS_VERSION = 1
 AGENTS_DIR = Path(".claude") / "agents"
 
 DOMAINS = (
-    "python", "typescript", "react", "rust", "go", "sql", "terraform", "kubernetes", "api",
-    "security", "docs", "test", "perf", "data", "ml", "ios", "android", "graphql", "css",
-    "accessibility", "release", "incident", "migration", "billing", "search", "frontend",
-    "backend", "devops", "database", "payments",
-)  # fmt: skip
+    "python",
+    "typescript",
+    "react",
+    "rust",
+    "go",
+    "sql",
+    "terraform",
+    "kubernetes",
+    "api",
+    "security",
+    "docs",
+    "test",
+    "perf",
+    "data",
+    "ml",
+    "ios",
+    "android",
+    "graphql",
+    "css",
+    "accessibility",
+    "release",
+    "incident",
+    "migration",
+    "billing",
+    "search",
+    "frontend",
+    "backend",
+    "devops",
+    "database",
+    "payments",
+)
 ROLES = (
-    "reviewer", "expert", "architect", "debugger", "writer", "auditor", "planner", "specialist",
-    "engineer", "runner", "optimizer", "analyst", "triager", "mentor", "fixer",
-)  # fmt: skip
+    "reviewer",
+    "expert",
+    "architect",
+    "debugger",
+    "writer",
+    "auditor",
+    "planner",
+    "specialist",
+    "engineer",
+    "runner",
+    "optimizer",
+    "analyst",
+    "triager",
+    "mentor",
+    "fixer",
+)
 TEAMS = ("platform", "web", "mobile", "infra", "quality")
 TASKS = (
     "reviewing pull requests for {d} code",
@@ -148,7 +187,7 @@ def generate(out: Path | str, count: int, seed: int = 0) -> list[Path]:
         if all(p.is_file() for p in paths):
             return paths
     shutil.rmtree(out / AGENTS_DIR, ignore_errors=True)
-    for f, path in zip(files, paths):
+    for f, path in zip(files, paths, strict=True):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f.text, encoding="utf-8")
     manifest_path.write_text(json.dumps(manifest) + "\n")
@@ -351,12 +390,24 @@ def _mistake_empty_body(rng: random.Random, fields: Fields, body: str) -> tuple[
 
 
 MISTAKES = (
-    _mistake_legacy_tool, _mistake_legacy_tool, _mistake_hex_color, _mistake_hex_color,
-    _mistake_colon_in_description, _mistake_colon_in_description, _mistake_example_blocks,
-    _mistake_wrong_case_key, _mistake_bad_model, _mistake_unknown_key, _mistake_empty_tools,
-    _mistake_missing_description, _mistake_dashes_in_value, _mistake_bad_enum,
-    _mistake_leading_blank_line, _mistake_empty_body, _mistake_duplicate_name,
-)  # fmt: skip
+    _mistake_legacy_tool,
+    _mistake_legacy_tool,
+    _mistake_hex_color,
+    _mistake_hex_color,
+    _mistake_colon_in_description,
+    _mistake_colon_in_description,
+    _mistake_example_blocks,
+    _mistake_wrong_case_key,
+    _mistake_bad_model,
+    _mistake_unknown_key,
+    _mistake_empty_tools,
+    _mistake_missing_description,
+    _mistake_dashes_in_value,
+    _mistake_bad_enum,
+    _mistake_leading_blank_line,
+    _mistake_empty_body,
+    _mistake_duplicate_name,
+)
 """Weighted by how often users report them (duplicates make a mistake more likely)."""
 
 

@@ -1,8 +1,9 @@
 """Server-side compute of agent-ls, timed in-process (no protocol, no pipes, no event loop).
 
 Run by bench/run.py with the project's interpreter (`.venv/bin/python bench/engine_bench.py`);
-prints one JSON object of raw samples in milliseconds. What is timed mirrors what the server does
-between a request arriving and its answer being serialised (agent_ls/lsp/server.py):
+prints one JSON object of raw samples in milliseconds (wall and thread CPU time per call).
+What is timed mirrors what the server does between a request arriving and its answer being
+serialised (agent_ls/lsp/server.py):
 
 - `check`: the pure engine, `diagnostics.rules.check(text)` (read + split + YAML + rules).
 - `keystroke`: everything a didChange costs on the server: `analyze` (read_source, check_source,
@@ -17,6 +18,7 @@ Each keystroke sample checks a new text (one more character typed), as in an edi
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import sys
@@ -27,8 +29,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import agent_files, keystroke_file, keystrokes  # noqa: E402
-
 from agent_ls.agentfile import read_source  # noqa: E402
 from agent_ls.catalogue import load_catalogue  # noqa: E402
 from agent_ls.completion import complete  # noqa: E402
@@ -37,6 +37,7 @@ from agent_ls.hover import hover  # noqa: E402
 from agent_ls.lsp import convert  # noqa: E402
 from agent_ls.textindex import LineIndex  # noqa: E402
 from agent_ls.workspace import AgentNames  # noqa: E402
+from bench.corpus import agent_files, keystroke_file, keystrokes  # noqa: E402
 
 URI = "file:///bench/.claude/agents/code-reviewer.md"
 PATH = Path("/bench/.claude/agents/code-reviewer.md")
@@ -52,16 +53,22 @@ def typed_texts(text: str, count: int) -> list[str]:
     return texts
 
 
-def timed(fn: Callable[[Any], object], inputs: list[Any], warmup: int = 20) -> list[float]:
-    """Returns the wall time of fn(x) for each input, in ms, after `warmup` untimed calls."""
+def timed(
+    fn: Callable[[Any], object], inputs: list[Any], warmup: int = 20
+) -> dict[str, list[float]]:
+    """Times fn(x) for each input after `warmup` untimed calls; returns ms per call as
+    {"wall": ..., "cpu": ...}. CPU is this thread's CPU time: what the call computed, without the
+    time other processes on a shared machine held the core."""
     for x in inputs[:warmup]:
         fn(x)
-    samples = []
+    wall, cpu = [], []
     for x in inputs:
-        t0 = time.perf_counter_ns()
+        c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
         fn(x)
-        samples.append((time.perf_counter_ns() - t0) / 1e6)
-    return samples
+        t1, c1 = time.perf_counter_ns(), time.thread_time_ns()
+        wall.append((t1 - t0) / 1e6)
+        cpu.append((c1 - c0) / 1e6)
+    return {"wall": wall, "cpu": cpu}
 
 
 def workspace_names(count: int) -> AgentNames:
@@ -69,7 +76,9 @@ def workspace_names(count: int) -> AgentNames:
     names = AgentNames()
     for f in agent_files(count):
         name = f.relpath.stem
-        names.update(Path("/bench") / f.relpath, read_source(f"---\nname: {name}\ndescription: x\n---\n"))
+        names.update(
+            Path("/bench") / f.relpath, read_source(f"---\nname: {name}\ndescription: x\n---\n")
+        )
     return names
 
 
@@ -97,7 +106,9 @@ def main() -> None:
     results["check"] = timed(lambda t: check(t, ctx), texts)
     for n in (1, 1_000 if args.quick else 10_000):
         names = workspace_names(n)
-        results[f"keystroke_workspace_{n}"] = timed(lambda t: keystroke(t, names), texts)
+        results[f"keystroke_workspace_{n}"] = timed(
+            functools.partial(keystroke, names=names), texts
+        )
 
     source = read_source(base)
     index = LineIndex(base, "utf-16")
@@ -111,7 +122,10 @@ def main() -> None:
         items = complete(source, offset, catalogue, None)
         results[f"completion_{label}_items"] = len(items)
         results[f"completion_{label}"] = timed(
-            lambda o: [convert.completion_item(c, index, True) for c in complete(source, o, catalogue, None)],
+            lambda o: [
+                convert.completion_item(c, index, True)
+                for c in complete(source, o, catalogue, None)
+            ],
             [offset] * count,
         )
     findings = check_source(source, ctx)

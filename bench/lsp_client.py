@@ -118,7 +118,14 @@ class LspClient:
     def open(self, uri: str, language_id: str, text: str, version: int = 1) -> None:
         self.notify(
             "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": language_id, "version": version, "text": text}},
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": language_id,
+                    "version": version,
+                    "text": text,
+                }
+            },
         )
 
     def insert(self, uri: str, version: int, line: int, character: int, text: str) -> None:

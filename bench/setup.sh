@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the peers that bench/run.py measures agent-ls against, into bench/.tools/ (gitignored).
 # Idempotent: re-running it only installs what is missing. Pinned so runs stay comparable.
-#   bench/.tools/venv  agnix, claudelint (PyPI) and pyinstrument (profiling), apart from .venv
+#   bench/.tools/venv  agnix, claudelint (PyPI), apart from .venv
+#   bench/.tools/profilers  pyinstrument alone, to put on PYTHONPATH of .venv's interpreter:
+#     PYTHONPATH=bench/.tools/profilers .venv/bin/python -m pyinstrument -m agent_ls check DIR
 #   bench/.tools/node  @carlrannaberg/cclint and yaml-language-server (npm)
 set -euo pipefail
 
@@ -17,13 +19,20 @@ YAMLLS_VERSION="2.0.0"
 
 mkdir -p "$tools"
 
+# GNU time measures each linter's peak memory (bench/run.py).
+if [ ! -x /usr/bin/time ]; then
+  apt-get install -y -q time >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q time >/dev/null; }
+fi
+
 if [ ! -x "$tools/venv/bin/python" ]; then
   "$python" -m venv "$tools/venv"
   "$tools/venv/bin/pip" install -q --upgrade pip
 fi
-want_py=("agnix==$AGNIX_VERSION" "claudelint==$CLAUDELINT_VERSION" "pyinstrument==$PYINSTRUMENT_VERSION")
-if ! "$tools/venv/bin/pip" show -q agnix claudelint pyinstrument >/dev/null 2>&1; then
-  "$tools/venv/bin/pip" install -q "${want_py[@]}"
+if ! "$tools/venv/bin/pip" show -q agnix claudelint >/dev/null 2>&1; then
+  "$tools/venv/bin/pip" install -q "agnix==$AGNIX_VERSION" "claudelint==$CLAUDELINT_VERSION"
+fi
+if [ ! -d "$tools/profilers/pyinstrument" ]; then
+  "$tools/venv/bin/pip" install -q --target "$tools/profilers" "pyinstrument==$PYINSTRUMENT_VERSION"
 fi
 
 mkdir -p "$tools/node"

@@ -116,6 +116,7 @@ class Frontmatter:
     rewritten_lines: dict[int, int] = field(default_factory=dict)  # line → value column shift
     not_mapping: str | None = None  # YAML type name when the document is not a mapping
     empty: bool = False
+    too_large: bool = False  # longer than agent-ls parses (Claude Code still reads it)
     source: str = field(default="", repr=False)  # the YAML text between the fences
     base: int = 0  # offset of `source` in the file's text
     line_starts: list[int] = field(default_factory=lambda: [0], repr=False)
@@ -124,8 +125,8 @@ class Frontmatter:
 
     def offset(self, mark: Any) -> int:
         """Returns the text offset of a YAML mark (of the original or the retry text)."""
-        line = min(mark.line, len(self.line_starts) - 1)
-        column = mark.column
+        line = min(int(mark.line), len(self.line_starts) - 1)
+        column = int(mark.column)
         columns = self.column_maps.get(line)
         if columns is not None:
             column = columns[min(column, len(columns) - 1)]
@@ -200,6 +201,7 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
             f"{MAX_FRONTMATTER_CHARS:,}",
             split.yaml_start,
         )
+        result.too_large = True
         return result
     result.source, result.base, result.line_starts = source, split.yaml_start, _line_starts(source)
     try:
@@ -213,7 +215,7 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
             return result
         result.lenient = True
         result.rewritten_lines = rewritten
-        for number, (before, after) in enumerate(zip(source.split("\n"), retry.split("\n"))):
+        for number, (before, after) in enumerate(zip(source.split("\n"), retry.split("\n"), strict=True)):
             if before != after:
                 result.column_maps[number] = _retry_columns(before, after, rewritten.get(number))
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
@@ -224,9 +226,9 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
         return result
     for key_node, value_node in node.value:
         key = to_python(key_node)
-        if not isinstance(key, str):
-            key = str(key)
         k0, k1 = result.span(key_node)
+        if not isinstance(key, str):
+            key = source[k0 - split.yaml_start : k1 - split.yaml_start]  # as written: `1`, `[a, b]`
         v0, v1 = result.span(value_node)
         if v1 <= v0:  # an empty value: point just after the colon
             v0 = v1 = k1 + 1
@@ -252,8 +254,8 @@ def _problem(err: Exception, source: str, base: int) -> YamlProblem:
     starts = _line_starts(source)
 
     def at(mark: Any) -> int:
-        line = min(mark.line, len(starts) - 1)
-        return min(starts[line] + mark.column, len(source))
+        line = min(int(mark.line), len(starts) - 1)
+        return min(starts[line] + int(mark.column), len(source))
 
     marks = [m for m in (getattr(err, "problem_mark", None), getattr(err, "context_mark", None)) if m]
     if not marks:
@@ -274,36 +276,53 @@ _SCALARS: dict[str, Any] = {
 }
 
 
-def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
-    """Returns plain data (str, int, float, bool, None, list, dict) for a node tree.
-
-    Aliases share one converted object, so an alias bomb stays linear; unknown tags are read as
-    their plain value, never constructed.
-    """
-    seen = {} if _seen is None else _seen
+def _shallow(node: yaml.Node, seen: dict[int, Any]) -> tuple[Any, bool]:
+    """Returns a scalar's value or a collection's (still empty) container; and whether it is new."""
     if id(node) in seen:
-        return seen[id(node)]
+        return seen[id(node)], False
+    value: Any
     if isinstance(node, yaml.ScalarNode):
         convert = _SCALARS.get(node.tag)
         try:
             value = convert(node.value.lower() if node.tag.endswith("float") else node.value) if convert else node.value
         except ValueError:
             value = node.value
-        seen[id(node)] = value
-        return value
-    if isinstance(node, yaml.SequenceNode):
-        items: list[Any] = []
-        seen[id(node)] = items
-        items.extend(to_python(child, seen) for child in node.value)
-        return items
-    mapping: dict[Any, Any] = {}
-    seen[id(node)] = mapping
-    for key_node, value_node in node.value:
-        key = to_python(key_node, seen)
-        mapping[key if isinstance(key, (str, int, float, bool)) or key is None else str(key)] = (
-            to_python(value_node, seen)
-        )
-    return mapping
+    else:
+        value = [] if isinstance(node, yaml.SequenceNode) else {}
+    seen[id(node)] = value
+    return value, not isinstance(node, yaml.ScalarNode)
+
+
+def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
+    """Returns plain data (str, int, float, bool, None, list, dict) for a node tree.
+
+    Aliases share one converted object, so an alias bomb stays linear; unknown tags are read as
+    their plain value, never constructed. Iterative: libyaml's 1,000 levels of nesting cost no
+    Python recursion. A list or mapping used as a key becomes the text `[…]` or `{…}`.
+    """
+    seen = {} if _seen is None else _seen
+    root, fresh = _shallow(node, seen)
+    stack = [node] if fresh else []
+    while stack:
+        current = stack.pop()
+        container = seen[id(current)]
+        if isinstance(current, yaml.SequenceNode):
+            for child in current.value:
+                value, fresh = _shallow(child, seen)
+                container.append(value)
+                if fresh:
+                    stack.append(child)
+            continue
+        for key_node, value_node in current.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = _shallow(key_node, seen)[0]
+            else:
+                key = "[…]" if isinstance(key_node, yaml.SequenceNode) else "{…}"
+            value, fresh = _shallow(value_node, seen)
+            container[key] = value
+            if fresh:
+                stack.append(value_node)
+    return root
 
 
 @dataclass(frozen=True)
@@ -371,7 +390,8 @@ def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool
     """Whether `path` matches one of the workspace-relative `globs` (`**` spans folders).
 
     Without a root (or outside it), a glob matches any tail of the path: `.claude/agents/**/*.md`
-    matches `/home/me/project/.claude/agents/x.md`.
+    matches `/home/me/project/.claude/agents/x.md`. A glob starting with `**/` matches any tail
+    even inside the root, whose own path may hold the agent folder (`check .claude/agents`).
     """
     relative: str | None = None
     if root is not None:
@@ -383,7 +403,9 @@ def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool
         pattern = _glob_regex(glob)
         if relative is not None and pattern.fullmatch(relative):
             return True
-        if relative is None and re.search(r"(?:^|/)" + pattern.pattern, path.as_posix()):
+        if (relative is None or glob.startswith("**/")) and re.search(
+            r"(?:^|/)" + pattern.pattern, path.absolute().as_posix()
+        ):
             return True
     return False
 

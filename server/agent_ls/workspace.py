@@ -117,15 +117,22 @@ class AgentNames:
         )
         if not others:
             return None
-        group = sorted([path, *others], key=lambda p: (-len(p.parts), str(p)))
-        winner = group[0]
+        # Claude Code prefers the agent folder of the deeper project; inside one agent folder
+        # (subfolders included) its scan order decides, which agent-ls cannot know.
+        depth = {p: _project_depth(p) for p in (path, *others)}
+        leaders = [p for p in (path, *others) if depth[p] == max(depth.values())]
         other_list = ", ".join(f"`{p}`" for p in others[:3]) + (" …" if len(others) > 3 else "")
-        verdict = (
-            "Claude Code loads this one and ignores the others (a deeper folder wins; in one "
-            "folder, scan order decides — its debug log names the active one)"
-            if winner == path
-            else f"Claude Code keeps only one of them, most likely `{winner}`, and ignores this one"
-        )
+        if leaders == [path]:
+            verdict = "Claude Code loads this one (its project folder is deeper) and ignores the others"
+        elif path not in leaders and len(leaders) == 1:
+            verdict = f"Claude Code loads `{leaders[0]}` (its project folder is deeper) and ignores this one"
+        elif path not in leaders:
+            verdict = "Claude Code loads one of those in the deeper project folder and ignores this one"
+        else:
+            verdict = (
+                "Claude Code keeps only one of them, the first in its scan order, and ignores "
+                "the others (its debug log names the active one)"
+            )
         return Finding(
             "AL208",
             f"The agent name `{mine.name}` is also used by {other_list}: {verdict}.",
@@ -134,9 +141,18 @@ class AgentNames:
         )
 
 
+def _project_depth(path: Path) -> int:
+    """Depth of the project folder whose `.claude/agents` holds `path` (its parent's, if none)."""
+    parts = path.absolute().parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == ".claude" and parts[i + 1] == "agents":
+            return i
+    return len(parts) - 1
+
+
 def _lookup_key(name: str) -> str:
-    """Claude Code's lookups ignore case and separators."""
-    return "".join(ch for ch in name.lower() if ch.isalnum())
+    """Claude Code keys agents by their exact name: `c-dup` and `C_Dup` are two agents (2.1.328)."""
+    return name
 
 
 @dataclass

@@ -49,7 +49,7 @@ def _require_npm_project() -> str:
 
 
 def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Runs `command` in its own process group in editors/vscode; kills the whole group on timeout."""
+    """Runs `command` in editors/vscode in its own process group, killed whole on timeout."""
     with subprocess.Popen(
         command,
         cwd=EXTENSION,
@@ -88,7 +88,8 @@ def test_extension_in_real_vscode() -> None:
     if not server.exists():
         _missing(f"the agent-ls server at {server} (make setup, or set AGENT_LS_COMMAND)")
 
-    code, output = _run([npm, "run", "e2e"], E2E_TIMEOUT_S, env={**os.environ, "AGENT_LS_COMMAND": str(server)})
+    env = {**os.environ, "AGENT_LS_COMMAND": str(server)}
+    code, output = _run([npm, "run", "e2e"], E2E_TIMEOUT_S, env=env)
     if code == MISSING_PIECE_EXIT_CODE:
         _missing(output.strip().splitlines()[-1])
     assert code == 0, f"the VS Code end-to-end test failed (exit {code}):\n{output}"

@@ -11,6 +11,7 @@ A `Message` can also misbehave midway: pause, break the stream, or send an SSE `
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class Message:
     chunk_chars: int = 8
     first_byte_delay: float = 0.0
     """Seconds before the response headers are sent."""
+    hold: threading.Event | None = None
+    """When set, nothing is sent until the test sets this event (at most 60 s)."""
     event_delay: float = 0.0
     """Seconds between SSE events."""
     break_after_events: int | None = None

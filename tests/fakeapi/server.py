@@ -222,6 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(reply.first_byte_delay)
             return self._send_error(reply, request_id)
         time.sleep(reply.first_byte_delay)
+        if reply.hold is not None:
+            reply.hold.wait(60)
         input_tokens = len(json.dumps(body.get("messages", []))) // 4
         cache = self.api._cache_usage(body)
         if not body.get("stream"):

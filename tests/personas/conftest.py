@@ -58,7 +58,10 @@ def position_offset(text: str, position: types.Position) -> int:
 def apply_text_edits(text: str, edits: list[Any]) -> str:
     """Returns `text` with LSP text edits applied (ASCII positions, as in these tests)."""
     spans = sorted(
-        ((position_offset(text, e.range.start), position_offset(text, e.range.end), e.new_text) for e in edits),
+        (
+            (position_offset(text, e.range.start), position_offset(text, e.range.end), e.new_text)
+            for e in edits
+        ),
         reverse=True,
     )
     for start, end, new in spans:
@@ -89,7 +92,9 @@ class Editor:
         self.texts[uri], self.versions[uri] = text, 1
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id=language, version=1, text=text
+                )
             )
         )
         return uri
@@ -100,7 +105,9 @@ class Editor:
         self.texts[uri] = text
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
                 content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
             )
         )
@@ -109,14 +116,18 @@ class Editor:
         """Returns the range of the first occurrence of `needle` in the document."""
         text = self.texts[uri]
         start = text.index(needle)
-        return types.Range(start=self._position(text, start), end=self._position(text, start + len(needle)))
+        return types.Range(
+            start=self._position(text, start), end=self._position(text, start + len(needle))
+        )
 
     @staticmethod
     def _position(text: str, offset: int) -> types.Position:
         line = text.count("\n", 0, offset)
         return types.Position(line=line, character=offset - (text.rfind("\n", 0, offset) + 1))
 
-    async def code_actions(self, uri: str, where: types.Range, only: list[str] | None = None) -> list[types.CodeAction]:
+    async def code_actions(
+        self, uri: str, where: types.Range, only: list[str] | None = None
+    ) -> list[types.CodeAction]:
         result = await self.client.text_document_code_action_async(
             types.CodeActionParams(
                 text_document=types.TextDocumentIdentifier(uri=uri),
@@ -129,9 +140,15 @@ class Editor:
     async def persona_actions(self, uri: str, where: types.Range) -> dict[str, types.CodeAction]:
         """Returns the persona actions offered for `where`, by title."""
         actions = await self.code_actions(uri, where)
-        return {a.title: a for a in actions if isinstance(a.data, dict) and a.data.get("kind") == "persona"}
+        return {
+            a.title: a
+            for a in actions
+            if isinstance(a.data, dict) and a.data.get("kind") == "persona"
+        }
 
-    async def run(self, uri: str, where: types.Range, agent: str, action: str, **extra: Any) -> dict[str, Any]:
+    async def run(
+        self, uri: str, where: types.Range, agent: str, action: str, **extra: Any
+    ) -> dict[str, Any]:
         """Runs agentLs.persona.run and returns its result."""
         args = {"uri": uri, "range": _range_json(where), "agent": agent, "action": action, **extra}
         result = await self.client.workspace_execute_command_async(
@@ -145,13 +162,17 @@ class Editor:
         changes: list[tuple[str, int | None, list[Any]]] = []
         for change in edit.document_changes or []:
             assert isinstance(change, types.TextDocumentEdit), change
-            changes.append((change.text_document.uri, change.text_document.version, list(change.edits)))
+            changes.append(
+                (change.text_document.uri, change.text_document.version, list(change.edits))
+            )
         for uri, edits in (edit.changes or {}).items():
             changes.append((uri, None, list(edits)))
         for uri, version, _ in changes:
             if version is not None and version != self.versions.get(uri):
                 self.refused.append(edit)
-                return types.ApplyWorkspaceEditResult(applied=False, failure_reason="document version changed")
+                return types.ApplyWorkspaceEditResult(
+                    applied=False, failure_reason="document version changed"
+                )
         for uri, _, edits in changes:
             self.change(uri, apply_text_edits(self.texts[uri], edits))
         self.applied.append(edit)
@@ -175,7 +196,8 @@ def _fix_code_action_parsing(client: LanguageClient) -> None:
         result: types.Command | types.CodeAction = converter.structure(raw, kind)
         return result
 
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)
+    union = Union[types.Command, types.CodeAction]  # noqa: UP007 - the key lsprotocol registers
+    converter.register_structure_hook(union, command_or_action)
 
 
 def _range_json(r: types.Range) -> dict[str, Any]:
@@ -189,7 +211,9 @@ StartEditor = Callable[..., Awaitable[Editor]]
 
 
 @pytest.fixture
-async def start_editor(persona_workspace: Path, fake_api: FakeAnthropic) -> AsyncIterator[StartEditor]:
+async def start_editor(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> AsyncIterator[StartEditor]:
     """Returns `start(capabilities=..., key=..., personas=..., env=...)` → an initialized Editor.
 
     The server is `python -m agent_ls serve`, with no ANTHROPIC_* variables; the fake API's URL and
@@ -220,7 +244,9 @@ async def start_editor(persona_workspace: Path, fake_api: FakeAnthropic) -> Asyn
             return editor.apply(params)
 
         @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
-        def show_message_request(params: types.ShowMessageRequestParams) -> types.MessageActionItem | None:
+        def show_message_request(
+            params: types.ShowMessageRequestParams,
+        ) -> types.MessageActionItem | None:
             editor.message_requests.append(params)
             answer = editor.answer_message_request
             return types.MessageActionItem(title=answer) if answer else None

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import KEY, Editor, StartEditor
-from fakeapi import FakeAnthropic, Message, reply_text, text
 from lsprotocol import types
 
+from conftest import KEY, Editor, StartEditor
+from fakeapi import (
+    Disconnect,
+    FakeAnthropic,
+    Message,
+    Reply,
+    forbidden,
+    internal_error,
+    overloaded,
+    rate_limited,
+    refusal,
+    reply_text,
+    text,
+    unauthorized,
+    unknown_model,
+)
 
-
-HARDENED = '''```python
+HARDENED = """```python
 def create_order(db, payload):
     try:
         data = json.loads(payload)
@@ -21,13 +35,13 @@ def create_order(db, payload):
         raise ValueError(f"invalid order payload: {err}") from err
     order_id = db.insert("orders", data)
     return {"id": order_id}
-```'''
+```"""
 
-SELECTED_FUNCTION = '''def create_order(db, payload):
+SELECTED_FUNCTION = """def create_order(db, payload):
     data = json.loads(payload)
     order_id = db.insert("orders", data)
     return {"id": order_id}
-'''
+"""
 
 
 async def open_orders(editor: Editor) -> tuple[str, types.Range]:
@@ -35,7 +49,9 @@ async def open_orders(editor: Editor) -> tuple[str, types.Range]:
     return uri, editor.range_of(uri, SELECTED_FUNCTION)
 
 
-async def test_actions_are_offered_for_a_selection_only(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_actions_are_offered_for_a_selection_only(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor()
     uri, selection = await open_orders(editor)
     offered = await editor.persona_actions(uri, selection)
@@ -53,8 +69,12 @@ async def test_resolve_returns_a_versioned_edit_of_exactly_the_selection(
 ) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
-    fake_api.script(reply_text("Here is the hardened code:\n\n" + HARDENED + "\n\nThis handles bad JSON."))
-    action = (await editor.persona_actions(uri, selection))["backend-engineer: harden error handling"]
+    fake_api.script(
+        reply_text("Here is the hardened code:\n\n" + HARDENED + "\n\nThis handles bad JSON.")
+    )
+    action = (await editor.persona_actions(uri, selection))[
+        "backend-engineer: harden error handling"
+    ]
     assert action.command is None and action.edit is None  # computed on resolve
     resolved = await editor.client.code_action_resolve_async(action)
     assert resolved.edit is not None and resolved.edit.document_changes
@@ -71,7 +91,7 @@ async def test_resolve_returns_a_versioned_edit_of_exactly_the_selection(
     assert isinstance(end, types.WorkDoneProgressEnd)
 
 
-async def eventually(check: Callable[[], object], timeout: float = 10.0) -> None:
+async def eventually(check: Callable[[], object], timeout: float = 30.0) -> None:
     """Waits until `check()` is truthy (for events with no notification to wait for)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not check():
@@ -79,7 +99,9 @@ async def eventually(check: Callable[[], object], timeout: float = 10.0) -> None
         await asyncio.sleep(0.02)
 
 
-async def test_command_applies_a_versioned_annotated_edit(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_command_applies_a_versioned_annotated_edit(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
     before = editor.texts[uri]
@@ -92,7 +114,10 @@ async def test_command_applies_a_versioned_annotated_edit(start_editor: StartEdi
     (text_edit,) = change.edits
     assert isinstance(text_edit, types.AnnotatedTextEdit)  # VS Code supports change annotations
     annotation = (edit.change_annotations or {})[text_edit.annotation_id]
-    assert annotation.needs_confirmation and annotation.label == "backend-engineer: harden error handling"
+    assert (
+        annotation.needs_confirmation
+        and annotation.label == "backend-engineer: harden error handling"
+    )
     start = before.index(SELECTED_FUNCTION)
     expected = HARDENED.split("\n", 1)[1].rsplit("```", 1)[0]
     assert editor.texts[uri] == before[:start] + expected + before[start + len(SELECTED_FUNCTION) :]
@@ -103,7 +128,9 @@ async def test_command_applies_a_versioned_annotated_edit(start_editor: StartEdi
     assert isinstance(end, types.WorkDoneProgressEnd)
 
 
-async def test_clients_without_resolve_get_the_command(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_clients_without_resolve_get_the_command(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("emacs")  # no codeAction/resolve: the Neovim/Helix path
     uri, selection = await open_orders(editor)
     offered = await editor.persona_actions(uri, selection)
@@ -111,7 +138,9 @@ async def test_clients_without_resolve_get_the_command(start_editor: StartEditor
     assert action.command is not None and action.command.command == "agentLs.persona.run"
     fake_api.script(reply_text(HARDENED))
     result = await editor.client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+        types.ExecuteCommandParams(
+            command=action.command.command, arguments=action.command.arguments
+        )
     )
     assert result["status"] == "applied"
     (edit,) = editor.applied
@@ -121,10 +150,14 @@ async def test_clients_without_resolve_get_the_command(start_editor: StartEditor
     assert "except json.JSONDecodeError" in editor.texts[uri]
 
 
-async def test_review_opens_a_markdown_document(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_review_opens_a_markdown_document(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
-    fake_api.script(reply_text("**L7**: `json.loads` raises on bad input; validate the payload first."))
+    fake_api.script(
+        reply_text("**L7**: `json.loads` raises on bad input; validate the payload first.")
+    )
     action = (await editor.persona_actions(uri, selection))["backend-engineer: review"]
     assert action.command is not None  # reports always run as a command
     result = await editor.run(uri, selection, "backend-engineer", "review")
@@ -139,39 +172,55 @@ async def test_review_opens_a_markdown_document(start_editor: StartEditor, fake_
     assert editor.texts[uri] == (editor.root / "app/orders.py").read_text()
 
 
-async def test_review_without_show_document_is_a_message(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_review_without_show_document_is_a_message(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("emacs")  # no window/showDocument
     uri, selection = await open_orders(editor)
     fake_api.script(reply_text("The function trusts its payload."))
     result = await editor.run(uri, selection, "backend-engineer", "explain")
     assert result["status"] == "shown"
     assert editor.client.shown_documents == []
-    assert any("The function trusts its payload." in m for m in editor.messages_of(types.MessageType.Info))
+    assert any(
+        "The function trusts its payload." in m for m in editor.messages_of(types.MessageType.Info)
+    )
     assert any("The function trusts its payload." in m.message for m in editor.client.log_messages)
 
 
-async def test_an_edit_during_the_call_is_never_clobbered(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_an_edit_during_the_call_is_never_clobbered(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
-    fake_api.script(reply_text(HARDENED, first_byte_delay=0.5))
+    release = threading.Event()
+    fake_api.script(reply_text(HARDENED, hold=release))
     running = asyncio.ensure_future(editor.run(uri, selection, "backend-engineer", "harden"))
-    await asyncio.to_thread(fake_api.wait_for_requests, 1)
+    await asyncio.to_thread(fake_api.wait_for_requests, 1, 30)
     typed = editor.texts[uri].replace("import json", "import json  # typed meanwhile")
     editor.change(uri, typed)
+    await editor.code_actions(uri, selection)  # the server has seen the change once this answers
+    release.set()
     result = await running
     assert result["status"] == "stale"
     assert editor.applied == [] and editor.texts[uri] == typed
     assert any("changed" in m for m in editor.messages_of(types.MessageType.Warning))
 
 
-async def test_resolve_of_a_stale_document_gives_no_edit(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_resolve_of_a_stale_document_gives_no_edit(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
-    action = (await editor.persona_actions(uri, selection))["backend-engineer: validate input at boundaries"]
-    fake_api.script(reply_text(HARDENED, first_byte_delay=0.5))
+    action = (await editor.persona_actions(uri, selection))[
+        "backend-engineer: validate input at boundaries"
+    ]
+    release = threading.Event()
+    fake_api.script(reply_text(HARDENED, hold=release))
     resolving = asyncio.ensure_future(editor.client.code_action_resolve_async(action))
-    await asyncio.to_thread(fake_api.wait_for_requests, 1)
+    await asyncio.to_thread(fake_api.wait_for_requests, 1, 30)
     editor.change(uri, editor.texts[uri] + "\n# typed meanwhile\n")
+    await editor.code_actions(uri, selection)
+    release.set()
     resolved = await resolving
     assert resolved.edit is None
     assert any("changed" in m for m in editor.messages_of(types.MessageType.Warning))
@@ -186,7 +235,9 @@ async def test_an_action_offered_for_an_older_version_is_refused(
     editor.change(uri, "# rewritten\n" + editor.texts[uri])
     assert action.command is not None
     result = await editor.client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+        types.ExecuteCommandParams(
+            command=action.command.command, arguments=action.command.arguments
+        )
     )
     assert result["status"] == "stale"
     assert fake_api.requests == []
@@ -195,7 +246,9 @@ async def test_an_action_offered_for_an_older_version_is_refused(
 SLOW = Message(content=[text("x = 1\n" * 100)], chunk_chars=6, event_delay=0.03)
 
 
-async def test_cancelling_the_progress_stops_the_stream(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_cancelling_the_progress_stops_the_stream(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
     before = editor.texts[uri]
@@ -203,26 +256,42 @@ async def test_cancelling_the_progress_stops_the_stream(start_editor: StartEdito
     running = asyncio.ensure_future(editor.run(uri, selection, "backend-engineer", "harden"))
     await eventually(lambda: fake_api.requests and fake_api.requests[0].events_sent > 5)
     (token,) = list(editor.client.progress_reports)
-    editor.client.protocol.notify(types.WINDOW_WORK_DONE_PROGRESS_CANCEL, types.WorkDoneProgressCancelParams(token=token))
+    editor.client.protocol.notify(
+        types.WINDOW_WORK_DONE_PROGRESS_CANCEL, types.WorkDoneProgressCancelParams(token=token)
+    )
     result = await running
     assert result["status"] == "cancelled"
     assert editor.applied == [] and editor.texts[uri] == before
     end = editor.client.progress_reports[token][-1]
-    assert isinstance(end, types.WorkDoneProgressEnd) and (end.message or "").startswith("Cancelled")
+    assert isinstance(end, types.WorkDoneProgressEnd) and (end.message or "").startswith(
+        "Cancelled"
+    )
     await eventually(lambda: fake_api.requests[0].finished_at is not None)
     assert fake_api.requests[0].events_sent < 100  # the stream was closed early
 
 
-async def test_cancel_request_stops_the_stream(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_cancel_request_stops_the_stream(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor("visual-studio-code")
     uri, selection = await open_orders(editor)
     before = editor.texts[uri]
     fake_api.script(SLOW)
-    args = {"uri": uri, "range": editor.range_of(uri, SELECTED_FUNCTION), "agent": "backend-engineer", "action": "harden"}
-    params = editor.client.protocol._converter.unstructure(
-        types.ExecuteCommandParams(command="agentLs.persona.run", arguments=[args])
+    args = {
+        "uri": uri,
+        "range": editor.range_of(uri, SELECTED_FUNCTION),
+        "agent": "backend-engineer",
+        "action": "harden",
+    }
+    params = types.ExecuteCommandParams(
+        command="agentLs.persona.run",
+        arguments=[editor.client.protocol._converter.unstructure(args)],
     )
-    request = editor.client.protocol.send_request_async(types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="persona-1")
+    request = asyncio.ensure_future(
+        editor.client.protocol.send_request_async(
+            types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="persona-1"
+        )
+    )
     await eventually(lambda: fake_api.requests and fake_api.requests[0].events_sent > 5)
     editor.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="persona-1"))
     with pytest.raises(Exception, match="cancel"):
@@ -230,7 +299,9 @@ async def test_cancel_request_stops_the_stream(start_editor: StartEditor, fake_a
     await eventually(lambda: fake_api.requests[0].finished_at is not None)
     assert fake_api.requests[0].events_sent < 100
     (token,) = list(editor.client.progress_reports)
-    await eventually(lambda: isinstance(editor.client.progress_reports[token][-1], types.WorkDoneProgressEnd))
+    await eventually(
+        lambda: isinstance(editor.client.progress_reports[token][-1], types.WorkDoneProgressEnd)
+    )
     assert editor.applied == [] and editor.texts[uri] == before
 
 
@@ -254,7 +325,9 @@ async def test_the_request_carries_persona_cache_marker_and_delimited_selection(
     assert "Language: python" in message["content"] and "File: app/orders.py" in message["content"]
 
 
-async def test_workspace_agents_follow_edits(start_editor: StartEditor, fake_api: FakeAnthropic) -> None:
+async def test_workspace_agents_follow_edits(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
     editor = await start_editor()
     uri, selection = await open_orders(editor)
     assert "reviewer: review" in await editor.persona_actions(uri, selection)
@@ -264,11 +337,17 @@ async def test_workspace_agents_follow_edits(start_editor: StartEditor, fake_api
     offered = await editor.persona_actions(uri, selection)
     assert "auditor: review" in offered and "reviewer: review" not in offered
     # A new agent overriding the shipped backend-engineer: its own body becomes the system prompt.
-    override = "---\nname: backend-engineer\ndescription: Our house backend rules.\nmodel: opus\n---\n\nHouse rules.\n"
+    override = (
+        "---\nname: backend-engineer\ndescription: Our house backend rules.\nmodel: opus\n---\n"
+        "\nHouse rules.\n"
+    )
     editor.open(".claude/agents/backend.md", override, language="markdown")
     await editor.run(uri, selection, "backend-engineer", "review")
     body = fake_api.requests[-1].body
-    assert body["system"][0]["text"] == "You are the backend-engineer agent. Our house backend rules.\n\nHouse rules."
+    assert (
+        body["system"][0]["text"]
+        == "You are the backend-engineer agent. Our house backend rules.\n\nHouse rules."
+    )
     assert body["model"] == "claude-opus-5-5"
     listed = await editor.client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="agentLs.persona.list", arguments=[])
@@ -277,3 +356,185 @@ async def test_workspace_agents_follow_edits(start_editor: StartEditor, fake_api
     assert set(names) == {"auditor", "backend-engineer"}
     assert names["backend-engineer"]["source"].endswith("/.claude/agents/backend.md")
     assert [a["id"] for a in names["auditor"]["actions"]] == ["review", "explain", "improve"]
+
+
+FAULTS: list[tuple[str, list[Reply], str]] = [
+    (
+        "401",
+        [unauthorized()],
+        "rejected the API key in AGENT_LS_TEST_KEY (401 authentication_error)",
+    ),
+    ("403", [forbidden()], "is not allowed to do this (403 permission_error)"),
+    (
+        "404",
+        [unknown_model("claude-sonnet-5-5")],
+        "Unknown model 'claude-sonnet-5-5' (404 not_found_error)",
+    ),
+    (
+        "429",
+        [rate_limited(0.3), rate_limited(0.3)],
+        "Rate limited by the Anthropic API (429 rate_limit_error) after 2 attempts. "
+        "The API asks to wait 0.3 s",
+    ),
+    ("529", [overloaded(), overloaded()], "overloaded (529 overloaded_error) after 2 attempts"),
+    ("500", [internal_error(), internal_error()], "failed (500 api_error) after 2 attempts"),
+    (
+        "broken stream",
+        [Message(content=[text("def partial():\n" * 20)], break_after_events=6)],
+        "The answer broke off midway",
+    ),
+    (
+        "error event",
+        [Message(content=[text("def partial():\n" * 20)], error_after_events=6)],
+        "stopped the answer midway (overloaded_error: Overloaded)",
+    ),
+    (
+        "disconnect",
+        [Disconnect(), Disconnect()],
+        "Cannot reach the Anthropic API at http://127.0.0.1:",
+    ),
+    ("empty answer", [Message(content=[])], "The agent gave an empty answer"),
+    ("refusal", [refusal()], "The model declined to answer (stop_reason: refusal)"),
+    (
+        "cut off",
+        [Message(content=[text("```python\ndef create_order(")], stop_reason="max_tokens")],
+        "cut off at 4,096 tokens",
+    ),
+    ("no code", [reply_text("```\n```")], "holds no code"),
+]
+
+
+async def test_every_fault_gives_its_message_and_applies_nothing(
+    start_editor: StartEditor, fake_api: FakeAnthropic, capfd: pytest.CaptureFixture[str]
+) -> None:
+    editor = await start_editor(personas={"maxRetries": 1})
+    uri, selection = await open_orders(editor)
+    before = editor.texts[uri]
+    for name, replies, expected in FAULTS:
+        fake_api.reset()
+        fake_api.script(*replies)
+        errors_before = len(editor.messages_of(types.MessageType.Error))
+        result = await editor.run(uri, selection, "backend-engineer", "harden")
+        assert result["status"] == "failed", name
+        assert expected in result["message"], (name, result["message"])
+        assert "Nothing was applied" in result["message"], name
+        assert any(
+            expected in m for m in editor.messages_of(types.MessageType.Error)[errors_before:]
+        ), name
+        assert isinstance(editor.progress()[-1][-1], types.WorkDoneProgressEnd), name
+        assert len(fake_api.requests) == len(replies), name  # retried exactly as configured
+        assert all(r.api_key == KEY for r in fake_api.requests)
+    assert editor.applied == [] and editor.texts[uri] == before
+
+    # Timeout and connection refused: settings changed on the fly.
+    for settings, reply, expected in [
+        (
+            {"timeoutSeconds": 0.5, "maxRetries": 0},
+            reply_text("late", first_byte_delay=3),
+            "No answer from the Anthropic API within 0.5 s",
+        ),
+        (
+            {"baseUrl": "http://127.0.0.1:9", "maxRetries": 0},
+            reply_text("unused"),
+            "Cannot reach the Anthropic API at http://127.0.0.1:9",
+        ),
+    ]:
+        fake_api.reset()
+        fake_api.script(reply)
+        editor.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"agentLs": {"personas": settings}})
+        )
+        result = await editor.run(uri, selection, "backend-engineer", "harden")
+        assert result["status"] == "failed" and expected in result["message"], result
+
+    # The key went out in every request, and never came back in a message, a log or stderr.
+    shown = [m.message for m in editor.client.messages] + [
+        m.message for m in editor.client.log_messages
+    ]
+    assert not any(KEY in m or KEY[:12] in m for m in shown)
+    await asyncio.wait_for(editor.client.shutdown_session(), 5)
+    captured = capfd.readouterr()
+    assert KEY not in captured.err and KEY not in captured.out
+
+
+async def test_rate_limits_respect_retry_after(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor(personas={"maxRetries": 1})
+    uri, selection = await open_orders(editor)
+    fake_api.script(rate_limited(0.5), reply_text(HARDENED))
+    result = await editor.run(uri, selection, "backend-engineer", "harden")
+    assert result["status"] == "applied"
+    first, second = fake_api.requests
+    assert second.received_at - first.received_at >= 0.5
+    assert second.retry_count == 1
+    (begin, *reports, end) = editor.progress()[-1]
+    assert "Rate limited (429): retrying in 0.5 s" in [r.message for r in reports]
+
+
+async def test_without_a_key_nothing_is_sent(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor(key=None)
+    uri, selection = await open_orders(editor)
+    result = await editor.run(uri, selection, "backend-engineer", "review")
+    assert result["status"] == "failed"
+    assert "set the environment variable AGENT_LS_TEST_KEY" in result["message"]
+    assert "agentLs.personas.apiKeyEnv" in result["message"]
+    assert fake_api.requests == []
+    assert editor.progress() == []  # refused before any progress began
+
+
+async def test_the_default_key_variable_is_anthropic_api_key(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor(
+        key=None, personas={"apiKeyEnv": "ANTHROPIC_API_KEY"}, env={"ANTHROPIC_API_KEY": KEY}
+    )
+    uri, selection = await open_orders(editor)
+    result = await editor.run(uri, selection, "backend-engineer", "review")
+    assert result["status"] == "shown"
+    assert fake_api.requests[0].api_key == KEY
+
+
+PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----\n"
+
+
+async def test_credentials_are_sent_only_when_the_user_agrees(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor()
+    uri = editor.open("app/keys.py", f'KEY = """\n{PRIVATE_KEY}"""\n')
+    selection = editor.range_of(uri, PRIVATE_KEY)
+    editor.answer_message_request = "Cancel"
+    result = await editor.run(uri, selection, "backend-engineer", "explain")
+    assert result["status"] == "declined"
+    (asked,) = editor.message_requests
+    assert "a private key (line 2)" in asked.message
+    assert [a.title for a in asked.actions or []] == ["Send anyway", "Cancel"]
+    assert fake_api.requests == []
+    editor.answer_message_request = "Send anyway"
+    result = await editor.run(uri, selection, "backend-engineer", "explain")
+    assert result["status"] == "shown" and len(fake_api.requests) == 1
+
+
+async def test_credentials_are_refused_by_setting(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor(personas={"secrets": "refuse"})
+    uri = editor.open("app/keys.py", f'KEY = """\n{PRIVATE_KEY}"""\n')
+    result = await editor.run(uri, editor.range_of(uri, PRIVATE_KEY), "backend-engineer", "explain")
+    assert result["status"] == "failed" and "a private key (line 2)" in result["message"]
+    assert editor.message_requests == [] and fake_api.requests == []
+
+
+async def test_a_selection_over_the_limit_is_refused(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor(personas={"maxSelectionChars": 50})
+    uri, selection = await open_orders(editor)
+    result = await editor.run(uri, selection, "backend-engineer", "review")
+    assert result["status"] == "failed"
+    assert f"The selection has {len(SELECTED_FUNCTION)} characters" in result["message"]
+    assert "agentLs.personas.maxSelectionChars" in result["message"]
+    assert fake_api.requests == []

@@ -1,8 +1,10 @@
 /**
  * End-to-end test of the packaged extension in a real VS Code: code-server in headless Chromium.
  * Installs the .vsix, opens a workspace with a broken agent file, and checks what a user sees:
- * agent-ls's diagnostics in the Problems panel, a quick fix that changes the file, and tool
- * names offered by completion inside `tools:`. Saves a screenshot of the diagnostics.
+ * agent-ls's diagnostics in the Problems panel, the status bar item, a quick fix that changes the
+ * file, tool names offered by completion inside `tools:`, the persona actions listed for a
+ * selection (no API call), and, after the server setting is pointed at a missing program, a
+ * restart that ends in a notification saying how to fix it. Saves a screenshot of the diagnostics.
  *
  * Exit codes: 0 passed, 1 failed, 77 a piece is missing (see harness.findPieces).
  */
@@ -29,7 +31,9 @@ import {
 /** The whole run, whatever happens, ends within this. */
 const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 300_000);
 const STEP_TIMEOUT_MS = 60_000;
-const SCREENSHOT = process.env.E2E_SCREENSHOT ?? path.join(EXTENSION_DIR, 'screenshot.png');
+// The committed screenshot is refreshed only on request (E2E_SCREENSHOT=editors/vscode/screenshot.png);
+// test runs write theirs under tests/.artifacts so a run leaves the work tree clean.
+const SCREENSHOT = process.env.E2E_SCREENSHOT ?? path.join(REPO_ROOT, 'tests', '.artifacts', 'vscode-diagnostics.png');
 const ARTIFACTS = path.join(REPO_ROOT, 'tests', '.artifacts');
 const KNOWN_TOOLS = ['Read', 'Grep', 'Glob', 'Bash', 'Edit', 'Write', 'WebFetch', 'WebSearch', 'NotebookEdit'];
 
@@ -113,9 +117,12 @@ async function main(): Promise<number> {
     await openFile(page, 'broken.md');
     step('opened .claude/agents/broken.md');
     await checkDiagnostics(page);
+    await checkStatusBar(page);
     await takeScreenshot(page);
     await applyQuickFix(page, path.join(sandbox.workspace, '.claude', 'agents', 'broken.md'));
     await checkCompletion(page);
+    await checkPersonaList(page);
+    await checkMissingServer(page, sandbox);
     step('PASS');
     return 0;
   } catch (error) {
@@ -136,9 +143,7 @@ function prepareWorkspace(sandbox: Sandbox, agentLs: string): void {
   const agentFile = path.join(sandbox.workspace, '.claude', 'agents', 'broken.md');
   mkdirSync(path.dirname(agentFile), { recursive: true });
   writeFileSync(agentFile, BROKEN_AGENT);
-  // code-server is a remote: machine-scoped settings such as agentLs.server.command are read from
-  // the Machine settings of the server side, not from the User settings.
-  writeJson(path.join(sandbox.userData, 'Machine', 'settings.json'), { 'agentLs.server.command': [agentLs, 'serve'] });
+  writeServerCommand(sandbox, [agentLs, 'serve']);
   writeJson(path.join(sandbox.userData, 'User', 'settings.json'), {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
@@ -158,6 +163,14 @@ function prepareWorkspace(sandbox: Sandbox, agentLs: string): void {
     'files.autoSave': 'off',
     'window.zoomLevel': 0,
   });
+}
+
+/**
+ * Sets agentLs.server.command. code-server is a remote: machine-scoped settings are read from the
+ * Machine settings of the server side, not from the User settings.
+ */
+function writeServerCommand(sandbox: Sandbox, command: string[]): void {
+  writeJson(path.join(sandbox.userData, 'Machine', 'settings.json'), { 'agentLs.server.command': command });
 }
 
 /** Opens a workspace file through Quick Open. */
@@ -198,10 +211,18 @@ async function checkDiagnostics(page: Page): Promise<void> {
   );
 }
 
+/** The status bar item says the server is ready. */
+async function checkStatusBar(page: Page): Promise<void> {
+  const item = page.locator('.statusbar-item', { hasText: 'agent-ls' });
+  await item.locator('.codicon-check').first().waitFor();
+  step('status bar: agent-ls ready');
+}
+
 async function takeScreenshot(page: Page): Promise<void> {
   // Let squiggles and the panel settle before the picture.
   await page.waitForTimeout(500);
   await page.mouse.move(0, 0);
+  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, type: 'png' });
   step(`screenshot ${SCREENSHOT} (${Math.round(statSync(SCREENSHOT).size / 1024)} KB)`);
 }
@@ -259,6 +280,38 @@ async function checkCompletion(page: Page): Promise<void> {
   step(`completion offers: ${labels.join(', ')}`);
   check(offered.length > 0, `completion inside tools: offered no known tool name; got: ${labels.join(', ')}`);
   await page.keyboard.press('Escape');
+}
+
+/** Selects the body line and runs "Run Persona Action on Selection": the shipped persona is offered. */
+async function checkPersonaList(page: Page): Promise<void> {
+  await goTo(page, 9, 1);
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill('>agent-ls: Run Persona Action');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run Persona Action on Selection' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const persona = page.locator('.quick-input-list .monaco-list-row', { hasText: 'backend-engineer: review' });
+  await persona.first().waitFor();
+  const offered = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+  step(`persona actions offered: ${offered.map((t) => t.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+  await page.keyboard.press('Escape');
+}
+
+/**
+ * Points agentLs.server.command at a missing program: the extension restarts the server and, not
+ * finding it, says so in a notification with the setting's name and buttons, and the status bar
+ * shows the error.
+ */
+async function checkMissingServer(page: Page, sandbox: Sandbox): Promise<void> {
+  writeServerCommand(sandbox, ['/nonexistent/agent-ls']);
+  const toast = page.locator('.notification-toast', { hasText: 'agentLs.server.command' });
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  check(/Open Settings/.test(text) && /pip install agent-ls/.test(text), `notification without the fix: ${text}`);
+  await page.locator('.statusbar-item', { hasText: 'agent-ls' }).locator('.codicon-error').first().waitFor();
+  step(`missing server: "${text}"`);
 }
 
 async function saveFailureArtifacts(page: Page | undefined, sandbox: Sandbox, server: CodeServer | undefined): Promise<void> {

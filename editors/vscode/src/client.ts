@@ -1,7 +1,8 @@
 /**
- * The language client, adapted in two ways: server commands that share an id with one of the
- * extension's own commands are not registered twice, and every work-done progress value is also
- * reported to an observer (the status bar), next to VS Code's own progress UI.
+ * The language client, adapted in three ways: server commands that share an id with one of the
+ * extension's own commands are not registered twice; every work-done progress value is also
+ * reported to an observer (the status bar), next to VS Code's own progress UI; and a failed start
+ * is only logged here, because the extension shows its own notification saying how to fix it.
  */
 
 import {
@@ -42,6 +43,11 @@ export class AgentLsClient extends LanguageClient {
       }
       return handler(value);
     });
+  }
+
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
+    const startFailed = message.endsWith("couldn't create connection to server.");
+    super.error(message, data, startFailed ? false : showNotification);
   }
 
   override registerFeature(feature: StaticFeature | DynamicFeature<unknown>): void {

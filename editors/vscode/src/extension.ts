@@ -128,6 +128,7 @@ async function runPersonaAction(server: ServerController, output: vscode.LogOutp
       client.code2ProtocolConverter.asUri(document.uri),
       client.code2ProtocolConverter.asRange(selection),
       picked,
+      document.version,
     );
     await executeServerCommand(client, RUN_COMMAND, [argument]);
   } catch (error) {

@@ -26,6 +26,8 @@ export interface PersonaRunArgument {
   range: LspRange;
   agent: string;
   action: string;
+  /** The document's version when the action was picked: the server refuses to edit a newer one. */
+  version?: number;
 }
 
 type Entry = Record<string, unknown>;
@@ -67,7 +69,7 @@ function choice(agent: string, action: Entry): PersonaChoice | undefined {
   }
   const title = text(action, 'title', 'label') ?? id;
   const label = title.startsWith(`${agent}:`) ? title : `${agent}: ${title}`;
-  const description = text(action, 'description', 'detail');
+  const description = text(action, 'description', 'detail', 'kind');
   return description === undefined ? { agent, action: id, label } : { agent, action: id, label, description };
 }
 
@@ -102,8 +104,14 @@ function withoutKey(entry: Entry, key: string): Entry {
 }
 
 /** The single argument of `agentLs.persona.run`. */
-export function personaRunArgument(uri: string, range: LspRange, picked: PersonaChoice): PersonaRunArgument {
-  return { uri, range, agent: picked.agent, action: picked.action };
+export function personaRunArgument(
+  uri: string,
+  range: LspRange,
+  picked: PersonaChoice,
+  version?: number,
+): PersonaRunArgument {
+  const argument: PersonaRunArgument = { uri, range, agent: picked.agent, action: picked.action };
+  return version === undefined ? argument : { ...argument, version };
 }
 
 /** JSON-RPC "method not found", also used by servers for unknown commands. */

@@ -5,9 +5,17 @@
 
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { type LanguageClientOptions, RevealOutputChannelOn, State } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  RevealOutputChannelOn,
+  State,
+} from 'vscode-languageclient/node';
 
 import { AgentLsClient } from './client';
+import { CrashPolicy } from './crashPolicy';
 import * as probes from './probes';
 import { type ResolutionFailure, describeCommand, resolveServerCommand } from './serverCommand';
 import { toLaunchSettings, toServerSettings } from './settings';
@@ -99,17 +107,19 @@ export class ServerController implements vscode.Disposable {
     this.output.info(`Starting the server (${server.source}): ${commandLine}`);
     this.status.starting(commandLine);
 
+    let ran = false;
     const client = new AgentLsClient(
       {
         command: server.command,
         args: server.args,
         options: folder ? { cwd: folder.uri.fsPath } : {},
       },
-      this.clientOptions(),
+      this.clientOptions(this.errorHandler(commandLine, () => ran)),
     );
     client.observeProgress((token, value) => this.status.progress(token, value));
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
+        ran = true;
         this.status.ready(commandLine);
       } else if (newState === State.Starting) {
         this.status.starting(commandLine);
@@ -150,9 +160,40 @@ export class ServerController implements vscode.Disposable {
     }
   }
 
-  private clientOptions(): LanguageClientOptions {
+  /**
+   * Restarts a server that dies after it ran, within limits; gives up with one notification that
+   * says what to do. Connection errors are logged, not each shown as a notification.
+   */
+  private errorHandler(commandLine: string, hasRun: () => boolean): ErrorHandler {
+    const policy = new CrashPolicy();
+    return {
+      error: (_error, _message, count) => ({
+        action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+        handled: true,
+      }),
+      closed: () => {
+        if (this.stopping || !hasRun()) {
+          // A server that never started is reported by doStart when client.start() rejects.
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        if (policy.shouldRestart(Date.now())) {
+          this.output.warn('The server exited; restarting it.');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        this.fail({
+          message:
+            `agent-ls: the server \`${commandLine}\` exited ${policy.recentCrashes} times in 3 minutes and will not be ` +
+            'restarted. See the output for its last messages, then run "agent-ls: Restart Server".',
+        });
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+
+  private clientOptions(errorHandler: ErrorHandler): LanguageClientOptions {
     const folderUri = vscode.workspace.workspaceFolders?.[0]?.uri;
     return {
+      errorHandler,
       // Every file: persona actions work anywhere; the server decides which files are agent files.
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
       outputChannel: this.output,

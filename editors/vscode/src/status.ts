@@ -1,6 +1,8 @@
 /**
  * The state shown in the status bar: the server's phase (starting, ready, error, stopped) and
- * whether a persona action is running (a work-done progress whose title starts with "agent-ls").
+ * whether a persona action is running. Every work-done progress the client sees comes from the
+ * agent-ls server, and the server only reports progress for persona actions (titled
+ * "backend-engineer: review", or "agent-ls: …"), so any active one counts.
  * Pure: extension.ts feeds it events and renders `view()`.
  */
 
@@ -24,8 +26,8 @@ export interface StatusView {
   command: 'agentLs.showOutput';
 }
 
-/** Progress titles that mark persona actions (and anything else agent-ls does at length). */
-export const PROGRESS_TITLE_PREFIX = 'agent-ls';
+/** Prefix of the status bar text while an action runs (not repeated when the title has it). */
+const PREFIX = 'agent-ls';
 
 /** Longest progress label shown in the status bar; the tooltip has the whole text. */
 const MAX_LABEL_CHARS = 48;
@@ -45,7 +47,7 @@ export class ServerStatus {
     return this.phaseValue;
   }
 
-  /** Number of agent-ls work-done progresses currently active. */
+  /** Number of work-done progresses (persona actions) currently active. */
   get runningCount(): number {
     return this.running.size;
   }
@@ -77,14 +79,12 @@ export class ServerStatus {
     this.set('stopped', '');
   }
 
-  /** Feeds one `$/progress` value; only progresses titled "agent-ls…" are tracked. */
+  /** Feeds one `$/progress` value of a work-done progress. */
   progress(token: ProgressToken, value: WorkDoneProgressValue): void {
     const current = this.running.get(token);
     if (value.kind === 'begin') {
-      if (typeof value.title !== 'string' || !value.title.startsWith(PROGRESS_TITLE_PREFIX)) {
-        return;
-      }
-      this.running.set(token, withMessage({ title: value.title }, value.message));
+      const title = typeof value.title === 'string' && value.title !== '' ? value.title : 'persona action';
+      this.running.set(token, withMessage({ title }, value.message));
     } else if (current === undefined) {
       return;
     } else if (value.kind === 'report') {
@@ -101,7 +101,7 @@ export class ServerStatus {
     if (latest !== undefined && this.phaseValue === 'ready') {
       const more = this.running.size > 1 ? ` (+${this.running.size - 1})` : '';
       const label = latest.message ?? latest.title;
-      const prefixed = label.startsWith(PROGRESS_TITLE_PREFIX) ? label : `${PROGRESS_TITLE_PREFIX}: ${label}`;
+      const prefixed = label.startsWith(PREFIX) ? label : `${PREFIX}: ${label}`;
       return {
         text: `$(loading~spin) ${truncate(prefixed, MAX_LABEL_CHARS)}${more}`,
         tooltip: `agent-ls: persona action running: ${latest.title}${latest.message ? ` — ${latest.message}` : ''}`,

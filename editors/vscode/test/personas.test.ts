@@ -47,6 +47,29 @@ describe('personaChoices', () => {
   });
 });
 
+describe('personaChoices on the server\'s answer', () => {
+  it('reads `{agents: [{name, actions: [{id, title, kind}]}]}`', () => {
+    const answer = {
+      agents: [
+        {
+          name: 'backend-engineer',
+          description: 'Backend engineer',
+          model: 'sonnet',
+          source: 'shipped',
+          actions: [
+            { id: 'review', title: 'review', kind: 'report' },
+            { id: 'improve', title: 'improve', kind: 'rewrite' },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(personaChoices(answer), [
+      { agent: 'backend-engineer', action: 'review', label: 'backend-engineer: review', description: 'report' },
+      { agent: 'backend-engineer', action: 'improve', label: 'backend-engineer: improve', description: 'rewrite' },
+    ]);
+  });
+});
+
 describe('personaRunArgument', () => {
   it('is the uri, the LSP range, the agent and the action', () => {
     const range = { start: { line: 1, character: 0 }, end: { line: 4, character: 2 } };
@@ -56,6 +79,11 @@ describe('personaRunArgument', () => {
       agent: 'be',
       action: 'review',
     });
+  });
+
+  it('carries the document version when given', () => {
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    assert.equal(personaRunArgument('file:///a.py', range, { agent: 'be', action: 'x', label: 'be: x' }, 7).version, 7);
   });
 });
 

@@ -51,17 +51,27 @@ describe('ServerStatus', () => {
     assert.equal(status.view().text, '$(check) agent-ls');
   });
 
-  it('ignores progress of other titles and unknown tokens', () => {
+  it('ignores reports and ends of tokens it never saw begin', () => {
     const status = new ServerStatus();
     status.ready();
     let calls = 0;
     status.onDidChange(() => calls++);
-    status.progress('x', { kind: 'begin', title: 'Indexing' });
     status.progress('y', { kind: 'report', message: 'hi' });
     status.progress('z', { kind: 'end' });
     assert.equal(status.runningCount, 0);
     assert.equal(calls, 0);
     assert.equal(status.view().text, '$(check) agent-ls');
+  });
+
+  it("tracks the server's persona progress whatever its title", () => {
+    const status = new ServerStatus();
+    status.ready();
+    status.progress('p', { kind: 'begin', title: 'backend-engineer: review', message: 'Sending 3 lines to claude-sonnet-5-5…' });
+    assert.equal(status.view().text, '$(loading~spin) agent-ls: Sending 3 lines to claude-sonnet-5-5…');
+    assert.match(status.view().tooltip, /persona action running: backend-engineer: review/);
+    status.progress('p', { kind: 'end' });
+    status.progress('q', { kind: 'begin', title: '' });
+    assert.equal(status.view().text, '$(loading~spin) agent-ls: persona action');
   });
 
   it('counts concurrent actions and shows the latest', () => {

@@ -7,6 +7,7 @@ applies it (see shared/reference/claude-code-loader.md).
 from __future__ import annotations
 
 import re
+import reprlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from agent_ls.agentfile import (
     lenient_rewrite,
     looks_like_agent,
     read_source,
+    to_python,
 )
 from agent_ls.catalogue import Catalogue, load_catalogue, suggest
 from agent_ls.diagnostics.codes import Severity
@@ -150,12 +152,20 @@ def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_SHORT_REPR = reprlib.Repr()  # bounded: at most 4 items a level, 2 levels deep
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict = 2, 4, 4
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 60
+
+
 def _show(value: Any, limit: int = 60) -> str:
-    """Returns a value as the user wrote it in YAML (`true`, not Python's `True`), shortened."""
+    """Returns a value as the user wrote it in YAML (`true`, not Python's `True`), shortened.
+
+    Bounded work even for an alias bomb (a list that shares itself 9^10 times).
+    """
     if isinstance(value, bool) or value is None:
         shown = {True: "true", False: "false", None: ""}[value]
     else:
-        shown = value if isinstance(value, str) else repr(value)
+        shown = value if isinstance(value, str) else _SHORT_REPR.repr(value)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
@@ -175,6 +185,10 @@ def _describe_type(value: Any) -> str:
 
 _TOOL_TOKEN = re.compile(r"(?:[^\s,(]|\([^)]*\)?)+")
 _TOOL_SHAPE = re.compile(r"([A-Za-z_*][\w.*-]*)(\((.*)\))?")
+
+
+_YAML_TAGS = "tag:yaml.org,2002:"
+_CORE_TAGS = frozenset(f"!!{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map"))
 
 
 @dataclass(frozen=True)
@@ -197,6 +211,15 @@ class _Checker:
 
     # -- structure ---------------------------------------------------------------------------
     def run(self) -> Iterator[Finding]:
+        bad_byte = self.text.find("\ufffd")
+        if bad_byte != -1:
+            yield Finding(
+                "AL902",
+                "This file is not valid UTF-8: Claude Code reads each bad byte as U+FFFD (�). "
+                "Save the file as UTF-8.",
+                bad_byte,
+                bad_byte + 1,
+            )
         yield from self._fences()
         fm = self.fm
         if fm.error is not None:
@@ -217,7 +240,7 @@ class _Checker:
                 f"The frontmatter is {fm.not_mapping}, not `key: value` pairs: Claude Code finds "
                 "no `name` and drops this agent without a word.",
                 self.split.yaml_start,
-                max(self.split.yaml_start, self.split.yaml_end - 1),
+                self.split.yaml_start + len(self.fm.source.rstrip()),
             )
             return
         yield from self._keys()
@@ -232,6 +255,9 @@ class _Checker:
             spec = self.cat.keys.get(entry.key)
             if spec is not None and not any(f.code == "AL601" for f in truncated):
                 yield from self._value(entry, spec.type)
+        yield from self._tags()
+        yield from self._memory_tools(by_key)
+        yield from self._disallowed_all(by_key)
         if fm.loaded and not self.source.body.strip():
             yield Finding(
                 "AL801",
@@ -239,6 +265,54 @@ class _Checker:
                 "instructions.",
                 self.split.close_start,
                 self.split.close_end,
+            )
+
+    def _tags(self) -> Iterator[Finding]:
+        for entry in self.fm.entries:
+            tag = entry.node.tag or ""
+            if tag.startswith(_YAML_TAGS):  # `!!python/object` arrives as tag:yaml.org,2002:python/…
+                tag = "!!" + tag[len(_YAML_TAGS) :]
+            if tag.startswith("!") and tag not in _CORE_TAGS:
+                yield Finding(
+                    "AL114",
+                    f"The YAML tag `{tag}` constructs nothing: Claude Code ignores it and reads the "
+                    "plain value. Remove the tag.",
+                    *self._value_range(entry),
+                )
+
+    def _memory_tools(self, by_key: dict[str, Entry]) -> Iterator[Finding]:
+        memory, tools = by_key.get("memory"), by_key.get("tools")
+        if memory is None or tools is None or not isinstance(memory.value, str) or memory.value not in self.cat.enum_values("memory"):
+            return
+        names = {t.text.split("(")[0] for t in self._tool_tokens(tools)}
+        if not names or "*" in names:
+            return
+        added = [t for t in self.cat.raw.get("memoryTools", []) if t not in names]
+        if added:
+            yield Finding(
+                "AL709",
+                f"With `memory`, Claude Code also gives this agent {' and '.join(f'`{t}`' for t in added)}, "
+                "which `tools` leaves out.",
+                *self._value_range(memory),
+            )
+
+    def _disallowed_all(self, by_key: dict[str, Entry]) -> Iterator[Finding]:
+        """`disallowedTools` that removes every tool `tools` allows: zero tools (2.1.328)."""
+        tools, denied = by_key.get("tools"), by_key.get("disallowedTools")
+        if tools is None or denied is None:
+            return
+        agent = {"Task": "Agent"}
+
+        def names(entry: Entry) -> set[str]:
+            return {agent.get(n, n) for t in self._tool_tokens(entry) if (n := t.text.split("(")[0])}
+
+        allowed, removed = names(tools), names(denied)
+        if allowed and "*" not in allowed and allowed <= removed:
+            yield Finding(
+                "AL405",
+                "`disallowedTools` removes every tool that `tools` allows: Claude Code gives this "
+                "agent zero tools (its listing says \"None\").",
+                *self._value_range(denied),
             )
 
     def _opening(self) -> tuple[int, int]:
@@ -288,6 +362,15 @@ class _Checker:
         offset = fm.error.offset
         _, line_end = _line_bounds(self.text, offset)
         end = max(offset + 1, min(line_end, offset + 1)) if offset < line_end else offset
+        if fm.too_large:  # not a YAML error: agent-ls did not parse it, Claude Code will
+            return Finding(
+                "AL110",
+                f"Not checked: {fm.error.message}. Claude Code reads frontmatter of any size (in "
+                "files up to 1 MiB), so agent-ls cannot tell whether it loads this agent.",
+                offset,
+                end,
+                severity_override=Severity.INFORMATION,
+            )
         fixes = self._quote_fixes(fm)
         if fm.lenient:
             read = [
@@ -417,13 +500,22 @@ class _Checker:
             )
             return
         value = entry.value
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value:
             what = "empty" if value in (None, "") else f"{_describe_type(value)}, not text"
             yield Finding(
                 "AL202",
                 f"`name` is {what}: Claude Code drops this agent.",
                 entry.value_start if value is not None else entry.key_start,
                 entry.value_end if value is not None else entry.key_end,
+            )
+            return
+        if not value.strip():  # observed in 2.1.328: loaded, listed under a blank name
+            yield Finding(
+                "AL209",
+                "`name` is only spaces: Claude Code loads this agent under a blank name that "
+                "nobody can ask for. Give it a real name.",
+                entry.value_start,
+                entry.value_end,
             )
             return
         normal = unicodedata.normalize("NFKC", value)
@@ -485,6 +577,15 @@ class _Checker:
             )
             return
         value = entry.value
+        if isinstance(value, str) and value and not value.strip():  # loaded (2.1.328)
+            yield Finding(
+                "AL215",
+                "`description` is only spaces: Claude Code loads this agent, but the main model "
+                "sees no description, so it never knows when to use it.",
+                entry.value_start,
+                entry.value_end,
+            )
+            return
         if not isinstance(value, str) or not value.strip():
             what = "empty" if value in (None, "") or isinstance(value, str) else f"{_describe_type(value)}, not text"
             start, end = (entry.value_start, entry.value_end) if value is not None else (entry.key_start, entry.key_end)
@@ -564,7 +665,7 @@ class _Checker:
             return
         shown = ", ".join(allowed)
         if entry.key == "color":
-            nearest = self.cat.nearest_color(str(value)) if value is not None else None
+            nearest = self.cat.nearest_color(_show(value)) if value is not None else None
             fixes = (Fix(f"Change to `{nearest}`", (Edit(entry.value_start, entry.value_end, nearest),), True),) if nearest and value is not None else ()
             yield Finding(
                 "AL601",
@@ -606,11 +707,13 @@ class _Checker:
         number = value if isinstance(value, int) and not isinstance(value, bool) else None
         if isinstance(value, str) and value.strip().isdigit():
             number = int(value)
-        if number is not None and number > 0:
+        minimum = self.cat.raw["keys"].get(entry.key, {}).get("minimum", 1)
+        if number is not None and number >= max(minimum, 1):
             return
+        need = "a positive integer" if minimum <= 1 else f"an integer of at least {minimum}"
         yield Finding(
             "AL703",
-            f"`{entry.key}` must be a positive integer; Claude Code drops `{_show(value)}`.",
+            f"`{entry.key}` must be {need}; Claude Code drops `{_show(value)}`.",
             *self._value_range(entry),
         )
 
@@ -646,6 +749,8 @@ class _Checker:
         lowered = model.lower()
         if lowered == "inherit" or lowered in self.cat.model_aliases or model in self.cat.model_ids:
             return
+        if lowered in {known.lower() for known in self.cat.model_ids}:
+            return  # Claude Code 2.1.328 sends `Claude-Haiku-5-5` as `claude-haiku-5-5`
         names = [*self.cat.model_aliases, *self.cat.model_ids, "inherit"]
         if lowered.startswith("claude-"):
             yield Finding(
@@ -702,6 +807,18 @@ class _Checker:
         return self.fm.span(node)
 
     def _value_hooks(self, entry: Entry) -> Iterator[Finding]:
+        if isinstance(entry.value, dict) and isinstance(entry.node, yaml.MappingNode):
+            for key_node, _ in entry.node.value:
+                event = to_python(key_node)
+                if not isinstance(event, str) or event not in self.cat.hook_events:
+                    hint = suggest(_show(event), self.cat.hook_events)
+                    yield Finding(
+                        "AL708",
+                        f"`{event}` is not a hook event: Claude Code loads the agent but this hook "
+                        "never runs" + (f". Did you mean `{hint}`?" if hint else "."),
+                        *self._node_range(key_node),
+                        (Fix(f"Change to `{hint}`", (Edit(*self._node_range(key_node), hint),), True),) if hint else (),
+                    )
         problem = hooks_problem(entry.value, self.cat)
         if problem:
             yield Finding(
@@ -730,6 +847,15 @@ class _Checker:
                 )
             return
         if not isinstance(value, (str, list)):
+            if allow:
+                yield Finding(
+                    "AL405",
+                    f"`tools` is {_describe_type(value)}, not tool names: Claude Code gives this "
+                    "agent zero tools (the agent listing says \"All tools\").",
+                    *self._value_range(entry),
+                    (Fix("Remove `tools:` (inherit every tool)", (self._delete_entry(entry),), True),),
+                )
+                return
             yield self._bad_type(entry, "a string or list of tool names", "AL408")
             return
         kept = 0
@@ -758,7 +884,7 @@ class _Checker:
                 if isinstance(item, str):
                     yield from self._split_tools(item, node, start, end)
                 else:
-                    yield _Token(repr(item), start, end)
+                    yield _Token(_show(item), start, end)
 
     def _split_tools(self, value: str, node: yaml.Node, start: int, end: int) -> Iterator[_Token]:
         raw = self.text[start:end]
@@ -824,9 +950,7 @@ def hooks_problem(value: Any, cat: Catalogue) -> str | None:
     if not isinstance(value, dict):
         return f"`hooks` is {_describe_type(value)}, not a mapping of events"
     for event, matchers in value.items():
-        if event not in cat.hook_events:
-            hint = suggest(str(event), cat.hook_events)
-            return f"`{event}` is not a hook event" + (f"; did you mean `{hint}`?" if hint else "")
+        # An unknown event does not drop the agent (observed in 2.1.328): see AL708.
         if not isinstance(matchers, list):
             return f"`{event}` must be a list of matchers"
         for matcher in matchers:
@@ -838,7 +962,7 @@ def hooks_problem(value: Any, cat: Catalogue) -> str | None:
             if not isinstance(hooks, list) or not hooks:
                 return f"each item of `{event}` needs a `hooks:` list"
             for hook in hooks:
-                if not isinstance(hook, dict) or hook.get("type") not in cat.hook_types:
+                if not isinstance(hook, dict) or not isinstance(hook.get("type"), str) or hook["type"] not in cat.hook_types:
                     return f"each hook needs `type` ({', '.join(cat.hook_types)})"
                 required = cat.hook_types[hook["type"]][0]
                 if not isinstance(hook.get(required), str) or not hook[required]:

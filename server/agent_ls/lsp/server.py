@@ -25,6 +25,8 @@ from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
 from agent_ls.lsp import convert
+from agent_ls.lsp.documents import use_lsp_lines
+from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.outline import color_swatches, symbols
 from agent_ls.personas import lsp as personas  # imports the anthropic SDK only when first used
 from agent_ls.settings import Settings, load_project_settings
@@ -58,7 +60,7 @@ class AgentLanguageServer(LanguageServer):
     """agent-ls's server state; every attribute is owned by the event loop thread."""
 
     def __init__(self) -> None:
-        super().__init__("agent-ls", __version__)
+        super().__init__("agent-ls", __version__, protocol_cls=AgentProtocol)
         self.settings = Settings()
         """Project settings from disk, overlaid with the client's."""
         self.catalogue: Catalogue = load_catalogue()
@@ -78,6 +80,11 @@ class AgentLanguageServer(LanguageServer):
         self.initialization_settings: dict[str, Any] = {}
 
     # -- plumbing ------------------------------------------------------------------------------
+    @property
+    def exit_code(self) -> int:
+        """The process's exit code once the server stops: 0 after `shutdown`, else 1."""
+        return self.protocol.exit_code if isinstance(self.protocol, AgentProtocol) else 1
+
     def run_task(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Runs `coro` in the background, keeping a reference and logging its failure."""
         task = asyncio.ensure_future(coro)
@@ -250,6 +257,7 @@ def build_server() -> AgentLanguageServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: AgentLanguageServer, params: types.InitializeParams) -> None:
+        use_lsp_lines(ls.workspace)  # incremental edits must split lines as the client does
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         path = ls.path_of(root) if root else None
         ls.workspace_root = path

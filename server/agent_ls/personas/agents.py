@@ -16,8 +16,10 @@ from pathlib import Path
 from agent_ls.agentfile import MAX_FILE_BYTES, read_agent
 from agent_ls.workspace import UnreadableFile, read_text
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
-"""The shipped agents: `agents/*.md` of the repository (a link here; a copy in the wheel)."""
+_HERE = Path(__file__).resolve().parent
+SHIPPED_DIR = _HERE / "shipped" if (_HERE / "shipped").is_dir() else _HERE.parents[2] / "agents"
+"""The shipped agents: the repository's `agents/*.md`, through the `shipped` link in a source tree
+(or the repository folder itself where links are not checked out), copied into the wheel."""
 
 
 @dataclass(frozen=True)

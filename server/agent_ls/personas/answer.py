@@ -77,7 +77,7 @@ def fit_replacement(code: str, text: str, start: int, end: int) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     selected = text[start:end].replace("\r\n", "\n")
     prefix = text[text.rfind("\n", 0, start) + 1 : start].rstrip("\r")
-    lines = code.replace("\r\n", "\n").split("\n")
+    lines = code.replace("\r\n", "\n").rstrip().split("\n")
     own = common_indent(lines)
     lines = [line[len(own) :] if line.strip() else "" for line in lines]
     if prefix.strip():  # the selection starts mid-line: indent continuation lines like that line

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import tempfile
 import threading
 import time
@@ -26,12 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from lsprotocol import types
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import from_fs_path
 
-from agent_ls.lsp.convert import range_of
+from agent_ls.lsp.convert import _range_from, _range_json, range_of
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
 from agent_ls.personas.agents import Persona, PersonaDirectory
-from agent_ls.personas.client import MessagesApi, api_settings, warm_up
+from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
 from agent_ls.personas.prompt import Selection, language_of
 from agent_ls.personas.session import PreparedAction, prepare, replacement, report
@@ -128,7 +129,7 @@ def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
         server.run_task(rescan())
     overlays: dict[Path, str] = {}
     for uri, document in server.workspace.text_documents.items():
-        path = _path(uri)
+        path = server.path_of(uri)
         if path is not None and is_agent_path(path, root, server.settings):
             overlays[path] = document.source
     return state.directory.personas(overlays)
@@ -164,10 +165,7 @@ def persona_code_actions(
     only = [str(k) for k in params.context.only] if params.context.only else None
     if not (_wanted(only, REWRITE_KIND) or _wanted(only, REPORT_KIND)):
         return []
-    state = state_of(server)
-    if not state.warming:  # import the SDK off the event loop now that it may soon be needed
-        state.warming = True  # (a daemon thread: exiting the server never waits for it)
-        threading.Thread(target=warm_up, name="agent-ls-sdk-import", daemon=True).start()
+    _warm_up(server)
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
     resolve_props = _supports(server, "text_document.code_action.resolve_support.properties") or []
@@ -200,6 +198,23 @@ def persona_code_actions(
                 )
             )
     return actions
+
+
+def _warm_up(server: AgentLanguageServer) -> None:
+    """Starts the SDK's one-time work (about a second) in a daemon thread, once: actions are
+    being offered, so a call may follow. Exiting the server never waits for that thread."""
+    state = state_of(server)
+    if state.warming:
+        return
+    state.warming = True
+    try:
+        call: ApiSettings | None = api_settings(server.settings.personas)
+    except PersonaError:
+        call = None
+    thread = threading.Thread(
+        target=state.api.warm_up, args=(call,), name="agent-ls-sdk", daemon=True
+    )
+    thread.start()
 
 
 def list_personas(server: AgentLanguageServer) -> dict[str, Any]:
@@ -268,7 +283,11 @@ class _Progress:
         progress = self.server.work_done_progress
         if self.token is None and _supports(self.server, "window.work_done_progress"):
             token = str(uuid.uuid4())
-            await progress.create_async(token)
+            try:
+                await progress.create_async(token)
+            except Exception as err:  # noqa: BLE001 - a client may refuse: run without progress
+                log.info("no progress: window/workDoneProgress/create failed: %s", err)
+                return
             self.token = token
         if self.token is None:
             return
@@ -376,7 +395,7 @@ async def _perform(
     index = LineIndex(text, server.encoding())
     start = index.offset(request.range.start.line, request.range.start.character)
     end = index.offset(request.range.end.line, request.range.end.character)
-    path = _path(request.uri)
+    path = server.path_of(request.uri)
     prepared = prepare(
         current_personas(server),
         request.agent,
@@ -398,7 +417,8 @@ async def _perform(
         f"Sending {lines} line{'s' if lines != 1 else ''} to {prepared.prompt.model}…",
         on_cancel=this.cancel if this is not None else lambda: None,
     )
-    answer = await state_of(server).api.stream(call, prepared.prompt, progress.on_text)
+    api = state_of(server).api
+    answer = await api.stream(call, prepared.prompt, progress.on_text, progress.report)
 
     if prepared.action.kind == "report":
         return await _show_report(server, prepared, report(prepared, answer), path)
@@ -544,8 +564,6 @@ async def _show_report(
 
 def _tell(server: AgentLanguageServer, message: str, kind: types.MessageType) -> None:
     """Shows and logs `message`, masking the API key should it ever appear."""
-    import os
-
     message = scrub(message, os.environ.get(server.settings.personas.api_key_env))
     server.window_show_message(types.ShowMessageParams(type=kind, message=f"agent-ls: {message}"))
     server.window_log_message(types.LogMessageParams(type=kind, message=f"agent-ls: {message}"))
@@ -593,11 +611,6 @@ def register(server: AgentLanguageServer) -> None:
 # -- small conversions ------------------------------------------------------------------------
 
 
-def _path(uri: str) -> Path | None:
-    path = to_fs_path(uri) if uri.startswith("file:") else None
-    return Path(path) if path else None
-
-
 def _display_name(server: AgentLanguageServer, path: Path | None, uri: str) -> str:
     if path is None:
         return uri
@@ -606,19 +619,3 @@ def _display_name(server: AgentLanguageServer, path: Path | None, uri: str) -> s
         return path.relative_to(root).as_posix() if root else path.name
     except ValueError:
         return path.name
-
-
-def _range_json(r: types.Range) -> dict[str, Any]:
-    return {
-        "start": {"line": r.start.line, "character": r.start.character},
-        "end": {"line": r.end.line, "character": r.end.character},
-    }
-
-
-def _range_from(raw: Any) -> types.Range:
-    return types.Range(
-        start=types.Position(
-            line=int(raw["start"]["line"]), character=int(raw["start"]["character"])
-        ),
-        end=types.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])),
-    )

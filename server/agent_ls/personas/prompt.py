@@ -107,7 +107,8 @@ def context_window(
         if begin == 0:
             break
         begin = text.rfind("\n", 0, begin - 1) + 1
-    finish = text.find("\n", end)
+    ends_a_line = start < end and text[end - 1] == "\n"
+    finish = end - 1 if ends_a_line else text.find("\n", end)
     for _ in range(lines):
         if finish < 0:
             break

@@ -1,0 +1,292 @@
+"""Persona actions, timed through the real server over stdio against the fake API on loopback.
+
+    .venv/bin/python bench/persona_bench.py [--quick] [--runs N]
+
+Measures, from the client's side of the pipe:
+  listing      textDocument/codeAction round trip for a selection (persona actions + quick fixes)
+  first report workspace/executeCommand → the first $/progress of the run (begin), and → the first
+               progress report
+  overhead     the command's round trip minus the API's own time (the fake's first byte of the
+               request → last byte of the answer), for a rewrite (applyEdit round trip included)
+               and a review (Markdown file + showDocument round trip included)
+The fake API answers with a known latency (200 ms to the first byte, then 40 events 5 ms apart).
+Prints a table; writes every sample to bench/results/persona-<time>.json. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import math
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench.lsp_client import CLIENT_CAPABILITIES, Json, LspClient  # noqa: E402
+from fakeapi import FakeAnthropic, Message, text  # noqa: E402
+
+SAMPLE = ROOT / "tests" / "personas" / "workspace"
+KEY_ENV = "AGENT_LS_BENCH_KEY"
+SELECTION = {"start": {"line": 5, "character": 0}, "end": {"line": 9, "character": 0}}
+HARDENED = (
+    "```python\ndef create_order(db, payload):\n"
+    "    data = json.loads(payload)\n    return db.insert('orders', data)\n```"
+)
+CAPABILITIES: Json = {
+    **CLIENT_CAPABILITIES,
+    "workspace": {
+        **CLIENT_CAPABILITIES["workspace"],
+        "applyEdit": True,
+        "workspaceEdit": {
+            "documentChanges": True,
+            "changeAnnotationSupport": {"groupsOnLabel": True},
+        },
+    },
+    "window": {"workDoneProgress": True, "showDocument": {"support": True}},
+    "textDocument": {
+        **CLIENT_CAPABILITIES["textDocument"],
+        "codeAction": {
+            "dataSupport": True,
+            "resolveSupport": {"properties": ["edit"]},
+            "codeActionLiteralSupport": {
+                "codeActionKind": {"valueSet": ["", "quickfix", "refactor", "source"]}
+            },
+        },
+    },
+}
+
+
+class BenchClient(LspClient):
+    """Accepts edits and shown documents, as an editor would."""
+
+    def _answer(self, request: Json) -> Json:
+        method = request["method"]
+        if method == "workspace/applyEdit":
+            return {"applied": True}
+        if method == "window/showDocument":
+            return {"success": True}
+        return super()._answer(request)
+
+
+def summary(samples: list[float]) -> dict[str, Any]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
+    return {
+        "n": len(samples),
+        "median": statistics.median(samples),
+        "p99": p99,
+        "max": ordered[-1],
+        "samples": [round(x, 3) for x in samples],
+    }
+
+
+def listing_in_process(workspace: Path, runs: int) -> list[float]:
+    """Returns the server-side time (ms) of `persona_code_actions` alone, without the pipe."""
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from agent_ls.lsp.server import build_server
+    from agent_ls.personas.lsp import persona_code_actions
+
+    async def measure() -> list[float]:
+        server = build_server()
+        protocol: Any = server.protocol
+        protocol._workspace = Workspace(workspace.as_uri())
+        protocol.client_capabilities = protocol._converter.structure(
+            CAPABILITIES, types.ClientCapabilities
+        )
+        server.workspace_root = workspace
+        server.apply_settings = lambda: None  # type: ignore[method-assign]
+        path = workspace / "app" / "orders.py"
+        server.workspace.put_text_document(
+            types.TextDocumentItem(
+                uri=path.as_uri(), language_id="python", version=1, text=path.read_text()
+            )
+        )
+        params = protocol._converter.structure(
+            {
+                "textDocument": {"uri": path.as_uri()},
+                "range": SELECTION,
+                "context": {"diagnostics": []},
+            },
+            types.CodeActionParams,
+        )
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            persona_code_actions(server, params)
+            samples.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0)
+        return samples
+
+    return asyncio.run(measure())
+
+
+def answer(chars: int = 400) -> Message:
+    body = (HARDENED + "\n" + "# " + "x" * chars)[: max(chars, len(HARDENED))]
+    return Message(
+        content=[text(body)],
+        chunk_chars=max(1, len(body) // 40),
+        first_byte_delay=0.2,
+        event_delay=0.005,
+    )
+
+
+async def start(workspace: Path, api: FakeAnthropic) -> BenchClient:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+    env[KEY_ENV] = "sk-ant-bench-key"
+    process = await asyncio.create_subprocess_exec(
+        str(ROOT / ".venv" / "bin" / "python"), "-m", "agent_ls", "serve",
+        cwd=workspace, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        limit=64 * 1024 * 1024,
+    )  # fmt: skip
+    client = BenchClient(process)
+    client._reader = asyncio.create_task(client._read_loop())
+    options = {
+        "agentLs": {
+            "debounceMs": 0,
+            "personas": {"baseUrl": api.base_url, "apiKeyEnv": KEY_ENV, "maxRetries": 0},
+        }
+    }
+    await client.initialize(workspace, options, CAPABILITIES)
+    return client
+
+
+async def run_command(
+    client: BenchClient, uri: str, action: str
+) -> tuple[float, float | None, float | None]:
+    """Returns (round trip, → first $/progress, → first progress report) in seconds."""
+    seen = len(client.progress)
+    sent = time.perf_counter()
+    result = await client.request(
+        "workspace/executeCommand",
+        {"command": "agentLs.persona.run",
+         "arguments": [{"uri": uri, "range": SELECTION, "agent": "backend-engineer",
+                        "action": action}]},
+        timeout=60,
+    )  # fmt: skip
+    done = time.perf_counter()
+    assert result and result["status"] in ("applied", "shown"), result
+    fresh = client.progress[seen:]
+    begin = next((at for at, p in fresh if p["value"].get("kind") == "begin"), None)
+    report = next((at for at, p in fresh if p["value"].get("kind") == "report"), None)
+    return done - sent, (begin - sent) if begin else None, (report - sent) if report else None
+
+
+async def main(runs: int, listings: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp, FakeAnthropic(default=answer()) as api:
+        workspace = Path(tmp) / "workspace"
+        shutil.copytree(SAMPLE, workspace)
+        uri = (workspace / "app" / "orders.py").as_uri()
+        text = (workspace / "app" / "orders.py").read_text()
+        params = {"textDocument": {"uri": uri}, "range": SELECTION, "context": {"diagnostics": []}}
+
+        # First command of a fresh server, with no listing before it: it pays for the SDK.
+        client = await start(workspace, api)
+        try:
+            client.open(uri, "python", text)
+            api.reset()
+            total, _, _ = await run_command(client, uri, "harden")
+            results["first command, no listing before (ms)"] = (total - api_time(api)) * 1000
+        finally:
+            await client.close()
+
+        client = await start(workspace, api)
+        try:
+            client.open(uri, "python", text)
+            # As a user does: the menu is listed, an action picked a second later.
+            await client.request("textDocument/codeAction", params)
+            await asyncio.sleep(1.0)
+            api.reset()
+            total, _, _ = await run_command(client, uri, "harden")
+            results["first command, 1 s after the first listing (ms)"] = (
+                total - api_time(api)
+            ) * 1000
+
+            listing: list[float] = []
+            for _ in range(listings):
+                sent = time.perf_counter()
+                actions = await client.request("textDocument/codeAction", params)
+                listing.append((time.perf_counter() - sent) * 1000)
+            assert any(a["title"] == "backend-engineer: review" for a in actions)
+            results["listing actions, stdio round trip (ms)"] = summary(listing)
+
+            begins, reports = [], []
+            for action in ("harden", "review"):
+                overheads = []
+                for _ in range(runs):
+                    api.reset()
+                    total, begin, report = await run_command(client, uri, action)
+                    overheads.append((total - api_time(api)) * 1000)
+                    if begin is not None:
+                        begins.append(begin * 1000)
+                    if report is not None:
+                        reports.append(report * 1000)
+                results[f"overhead beyond the API, {action} (ms)"] = summary(overheads)
+            results["command → first progress (begin) (ms)"] = summary(begins)
+            results["command → first progress report (ms)"] = summary(reports)
+            results["api time per call (ms)"] = round(api_time(api) * 1000, 1)
+        finally:
+            await client.close()
+    return results
+
+
+def api_time(api: FakeAnthropic) -> float:
+    """Returns the fake's own time for the last call: request received → answer's last byte."""
+    (request,) = api.requests
+    assert request.finished_at is not None
+    return request.finished_at - request.received_at
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = ["| measure | n | median | p99 | max |", "|---|---:|---:|---:|---:|"]
+    notes = []
+    for name, value in results.items():
+        if isinstance(value, dict):
+            rows.append(
+                f"| {name} | {value['n']} | {value['median']:.1f} | {value['p99']:.1f} "
+                f"| {value['max']:.1f} |"
+            )
+        else:
+            notes.append(f"{name}: {value:.1f}")
+    return "\n".join(rows + [""] + notes)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="10 commands, 200 listings")
+    parser.add_argument("--runs", type=int, help="commands per action (default 30)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON only")
+    args = parser.parse_args()
+    runs = args.runs or (10 if args.quick else 30)
+    measured = asyncio.run(main(runs, 200 if args.quick else 1000))
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(SAMPLE, Path(tmp) / "workspace")
+        in_process = listing_in_process(Path(tmp) / "workspace", 200 if args.quick else 1000)
+    measured["listing actions, server side in process (ms)"] = summary(in_process)
+    measured["load average (1 min) at the end"] = os.getloadavg()[0]
+    if args.json:
+        sys.stdout.write(json.dumps(measured, indent=2) + "\n")
+        sys.exit(0)
+    sys.stdout.write(table(measured) + "\n")
+    out = BENCH / "results" / f"persona-{datetime.datetime.now():%Y%m%dT%H%M%S}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(measured, indent=2))
+    sys.stdout.write(f"\nsamples: {out.relative_to(ROOT)}\n")

@@ -1,0 +1,424 @@
+"""`agent-ls check`, `schema`, `explain` and `--version`, run as a real subprocess.
+
+Every output format, the exit codes (0 clean, 1 at or above --fail-on, 2 on usage or I/O errors),
+the folder walk, duplicate names across files, `.mcp.json` and `[tool.agent-ls]` settings, each
+in a workspace built under tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent_ls import __version__
+from agent_ls.catalogue import load_catalogue
+from agent_ls.diagnostics.codes import CODES
+
+CLEAN = "---\nname: {name}\ndescription: Reviews code\ntools: Read, Grep\n---\n\nYou review code.\n"
+WARNING = (
+    "---\nname: {name}\ndescription: Reviews code\ntools: Read, Reed\n---\n\nYou review code.\n"
+)
+ERROR = "---\nname: {name}\ndescription: Reviews code\ntools: Reed\n---\n\nYou review code.\n"
+INFORMATION = (
+    "---\nname: {name}\ndescription: Reviews code\nmodel: claude-3-opus-20240229\n---\n\nBody\n"
+)
+HINT = "---\nname: {name}\ndescription: Reviews code\ntools: Task\n---\n\nYou review code.\n"
+UNICODE = "---\nname: {name}\ndescription: 😀 中文 review #tag\n---\n\nBody\n"
+
+
+def agent_ls(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Runs `python -m agent_ls ARGS` in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "agent_ls", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Creates `files` (relative path → content) under `root`, with a `.git` marking the project."""
+    (root / ".git").mkdir(exist_ok=True)
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+def check_json(
+    root: Path, *args: str | Path
+) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
+    done = agent_ls("check", *(args or (".",)), "--format", "json", cwd=root)
+    return json.loads(done.stdout), done
+
+
+def by_path(report: dict[str, Any]) -> dict[str, list[str]]:
+    """path → the codes of its diagnostics."""
+    return {f["path"]: [d["code"] for d in f["diagnostics"]] for f in report["files"]}
+
+
+# -- formats ------------------------------------------------------------------------------------
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write(
+        tmp_path,
+        {
+            ".claude/agents/clean.md": CLEAN.format(name="clean"),
+            ".claude/agents/typo.md": WARNING.format(name="typo"),
+            ".claude/agents/unicode.md": UNICODE.format(name="unicode"),
+        },
+    )
+
+
+def test_json_has_exactly_the_documented_shape(project: Path) -> None:
+    report, done = check_json(project)
+    assert done.returncode == 0, done.stderr
+    assert list(report) == ["files"]
+    assert sorted(f["path"] for f in report["files"]) == [
+        ".claude/agents/clean.md",
+        ".claude/agents/typo.md",
+        ".claude/agents/unicode.md",
+    ]
+    for file in report["files"]:
+        assert list(file) == ["path", "diagnostics"]
+        for d in file["diagnostics"]:
+            assert list(d) == ["code", "severity", "message", "range"]
+            assert d["code"] in CODES and d["severity"] in (
+                "error",
+                "warning",
+                "information",
+                "hint",
+            )
+            assert list(d["range"]) == ["start", "end"]
+            for end in d["range"].values():
+                assert list(end) == ["line", "character"]
+                assert all(isinstance(v, int) and v >= 0 for v in end.values())
+    files = {f["path"]: f["diagnostics"] for f in report["files"]}
+    assert files[".claude/agents/clean.md"] == []  # clean files are listed too
+    [typo] = files[".claude/agents/typo.md"]
+    assert typo["code"] == "AL401" and typo["severity"] == "warning" and "`Read`" in typo["message"]
+    assert typo["range"] == {
+        "start": {"line": 3, "character": 13},
+        "end": {"line": 3, "character": 17},
+    }
+    [tag] = files[".claude/agents/unicode.md"]  # UTF-16 characters: 😀 counts 2, 中 and 文 1 each
+    assert tag["code"] == "AL213"
+    assert tag["range"] == {
+        "start": {"line": 2, "character": 26},
+        "end": {"line": 2, "character": 30},
+    }
+
+
+def test_sarif_is_2_1_0(project: Path) -> None:
+    done = agent_ls("check", ".", "--format", "sarif", cwd=project)
+    sarif = json.loads(done.stdout)
+    assert done.returncode == 0
+    assert sarif["version"] == "2.1.0" and "sarif-2.1.0" in sarif["$schema"]
+    [run] = sarif["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "agent-ls" and driver["version"] == __version__
+    assert {r["id"] for r in driver["rules"]} == set(CODES)
+    assert run["columnKind"] == "utf16CodeUnits"
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert set(results) == {"AL401", "AL213"}
+    typo = results["AL401"]
+    assert typo["level"] == "warning" and typo["message"]["text"]
+    [location] = typo["locations"]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == ".claude/agents/typo.md"
+    assert location["physicalLocation"]["region"] == {
+        "startLine": 4,
+        "startColumn": 14,
+        "endLine": 4,
+        "endColumn": 18,
+    }
+
+
+def test_github_annotations(project: Path) -> None:
+    done = agent_ls("check", ".", "--format", "github", cwd=project)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and len(lines) == 2
+    typo = next(line for line in lines if "typo.md" in line)
+    assert typo.startswith(
+        "::warning file=.claude/agents/typo.md,line=4,col=14,endLine=4,endColumn=18,title=AL401::"
+    )
+    annotation = re.compile(
+        r"::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,"
+        r"title=AL\d{3}::.+"
+    )
+    assert all(annotation.fullmatch(line) for line in lines)
+
+
+def test_text_lists_findings_and_a_summary(project: Path) -> None:
+    done = agent_ls("check", ".", cwd=project)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0
+    assert ".claude/agents/typo.md:4:14: warning AL401 " in done.stdout
+    assert lines[-1] == "3 agent files checked: 2 warnings"
+
+
+def test_a_clean_workspace_says_so(tmp_path: Path) -> None:
+    write(tmp_path, {".claude/agents/clean.md": CLEAN.format(name="clean")})
+    done = agent_ls("check", ".", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "1 agent file checked: no problems\n")
+
+
+# -- exit codes ---------------------------------------------------------------------------------
+EXITS = [
+    ("clean", CLEAN, "error", 0),
+    ("warning-below-error", WARNING, "error", 0),
+    ("warning-at-warning", WARNING, "warning", 1),
+    ("error", ERROR, "error", 1),
+    ("information-below-warning", INFORMATION, "warning", 0),
+    ("information-at-information", INFORMATION, "information", 1),
+    ("hint-never-fails", HINT, "information", 0),
+]
+
+
+@pytest.mark.parametrize(
+    "content, fail_on, code", [e[1:] for e in EXITS], ids=[e[0] for e in EXITS]
+)
+def test_exit_code_follows_fail_on(tmp_path: Path, content: str, fail_on: str, code: int) -> None:
+    write(tmp_path, {".claude/agents/a.md": content.format(name="a")})
+    done = agent_ls("check", ".claude/agents/a.md", "--fail-on", fail_on, cwd=tmp_path)
+    assert done.returncode == code, done.stdout + done.stderr
+
+
+def test_missing_path_exits_2_and_still_checks_the_rest(tmp_path: Path) -> None:
+    write(tmp_path, {".claude/agents/a.md": CLEAN.format(name="a")})
+    report, done = check_json(tmp_path, ".", "nowhere.md")
+    assert done.returncode == 2
+    assert "nowhere.md: no such file or folder" in done.stderr
+    assert by_path(report) == {".claude/agents/a.md": []}
+
+
+def test_binary_file_exits_2(tmp_path: Path) -> None:
+    write(tmp_path, {".claude/agents/a.md": b"---\nname: a\x00\x01\x02\n---\n" + bytes(range(256))})
+    done = agent_ls("check", ".", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "a.md: binary file" in done.stderr
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        path = write(tmp_path, {"a.md": CLEAN.format(name="a")}) / "a.md"
+        path.chmod(0)
+    elif Path("/proc/self/mem").exists():
+        path = Path("/proc/self/mem")  # root reads any file; reading this one fails with EIO
+    else:  # pragma: no cover
+        pytest.skip("no unreadable file for root here")
+    done = agent_ls("check", path, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{path}: cannot read" in done.stderr
+
+
+def test_invalid_utf8_is_read_with_replacement_characters(tmp_path: Path) -> None:
+    write(tmp_path, {".claude/agents/a.md": b"---\nname: a\ndescription: caf\xe9\n---\n\nBody\n"})
+    report, done = check_json(tmp_path)
+    assert done.returncode == 0
+    assert by_path(report) == {".claude/agents/a.md": ["AL902"]}
+    assert (
+        (tmp_path / ".claude/agents/a.md").read_bytes().endswith(b"caf\xe9\n---\n\nBody\n")
+    )  # untouched
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert agent_ls("check", cwd=tmp_path).returncode == 2
+    assert agent_ls("check", ".", "--format", "xml", cwd=tmp_path).returncode == 2
+    assert agent_ls("check", ".", "--fail-on", "hint", cwd=tmp_path).returncode == 2
+    assert agent_ls(cwd=tmp_path).returncode == 2
+
+
+# -- the folder walk ----------------------------------------------------------------------------
+def test_folder_walk(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".claude/agents/top.md": CLEAN.format(name="top"),
+            ".claude/agents/team/deep/nested.md": WARNING.format(name="nested"),
+            ".claude/agents/no-frontmatter.md": "Just notes.\n",
+            ".claude/agents/.hidden.md": CLEAN.format(name="hidden"),
+            ".claude/agents/readme.txt": "not markdown",
+            "packages/api/.claude/agents/sub.md": CLEAN.format(name="sub"),
+            "docs/guide.md": "# Guide\n\nOrdinary Markdown.\n",
+            "docs/blog.md": "---\ntitle: Hello\ndate: 2024-01-01\n---\n\nA post.\n",
+            "docs/stray-agent.md": ERROR.format(name="stray-agent"),
+            "node_modules/pkg/.claude/agents/vendored.md": ERROR.format(name="vendored"),
+            ".git/hooks/agent.md": ERROR.format(name="git"),
+            ".venv/lib/.claude/agents/venv.md": ERROR.format(name="venv"),
+        },
+    )
+    (tmp_path / ".claude/agents/team/loop").symlink_to(
+        tmp_path / ".claude", target_is_directory=True
+    )
+    report, done = check_json(tmp_path)
+    assert done.returncode == 1
+    assert by_path(report) == {
+        ".claude/agents/.hidden.md": ["AL207"],  # `hidden` is not `.hidden`: a hint
+        ".claude/agents/no-frontmatter.md": ["AL101"],
+        ".claude/agents/team/deep/nested.md": ["AL401"],
+        ".claude/agents/top.md": [],
+        "docs/stray-agent.md": ["AL401", "AL406"],
+        "packages/api/.claude/agents/sub.md": [],
+    }
+
+
+def test_checking_the_agent_folder_itself(tmp_path: Path) -> None:
+    """Without a project marker the agent folder is the root: its files are still agents."""
+    folder = tmp_path / "p/.claude/agents"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("Just notes.\n")
+    report, done = check_json(tmp_path / "p", ".claude/agents")
+    assert (done.returncode, by_path(report)) == (1, {".claude/agents/a.md": ["AL101"]})
+    report, done = check_json(folder, ".")
+    assert (done.returncode, by_path(report)) == (1, {"a.md": ["AL101"]})
+
+
+def test_an_explicit_file_is_always_checked(tmp_path: Path) -> None:
+    write(tmp_path, {"notes/readme.md": "# Readme\n"})
+    report, done = check_json(tmp_path, "notes/readme.md")
+    assert (done.returncode, by_path(report)) == (1, {"notes/readme.md": ["AL101"]})
+
+
+def test_duplicate_names_across_files(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".claude/agents/reviewer.md": CLEAN.format(name="reviewer"),
+            ".claude/agents/team/reviewer-copy.md": CLEAN.format(name="reviewer"),
+            ".claude/agents/other.md": CLEAN.format(name="other"),
+            ".claude/agents/Other_Case.md": CLEAN.format(name="Other_Case"),  # names are exact
+        },
+    )
+    report, done = check_json(tmp_path)
+    assert done.returncode == 0  # a warning
+    assert by_path(report) == {
+        ".claude/agents/Other_Case.md": ["AL206"],
+        ".claude/agents/other.md": [],
+        ".claude/agents/reviewer.md": ["AL208"],
+        ".claude/agents/team/reviewer-copy.md": ["AL207", "AL208"],
+    }
+    last = {f["path"]: f["diagnostics"][-1] for f in report["files"] if f["diagnostics"]}
+    first, copy = last[".claude/agents/reviewer.md"], last[".claude/agents/team/reviewer-copy.md"]
+    assert copy["range"] == {
+        "start": {"line": 1, "character": 6},
+        "end": {"line": 1, "character": 14},
+    }
+    # One agent folder (subfolders included): Claude Code's scan order decides.
+    assert (
+        "`.claude/agents/team/reviewer-copy.md`" in first["message"]
+        and "scan order" in first["message"]
+    )
+    assert "`.claude/agents/reviewer.md`" in copy["message"] and "scan order" in copy["message"]
+
+
+def test_duplicate_name_in_a_deeper_project_wins(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".claude/agents/reviewer.md": CLEAN.format(name="reviewer"),
+            "api/.claude/agents/reviewer.md": CLEAN.format(name="reviewer"),
+        },
+    )
+    report, _ = check_json(tmp_path)
+    messages = {f["path"]: f["diagnostics"][0]["message"] for f in report["files"]}
+    assert "loads this one" in messages["api/.claude/agents/reviewer.md"]
+    assert "loads `api/.claude/agents/reviewer.md`" in messages[".claude/agents/reviewer.md"]
+    assert "ignores this one" in messages[".claude/agents/reviewer.md"]
+
+
+def test_mcp_json_in_the_project_root(tmp_path: Path) -> None:
+    tools = "tools: Read, mcp__github__create_issue, mcp__slack__post"
+    agent = f"---\nname: a\ndescription: d\n{tools}\n---\n\nBody\n"
+    write(tmp_path, {".claude/agents/a.md": agent})
+    report, _ = check_json(tmp_path)
+    assert by_path(report) == {".claude/agents/a.md": []}  # no .mcp.json: no claim about servers
+    write(tmp_path, {".mcp.json": json.dumps({"mcpServers": {"github": {"command": "gh-mcp"}}})})
+    report, _ = check_json(tmp_path)
+    [finding] = report["files"][0]["diagnostics"]
+    assert finding["code"] == "AL407" and "`slack`" in finding["message"]
+    assert finding["range"]["start"] == {"line": 3, "character": 40}
+
+
+def test_pyproject_extra_keys(tmp_path: Path) -> None:
+    agent = "---\nname: a\ndescription: d\nrole: Reviewer\nteam: core\n---\n\nBody\n"
+    write(tmp_path, {".claude/agents/a.md": agent})
+    report, _ = check_json(tmp_path)
+    assert by_path(report) == {".claude/agents/a.md": ["AL301", "AL301"]}
+    write(
+        tmp_path,
+        {"pyproject.toml": '[project]\nname = "x"\n\n[tool.agent-ls]\nextra-keys = ["role"]\n'},
+    )
+    report, done = check_json(tmp_path)
+    assert by_path(report) == {".claude/agents/a.md": ["AL301"]}
+    assert "`team`" in report["files"][0]["diagnostics"][0]["message"]
+    assert done.stderr == ""
+
+
+def test_bad_settings_are_reported_and_defaults_used(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".claude/agents/a.md": CLEAN.format(name="a"),
+            ".agent-ls.toml": "extra-keys = 5\n",
+        },
+    )
+    report, done = check_json(tmp_path)
+    assert done.returncode == 0 and by_path(report) == {".claude/agents/a.md": []}
+    assert "extra-keys = 5 is not valid" in done.stderr
+
+
+def test_check_never_modifies_files(tmp_path: Path) -> None:
+    files = {
+        ".claude/agents/a.md": ERROR.format(name="a"),
+        ".claude/agents/b.md": "\n---\nname: b\n---\n",
+    }
+    write(tmp_path, files)
+    agent_ls("check", ".", cwd=tmp_path)
+    assert {k: (tmp_path / k).read_text() for k in files} == files
+
+
+# -- schema, explain, version -------------------------------------------------------------------
+def test_schema_is_json_with_the_catalogues_keys(tmp_path: Path) -> None:
+    done = agent_ls("schema", cwd=tmp_path)
+    schema = json.loads(done.stdout)
+    assert done.returncode == 0
+    assert schema["type"] == "object" and schema["required"] == ["name", "description"]
+    assert set(schema["properties"]) == set(load_catalogue().keys)
+    assert schema["properties"]["color"]["enum"] == list(load_catalogue().colors)
+
+
+def test_explain_a_code(tmp_path: Path) -> None:
+    done = agent_ls("explain", "AL401", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("AL401 (warning): Unknown tool\n")
+    assert "case-sensitive" in done.stdout
+
+
+def test_explain_lists_every_code(tmp_path: Path) -> None:
+    done = agent_ls("explain", cwd=tmp_path)
+    assert done.returncode == 0
+    assert [line.split()[0] for line in done.stdout.splitlines()] == list(CODES)
+
+
+def test_explain_an_unknown_code_exits_2(tmp_path: Path) -> None:
+    done = agent_ls("explain", "AL999", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "no such code: AL999" in done.stderr
+
+
+def test_version(tmp_path: Path) -> None:
+    done = agent_ls("--version", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"agent-ls {__version__}\n")

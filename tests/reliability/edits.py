@@ -1,0 +1,117 @@
+"""Random editor edits, applied the way an LSP client applies them (the test's own model).
+
+Positions follow the specification, independently of the server's code: lines end at \\n, \\r\\n
+or \\r only; characters count in the negotiated encoding's code units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+from lsprotocol import types
+
+BREAK = re.compile(r"\r\n|\r|\n")
+
+# Agent-file fragments, plus every character `str.splitlines` treats as a line break but LSP does
+# not, plus LSP's three line breaks, plus characters of 2, 3 and 4 UTF-8 bytes (one a surrogate
+# pair in UTF-16).
+TOKENS = [
+    "---", "\n", "\r\n", "\r", " ", ":", ",", "-", "[", "]", '"', "#", "\t",
+    "name", "fuzz", "description", "tools", "model", "color", "Read", "Reed", "Grep", "sonnet",
+    "gpt-4", "red", "magenta", "allowedTools",
+    "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
+    "é", "見", "😀",
+]
+
+SEEDS = [
+    "---\nname: fuzz\ndescription: Reviews code\ntools: Read, Reed\nmodel: sonnet\n---\n\nBody.\n",
+    "---\r\nname: fuzz\r\ndescription: a\x0cb\u2028c 😀\r\ntools: [Reed, Grep]\r\ncolor: red\r\n---\r\nBody\x85x\n",
+    "---\rname: fuzz\rdescription: d\x0b\rtools: Reed\rmodel: gpt-4\r---\r",
+    "---\nname: fuzz\ndescription: x\x1cy\x1dz\x1e\ntools: Reed\n---\n見る\u2029Reed\n",
+    "",
+]
+
+fragment = st.lists(st.sampled_from(TOKENS), max_size=8).map("".join)
+
+
+def units(text: str, encoding: str) -> int:
+    """Returns the length of `text` in the code units of `encoding`."""
+    if encoding == "utf-8":
+        return len(text.encode("utf-8", errors="surrogatepass"))
+    if encoding == "utf-32":
+        return len(text)
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
+
+
+def snap(text: str, offset: int) -> int:
+    """Moves an offset that falls inside a \\r\\n to its start (LSP cannot address it)."""
+    if 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n":
+        return offset - 1
+    return offset
+
+
+def position(text: str, offset: int, encoding: str) -> types.Position:
+    """Returns the LSP position of a string offset."""
+    line, start = 0, 0
+    for match in BREAK.finditer(text, 0, offset):
+        if match.end() > offset:
+            break
+        line, start = line + 1, match.end()
+    return types.Position(line=line, character=units(text[start:offset], encoding))
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] with `text` (string offsets into the text before the edit)."""
+
+    start: int
+    end: int
+    text: str
+
+    def apply(self, text: str) -> str:
+        return text[: self.start] + self.text + text[self.end :]
+
+    def change(self, text: str, encoding: str) -> types.TextDocumentContentChangePartial:
+        return types.TextDocumentContentChangePartial(
+            range=types.Range(start=position(text, self.start, encoding), end=position(text, self.end, encoding)),
+            text=self.text,
+        )
+
+
+@st.composite
+def edit_for(draw: st.DrawFn, text: str) -> Edit:
+    """An edit of `text`: an insertion, deletion or replacement anywhere, at LSP-valid offsets."""
+    start = snap(text, draw(st.integers(0, len(text))))
+    end = snap(text, draw(st.integers(start, min(len(text), start + 20))))
+    end = max(end, start)
+    return Edit(start, end, draw(fragment))
+
+
+@st.composite
+def edit_session(draw: st.DrawFn, max_notifications: int = 6) -> tuple[str, list[list[Edit]], str]:
+    """A seed text, notifications of 1-3 edits each (each applies to the text before it), and
+    the final text."""
+    seed = text = draw(st.sampled_from(SEEDS) | fragment)
+    notifications: list[list[Edit]] = []
+    for _ in range(draw(st.integers(1, max_notifications))):
+        batch = []
+        for _ in range(draw(st.integers(1, 3))):
+            edit = draw(edit_for(text))
+            text = edit.apply(text)
+            batch.append(edit)
+        notifications.append(batch)
+    return seed, notifications, text
+
+
+def replay(seed: str, notifications: list[list[Edit]], encoding: str) -> list[list[types.TextDocumentContentChangePartial]]:
+    """Returns the didChange content changes of a session, positions in `encoding` units."""
+    text, out = seed, []
+    for batch in notifications:
+        changes = []
+        for edit in batch:
+            changes.append(edit.change(text, encoding))
+            text = edit.apply(text)
+        out.append(changes)
+    return out

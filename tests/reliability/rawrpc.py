@@ -1,0 +1,95 @@
+"""The real server over stdio, spoken to in raw JSON-RPC: any bytes, any shape, any order."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+SERVER = [sys.executable, "-m", "agent_ls", "serve"]
+
+
+class RawServer:
+    """One server process; `send` writes a framed message, `response` reads until a reply."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.ids = itertools.count(1)
+        self.notifications: list[dict[str, Any]] = []
+        self.server_requests: list[dict[str, Any]] = []
+
+    @classmethod
+    async def start(cls) -> RawServer:
+        process = await asyncio.create_subprocess_exec(
+            *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        return cls(process)
+
+    def write(self, body: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.write(json.dumps({"jsonrpc": "2.0", **message}).encode())
+
+    def request(self, method: str, params: Any = None) -> int:
+        msg_id = next(self.ids)
+        self.send({"id": msg_id, "method": method, "params": params})
+        return msg_id
+
+    def notify(self, method: str, params: Any = None) -> None:
+        self.send({"method": method, "params": params})
+
+    async def read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        length = 0
+        while (line := await self.process.stdout.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        if not length:
+            raise EOFError("the server closed its output")
+        message: dict[str, Any] = json.loads(await self.process.stdout.readexactly(length))
+        return message
+
+    async def response(self, msg_id: int | None, timeout: float = 5) -> dict[str, Any]:
+        """Returns the response to `msg_id`, keeping notifications and answering server requests."""
+
+        async def wait() -> dict[str, Any]:
+            while True:
+                message = await self.read()
+                if "method" not in message:
+                    if message.get("id") == msg_id:
+                        return message
+                    continue
+                if "id" in message:  # a request from the server: answer it so it never waits
+                    self.server_requests.append(message)
+                    self.send({"id": message["id"], "result": None})
+                else:
+                    self.notifications.append(message)
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    async def call(self, method: str, params: Any = None, timeout: float = 5) -> dict[str, Any]:
+        return await self.response(self.request(method, params), timeout)
+
+    async def initialize(self, root: Path) -> dict[str, Any]:
+        reply = await self.call("initialize", {
+            "processId": None, "rootUri": root.as_uri(), "capabilities": {},
+            "initializationOptions": {"debounceMs": 0},
+        })
+        self.notify("initialized", {})
+        return reply
+
+    async def exit_code(self, timeout: float = 5) -> int:
+        """Returns the process's exit code once it exits (fails after `timeout`)."""
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()

@@ -1,0 +1,180 @@
+"""Protocol faults against the real server: clear errors, no crash, no hang.
+
+Every request must get a response (a result or a JSON-RPC error) within seconds, and the server
+must still answer the next request. Shutdown and exit follow the specification's exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+from rawrpc import RawServer
+
+from lsp_helpers import open_document
+
+ROOT = Path(__file__).parent.parent / "workspaces" / "basic"
+NEVER_OPENED = (ROOT / ".claude/agents/never-opened.md").as_uri()
+ORIGIN = {"line": 0, "character": 0}
+DOC = {"textDocument": {"uri": NEVER_OPENED}}
+
+
+@pytest.fixture
+async def raw() -> AsyncIterator[RawServer]:
+    server = await RawServer.start()
+    yield server
+    await server.stop()
+
+
+async def alive(server: RawServer) -> None:
+    reply = await server.call("textDocument/hover", {**DOC, "position": ORIGIN})
+    assert "result" in reply, reply
+
+
+# -- documents never opened, positions outside the document (both client capability sets) --------
+
+async def test_requests_for_a_document_never_opened_answer_empty(client: LanguageClient) -> None:
+    doc = types.TextDocumentIdentifier(uri=NEVER_OPENED)
+    origin = types.Position(line=0, character=0)
+    assert await client.text_document_hover_async(types.HoverParams(text_document=doc, position=origin)) is None
+    assert await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=origin)) is None
+    assert await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc, range=types.Range(start=origin, end=origin), context=types.CodeActionContext(diagnostics=[]),
+    )) is None
+    assert await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc)) is None
+    assert await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc)) is None
+    assert not await client.text_document_document_color_async(types.DocumentColorParams(text_document=doc))
+
+
+async def test_positions_outside_the_document_are_clamped(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / ".claude/agents/broken.md")  # type: ignore[attr-defined]
+    doc = types.TextDocumentIdentifier(uri=uri)
+    for line, character in [(0, 10_000), (10_000, 0), (10_000, 10_000), (4, 7)]:
+        at = types.Position(line=line, character=character)
+        far = types.Range(start=at, end=types.Position(line=line + 5, character=character + 5))
+        await client.text_document_hover_async(types.HoverParams(text_document=doc, position=at))
+        completions = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+        assert completions is None or isinstance(completions, types.CompletionList)
+        await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=doc, range=far, context=types.CodeActionContext(diagnostics=[])))
+        await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc))
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc))
+    assert symbols  # the document is still there, and still understood
+
+
+# -- malformed messages (raw JSON-RPC) -----------------------------------------------------------
+
+MALFORMED: list[tuple[str, Any]] = [
+    ("textDocument/hover", {"textDocument": 42, "position": ORIGIN}),
+    ("textDocument/hover", DOC),  # no position
+    ("textDocument/hover", None),
+    ("textDocument/hover", [1, 2]),
+    ("textDocument/hover", {**DOC, "position": {"line": -1, "character": -5}}),
+    ("textDocument/completion", {**DOC, "position": {"line": "x", "character": 0}}),
+    ("textDocument/codeAction", {**DOC, "range": "everything"}),
+    ("textDocument/documentSymbol", {"textDocument": {}}),
+    ("textDocument/diagnostic", {"textDocument": None}),
+    ("codeAction/resolve", "not an action"),
+]
+
+
+async def test_malformed_params_get_an_invalid_params_error(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    for method, params in MALFORMED:
+        reply = await raw.call(method, params)
+        assert reply["error"]["code"] == -32602, (method, params, reply)
+        assert method in reply["error"]["message"]
+    await alive(raw)
+
+
+async def test_unknown_method_and_command_get_clear_errors(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    reply = await raw.call("no/such/method", {})
+    assert reply["error"]["code"] == -32601 and "no/such/method" in reply["error"]["message"]
+    reply = await raw.call("workspace/executeCommand", {"command": "agentLs.nope", "arguments": []})
+    assert "agentLs.nope" in reply["error"]["message"]
+    await alive(raw)
+
+
+async def test_garbage_and_notifications_for_unknown_documents_do_not_stop_the_server(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    raw.write(b"{not json")
+    raw.write(b"[]")
+    raw.write(b'{"jsonrpc": "2.0", "id": 99}')
+    raw.write(b'{"jsonrpc": "1.0", "id": 100, "method": "textDocument/hover"}')
+    raw.notify("textDocument/didChange", {"textDocument": {"uri": NEVER_OPENED, "version": 3}, "contentChanges": [{"text": "x"}]})
+    raw.notify("textDocument/didClose", DOC)
+    raw.notify("textDocument/didSave", DOC)
+    raw.notify("textDocument/didOpen", {"textDocument": {"uri": NEVER_OPENED}})  # no text, no version
+    raw.notify("$/cancelRequest", {"id": 12345})
+    raw.notify("$/setTrace", {"value": "verbose"})
+    await alive(raw)
+    assert raw.process.returncode is None
+
+
+async def test_edits_with_out_of_range_positions_keep_the_document_usable(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    uri = (ROOT / ".claude/agents/ranges.md").as_uri()
+    raw.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "markdown", "version": 1, "text": "---\nname: ranges\n---\n"}})
+    far = {"line": 500, "character": 500}
+    for version, change in enumerate([
+        {"range": {"start": far, "end": far}, "text": "tail\n"},
+        {"range": {"start": {"line": 1, "character": 900}, "end": {"line": 0, "character": 0}}, "text": "x"},
+        {"range": {"start": ORIGIN, "end": far}, "text": "---\nname: ranges\ntools: Reed\n---\n"},
+    ], start=2):
+        raw.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+    reply = await raw.call("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    frontmatter = reply["result"][0]
+    assert [c["name"] for c in frontmatter["children"]] == ["name", "tools"], reply
+    assert frontmatter["range"]["end"] == {"line": 3, "character": 3}
+    await alive(raw)
+
+
+# -- lifecycle: shutdown and exit in odd orders ---------------------------------------------------
+
+async def test_shutdown_then_exit_exits_zero(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    assert (await raw.call("shutdown"))["result"] is None
+    raw.notify("exit")
+    assert await raw.exit_code() == 0
+
+
+async def test_exit_without_shutdown_exits_one(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    raw.notify("exit")
+    assert await raw.exit_code() == 1
+
+
+async def test_exit_before_initialize_exits_one(raw: RawServer) -> None:
+    raw.notify("exit")
+    assert await raw.exit_code() == 1
+
+
+async def test_requests_after_shutdown_get_invalid_request(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    await raw.call("shutdown")
+    for method, params in [("textDocument/hover", {**DOC, "position": ORIGIN}), ("shutdown", None)]:
+        reply = await raw.call(method, params)
+        assert reply["error"]["code"] == -32600 and method in reply["error"]["message"], reply
+    raw.notify("textDocument/didOpen", {"textDocument": {"uri": NEVER_OPENED, "languageId": "markdown", "version": 1, "text": ""}})
+    raw.notify("exit")
+    assert await raw.exit_code() == 0
+
+
+async def test_requests_before_initialize_get_an_error(raw: RawServer) -> None:
+    reply = await raw.call("textDocument/hover", {**DOC, "position": ORIGIN})
+    assert "error" in reply, reply
+    await raw.initialize(ROOT)
+    await alive(raw)
+
+
+async def test_client_closing_its_pipe_ends_the_server(raw: RawServer) -> None:
+    await raw.initialize(ROOT)
+    assert raw.process.stdin is not None
+    raw.process.stdin.close()
+    assert await raw.exit_code() in (0, 1)
