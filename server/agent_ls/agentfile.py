@@ -7,6 +7,7 @@ language server and the CLI map them to positions the same way (see `textindex`)
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -393,21 +394,24 @@ def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool
     matches `/home/me/project/.claude/agents/x.md`. A glob starting with `**/` matches any tail
     even inside the root, whose own path may hold the agent folder (`check .claude/agents`).
     """
+    absolute = os.path.abspath(path)  # no symlink resolution: one cheap call per file
     relative: str | None = None
     if root is not None:
-        try:
-            relative = path.resolve().relative_to(root.resolve()).as_posix()
-        except (ValueError, OSError):
-            relative = None
+        prefix = os.path.join(os.path.abspath(root), "")
+        if absolute.startswith(prefix):
+            relative = absolute[len(prefix) :]
     for glob in globs:
         pattern = _glob_regex(glob)
         if relative is not None and pattern.fullmatch(relative):
             return True
-        if (relative is None or glob.startswith("**/")) and re.search(
-            r"(?:^|/)" + pattern.pattern, path.absolute().as_posix()
-        ):
+        if (relative is None or glob.startswith("**/")) and _tail_regex(glob).search(absolute):
             return True
     return False
+
+
+@functools.cache
+def _tail_regex(glob: str) -> re.Pattern[str]:
+    return re.compile(r"(?:^|/)" + _glob_regex(glob).pattern)
 
 
 @functools.cache

@@ -20,7 +20,8 @@ FAIL_ON = {"error": 1, "warning": 2, "information": 3}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit code."""
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(with_ask=argv[:1] == ["ask"])
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
@@ -29,7 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(with_ask: bool) -> argparse.ArgumentParser:
+    """Builds the parser; the options of `ask` (and their imports) only when `ask` runs."""
     parser = argparse.ArgumentParser(
         prog="agent-ls",
         description="Language server, linter and personas for AI agent definition files.",
@@ -56,11 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("code", nargs="?", help="a code; without one, list every code")
     explain.set_defaults(run=_explain)
 
-    from agent_ls.personas.cli import add_ask_arguments, run_ask  # light: no SDK until it runs
-
     ask = sub.add_parser("ask", help="run a persona action on a file from the terminal")
-    add_ask_arguments(ask)
-    ask.set_defaults(run=run_ask)
+    if with_ask:
+        from agent_ls.personas.cli import add_ask_arguments, run_ask
+
+        add_ask_arguments(ask)
+        ask.set_defaults(run=run_ask)
     return parser
 
 
@@ -118,7 +121,8 @@ def _check(args: argparse.Namespace) -> int:
 
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
-        sys.stderr.write(f"agent-ls: {path}: no such file or folder\n")
+        why = "broken symbolic link (missing target, or a loop)" if path.is_symlink() else "no such file or folder"
+        sys.stderr.write(f"agent-ls: {path}: {why}\n")
     existing = [p for p in args.paths if p.exists()]
     root = find_project_root(existing[0].resolve()) if existing else Path.cwd()
     settings, problems = load_project_settings(root)
@@ -161,7 +165,7 @@ def _diagnostics(report: Any) -> list[dict[str, Any]]:
 
 def _write_json(reports: list[Any], out: TextIO) -> None:
     files = [{"path": str(r.path), "diagnostics": _diagnostics(r)} for r in reports]
-    json.dump({"files": files}, out, indent=2, ensure_ascii=False)
+    json.dump({"files": files}, out, ensure_ascii=False)  # no indent: keeps the C encoder
     out.write("\n")
 
 
@@ -217,7 +221,7 @@ def _write_sarif(reports: list[Any], out: TextIO) -> None:
                   "columnKind": "utf16CodeUnits",
                   "results": results}],
     }
-    json.dump(sarif, out, indent=2, ensure_ascii=False)
+    json.dump(sarif, out, ensure_ascii=False)
     out.write("\n")
 
 

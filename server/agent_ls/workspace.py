@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +33,17 @@ class UnreadableFile(Exception):
 
 
 def read_text(path: Path) -> str:
-    """Returns a file's text as Claude Code decodes it (invalid UTF-8 → U+FFFD)."""
+    """Returns a file's text as Claude Code decodes it (invalid UTF-8 → U+FFFD).
+
+    Only regular files are read: a FIFO named `*.md` would block a plain open or read forever.
+    """
     try:
-        with path.open("rb") as handle:
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+                raise UnreadableFile(f"not a regular file ({kind}): skipped")
             data = handle.read(MAX_FILE_BYTES * 8 + 1)
     except OSError as err:
         raise UnreadableFile(f"cannot read: {err.strerror or err}") from err
@@ -94,27 +103,28 @@ class AgentNames:
     """Agent names across the workspace, to find duplicates (AL208)."""
 
     by_path: dict[Path, AgentName] = field(default_factory=dict)
+    by_key: dict[str, set[Path]] = field(default_factory=dict)
+    """Paths by lookup key, so finding a file's duplicates costs no scan of the workspace."""
 
     def update(self, path: Path, source: AgentSource | None) -> None:
         """Records (or forgets, when None or nameless) the name declared by `path`."""
+        old = self.by_path.pop(path, None)
+        if old is not None:
+            self.by_key[_lookup_key(old.name)].discard(path)
         entry = None
         if source is not None and source.frontmatter is not None:
             entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
         if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
-            self.by_path.pop(path, None)
             return
         self.by_path[path] = AgentName(path, entry.value, entry.value_start, entry.value_end)
+        self.by_key.setdefault(_lookup_key(entry.value), set()).add(path)
 
     def duplicates(self, path: Path) -> Finding | None:
         """Returns AL208 for `path` when another file declares the same agent name."""
         mine = self.by_path.get(path)
         if mine is None:
             return None
-        key = _lookup_key(mine.name)
-        others = sorted(
-            (n.path for n in self.by_path.values() if n.path != path and _lookup_key(n.name) == key),
-            key=str,
-        )
+        others = sorted(self.by_key[_lookup_key(mine.name)] - {path}, key=str)
         if not others:
             return None
         # Claude Code prefers the agent folder of the deeper project; inside one agent folder

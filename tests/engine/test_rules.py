@@ -457,6 +457,11 @@ CASES: list[Case] = [
         F("AL401", W, "edit", (5, 4)),
     ),
     C("disallowed-tools-empty", doc(*HEAD, "disallowedTools:")),
+    C(
+        "disallowed-tools-space-separated",
+        doc(*HEAD, "disallowedTools: Write MultiEdit"),
+        F("AL402", W, "MultiEdit", (3, 23)),
+    ),
     C("disallowed-tools-number", doc(*HEAD, "disallowedTools: 5"), F("AL408", W, "5", (3, 17))),
     # -- model --------------------------------------------------------------------------------
     *[
@@ -550,6 +555,16 @@ CASES: list[Case] = [
     C("isolation-valid", doc(*HEAD, "isolation: worktree")),
     C("isolation-invalid", doc(*HEAD, "isolation: docker"), F("AL701", W, "docker", (3, 11))),
     C("background-true", doc(*HEAD, "background: true")),
+    C(
+        "background-empty",
+        doc(*HEAD, "background:"),
+        F("AL702", W, "background", (3, 0), ("the empty value",)),
+    ),
+    C(
+        "max-turns-empty",
+        doc(*HEAD, "maxTurns:"),
+        F("AL703", W, "maxTurns", (3, 0), ("the empty value",)),
+    ),
     C("background-string-false", doc(*HEAD, 'background: "false"')),
     C("omit-claude-md-number", doc(*HEAD, "omitClaudeMd: 1"), F("AL702", W, "1", (3, 14))),
     C("observe-subagents-no", doc(*HEAD, "observeSubagents: no"), F("AL702", W, "no", (3, 18))),

@@ -538,3 +538,40 @@ async def test_a_selection_over_the_limit_is_refused(
     assert f"The selection has {len(SELECTED_FUNCTION)} characters" in result["message"]
     assert "agentLs.personas.maxSelectionChars" in result["message"]
     assert fake_api.requests == []
+
+
+async def test_an_agent_file_added_on_disk_becomes_a_persona(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor()
+    uri, selection = await open_orders(editor)
+    assert "dba: review" not in await editor.persona_actions(uri, selection)
+    added = editor.root / ".claude" / "agents" / "team" / "dba.md"
+    added.parent.mkdir()
+    added.write_text("---\nname: dba\ndescription: Database reviewer.\n---\n\nThink in indexes.\n")
+    editor.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=added.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    deadline = asyncio.get_running_loop().time() + 30
+    while "dba: review" not in await editor.persona_actions(uri, selection):
+        assert asyncio.get_running_loop().time() < deadline, "the new agent never appeared"
+        await asyncio.sleep(0.25)
+
+
+async def test_neovim_resolves_to_plain_changes(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("neovim")  # resolves edits, but has no documentChanges support
+    uri, selection = await open_orders(editor)
+    fake_api.script(reply_text(HARDENED))
+    action = (await editor.persona_actions(uri, selection))[
+        "backend-engineer: harden error handling"
+    ]
+    assert action.command is None
+    resolved = await editor.client.code_action_resolve_async(action)
+    assert resolved.edit is not None and resolved.edit.document_changes is None
+    ((target, (edit,)),) = (resolved.edit.changes or {}).items()
+    assert target == uri and edit.range == selection
+    assert "except json.JSONDecodeError" in edit.new_text

@@ -15,7 +15,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 from rawrpc import RawServer
 
-from lsp_helpers import open_document
+from lsp_helpers import open_document, pulls
+from published import Publishes, diagnostics
 
 ROOT = Path(__file__).parent.parent / "workspaces" / "basic"
 NEVER_OPENED = (ROOT / ".claude/agents/never-opened.md").as_uri()
@@ -64,6 +65,24 @@ async def test_positions_outside_the_document_are_clamped(client: LanguageClient
         await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc))
     symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc))
     assert symbols  # the document is still there, and still understood
+
+
+async def test_paths_that_need_percent_encoding_work_like_any_other(client: LanguageClient, publishes: Publishes) -> None:
+    """VS Code sends `my%20agent.md`; pygls filed it as `my agent.md`, so every lookup missed."""
+    text = "---\nname: spaced\ndescription: Use it\ntools: Reed\n---\n\nBody.\n"
+    for name in ["my agent.md", "agent#1.md", "été 😀.md", "100%.md"]:
+        path = client.root / ".claude/agents" / name  # type: ignore[attr-defined]
+        uri = open_document(client, path, text)
+        assert "%" in uri
+        found = await diagnostics(client, publishes, uri, 1)
+        assert "AL401" in [d.code for d in found], (name, found)
+        doc = types.TextDocumentIdentifier(uri=uri)
+        assert await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc))
+        hover = await client.text_document_hover_async(types.HoverParams(text_document=doc, position=types.Position(line=3, character=8)))
+        assert hover is not None
+    if not pulls(client):
+        assert all("%" in p.uri for p in publishes.log if "agents/" in p.uri and "never" not in p.uri), \
+            [p.uri for p in publishes.log]
 
 
 # -- malformed messages (raw JSON-RPC) -----------------------------------------------------------

@@ -14,7 +14,6 @@ import * as path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
 import {
-  EXTENSION_DIR,
   MISSING_PIECE_EXIT_CODE,
   REPO_ROOT,
   type CodeServer,

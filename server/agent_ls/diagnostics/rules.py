@@ -169,6 +169,10 @@ def _show(value: Any, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
+def _dropped_value(value: Any) -> str:
+    return "the empty value" if value is None else f"`{_show(value)}`"
+
+
 def _describe_type(value: Any) -> str:
     if value is None:
         return "empty"
@@ -713,7 +717,7 @@ class _Checker:
         need = "a positive integer" if minimum <= 1 else f"an integer of at least {minimum}"
         yield Finding(
             "AL703",
-            f"`{entry.key}` must be {need}; Claude Code drops `{_show(value)}`.",
+            f"`{entry.key}` must be {need}; Claude Code drops {_dropped_value(value)}.",
             *self._value_range(entry),
         )
 
@@ -726,7 +730,7 @@ class _Checker:
         fixes = (Fix(f"Change to `{hint}`", (Edit(entry.value_start, entry.value_end, hint),), True),) if hint else ()
         yield Finding(
             "AL702",
-            f"`{entry.key}` takes true or false; Claude Code drops `{_show(value)}`"
+            f"`{entry.key}` takes true or false; Claude Code drops {_dropped_value(value)}"
             + (" (in YAML 1.2 it is a string, not a boolean)." if hint else "."),
             *self._value_range(entry),
             fixes,

@@ -1,16 +1,25 @@
-"""Open documents whose lines end where LSP says they do: at \\n, \\r\\n or \\r, nowhere else.
+"""Open documents as the client sees them: under the URI it sent, split into lines as LSP does.
 
-pygls's `TextDocument.lines` uses `str.splitlines`, which also breaks at \\v \\f \\x1c-\\x1e \\x85
-\\u2028 \\u2029. Incremental edits are applied line by line, so on a text containing one of those
-an edit landed on the wrong line and the server's copy silently diverged from the editor's.
+Two pygls 2.1 behaviours made the server's copy of a document differ from the editor's:
+
+- `TextDocument.lines` uses `str.splitlines`, which also breaks at \\v \\f \\x1c-\\x1e \\x85
+  \\u2028 \\u2029, while LSP breaks only at \\n, \\r\\n and \\r. Incremental edits are applied line
+  by line, so on a text containing one of those an edit landed on the wrong line.
+- The workspace files documents under the percent-decoded URI (`my agent.md` for the
+  `my%20agent.md` the client sent), so every lookup with the client's URI missed: a file whose
+  path holds a space, `#` or any non-ASCII letter got no diagnostics, hover or completion.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
+
+from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
+log = logging.getLogger(__name__)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
@@ -24,7 +33,7 @@ class LspTextDocument(TextDocument):
 
 
 class LspWorkspace(Workspace):
-    """A workspace whose open documents are `LspTextDocument`s."""
+    """A workspace of `LspTextDocument`s, each filed under the URI exactly as the client sent it."""
 
     def _create_text_document(
         self, doc_uri: str, source: str | None = None, version: int | None = None,
@@ -35,9 +44,35 @@ class LspWorkspace(Workspace):
             sync_kind=self._sync_kind, position_codec=self._position_codec,
         )
 
+    def put_text_document(self, text_document: types.TextDocumentItem, notebook_uri: str | None = None) -> None:
+        if notebook_uri is not None:
+            super().put_text_document(text_document, notebook_uri)
+            return
+        self._text_documents[text_document.uri] = self._create_text_document(
+            text_document.uri, source=text_document.text, version=text_document.version,
+            language_id=text_document.language_id,
+        )
+
+    def get_text_document(self, doc_uri: str) -> TextDocument:
+        return self._text_documents.get(doc_uri) or super().get_text_document(doc_uri)
+
+    def update_text_document(
+        self, text_doc: types.VersionedTextDocumentIdentifier, change: types.TextDocumentContentChangeEvent
+    ) -> None:
+        document = self._text_documents.get(text_doc.uri)
+        if document is None:
+            log.warning("didChange for a document that is not open, ignored: %s", text_doc.uri)
+            return
+        document.apply_change(change)
+        document.version = text_doc.version
+
+    def remove_text_document(self, doc_uri: str) -> None:
+        self._text_documents.pop(doc_uri, None)
+        super().remove_text_document(doc_uri)
+
 
 def use_lsp_lines(workspace: Workspace) -> None:
-    """Makes documents opened from now on in `workspace` split lines as LSP does.
+    """Makes `workspace` file and split documents as LSP does, from now on.
 
     pygls builds the workspace itself during `initialize` and offers no hook for the document
     class, so the initialize handler converts the instance (no state is added or lost).
