@@ -54,7 +54,9 @@ async def soak(edits: int, step: int, debounce: int, body_lines: int) -> int:
             uri = (root / ".claude" / "agents" / "soak.md").as_uri()
             text = build_text(body_lines)
             client.open(uri, "markdown", text)
-            first = await client.wait_for_diagnostics(lambda d: d.uri == uri and d.version == 1, timeout=30)
+            first = await client.wait_for_diagnostics(
+                lambda d: d.uri == uri and d.version == 1, timeout=30
+            )
             start_rss, _ = rss_kb(client.pid)
             rows: list[tuple[int, int, int, int, float]] = []
             version, column, started = 1, 0, time.perf_counter()
@@ -65,16 +67,30 @@ async def soak(edits: int, step: int, debounce: int, body_lines: int) -> int:
                     client.insert(uri, version, BODY_LINE + body_lines, column, WORD[column])
                     column += 1
                 else:  # delete the typed word in one change
-                    client.notify("textDocument/didChange", {
-                        "textDocument": {"uri": uri, "version": version},
-                        "contentChanges": [{"range": {
-                            "start": {"line": BODY_LINE + body_lines, "character": 0},
-                            "end": {"line": BODY_LINE + body_lines, "character": column}}, "text": ""}],
-                    })
+                    client.notify(
+                        "textDocument/didChange",
+                        {
+                            "textDocument": {"uri": uri, "version": version},
+                            "contentChanges": [
+                                {
+                                    "range": {
+                                        "start": {"line": BODY_LINE + body_lines, "character": 0},
+                                        "end": {
+                                            "line": BODY_LINE + body_lines,
+                                            "character": column,
+                                        },
+                                    },
+                                    "text": "",
+                                }
+                            ],
+                        },
+                    )
                     column = 0
                 done = version - 1
                 if done % step == 0 or done == edits:
-                    await client.wait_for_diagnostics(lambda d, v=version: d.uri == uri and d.version == v, timeout=120)
+                    await client.wait_for_diagnostics(
+                        lambda d, v=version: d.uri == uri and d.version == v, timeout=120
+                    )
                     rss, hwm = rss_kb(client.pid)
                     if done == step:
                         baseline = rss  # after the first step: caches and code paths are warm
@@ -85,9 +101,13 @@ async def soak(edits: int, step: int, debounce: int, body_lines: int) -> int:
             lines[BODY_LINE + body_lines] = WORD[:column]
             fresh_uri = (root / "fresh" / ".claude" / "agents" / "soak.md").as_uri()
             client.open(fresh_uri, "markdown", "\n".join(lines))
-            fresh = await client.wait_for_diagnostics(lambda d: d.uri == fresh_uri and d.version == 1, timeout=30)
+            fresh = await client.wait_for_diagnostics(
+                lambda d: d.uri == fresh_uri and d.version == 1, timeout=30
+            )
             last = [d for d in client.diagnostics if d.uri == uri][-1]
-            same = codes([d for d in last.items if d["code"] != "AL208"]) == codes([d for d in fresh.items if d["code"] != "AL208"])
+            same = codes([d for d in last.items if d["code"] != "AL208"]) == codes(
+                [d for d in fresh.items if d["code"] != "AL208"]
+            )
             client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
             client.notify("textDocument/didClose", {"textDocument": {"uri": fresh_uri}})
             await asyncio.sleep(1)
@@ -96,17 +116,29 @@ async def soak(edits: int, step: int, debounce: int, body_lines: int) -> int:
             await client.close()
 
     mib = 1024
-    print(f"agent-ls soak: {edits:,} edits, debounce {debounce} ms, document {len(text):,} chars "
-          f"({len(first.items)} diagnostics)")
-    print(f"{'edits':>8} {'RSS MiB':>8} {'peak MiB':>9} {'Δ warm MiB':>11} {'publishes':>10} {'seconds':>8} {'edits/s':>8}")
+    print(
+        f"agent-ls soak: {edits:,} edits, debounce {debounce} ms, document {len(text):,} chars "
+        f"({len(first.items)} diagnostics)"
+    )
+    print(
+        f"{'edits':>8} {'RSS MiB':>8} {'peak MiB':>9} {'Δ warm MiB':>11} {'publishes':>10}"
+        f" {'seconds':>8} {'edits/s':>8}"
+    )
     for done, rss, hwm, publishes, seconds in rows:
-        print(f"{done:>8,} {rss / mib:>8.1f} {hwm / mib:>9.1f} {(rss - baseline) / mib:>+11.2f} "
-              f"{publishes:>10,} {seconds:>8.1f} {done / seconds:>8,.0f}")
+        print(
+            f"{done:>8,} {rss / mib:>8.1f} {hwm / mib:>9.1f} {(rss - baseline) / mib:>+11.2f} "
+            f"{publishes:>10,} {seconds:>8.1f} {done / seconds:>8,.0f}"
+        )
     growth = rows[-1][1] - baseline
-    print(f"RSS at open {start_rss / mib:.1f} MiB; warm baseline {baseline / mib:.1f} MiB; "
-          f"after {edits:,} edits {rows[-1][1] / mib:.1f} MiB (growth {growth / mib:+.2f} MiB); "
-          f"after close {closed_rss / mib:.1f} MiB")
-    print(f"publishes: {rows[-1][3]:,} for {edits:,} edits; final diagnostics equal a fresh open: {same}")
+    print(
+        f"RSS at open {start_rss / mib:.1f} MiB; warm baseline {baseline / mib:.1f} MiB; "
+        f"after {edits:,} edits {rows[-1][1] / mib:.1f} MiB (growth {growth / mib:+.2f} MiB); "
+        f"after close {closed_rss / mib:.1f} MiB"
+    )
+    print(
+        f"publishes: {rows[-1][3]:,} for {edits:,} edits; "
+        f"final diagnostics equal a fresh open: {same}"
+    )
     ok = growth < BUDGET_KB and same
     print("verdict:", "PASS" if ok else "FAIL", f"(budget: growth < {BUDGET_KB // mib} MiB)")
     return 0 if ok else 1

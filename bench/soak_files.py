@@ -27,8 +27,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECK = [str(ROOT / ".venv" / "bin" / "python"), "-m", "agent_ls", "check", ".claude", "--format", "json"]
-AGENT = "---\nname: {name}\ndescription: Use this agent for {name}\ntools: {tools}\n---\n\nYou do {name}.\n"
+CHECK = [
+    str(ROOT / ".venv" / "bin" / "python"),
+    "-m",
+    "agent_ls",
+    "check",
+    ".claude",
+    "--format",
+    "json",
+]
+AGENT = (
+    "---\nname: {name}\ndescription: Use this agent for {name}\ntools: {tools}\n---\n\n"
+    "You do {name}.\n"
+)
 
 
 def build(root: Path, files: int) -> list[Path]:
@@ -42,7 +53,9 @@ def build(root: Path, files: int) -> list[Path]:
         if i % 20 == 0:
             path.write_bytes(rng.randbytes(2000) + b"\0")
         else:
-            path.write_text(AGENT.format(name=f"agent-{i}", tools="Read, Reed" if i % 10 == 1 else "Read"))
+            path.write_text(
+                AGENT.format(name=f"agent-{i}", tools="Read, Reed" if i % 10 == 1 else "Read")
+            )
         paths.append(path)
     os.mkfifo(agents / "fifo.md")
     (agents / "device.md").symlink_to("/dev/zero")
@@ -56,8 +69,14 @@ def run_check(root: Path, timeout: float) -> tuple[float, int, int, int, str]:
     """Returns (seconds, exit code, files checked, files reported, problem or '')."""
     started = time.perf_counter()
     try:
-        result = subprocess.run(CHECK, cwd=root, capture_output=True, text=True, timeout=timeout,
-                                stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            CHECK,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         return timeout, -1, 0, 0, "hung"
     seconds = time.perf_counter() - started
@@ -115,10 +134,14 @@ def main() -> int:
                     worker.join(5)
         sock.close()
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"agent-ls check over {args.files:,} files ({args.files // 20:,} binary) plus 6 odd entries")
+    print(
+        f"agent-ls check over {args.files:,} files ({args.files // 20:,} binary) plus 6 odd entries"
+    )
     print(f"{'run':<9} {'seconds':>8} {'exit':>5} {'checked':>8} {'reported':>9}  problem")
     for label, seconds, code, checked, reported, problem in rows:
-        print(f"{label:<9} {seconds:>8.2f} {code:>5} {checked:>8,} {reported:>9,}  {problem or '-'}")
+        print(
+            f"{label:<9} {seconds:>8.2f} {code:>5} {checked:>8,} {reported:>9,}  {problem or '-'}"
+        )
     for label in ("quiet", "churning"):
         times = [r[1] for r in rows if r[0] == label]
         print(f"median {label}: {statistics.median(times):.2f} s")

@@ -42,7 +42,7 @@ for _tag, _pattern, _first in (
 try:  # libyaml composes nodes in C: about 10x faster than the pure-Python fallback
     from yaml._yaml import CParser
 
-    class _Composer(CParser, _Core12Resolver):  # type: ignore[misc]
+    class _Composer(CParser, _Core12Resolver):
         """Builds node trees (never Python objects: tags cannot construct anything)."""
 
         def __init__(self, stream: str) -> None:

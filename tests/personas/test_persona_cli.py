@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KEY, server_env
+from persona_helpers import KEY, server_env
 from fakeapi import FakeAnthropic, Message, text, unauthorized
 
 
@@ -102,9 +102,9 @@ def test_ask_refuses_credentials_without_a_terminal(
 def test_the_sdk_is_not_imported_at_server_start() -> None:
     code = (
         "import sys\n"
-        "from agent_ls.cli import _parser\n"
+        "import agent_ls.cli\n"
         "from agent_ls.lsp.server import build_server\n"
-        "_parser(); build_server()\n"
+        "build_server()\n"
         "print('anthropic' in sys.modules, 'agent_ls.personas.lsp' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -8,7 +8,7 @@ from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import PromptRequest
 from agent_ls.settings import PersonaSettings
-from conftest import KEY
+from persona_helpers import KEY
 from fakeapi import (
     FakeAnthropic,
     Message,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from conftest import KEY, Editor, StartEditor
+from persona_helpers import KEY, Editor, StartEditor
 from fakeapi import (
     Disconnect,
     FakeAnthropic,

@@ -18,16 +18,50 @@ BREAK = re.compile(r"\r\n|\r|\n")
 # not, plus LSP's three line breaks, plus characters of 2, 3 and 4 UTF-8 bytes (one a surrogate
 # pair in UTF-16).
 TOKENS = [
-    "---", "\n", "\r\n", "\r", " ", ":", ",", "-", "[", "]", '"', "#", "\t",
-    "name", "fuzz", "description", "tools", "model", "color", "Read", "Reed", "Grep", "sonnet",
-    "gpt-4", "red", "magenta", "allowedTools",
-    "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
-    "é", "見", "😀",
+    "---",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    ":",
+    ",",
+    "-",
+    "[",
+    "]",
+    '"',
+    "#",
+    "\t",
+    "name",
+    "fuzz",
+    "description",
+    "tools",
+    "model",
+    "color",
+    "Read",
+    "Reed",
+    "Grep",
+    "sonnet",
+    "gpt-4",
+    "red",
+    "magenta",
+    "allowedTools",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "é",
+    "見",
+    "😀",
 ]
 
 SEEDS = [
     "---\nname: fuzz\ndescription: Reviews code\ntools: Read, Reed\nmodel: sonnet\n---\n\nBody.\n",
-    "---\r\nname: fuzz\r\ndescription: a\x0cb\u2028c 😀\r\ntools: [Reed, Grep]\r\ncolor: red\r\n---\r\nBody\x85x\n",
+    "---\r\nname: fuzz\r\ndescription: a\x0cb\u2028c 😀\r\ntools: [Reed, Grep]\r\n"
+    "color: red\r\n---\r\nBody\x85x\n",
     "---\rname: fuzz\rdescription: d\x0b\rtools: Reed\rmodel: gpt-4\r---\r",
     "---\nname: fuzz\ndescription: x\x1cy\x1dz\x1e\ntools: Reed\n---\n見る\u2029Reed\n",
     "",
@@ -52,14 +86,18 @@ def snap(text: str, offset: int) -> int:
     return offset
 
 
-def position(text: str, offset: int, encoding: str) -> types.Position:
-    """Returns the LSP position of a string offset."""
+def position(text: str, offset: int, encoding: str, overshoot: int = 0) -> types.Position:
+    """Returns the LSP position of a string offset; at a line's end, `overshoot` characters past
+    it (the specification: a character beyond the line's length means the line's end)."""
     line, start = 0, 0
     for match in BREAK.finditer(text, 0, offset):
         if match.end() > offset:
             break
         line, start = line + 1, match.end()
-    return types.Position(line=line, character=units(text[start:offset], encoding))
+    at_line_end = text[offset : offset + 1] in ("", "\r", "\n")
+    return types.Position(
+        line=line, character=units(text[start:offset], encoding) + (overshoot if at_line_end else 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -69,13 +107,18 @@ class Edit:
     start: int
     end: int
     text: str
+    overshoot: int = 0
+    """Characters past the line's end that a position at a line's end claims (clients may)."""
 
     def apply(self, text: str) -> str:
         return text[: self.start] + self.text + text[self.end :]
 
     def change(self, text: str, encoding: str) -> types.TextDocumentContentChangePartial:
         return types.TextDocumentContentChangePartial(
-            range=types.Range(start=position(text, self.start, encoding), end=position(text, self.end, encoding)),
+            range=types.Range(
+                start=position(text, self.start, encoding, self.overshoot),
+                end=position(text, self.end, encoding, self.overshoot),
+            ),
             text=self.text,
         )
 
@@ -86,7 +129,7 @@ def edit_for(draw: st.DrawFn, text: str) -> Edit:
     start = snap(text, draw(st.integers(0, len(text))))
     end = snap(text, draw(st.integers(start, min(len(text), start + 20))))
     end = max(end, start)
-    return Edit(start, end, draw(fragment))
+    return Edit(start, end, draw(fragment), draw(st.sampled_from([0, 0, 0, 1, 7])))
 
 
 @st.composite
@@ -105,7 +148,9 @@ def edit_session(draw: st.DrawFn, max_notifications: int = 6) -> tuple[str, list
     return seed, notifications, text
 
 
-def replay(seed: str, notifications: list[list[Edit]], encoding: str) -> list[list[types.TextDocumentContentChangePartial]]:
+def replay(
+    seed: str, notifications: list[list[Edit]], encoding: str
+) -> list[list[types.TextDocumentContentChangePartial]]:
     """Returns the didChange content changes of a session, positions in `encoding` units."""
     text, out = seed, []
     for batch in notifications:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from lsp_helpers import diagnostics_for, pulls
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-from lsp_helpers import diagnostics_for, pulls
 
 
 class Publishes:
@@ -33,7 +32,9 @@ class Publishes:
     def count(self, uri: str) -> int:
         return sum(p.uri == uri for p in self.log)
 
-    async def wait(self, uri: str, version: int | None, timeout: float = 10) -> list[types.Diagnostic]:
+    async def wait(
+        self, uri: str, version: int | None, timeout: float = 10
+    ) -> list[types.Diagnostic]:
         """Returns the diagnostics published for `uri` at `version` (waiting up to `timeout`)."""
 
         async def find() -> list[types.Diagnostic]:
@@ -50,7 +51,7 @@ class Publishes:
 async def diagnostics(
     client: LanguageClient, publishes: Publishes, uri: str, version: int, timeout: float = 10
 ) -> list[types.Diagnostic]:
-    """Returns the server's diagnostics for `uri` at `version`: pulled, or waited for when pushed."""
+    """Returns the diagnostics of `uri` at `version`: pulled, or waited for when pushed."""
     if pulls(client):
         return await asyncio.wait_for(diagnostics_for(client, uri), timeout)
     return await publishes.wait(uri, version, timeout)

@@ -24,7 +24,9 @@ class RawServer:
     @classmethod
     async def start(cls) -> RawServer:
         process = await asyncio.create_subprocess_exec(
-            *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            *SERVER,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
         )
         return cls(process)
@@ -78,10 +80,15 @@ class RawServer:
         return await self.response(self.request(method, params), timeout)
 
     async def initialize(self, root: Path) -> dict[str, Any]:
-        reply = await self.call("initialize", {
-            "processId": None, "rootUri": root.as_uri(), "capabilities": {},
-            "initializationOptions": {"debounceMs": 0},
-        })
+        reply = await self.call(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": root.as_uri(),
+                "capabilities": {},
+                "initializationOptions": {"debounceMs": 0},
+            },
+        )
         self.notify("initialized", {})
         return reply
 

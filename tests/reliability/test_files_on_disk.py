@@ -20,14 +20,21 @@ from pathlib import Path
 
 import pytest
 
-AGENT = "---\nname: {name}\ndescription: Use this agent for {name}\ntools: {tools}\n---\n\nYou do {name}.\n"
+AGENT = (
+    "---\nname: {name}\ndescription: Use this agent for {name}\ntools: {tools}\n---\n\n"
+    "You do {name}.\n"
+)
 TIMEOUT = 60
 
 
 def check(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "agent_ls", "check", *map(str, args)],
-        cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -45,14 +52,18 @@ def reported(stderr: str) -> dict[str, str]:
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Iterator[Path]:
-    """A project whose agent folder holds 400 agent files, 40 binary ones and every odd kind of entry."""
+    """A project whose agent folder holds 400 agent files, 40 binary ones and every odd entry."""
     agents = tmp_path / ".claude" / "agents"
     (agents / "nested").mkdir(parents=True)
     for i in range(400):
         tools = "Read, Reed" if i % 10 == 0 else "Read"
-        (agents / ("nested" if i % 2 else "") / f"agent-{i}.md").write_text(AGENT.format(name=f"agent-{i}", tools=tools))
+        (agents / ("nested" if i % 2 else "") / f"agent-{i}.md").write_text(
+            AGENT.format(name=f"agent-{i}", tools=tools)
+        )
     for i in range(40):
-        (agents / f"binary-{i}.md").write_bytes(bytes(random.Random(i).randrange(256) for _ in range(600)) + b"\0")
+        (agents / f"binary-{i}.md").write_bytes(
+            bytes(random.Random(i).randrange(256) for _ in range(600)) + b"\0"
+        )
     os.mkfifo(agents / "fifo.md")
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(agents / "socket.md"))
@@ -61,7 +72,9 @@ def hostile(tmp_path: Path) -> Iterator[Path]:
     (agents / "nested" / "up").symlink_to(agents)  # a folder loop
     (agents / "folder.md").mkdir()
     (agents / "device.md").symlink_to("/dev/zero")
-    (agents / "latin1.md").write_bytes(AGENT.format(name="latin1", tools="Read").encode().replace(b"You", b"Vous \xe9t\xe9"))
+    (agents / "latin1.md").write_bytes(
+        AGENT.format(name="latin1", tools="Read").encode().replace(b"You", b"Vous \xe9t\xe9")
+    )
     (agents / "empty.md").write_bytes(b"")
     locked = agents / "locked.md"
     locked.write_text(AGENT.format(name="locked", tools="Read"))
@@ -76,7 +89,11 @@ def test_hostile_folder_is_reported_file_by_file_and_finishes(hostile: Path) -> 
     elapsed = time.perf_counter() - started
     errors = reported(result.stderr)
     assert result.returncode == 2  # some files could not be checked
-    assert errors.pop("fifo.md") == errors.pop("device.md") == "not a regular file (a FIFO, socket or device): skipped"
+    assert (
+        errors.pop("fifo.md")
+        == errors.pop("device.md")
+        == "not a regular file (a FIFO, socket or device): skipped"
+    )
     assert errors.pop("socket.md").startswith("cannot read")
     assert errors.pop("dangling.md") == "cannot read: No such file or directory"
     assert errors.pop("loop.md") == "cannot read: Too many levels of symbolic links"
@@ -94,7 +111,13 @@ def test_hostile_folder_is_reported_file_by_file_and_finishes(hostile: Path) -> 
 
 def test_explicit_odd_paths_are_each_explained(hostile: Path) -> None:
     agents = hostile / ".claude" / "agents"
-    result = check(agents / "loop.md", agents / "fifo.md", agents / "missing.md", agents / "agent-0.md", cwd=hostile)
+    result = check(
+        agents / "loop.md",
+        agents / "fifo.md",
+        agents / "missing.md",
+        agents / "agent-0.md",
+        cwd=hostile,
+    )
     errors = reported(result.stderr)
     assert errors == {
         "loop.md": "broken symbolic link (missing target, or a loop)",
@@ -124,7 +147,9 @@ def test_files_changing_while_checked(tmp_path: Path) -> None:
                 elif action == 0:
                     path.unlink(missing_ok=True)
                 elif action == 1:
-                    path.write_text(AGENT.format(name=path.stem, tools="Reed") * rng.randrange(1, 50))
+                    path.write_text(
+                        AGENT.format(name=path.stem, tools="Reed") * rng.randrange(1, 50)
+                    )
                 elif action == 2:
                     path.write_bytes(b"---\nname: half")  # caught mid-write
                 elif action == 3:
@@ -157,7 +182,9 @@ async def test_server_indexes_a_workspace_with_a_fifo(hostile: Path) -> None:
     server = await RawServer.start()
     try:
         await server.initialize(hostile)
-        reply = await server.call("workspace/executeCommand", {"command": "agentLs.checkWorkspace"}, timeout=30)
+        reply = await server.call(
+            "workspace/executeCommand", {"command": "agentLs.checkWorkspace"}, timeout=30
+        )
         assert reply["result"]["files"] >= 400, reply
     finally:
         await server.stop()

@@ -32,16 +32,45 @@ async def test_handled_notifications_leave_nothing_behind() -> None:
         body = json.dumps({"jsonrpc": "2.0", **message})
         protocol.handle_message(json.loads(body, object_hook=protocol.structure_message))
 
-    receive({"id": 1, "method": "initialize", "params": {
-        "processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": {"debounceMs": 0}}})
+    receive(
+        {
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "processId": None,
+                "rootUri": None,
+                "capabilities": {},
+                "initializationOptions": {"debounceMs": 0},
+            },
+        }
+    )
     receive({"method": "initialized", "params": {}})
-    receive({"method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": URI, "languageId": "markdown", "version": 1, "text": "---\nname: memory\n---\n"}}})
+    receive(
+        {
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {
+                    "uri": URI,
+                    "languageId": "markdown",
+                    "version": 1,
+                    "text": "---\nname: memory\n---\n",
+                }
+            },
+        }
+    )
     for version in range(2, 2002):
         at = {"line": 3, "character": 0}
-        receive({"method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": URI, "version": version},
-            "contentChanges": [{"range": {"start": at, "end": at}, "text": "x" if version % 2 else "\n"}]}})
+        receive(
+            {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": URI, "version": version},
+                    "contentChanges": [
+                        {"range": {"start": at, "end": at}, "text": "x" if version % 2 else "\n"}
+                    ],
+                },
+            }
+        )
         if version % 100 == 0:
             await asyncio.sleep(0)
     await asyncio.sleep(0.1)

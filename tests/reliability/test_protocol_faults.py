@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lsp_helpers import open_document, pulls
 from lsprotocol import types
+from published import Publishes, diagnostics
 from pytest_lsp import LanguageClient
 from rawrpc import RawServer
-
-from lsp_helpers import open_document, pulls
-from published import Publishes, diagnostics
 
 ROOT = Path(__file__).parent.parent / "workspaces" / "basic"
 NEVER_OPENED = (ROOT / ".claude/agents/never-opened.md").as_uri()
@@ -38,17 +37,45 @@ async def alive(server: RawServer) -> None:
 
 # -- documents never opened, positions outside the document (both client capability sets) --------
 
+
 async def test_requests_for_a_document_never_opened_answer_empty(client: LanguageClient) -> None:
     doc = types.TextDocumentIdentifier(uri=NEVER_OPENED)
     origin = types.Position(line=0, character=0)
-    assert await client.text_document_hover_async(types.HoverParams(text_document=doc, position=origin)) is None
-    assert await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=origin)) is None
-    assert await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=doc, range=types.Range(start=origin, end=origin), context=types.CodeActionContext(diagnostics=[]),
-    )) is None
-    assert await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc)) is None
-    assert await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc)) is None
-    assert not await client.text_document_document_color_async(types.DocumentColorParams(text_document=doc))
+    assert (
+        await client.text_document_hover_async(
+            types.HoverParams(text_document=doc, position=origin)
+        )
+        is None
+    )
+    assert (
+        await client.text_document_completion_async(
+            types.CompletionParams(text_document=doc, position=origin)
+        )
+        is None
+    )
+    assert (
+        await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=doc,
+                range=types.Range(start=origin, end=origin),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        is None
+    )
+    assert (
+        await client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(text_document=doc)
+        )
+        is None
+    )
+    assert (
+        await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc))
+        is None
+    )
+    assert not await client.text_document_document_color_async(
+        types.DocumentColorParams(text_document=doc)
+    )
 
 
 async def test_positions_outside_the_document_are_clamped(client: LanguageClient) -> None:
@@ -58,31 +85,51 @@ async def test_positions_outside_the_document_are_clamped(client: LanguageClient
         at = types.Position(line=line, character=character)
         far = types.Range(start=at, end=types.Position(line=line + 5, character=character + 5))
         await client.text_document_hover_async(types.HoverParams(text_document=doc, position=at))
-        completions = await client.text_document_completion_async(types.CompletionParams(text_document=doc, position=at))
+        completions = await client.text_document_completion_async(
+            types.CompletionParams(text_document=doc, position=at)
+        )
         assert completions is None or isinstance(completions, types.CompletionList)
-        await client.text_document_code_action_async(types.CodeActionParams(
-            text_document=doc, range=far, context=types.CodeActionContext(diagnostics=[])))
+        await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=doc, range=far, context=types.CodeActionContext(diagnostics=[])
+            )
+        )
         await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc))
-    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc))
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=doc)
+    )
     assert symbols  # the document is still there, and still understood
 
 
-async def test_paths_that_need_percent_encoding_work_like_any_other(client: LanguageClient, publishes: Publishes) -> None:
+async def test_paths_that_need_percent_encoding_work_like_any_other(
+    client: LanguageClient, publishes: Publishes
+) -> None:
     """VS Code sends `my%20agent.md`; pygls filed it as `my agent.md`, so every lookup missed."""
     text = "---\nname: spaced\ndescription: Use it\ntools: Reed\n---\n\nBody.\n"
     for name in ["my agent.md", "agent#1.md", "été 😀.md", "100%.md"]:
         path = client.root / ".claude/agents" / name  # type: ignore[attr-defined]
         uri = open_document(client, path, text)
         assert "%" in uri
-        found = await diagnostics(client, publishes, uri, 1)
+        try:
+            found = await diagnostics(client, publishes, uri, 1)
+        except TimeoutError:
+            pytest.fail(
+                f"no diagnostics for {uri}; "
+                f"published: {[(p.uri, p.version) for p in publishes.log]}"
+            )
         assert "AL401" in [d.code for d in found], (name, found)
         doc = types.TextDocumentIdentifier(uri=uri)
-        assert await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc))
-        hover = await client.text_document_hover_async(types.HoverParams(text_document=doc, position=types.Position(line=3, character=8)))
+        assert await client.text_document_document_symbol_async(
+            types.DocumentSymbolParams(text_document=doc)
+        )
+        hover = await client.text_document_hover_async(
+            types.HoverParams(text_document=doc, position=types.Position(line=3, character=8))
+        )
         assert hover is not None
     if not pulls(client):
-        assert all("%" in p.uri for p in publishes.log if "agents/" in p.uri and "never" not in p.uri), \
-            [p.uri for p in publishes.log]
+        assert all(
+            "%" in p.uri for p in publishes.log if "agents/" in p.uri and "never" not in p.uri
+        ), [p.uri for p in publishes.log]
 
 
 # -- malformed messages (raw JSON-RPC) -----------------------------------------------------------
@@ -119,16 +166,23 @@ async def test_unknown_method_and_command_get_clear_errors(raw: RawServer) -> No
     await alive(raw)
 
 
-async def test_garbage_and_notifications_for_unknown_documents_do_not_stop_the_server(raw: RawServer) -> None:
+async def test_garbage_and_notifications_for_unknown_documents_do_not_stop_the_server(
+    raw: RawServer,
+) -> None:
     await raw.initialize(ROOT)
     raw.write(b"{not json")
     raw.write(b"[]")
     raw.write(b'{"jsonrpc": "2.0", "id": 99}')
     raw.write(b'{"jsonrpc": "1.0", "id": 100, "method": "textDocument/hover"}')
-    raw.notify("textDocument/didChange", {"textDocument": {"uri": NEVER_OPENED, "version": 3}, "contentChanges": [{"text": "x"}]})
+    raw.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": NEVER_OPENED, "version": 3}, "contentChanges": [{"text": "x"}]},
+    )
     raw.notify("textDocument/didClose", DOC)
     raw.notify("textDocument/didSave", DOC)
-    raw.notify("textDocument/didOpen", {"textDocument": {"uri": NEVER_OPENED}})  # no text, no version
+    raw.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": NEVER_OPENED}}
+    )  # no text, no version
     raw.notify("$/cancelRequest", {"id": 12345})
     raw.notify("$/setTrace", {"value": "verbose"})
     await alive(raw)
@@ -138,15 +192,39 @@ async def test_garbage_and_notifications_for_unknown_documents_do_not_stop_the_s
 async def test_edits_with_out_of_range_positions_keep_the_document_usable(raw: RawServer) -> None:
     await raw.initialize(ROOT)
     uri = (ROOT / ".claude/agents/ranges.md").as_uri()
-    raw.notify("textDocument/didOpen", {"textDocument": {
-        "uri": uri, "languageId": "markdown", "version": 1, "text": "---\nname: ranges\n---\n"}})
+    raw.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": uri,
+                "languageId": "markdown",
+                "version": 1,
+                "text": "---\nname: ranges\n---\n",
+            }
+        },
+    )
     far = {"line": 500, "character": 500}
-    for version, change in enumerate([
-        {"range": {"start": far, "end": far}, "text": "tail\n"},
-        {"range": {"start": {"line": 1, "character": 900}, "end": {"line": 0, "character": 0}}, "text": "x"},
-        {"range": {"start": ORIGIN, "end": far}, "text": "---\nname: ranges\ntools: Reed\n---\n"},
-    ], start=2):
-        raw.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+    for version, change in enumerate(
+        [
+            {"range": {"start": far, "end": far}, "text": "tail\n"},
+            {
+                "range": {
+                    "start": {"line": 1, "character": 900},
+                    "end": {"line": 0, "character": 0},
+                },
+                "text": "x",
+            },
+            {
+                "range": {"start": ORIGIN, "end": far},
+                "text": "---\nname: ranges\ntools: Reed\n---\n",
+            },
+        ],
+        start=2,
+    ):
+        raw.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
+        )
     reply = await raw.call("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
     frontmatter = reply["result"][0]
     assert [c["name"] for c in frontmatter["children"]] == ["name", "tools"], reply
@@ -155,6 +233,7 @@ async def test_edits_with_out_of_range_positions_keep_the_document_usable(raw: R
 
 
 # -- lifecycle: shutdown and exit in odd orders ---------------------------------------------------
+
 
 async def test_shutdown_then_exit_exits_zero(raw: RawServer) -> None:
     await raw.initialize(ROOT)
@@ -180,7 +259,10 @@ async def test_requests_after_shutdown_get_invalid_request(raw: RawServer) -> No
     for method, params in [("textDocument/hover", {**DOC, "position": ORIGIN}), ("shutdown", None)]:
         reply = await raw.call(method, params)
         assert reply["error"]["code"] == -32600 and method in reply["error"]["message"], reply
-    raw.notify("textDocument/didOpen", {"textDocument": {"uri": NEVER_OPENED, "languageId": "markdown", "version": 1, "text": ""}})
+    raw.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": NEVER_OPENED, "languageId": "markdown", "version": 1, "text": ""}},
+    )
     raw.notify("exit")
     assert await raw.exit_code() == 0
 

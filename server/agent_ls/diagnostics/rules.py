@@ -543,16 +543,16 @@ class _Checker:
                 if suggestion
                 else (),
             )
-        stem = self.ctx.file_stem
-        if stem and stem != value and suggestion == value:
+        file_stem = self.ctx.file_stem
+        if file_stem and file_stem != value and suggestion == value:
             yield Finding(
                 "AL207",
-                f"The name `{value}` differs from the file name `{stem}.md`. Claude Code goes by "
+                f"The name `{value}` differs from the file name `{file_stem}.md`. Claude Code goes by "
                 "the name; keep them equal so the agent is easy to find.",
                 entry.value_start,
                 entry.value_end,
-                (Fix(f"Change to `{stem}`", (Edit(entry.value_start, entry.value_end, stem),)),)
-                if normalise_name(stem) == stem
+                (Fix(f"Change to `{file_stem}`", (Edit(entry.value_start, entry.value_end, file_stem),)),)
+                if normalise_name(file_stem) == file_stem
                 else (),
             )
 

@@ -29,7 +29,7 @@ def diagnostic(finding: Finding, index: LineIndex, uri: str, version: int | None
                 "title": fix.title,
                 "preferred": fix.preferred,
                 "edits": [
-                    {"range": _range_json(range_of(index, e.start, e.end)), "newText": e.text} for e in fix.edits
+                    {"range": range_to_json(range_of(index, e.start, e.end)), "newText": e.text} for e in fix.edits
                 ],
             }
             for fix in finding.fixes
@@ -47,14 +47,14 @@ def diagnostic(finding: Finding, index: LineIndex, uri: str, version: int | None
     )
 
 
-def _range_json(r: types.Range) -> dict[str, Any]:
+def range_to_json(r: types.Range) -> dict[str, Any]:
     return {
         "start": {"line": r.start.line, "character": r.start.character},
         "end": {"line": r.end.line, "character": r.end.character},
     }
 
 
-def _range_from(raw: Any) -> types.Range:
+def range_from_json(raw: Any) -> types.Range:
     return types.Range(
         start=types.Position(line=raw["start"]["line"], character=raw["start"]["character"]),
         end=types.Position(line=raw["end"]["line"], character=raw["end"]["character"]),
@@ -77,7 +77,7 @@ def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[typ
             continue
         for fix in data.get("fixes", []):
             edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
-                types.TextEdit(range=_range_from(e["range"]), new_text=e["newText"]) for e in fix["edits"]
+                types.TextEdit(range=range_from_json(e["range"]), new_text=e["newText"]) for e in fix["edits"]
             ]
             actions.append(
                 types.CodeAction(

@@ -8,6 +8,9 @@ Two pygls 2.1 behaviours made the server's copy of a document differ from the ed
 - The workspace files documents under the percent-decoded URI (`my agent.md` for the
   `my%20agent.md` the client sent), so every lookup with the client's URI missed: a file whose
   path holds a space, `#` or any non-ASCII letter got no diagnostics, hover or completion.
+- A position past the end of a line (the specification: it means the line's end) was taken as
+  one past the line break, or one short of the end on the last line: the edit went astray,
+  and could even split a \r\n.
 """
 
 from __future__ import annotations
@@ -17,10 +20,30 @@ import re
 from collections.abc import Sequence
 
 from lsprotocol import types
-from pygls.workspace import TextDocument, Workspace
+from pygls.workspace import PositionCodec, TextDocument, Workspace
+from pygls.workspace.position_codec import ServerTextPosition
 
 log = logging.getLogger(__name__)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+class LspPositionCodec(PositionCodec):
+    """Client positions → code point positions, a character past a line's end meaning its end."""
+
+    def position_from_client_units(
+        self, lines: Sequence[str], position: types.Position
+    ) -> ServerTextPosition:
+        if not lines:
+            return ServerTextPosition(0, 0)
+        if position.line >= len(lines):  # past the last line: the end of the document
+            return ServerTextPosition(len(lines) - 1, len(lines[-1]))
+        content = lines[position.line].rstrip("\r\n")
+        units = 0
+        for index, char in enumerate(content):
+            if units >= position.character:
+                return ServerTextPosition(position.line, index)
+            units += self.impl.code_units_for_char(char)
+        return ServerTextPosition(position.line, len(content))
 
 
 class LspTextDocument(TextDocument):
@@ -28,28 +51,45 @@ class LspTextDocument(TextDocument):
 
     @property
     def lines(self) -> Sequence[str]:
-        """Returns the lines with their line breaks, like `splitlines(True)` but LSP's breaks only."""
+        """Returns the lines with their breaks, like `splitlines(True)` but at LSP's breaks only."""
         return tuple(_LINE.findall(self.source))
 
 
 class LspWorkspace(Workspace):
     """A workspace of `LspTextDocument`s, each filed under the URI exactly as the client sent it."""
 
+    @property
+    def position_codec(self) -> PositionCodec:
+        if not isinstance(self._position_codec, LspPositionCodec):
+            self._position_codec = LspPositionCodec(self._position_codec.encoding)
+        return self._position_codec
+
     def _create_text_document(
-        self, doc_uri: str, source: str | None = None, version: int | None = None,
+        self,
+        doc_uri: str,
+        source: str | None = None,
+        version: int | None = None,
         language_id: str | None = None,
     ) -> TextDocument:
         return LspTextDocument(
-            doc_uri, source=source, version=version, language_id=language_id,
-            sync_kind=self._sync_kind, position_codec=self._position_codec,
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self.position_codec,
         )
 
-    def put_text_document(self, text_document: types.TextDocumentItem, notebook_uri: str | None = None) -> None:
+    def put_text_document(
+        self, text_document: types.TextDocumentItem, notebook_uri: str | None = None
+    ) -> None:
         if notebook_uri is not None:
             super().put_text_document(text_document, notebook_uri)
             return
         self._text_documents[text_document.uri] = self._create_text_document(
-            text_document.uri, source=text_document.text, version=text_document.version,
+            text_document.uri,
+            source=text_document.text,
+            version=text_document.version,
             language_id=text_document.language_id,
         )
 
@@ -57,7 +97,9 @@ class LspWorkspace(Workspace):
         return self._text_documents.get(doc_uri) or super().get_text_document(doc_uri)
 
     def update_text_document(
-        self, text_doc: types.VersionedTextDocumentIdentifier, change: types.TextDocumentContentChangeEvent
+        self,
+        text_doc: types.VersionedTextDocumentIdentifier,
+        change: types.TextDocumentContentChangeEvent,
     ) -> None:
         document = self._text_documents.get(text_doc.uri)
         if document is None:

@@ -33,18 +33,29 @@ class AgentProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as error:
             if "method" in data and isinstance(data.get("id"), (int, str)):
-                self._send_response(data["id"], None, types.ResponseError(
-                    code=error.code, message=f"{error.message} for {data['method']}",
-                ))
+                self._send_response(
+                    data["id"],
+                    None,
+                    types.ResponseError(
+                        code=error.code,
+                        message=f"{error.message} for {data['method']}",
+                    ),
+                )
             raise  # pygls logs it (and reports a faulty notification to the user)
 
     def _execute_handler(
-        self, msg_id: Any, handler: Any, callback: Callable[[Future[Any]], None],
-        args: tuple[Any, ...] | None = None, kwargs: dict[str, Any] | None = None,
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Callable[[Future[Any]], None],
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
     ) -> None:
         if callback == self._check_handler_result:
             # A notification: pygls files its future under a fresh id that nothing ever removes.
-            def forget(future: Future[Any], notify: Callable[[Future[Any]], None] = callback) -> None:
+            def forget(
+                future: Future[Any], notify: Callable[[Future[Any]], None] = callback
+            ) -> None:
                 self._request_futures.pop(msg_id, None)
                 notify(future)
 

@@ -78,6 +78,8 @@ class AgentLanguageServer(LanguageServer):
         """The client pulls diagnostics (textDocument/diagnostic) instead of receiving them."""
         self.client_settings: dict[str, Any] = {}
         self.initialization_settings: dict[str, Any] = {}
+        self.persona_state = personas.PersonaState()
+        """Personas, the API client and running actions."""
 
     # -- plumbing ------------------------------------------------------------------------------
     @property
@@ -225,9 +227,9 @@ class AgentLanguageServer(LanguageServer):
             if path not in open_paths:
                 names.update(path, source)
         for uri, analysis in self.analyses.items():
-            path = self.path_of(uri)
-            if path is not None and analysis.is_agent:
-                names.update(path, analysis.source)
+            open_path = self.path_of(uri)
+            if open_path is not None and analysis.is_agent:
+                names.update(open_path, analysis.source)
         self.names = names
         self.refresh_all()
 
@@ -285,6 +287,7 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: AgentLanguageServer, _: types.DidChangeWatchedFilesParams) -> None:
         ls.apply_settings()
+        personas.on_workspace_agents_changed(ls)
         ls.run_task(ls.reindex())
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -300,6 +303,7 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: AgentLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.is_agent_document(params.text_document.uri):
+            personas.on_workspace_agents_changed(ls)
             ls.refresh_all()  # a saved name can change duplicates in other files
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

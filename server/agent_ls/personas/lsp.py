@@ -19,7 +19,6 @@ import tempfile
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from agent_ls.lsp.convert import _range_from, _range_json, range_of
+from agent_ls.lsp.convert import range_from_json, range_to_json, range_of
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
 from agent_ls.personas.agents import Persona, PersonaDirectory
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
@@ -86,15 +85,9 @@ class PersonaState:
     reports: int = 0
 
 
-_STATES: weakref.WeakKeyDictionary[Any, PersonaState] = weakref.WeakKeyDictionary()
-
-
 def state_of(server: AgentLanguageServer) -> PersonaState:
-    """Returns the persona state of `server` (created on first use)."""
-    state = _STATES.get(server)
-    if state is None:
-        state = _STATES[server] = PersonaState()
-    return state
+    """Returns the persona state kept on `server`."""
+    return server.persona_state
 
 
 # -- personas ---------------------------------------------------------------------------------
@@ -172,7 +165,7 @@ def persona_code_actions(
     lazy_edits = "edit" in resolve_props and bool(
         _supports(server, "text_document.code_action.data_support")
     )
-    wire_range = _range_json(selected)
+    wire_range = range_to_json(selected)
     actions: list[types.CodeAction] = []
     for name in sorted(current_personas(server)):
         for action in actions_for(name):
@@ -260,7 +253,7 @@ class RunRequest:
             version = raw.get("version")
             return RunRequest(
                 str(raw["uri"]),
-                _range_from(raw["range"]),
+                range_from_json(raw["range"]),
                 str(raw["agent"]),
                 str(raw["action"]),
                 version if isinstance(version, int) else None,
