@@ -148,6 +148,13 @@ def _close_fence_fix(text: str, start: int) -> Fix:
     return Fix("Close the frontmatter with `---`", (Edit(insert_at, insert_at, prefix + "---\n"),), True)
 
 
+def _change_to(start: int, end: int, text: str | None, preferred: bool = True) -> tuple[Fix, ...]:
+    """Returns the one-edit fix replacing text[start:end] with `text`, or none when `text` is None."""
+    if not text:
+        return ()
+    return (Fix(f"Change to `{text}`", (Edit(start, end, text),), preferred),)
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -458,7 +465,7 @@ class _Checker:
             message = f"Claude Code does not recognise `{entry.key}` and ignores it"
             message += f": did you mean `{hint}`?" if hint else "."
         if hint and hint not in self.fm.data:
-            fixes = (Fix(f"Change to `{hint}`", (Edit(entry.key_start, entry.key_end, hint),), True),)
+            fixes = _change_to(entry.key_start, entry.key_end, hint)
         if not hint:
             message += " Declare it in `[tool.agent-ls] extra-keys` if another tool reads it."
         return Finding("AL301", message, entry.key_start, entry.key_end, fixes)
@@ -539,9 +546,7 @@ class _Checker:
                 "digits and hyphens" + (f": `{suggestion}`." if suggestion else "."),
                 entry.value_start,
                 entry.value_end,
-                (Fix(f"Change to `{suggestion}`", (Edit(entry.value_start, entry.value_end, suggestion),), True),)
-                if suggestion
-                else (),
+                _change_to(entry.value_start, entry.value_end, suggestion),
             )
         file_stem = self.ctx.file_stem
         if file_stem and file_stem != value and suggestion == value:
@@ -551,7 +556,7 @@ class _Checker:
                 "the name; keep them equal so the agent is easy to find.",
                 entry.value_start,
                 entry.value_end,
-                (Fix(f"Change to `{file_stem}`", (Edit(entry.value_start, entry.value_end, file_stem),)),)
+                _change_to(entry.value_start, entry.value_end, file_stem, preferred=False)
                 if normalise_name(file_stem) == file_stem
                 else (),
             )
@@ -560,7 +565,7 @@ class _Checker:
         fixes: tuple[Fix, ...] = ()
         suggestion = normalise_name(str(entry.value))[: self.cat.name_max_length].strip("-")
         if suggestion:
-            fixes = (Fix(f"Change to `{suggestion}`", (Edit(entry.value_start, entry.value_end, suggestion),), True),)
+            fixes = _change_to(entry.value_start, entry.value_end, suggestion)
         return Finding(
             code,
             f"The name {what}: Claude Code logs an error and drops this agent.",
@@ -616,7 +621,7 @@ class _Checker:
         comment = match.group(1)
         if entry.key == "color" and entry.value in (None, ""):
             nearest = self.cat.nearest_color(comment)
-            fixes = (Fix(f"Change to `{nearest}`", (Edit(comment_start, comment_start + len(comment), nearest),), True),) if nearest else ()
+            fixes = _change_to(comment_start, comment_start + len(comment), nearest)
             yield Finding(
                 "AL601",
                 f"`{comment}` starts a YAML comment, so `color` is empty and Claude Code shows no "
@@ -670,7 +675,7 @@ class _Checker:
         shown = ", ".join(allowed)
         if entry.key == "color":
             nearest = self.cat.nearest_color(_show(value)) if value is not None else None
-            fixes = (Fix(f"Change to `{nearest}`", (Edit(entry.value_start, entry.value_end, nearest),), True),) if nearest and value is not None else ()
+            fixes = _change_to(entry.value_start, entry.value_end, nearest if value is not None else None)
             yield Finding(
                 "AL601",
                 f"Claude Code drops this color: it accepts {shown} (case-sensitive)"
@@ -687,7 +692,7 @@ class _Checker:
         return entry.key_start, entry.key_end
 
     def _dropped(self, entry: Entry, allowed: str, hint: str | None, code: str = "AL701") -> Finding:
-        fixes = (Fix(f"Change to `{hint}`", (Edit(entry.value_start, entry.value_end, hint),), True),) if hint and entry.value is not None else ()
+        fixes = _change_to(entry.value_start, entry.value_end, hint if entry.value is not None else None)
         return Finding(
             code,
             f"Claude Code drops `{entry.key}: {_show(entry.value) if entry.value is not None else ''}`"
@@ -727,7 +732,7 @@ class _Checker:
             return
         as_bool = {"yes": "true", "on": "true", "no": "false", "off": "false", "y": "true", "n": "false"}
         hint = as_bool.get(str(value).lower()) if isinstance(value, str) else None
-        fixes = (Fix(f"Change to `{hint}`", (Edit(entry.value_start, entry.value_end, hint),), True),) if hint else ()
+        fixes = _change_to(entry.value_start, entry.value_end, hint)
         yield Finding(
             "AL702",
             f"`{entry.key}` takes true or false; Claude Code drops {_dropped_value(value)}"
@@ -765,7 +770,7 @@ class _Checker:
             )
             return
         hint = suggest(model, names)
-        fixes = (Fix(f"Change to `{hint}`", (Edit(entry.value_start, entry.value_end, hint),), True),) if hint else ()
+        fixes = _change_to(entry.value_start, entry.value_end, hint)
         yield Finding(
             "AL501",
             f"Claude Code sends `{model}` to the API verbatim, which refuses it: the agent fails "
@@ -821,7 +826,7 @@ class _Checker:
                         f"`{event}` is not a hook event: Claude Code loads the agent but this hook "
                         "never runs" + (f". Did you mean `{hint}`?" if hint else "."),
                         *self._node_range(key_node),
-                        (Fix(f"Change to `{hint}`", (Edit(*self._node_range(key_node), hint),), True),) if hint else (),
+                        _change_to(*self._node_range(key_node), hint),
                     )
         problem = hooks_problem(entry.value, self.cat)
         if problem:
@@ -928,7 +933,7 @@ class _Checker:
         if name in cat.legacy_tools:
             legacy = cat.legacy_tools[name]
             repl = legacy.replacement
-            fixes = (Fix(f"Change to `{repl}`", (Edit(*name_span, repl),), True),) if repl else ()
+            fixes = _change_to(*name_span, repl)
             if legacy.works:
                 return Finding("AL403", f"`{name}` is the legacy name of `{repl}`; it still works.", *name_span, fixes), True
             instead = f"; use `{repl}`" if repl else ""
@@ -936,7 +941,7 @@ class _Checker:
         if name in cat.gated_tools:
             return Finding("AL404", f"`{name}` may be unavailable: {cat.gated_tools[name]} When it is off, Claude Code {effect}.", *name_span), True
         hint = suggest(name, cat.all_tool_names(), cutoff=0.7)
-        fixes = (Fix(f"Change to `{hint}`", (Edit(*name_span, hint),), True),) if hint else ()
+        fixes = _change_to(*name_span, hint)
         case = hint is not None and hint.lower() == name.lower()
         why = "tool names are case-sensitive, " if case else ""
         return Finding(
