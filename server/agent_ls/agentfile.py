@@ -19,6 +19,7 @@ import yaml
 # closing `---` may sit anywhere (even inside a value).
 FRONTMATTER = re.compile(r"---\s*\n([\s\S]*?)---\s*\n?")
 BOM = "\ufeff"
+_NON_SPACE = re.compile(r"\S")
 MAX_FRONTMATTER_CHARS = 256 * 1024
 MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
 
@@ -333,6 +334,11 @@ class AgentSource:
     text: str
     split: Split
     frontmatter: Frontmatter | None
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the body holds anything but whitespace (found without copying a long body)."""
+        return _NON_SPACE.search(self.text, self.split.body_start) is not None
 
     @property
     def body(self) -> str:

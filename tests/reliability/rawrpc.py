@@ -22,12 +22,13 @@ class RawServer:
         self.server_requests: list[dict[str, Any]] = []
 
     @classmethod
-    async def start(cls) -> RawServer:
+    async def start(cls, env: dict[str, str] | None = None) -> RawServer:
         process = await asyncio.create_subprocess_exec(
             *SERVER,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
+            env=env,
         )
         return cls(process)
 
@@ -58,8 +59,11 @@ class RawServer:
         message: dict[str, Any] = json.loads(await self.process.stdout.readexactly(length))
         return message
 
-    async def response(self, msg_id: int | None, timeout: float = 5) -> dict[str, Any]:
-        """Returns the response to `msg_id`, keeping notifications and answering server requests."""
+    async def response(
+        self, msg_id: int | None, timeout: float = 5, answer: bool = True
+    ) -> dict[str, Any]:
+        """Returns the response to `msg_id`, keeping notifications and answering server requests
+        (unless not `answer`: then they are kept, unanswered)."""
 
         async def wait() -> dict[str, Any]:
             while True:
@@ -68,9 +72,10 @@ class RawServer:
                     if message.get("id") == msg_id:
                         return message
                     continue
-                if "id" in message:  # a request from the server: answer it so it never waits
+                if "id" in message:  # a request from the server
                     self.server_requests.append(message)
-                    self.send({"id": message["id"], "result": None})
+                    if answer:
+                        self.send({"id": message["id"], "result": None})
                 else:
                     self.notifications.append(message)
 
@@ -79,14 +84,16 @@ class RawServer:
     async def call(self, method: str, params: Any = None, timeout: float = 5) -> dict[str, Any]:
         return await self.response(self.request(method, params), timeout)
 
-    async def initialize(self, root: Path) -> dict[str, Any]:
+    async def initialize(
+        self, root: Path, capabilities: Any = None, options: Any = None
+    ) -> dict[str, Any]:
         reply = await self.call(
             "initialize",
             {
                 "processId": None,
                 "rootUri": root.as_uri(),
-                "capabilities": {},
-                "initializationOptions": {"debounceMs": 0},
+                "capabilities": capabilities or {},
+                "initializationOptions": {"debounceMs": 0, **(options or {})},
             },
         )
         self.notify("initialized", {})

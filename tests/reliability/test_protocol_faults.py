@@ -6,6 +6,7 @@ must still answer the next request. Shutdown and exit follow the specification's
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ DOC = {"textDocument": {"uri": NEVER_OPENED}}
 
 @pytest.fixture
 async def raw() -> AsyncIterator[RawServer]:
+    """A server process spoken to in raw JSON-RPC; tests initialize it on the basic workspace."""
+    assert ROOT.is_dir(), f"missing sample workspace {ROOT}"
     server = await RawServer.start()
     yield server
     await server.stop()
@@ -130,6 +133,26 @@ async def test_paths_that_need_percent_encoding_work_like_any_other(
         assert all(
             "%" in p.uri for p in publishes.log if "agents/" in p.uri and "never" not in p.uri
         ), [p.uri for p in publishes.log]
+
+
+async def test_closing_an_unsaved_document_forgets_its_name(
+    client: LanguageClient, publishes: Publishes
+) -> None:
+    """A document never saved is gone once closed: no other file may be told it duplicates it."""
+    text = "---\nname: twin\ndescription: Use it\ntools: Read\n---\n\nBody.\n"
+    agents = client.root / ".claude/agents"  # type: ignore[attr-defined]
+    # Let the start-up index of the workspace finish first: a later re-index would hide the bug.
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="agentLs.checkWorkspace")
+    )
+    first = open_document(client, agents / "unsaved-first.md", text)
+    await diagnostics(client, publishes, first, 1)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=first))
+    )
+    second = open_document(client, agents / "unsaved-second.md", text)
+    found = await diagnostics(client, publishes, second, 1)
+    assert "AL208" not in [d.code for d in found], found
 
 
 # -- malformed messages (raw JSON-RPC) -----------------------------------------------------------
@@ -279,3 +302,58 @@ async def test_client_closing_its_pipe_ends_the_server(raw: RawServer) -> None:
     assert raw.process.stdin is not None
     raw.process.stdin.close()
     assert await raw.exit_code() in (0, 1)
+
+
+# -- a client that never answers the server's requests --------------------------------------------
+
+
+async def test_persona_run_goes_on_when_progress_create_is_never_answered(tmp_path: Path) -> None:
+    """The run must not wait forever for window/workDoneProgress/create: it goes on without
+    progress (here to an API that refuses connections, so it ends quickly as `failed`)."""
+    (tmp_path / "app.py").write_text("def f(x):\n    return x\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+    env["AGENT_LS_RELIABILITY_KEY"] = "sk-ant-test-0123456789abcdefghijklmnopqrstuvwxyz"
+    server = await RawServer.start(env)
+    try:
+        await server.initialize(
+            tmp_path,
+            capabilities={"window": {"workDoneProgress": True}, "workspace": {"applyEdit": True}},
+            options={
+                "personas": {
+                    "apiKeyEnv": "AGENT_LS_RELIABILITY_KEY",
+                    "baseUrl": "http://127.0.0.1:9",
+                }
+            },
+        )
+        uri = (tmp_path / "app.py").as_uri()
+        server.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "python",
+                    "version": 1,
+                    "text": "def f(x):\n    return x\n",
+                }
+            },
+        )
+        run = server.request(
+            "workspace/executeCommand",
+            {
+                "command": "agentLs.persona.run",
+                "arguments": [
+                    {
+                        "uri": uri,
+                        "agent": "backend-engineer",
+                        "action": "review",
+                        "range": {"start": ORIGIN, "end": {"line": 2, "character": 0}},
+                    }
+                ],
+            },
+        )
+        reply = await server.response(run, timeout=30, answer=False)
+        assert [r["method"] for r in server.server_requests] == ["window/workDoneProgress/create"]
+        assert reply["result"]["status"] == "failed", reply
+        assert "Cannot reach" in reply["result"]["message"]
+    finally:
+        await server.stop()

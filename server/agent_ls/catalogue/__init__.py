@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field, replace
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from agent_ls.settings import Settings
@@ -138,7 +138,7 @@ def _hue_distance(a: str, b: str) -> float:
 @functools.cache
 def load_catalogue(dialect: str = "claude_code") -> Catalogue:
     """Returns the built-in catalogue of `dialect` (parsed once per process)."""
-    raw = json.loads(resources.files(__package__).joinpath(f"{dialect}.json").read_text("utf-8"))
+    raw = json.loads((Path(__file__).parent / f"{dialect}.json").read_text("utf-8"))
     keys = {
         name: KeySpec(
             name=name,

@@ -269,7 +269,7 @@ class _Checker:
         yield from self._tags()
         yield from self._memory_tools(by_key)
         yield from self._disallowed_all(by_key)
-        if fm.loaded and not self.source.body.strip():
+        if fm.loaded and not self.source.has_body:
             yield Finding(
                 "AL801",
                 "The body is empty: it is the agent's system prompt, so this agent runs with no "

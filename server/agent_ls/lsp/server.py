@@ -7,6 +7,7 @@ published with the version they were computed for; a result for an older version
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -78,6 +79,11 @@ class AgentLanguageServer(LanguageServer):
         """The client pulls diagnostics (textDocument/diagnostic) instead of receiving them."""
         self.client_settings: dict[str, Any] = {}
         self.initialization_settings: dict[str, Any] = {}
+        self.reindexing: asyncio.Task[None] | None = None
+        self.reindex_wanted = False
+        """A re-index was asked for while one ran: run once more when it ends."""
+        self.reindex_quiet_s = 0.0
+        """How long the pending re-index waits for a pause in requests."""
         self.persona_state = personas.PersonaState()
         """Personas, the API client and running actions."""
 
@@ -109,8 +115,7 @@ class AgentLanguageServer(LanguageServer):
 
     # -- analysis ------------------------------------------------------------------------------
     def path_of(self, uri: str) -> Path | None:
-        path = to_fs_path(uri) if uri.startswith("file:") else None
-        return Path(path) if path else None
+        return _path_of(uri)
 
     def is_agent_document(self, uri: str) -> bool:
         path = self.path_of(uri)
@@ -205,6 +210,13 @@ class AgentLanguageServer(LanguageServer):
             self.client_settings = result[0]
             self.apply_settings()
 
+    def source_on_disk(self, path: Path) -> AgentSource | None:
+        """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
+        try:
+            return read_source(read_text(path))
+        except UnreadableFile:
+            return None
+
     def index_workspace(self) -> dict[Path, AgentSource]:
         """Reads every agent file of the workspace (worker thread); returns sources by path."""
         sources: dict[Path, AgentSource] = {}
@@ -218,6 +230,25 @@ class AgentLanguageServer(LanguageServer):
             except UnreadableFile:
                 continue
         return sources
+
+    def request_reindex(self, quiet_s: float = 0.0) -> None:
+        """Re-indexes the workspace once no request came for `quiet_s`; requests made meanwhile
+        or during a run fold into one more run (a checkout's storm of watched-file events costs
+        one or two runs, not one per event, and messages are not read behind a busy index)."""
+        self.reindex_quiet_s = max(self.reindex_quiet_s, quiet_s)
+        self.reindex_wanted = True
+        if self.reindexing is None or self.reindexing.done():
+            self.reindexing = self.run_task(self.reindex_until_settled())
+
+    async def reindex_until_settled(self) -> None:
+        while self.reindex_wanted:
+            self.reindex_wanted = False
+            if self.reindex_quiet_s:
+                await asyncio.sleep(self.reindex_quiet_s)
+                if self.reindex_wanted:
+                    continue  # still storming
+            self.reindex_quiet_s = 0.0
+            await self.reindex()
 
     async def reindex(self) -> None:
         sources = await asyncio.to_thread(self.index_workspace)
@@ -241,6 +272,13 @@ class AgentLanguageServer(LanguageServer):
             return
         for uri in list(self.workspace.text_documents):
             self.schedule(uri, 0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _path_of(uri: str) -> Path | None:
+    """Returns the file path of a `file:` URI (cached: asked on every keystroke)."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return Path(path) if path else None
 
 
 def _client_supports(server: LanguageServer, dotted: str) -> bool:
@@ -272,7 +310,7 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
         await ls.pull_settings()
-        ls.run_task(ls.reindex())
+        ls.request_reindex()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: AgentLanguageServer, params: types.DidChangeConfigurationParams) -> None:
@@ -282,13 +320,13 @@ def build_server() -> AgentLanguageServer:
             ls.apply_settings()
         else:
             await ls.pull_settings()
-        ls.run_task(ls.reindex())
+        ls.request_reindex()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: AgentLanguageServer, _: types.DidChangeWatchedFilesParams) -> None:
         ls.apply_settings()
         personas.on_workspace_agents_changed(ls)
-        ls.run_task(ls.reindex())
+        ls.request_reindex(quiet_s=0.2)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: AgentLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -315,6 +353,10 @@ def build_server() -> AgentLanguageServer:
         ls.analyses.pop(uri, None)
         if not ls.use_pull:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        path = ls.path_of(uri)
+        if path is not None and path in ls.names.by_path:  # its name is now the saved file's, if any
+            ls.names.update(path, ls.source_on_disk(path))
+            ls.refresh_all()
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,

@@ -51,6 +51,8 @@ REPORT_IN_MESSAGE = 4_000
 """Without showDocument, a report up to this long is shown whole in a message (and logged)."""
 REPORT_INTERVAL = 0.1
 """Seconds between two progress reports while the answer streams."""
+PROGRESS_CREATE_TIMEOUT = 5.0
+"""Seconds to wait for the client to accept a progress token (window/workDoneProgress/create)."""
 SEND_ANYWAY = "Send anyway"
 
 Status = Literal["applied", "edit", "shown", "failed", "cancelled", "stale", "declined"]
@@ -277,7 +279,8 @@ class _Progress:
         if self.token is None and _supports(self.server, "window.work_done_progress"):
             token = str(uuid.uuid4())
             try:
-                await progress.create_async(token)
+                # A client that never answers must not hold the run: go on without progress.
+                await asyncio.wait_for(progress.create_async(token), PROGRESS_CREATE_TIMEOUT)
             except Exception as err:  # noqa: BLE001 - a client may refuse: run without progress
                 log.info("no progress: window/workDoneProgress/create failed: %s", err)
                 return
