@@ -84,6 +84,8 @@ class AgentLanguageServer(LanguageServer):
         """A re-index was asked for while one ran: run once more when it ends."""
         self.reindex_quiet_s = 0.0
         """How long the pending re-index waits for a pause in requests."""
+        self.personas_stale = False
+        """Agent files changed on disk: the next re-index re-reads the personas too."""
         self.persona_state = personas.PersonaState()
         """Personas, the API client and running actions."""
 
@@ -251,6 +253,9 @@ class AgentLanguageServer(LanguageServer):
             await self.reindex()
 
     async def reindex(self) -> None:
+        if self.personas_stale:
+            self.personas_stale = False
+            await asyncio.to_thread(personas.on_workspace_agents_changed, self)
         sources = await asyncio.to_thread(self.index_workspace)
         open_paths = {self.path_of(uri) for uri in self.workspace.text_documents}
         names = AgentNames()
@@ -325,7 +330,7 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: AgentLanguageServer, _: types.DidChangeWatchedFilesParams) -> None:
         ls.apply_settings()
-        personas.on_workspace_agents_changed(ls)
+        ls.personas_stale = True  # re-read by the re-index, once per storm of events
         ls.request_reindex(quiet_s=0.2)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
