@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 import pytest
-from edits import edit_session, replay
+from edits import BREAK, edit_session, replay, units
 from hypothesis import HealthCheck, given, settings
 from lsp_helpers import open_document
 from lsprotocol import types
@@ -76,6 +76,19 @@ def comparable(diagnostics: list[types.Diagnostic]) -> list[tuple[Any, ...]]:
     )
 
 
+def inside(text: str, span: types.Range, encoding: str) -> bool:
+    """Whether a range lies inside `text`: real lines, characters within each line's length."""
+    lines = BREAK.split(text)
+
+    def valid(at: types.Position) -> bool:
+        return at.line < len(lines) and at.character <= units(lines[at.line], encoding)
+
+    start, end = span.start, span.end
+    return (
+        valid(start) and valid(end) and (start.line, start.character) <= (end.line, end.character)
+    )
+
+
 async def test_server_diagnostics_after_random_edits_match_fresh_open(
     client: LanguageClient, publishes: Publishes
 ) -> None:
@@ -108,6 +121,8 @@ async def test_server_diagnostics_after_random_edits_match_fresh_open(
                 )
             )
         assert comparable(after_edits) == comparable(from_scratch), (seed, final)
+        for found in after_edits:
+            assert inside(final, found.range, encoding), (found, final)
 
     # Hypothesis drives the examples from a worker thread; each one runs on the client's loop.
     @settings(

@@ -147,10 +147,11 @@ class LspWorkspace(Workspace):
         super().remove_text_document(doc_uri)
 
 
-def use_lsp_lines(workspace: Workspace) -> None:
+def use_lsp_documents(workspace: Workspace) -> None:
     """Makes `workspace` file and split documents as LSP does, from now on.
 
     pygls builds the workspace itself during `initialize` and offers no hook for the document
-    class, so the initialize handler converts the instance (no state is added or lost).
+    class, so the initialize handler converts the instance (before any document is opened; its
+    position codec becomes an `LspPositionCodec` on first use).
     """
     workspace.__class__ = LspWorkspace

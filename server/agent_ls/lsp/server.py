@@ -26,7 +26,7 @@ from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
 from agent_ls.lsp import convert
-from agent_ls.lsp.documents import use_lsp_lines
+from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.outline import color_swatches, symbols
 from agent_ls.personas import lsp as personas  # imports the anthropic SDK only when first used
@@ -302,7 +302,7 @@ def build_server() -> AgentLanguageServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: AgentLanguageServer, params: types.InitializeParams) -> None:
-        use_lsp_lines(ls.workspace)  # incremental edits must split lines as the client does
+        use_lsp_documents(ls.workspace)  # documents kept exactly as the client has them
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         path = ls.path_of(root) if root else None
         ls.workspace_root = path
