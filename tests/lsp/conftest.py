@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from lsp_helpers import publishes
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 CLIENTS = ["visual-studio-code", "neovim"]
@@ -27,6 +28,7 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> 
     settings = request.node.get_closest_marker("settings")
     if settings:
         options.update(settings.args[0])
+    publishes(lsp_client)  # record every push from the start: waits never miss one
     lsp_client.set_configuration({"debounceMs": 0, **options}, section="agentLs")
     result = await lsp_client.initialize_session(
         types.InitializeParams(

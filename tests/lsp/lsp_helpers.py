@@ -9,6 +9,54 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 
+class Publishes:
+    """Every publishDiagnostics the client receives, by URI and version, in arrival order.
+
+    `client.wait_for_notification` keeps one waiter per method and misses notifications that
+    arrive while nobody waits; a burst test needs every one of them.
+    """
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.log: list[types.PublishDiagnosticsParams] = []
+        self.changed = asyncio.Event()
+        features = client.protocol.fm.features
+        original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+        def record(params: types.PublishDiagnosticsParams) -> None:
+            original(params)  # registered handlers are stored with the client already bound
+            self.log.append(params)
+            self.changed.set()
+
+        features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+
+    def count(self, uri: str) -> int:
+        return sum(p.uri == uri for p in self.log)
+
+    async def wait(
+        self, uri: str, version: int | None, timeout: float = 10
+    ) -> list[types.Diagnostic]:
+        """Returns the diagnostics published for `uri` at `version` (waiting up to `timeout`)."""
+
+        async def find() -> list[types.Diagnostic]:
+            while True:
+                for params in reversed(self.log):
+                    if params.uri == uri and params.version == version:
+                        return list(params.diagnostics)
+                self.changed.clear()
+                await self.changed.wait()
+
+        return await asyncio.wait_for(find(), timeout)
+
+
+
+def publishes(client: LanguageClient) -> Publishes:
+    """Returns the client's recorder of pushed diagnostics (the fixtures install one at start)."""
+    recorder = getattr(client, "publishes", None)
+    if recorder is None:
+        recorder = client.publishes = Publishes(client)  # type: ignore[attr-defined]
+    return recorder
+
+
 def pulls(client: LanguageClient) -> bool:
     caps = client.capabilities
     return bool(caps and caps.text_document and caps.text_document.diagnostic)
@@ -22,13 +70,13 @@ async def diagnostics_for(client: LanguageClient, uri: str, version: int | None 
         )
         return list(report.items)
 
+    if version is not None:
+        return await publishes(client).wait(uri, version)
+
     async def wait() -> list[types.Diagnostic]:
-        if version is None and uri in client.diagnostics:
-            return list(client.diagnostics[uri])
-        while True:
-            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and (version is None or params.version == version):
-                return list(params.diagnostics)
+        while uri not in client.diagnostics:
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return list(client.diagnostics[uri])
 
     return await asyncio.wait_for(wait(), 10)
 
@@ -56,8 +104,12 @@ async def diagnostics_settle(client: LanguageClient, uri: str, want: list[str], 
                 found = await diagnostics_for(client, uri)
                 await asyncio.sleep(0.05)
             else:
-                params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-                found = list(client.diagnostics.get(uri, [])) if params.uri == uri else []
+                recorder = publishes(client)
+                recorder.changed.clear()
+                found = list(client.diagnostics.get(uri, []))
+                if sorted(str(d.code) for d in found) != sorted(want):
+                    await recorder.changed.wait()
+                    found = list(client.diagnostics.get(uri, []))
             if sorted(str(d.code) for d in found) == sorted(want):
                 return found
 
