@@ -20,9 +20,10 @@ check: setup
 editors-setup:
 	bash editors/vscode/scripts/setup.sh
 
-test: setup editors-setup
+test: setup editors-setup lint
 	$(BIN)/python -m pytest -q -rs
 
 lint: setup
-	$(BIN)/ruff check server tests
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check --quiet server tests bench
 	$(BIN)/mypy

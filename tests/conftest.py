@@ -16,7 +16,7 @@ for _name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL")
 
 
 @pytest.fixture
-def workspace() -> "callable[[str], Path]":  # type: ignore[valid-type]
+def workspace() -> callable[[str], Path]:  # type: ignore[valid-type]
     """Returns a function giving the folder of a named sample workspace (which must exist)."""
 
     def get(name: str) -> Path:

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -22,6 +22,7 @@ BOM = "\ufeff"
 _NON_SPACE = re.compile(r"\S")
 MAX_FRONTMATTER_CHARS = 256 * 1024
 MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
+
 
 class _Core12Resolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema, as Bun's parser reads it: `yes`, `on`, `0777`, `1:30` stay strings."""
@@ -53,7 +54,10 @@ try:  # libyaml composes nodes in C: about 10x faster than the pure-Python fallb
 except ImportError:  # pragma: no cover - PyYAML without libyaml
 
     class _Composer(  # type: ignore[no-redef]
-        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
         _Core12Resolver,
     ):
         """Builds node trees (never Python objects: tags cannot construct anything)."""
@@ -217,7 +221,9 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
             return result
         result.lenient = True
         result.rewritten_lines = rewritten
-        for number, (before, after) in enumerate(zip(source.split("\n"), retry.split("\n"), strict=True)):
+        for number, (before, after) in enumerate(
+            zip(source.split("\n"), retry.split("\n"), strict=True)
+        ):
             if before != after:
                 result.column_maps[number] = _retry_columns(before, after, rewritten.get(number))
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
@@ -259,7 +265,9 @@ def _problem(err: Exception, source: str, base: int) -> YamlProblem:
         line = min(int(mark.line), len(starts) - 1)
         return min(starts[line] + int(mark.column), len(source))
 
-    marks = [m for m in (getattr(err, "problem_mark", None), getattr(err, "context_mark", None)) if m]
+    marks = [
+        m for m in (getattr(err, "problem_mark", None), getattr(err, "context_mark", None)) if m
+    ]
     if not marks:
         return YamlProblem(message, base)
     offset = at(marks[0])
@@ -286,7 +294,11 @@ def _shallow(node: yaml.Node, seen: dict[int, Any]) -> tuple[Any, bool]:
     if isinstance(node, yaml.ScalarNode):
         convert = _SCALARS.get(node.tag)
         try:
-            value = convert(node.value.lower() if node.tag.endswith("float") else node.value) if convert else node.value
+            value = (
+                convert(node.value.lower() if node.tag.endswith("float") else node.value)
+                if convert
+                else node.value
+            )
         except ValueError:
             value = node.value
     else:
@@ -353,7 +365,9 @@ class AgentSource:
 def read_source(text: str) -> AgentSource:
     """Splits and parses `text`."""
     split = split_frontmatter(text)
-    return AgentSource(text, split, parse_frontmatter(text, split) if split.has_frontmatter else None)
+    return AgentSource(
+        text, split, parse_frontmatter(text, split) if split.has_frontmatter else None
+    )
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,12 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check agent files or folders (for CI)")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     check.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
-    check.add_argument("--fail-on", choices=list(FAIL_ON), default="error",
-                       help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument(
+        "--fail-on",
+        choices=list(FAIL_ON),
+        default="error",
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
     check.set_defaults(run=_check)
 
     schema = sub.add_parser("schema", help="print a JSON Schema of the frontmatter")
@@ -83,7 +87,11 @@ def _serve(args: argparse.Namespace) -> int:
     from agent_ls.lsp.server import build_server
 
     # stdout carries the protocol: logs go to stderr (and window/logMessage from the server).
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="agent-ls %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.WARNING,
+        format="agent-ls %(levelname)s %(name)s: %(message)s",
+    )
 
     server = build_server()
     if args.tcp:
@@ -126,7 +134,11 @@ def _check(args: argparse.Namespace) -> int:
 
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
-        why = "broken symbolic link (missing target, or a loop)" if path.is_symlink() else "no such file or folder"
+        why = (
+            "broken symbolic link (missing target, or a loop)"
+            if path.is_symlink()
+            else "no such file or folder"
+        )
         sys.stderr.write(f"agent-ls: {path}: {why}\n")
     existing = [p for p in args.paths if p.exists()]
     root = find_project_root(existing[0].resolve()) if existing else Path.cwd()
@@ -159,12 +171,17 @@ def _diagnostics(report: Any) -> list[dict[str, Any]]:
     out = []
     for finding in report.findings:
         (sl, sc), (el, ec) = index.position(finding.start), index.position(finding.end)
-        out.append({
-            "code": finding.code,
-            "severity": finding.severity.label,
-            "message": finding.message,
-            "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
-        })
+        out.append(
+            {
+                "code": finding.code,
+                "severity": finding.severity.label,
+                "message": finding.message,
+                "range": {
+                    "start": {"line": sl, "character": sc},
+                    "end": {"line": el, "character": ec},
+                },
+            }
+        )
     return out
 
 
@@ -180,10 +197,16 @@ def _write_text(reports: list[Any], out: TextIO) -> None:
         for d in _diagnostics(report):
             start = d["range"]["start"]
             counts[d["severity"]] += 1
-            out.write(f"{report.path}:{start['line'] + 1}:{start['character'] + 1}: "
-                      f"{d['severity']} {d['code']} {d['message']}\n")
-    summary = ", ".join(f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n)
-    out.write(f"{len(reports)} agent file{'s' if len(reports) != 1 else ''} checked: {summary or 'no problems'}\n")
+            out.write(
+                f"{report.path}:{start['line'] + 1}:{start['character'] + 1}: "
+                f"{d['severity']} {d['code']} {d['message']}\n"
+            )
+    summary = ", ".join(
+        f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n
+    )
+    out.write(
+        f"{len(reports)} agent file{'s' if len(reports) != 1 else ''} checked: {summary or 'no problems'}\n"
+    )
 
 
 def _write_github(reports: list[Any], out: TextIO) -> None:
@@ -192,42 +215,75 @@ def _write_github(reports: list[Any], out: TextIO) -> None:
         for d in _diagnostics(report):
             s, e = d["range"]["start"], d["range"]["end"]
             message = d["message"].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            out.write(f"::{level[d['severity']]} file={report.path},line={s['line'] + 1},"
-                      f"col={s['character'] + 1},endLine={e['line'] + 1},endColumn={e['character'] + 1},"
-                      f"title={d['code']}::{message}\n")
+            out.write(
+                f"::{level[d['severity']]} file={report.path},line={s['line'] + 1},"
+                f"col={s['character'] + 1},endLine={e['line'] + 1},endColumn={e['character'] + 1},"
+                f"title={d['code']}::{message}\n"
+            )
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
     from agent_ls.diagnostics.codes import CODES
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
-    rules = [{"id": c.code, "shortDescription": {"text": c.title}, "fullDescription": {"text": c.explanation},
-              "defaultConfiguration": {"level": level[c.severity.label]}} for c in CODES.values()]
+    rules = [
+        {
+            "id": c.code,
+            "shortDescription": {"text": c.title},
+            "fullDescription": {"text": c.explanation},
+            "defaultConfiguration": {"level": level[c.severity.label]},
+        }
+        for c in CODES.values()
+    ]
     results = []
     for report in reports:
         for d in _diagnostics(report):
             s, e = d["range"]["start"], d["range"]["end"]
-            results.append({
-                "ruleId": d["code"],
-                "level": level[d["severity"]],
-                "message": {"text": d["message"]},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": report.path.as_posix()},
-                    "region": {"startLine": s["line"] + 1, "startColumn": s["character"] + 1,
-                               "endLine": e["line"] + 1, "endColumn": e["character"] + 1},
-                }}],
-            })
+            results.append(
+                {
+                    "ruleId": d["code"],
+                    "level": level[d["severity"]],
+                    "message": {"text": d["message"]},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": report.path.as_posix()},
+                                "region": {
+                                    "startLine": s["line"] + 1,
+                                    "startColumn": s["character"] + 1,
+                                    "endLine": e["line"] + 1,
+                                    "endColumn": e["character"] + 1,
+                                },
+                            }
+                        }
+                    ],
+                }
+            )
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "agent-ls", "version": __version__,
-                                      "informationUri": "https://github.com/agent-ls/agent-ls",
-                                      "rules": rules}},
-                  "columnKind": "utf16CodeUnits",
-                  "results": results}],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "agent-ls",
+                        "version": __version__,
+                        "informationUri": "https://github.com/agent-ls/agent-ls",
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": results,
+            }
+        ],
     }
     json.dump(sarif, out, ensure_ascii=False)
     out.write("\n")
 
 
-_WRITERS = {"text": _write_text, "json": _write_json, "sarif": _write_sarif, "github": _write_github}
+_WRITERS = {
+    "text": _write_text,
+    "json": _write_json,
+    "sarif": _write_sarif,
+    "github": _write_github,
+}

@@ -31,7 +31,9 @@ _VALUE_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*")
 _WORD_BACK = re.compile(r"[\w*().:\[\]-]*$")
 
 
-def complete(source: AgentSource, offset: int, cat: Catalogue, mcp_servers: frozenset[str] | None) -> list[Candidate]:
+def complete(
+    source: AgentSource, offset: int, cat: Catalogue, mcp_servers: frozenset[str] | None
+) -> list[Candidate]:
     """Returns the candidates at `offset`, or [] outside the frontmatter."""
     split = source.split
     text = source.text
@@ -48,12 +50,16 @@ def complete(source: AgentSource, offset: int, cat: Catalogue, mcp_servers: froz
         return _keys(source, cat, line_start, offset + (len(tail.group()) if tail else 0))
     value_line = _VALUE_LINE.match(before)
     if value_line and not before.startswith((" ", "\t")):
-        return _values(value_line.group(1), before[value_line.end() :], offset, source, cat, mcp_servers)
+        return _values(
+            value_line.group(1), before[value_line.end() :], offset, source, cat, mcp_servers
+        )
     item = re.match(r"\s+-\s*", before)
     if item:
         parent = _parent_key(text, line_start, split.yaml_start)
         if parent:
-            return _values(parent, before[item.end() :], offset, source, cat, mcp_servers, in_list=True)
+            return _values(
+                parent, before[item.end() :], offset, source, cat, mcp_servers, in_list=True
+            )
     return []
 
 
@@ -110,14 +116,25 @@ def _values(
     if spec.type == "tools":
         listed = set(re.findall(r"[\w*]+", typed[: len(typed) - (offset - start)]))
         if not in_list:
-            listed |= set(re.findall(r"[\w*]+", source.text[offset : source.text.find("\n", offset)]))
+            listed |= set(
+                re.findall(r"[\w*]+", source.text[offset : source.text.find("\n", offset)])
+            )
         options += [(n, "tool", d) for n, d in cat.tools.items() if n not in listed]
-        options += [(n, "tool · may be unavailable", d) for n, d in cat.gated_tools.items() if n not in listed]
-        options += [(f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.") for s in sorted(mcp_servers or ())]
+        options += [
+            (n, "tool · may be unavailable", d)
+            for n, d in cat.gated_tools.items()
+            if n not in listed
+        ]
+        options += [
+            (f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
+            for s in sorted(mcp_servers or ())
+        ]
         if not listed and not in_list:
             options.append(("*", "all tools", "Every tool."))
     elif spec.type == "model":
-        options += [(a, f"alias → {model_id}", doc) for a, (model_id, doc) in cat.model_aliases.items()]
+        options += [
+            (a, f"alias → {model_id}", doc) for a, (model_id, doc) in cat.model_aliases.items()
+        ]
         options += [(i, "model ID", doc) for i, doc in cat.model_ids.items()]
         options.append(("inherit", "default", cat.inherit_doc()))
     elif spec.type == "boolean":
@@ -125,6 +142,16 @@ def _values(
     elif spec.values or spec.type == "effort":
         options += [(v, key, d) for v, d in cat.enum_values(key).items() if v != "manual"]
     return [
-        Candidate(label, "tool" if spec.type == "tools" else "value", detail, doc, label, None, start, offset, f"{i:03d}")
+        Candidate(
+            label,
+            "tool" if spec.type == "tools" else "value",
+            detail,
+            doc,
+            label,
+            None,
+            start,
+            offset,
+            f"{i:03d}",
+        )
         for i, (label, detail, doc) in enumerate(options)
     ]

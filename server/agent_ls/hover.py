@@ -10,19 +10,32 @@ from agent_ls.diagnostics.codes import explain
 from agent_ls.diagnostics.findings import Finding
 
 
-def hover(source: AgentSource, offset: int, cat: Catalogue, findings: list[Finding]) -> tuple[str, int, int] | None:
+def hover(
+    source: AgentSource, offset: int, cat: Catalogue, findings: list[Finding]
+) -> tuple[str, int, int] | None:
     """Returns (Markdown, start, end) for what lies at `offset`, or None."""
     parts: list[str] = []
     span: tuple[int, int] | None = None
     fm = source.frontmatter
-    entry = next((e for e in (fm.entries if fm else []) if e.key_start <= offset <= max(e.value_end, e.key_end)), None)
+    entry = next(
+        (
+            e
+            for e in (fm.entries if fm else [])
+            if e.key_start <= offset <= max(e.value_end, e.key_end)
+        ),
+        None,
+    )
     if entry is not None:
         if offset <= entry.key_end:
             spec = cat.keys.get(entry.key)
             if spec is not None:
-                parts.append(f"**{spec.name}**{' (required)' if spec.required else ''}\n\n{spec.doc}")
+                parts.append(
+                    f"**{spec.name}**{' (required)' if spec.required else ''}\n\n{spec.doc}"
+                )
             elif entry.key in cat.extra_keys:
-                parts.append(f"**{entry.key}**: declared in agent-ls settings; Claude Code ignores it.")
+                parts.append(
+                    f"**{entry.key}**: declared in agent-ls settings; Claude Code ignores it."
+                )
             span = (entry.key_start, entry.key_end)
         else:
             value = _value_hover(entry, offset, source.text, cat)
@@ -40,7 +53,9 @@ def hover(source: AgentSource, offset: int, cat: Catalogue, findings: list[Findi
     return "\n\n---\n\n".join(parts), span[0], span[1]
 
 
-def _value_hover(entry: Entry, offset: int, text: str, cat: Catalogue) -> tuple[str, int, int] | None:
+def _value_hover(
+    entry: Entry, offset: int, text: str, cat: Catalogue
+) -> tuple[str, int, int] | None:
     spec = cat.keys.get(entry.key)
     if spec is None:
         return None
@@ -62,7 +77,9 @@ def _value_hover(entry: Entry, offset: int, text: str, cat: Catalogue) -> tuple[
         if alias:
             return f"**{value}** → `{alias[0]}`\n\n{alias[1]}", *span
         known = cat.model_ids.get(resolved)
-        return (f"**{resolved}**: {known}" if known else f"`{resolved}` is sent to the API verbatim."), *span
+        return (
+            f"**{resolved}**: {known}" if known else f"`{resolved}` is sent to the API verbatim."
+        ), *span
     values = cat.enum_values(entry.key)
     if value in values:
         extra = f" `{cat.colors[value][0]}`" if entry.key == "color" else ""

@@ -31,7 +31,15 @@ def symbols(source: AgentSource) -> list[Symbol]:
         fm = Symbol("frontmatter", "frontmatter", 0, split.close_end)
         for entry in source.frontmatter.entries if source.frontmatter else []:
             detail = entry.value if isinstance(entry.value, str) else ""
-            fm.children.append(Symbol(entry.key, "key", entry.key_start, max(entry.value_end, entry.key_end), detail[:80]))
+            fm.children.append(
+                Symbol(
+                    entry.key,
+                    "key",
+                    entry.key_start,
+                    max(entry.value_end, entry.key_end),
+                    detail[:80],
+                )
+            )
         out.append(fm)
     stack: list[tuple[int, Symbol]] = []
     text = source.text

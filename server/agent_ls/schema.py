@@ -13,7 +13,11 @@ def _enum(values: dict[str, str]) -> dict[str, Any]:
 
 def frontmatter_schema(cat: Catalogue) -> dict[str, Any]:
     """Returns a draft-07 JSON Schema describing what Claude Code accepts."""
-    tool_names = [*cat.tools, *cat.gated_tools, *(n for n, t in cat.legacy_tools.items() if t.works)]
+    tool_names = [
+        *cat.tools,
+        *cat.gated_tools,
+        *(n for n, t in cat.legacy_tools.items() if t.works),
+    ]
     tool_item = {
         "type": "string",
         "anyOf": [
@@ -26,34 +30,60 @@ def frontmatter_schema(cat: Catalogue) -> dict[str, Any]:
     hook = {
         "type": "object",
         "required": ["type"],
-        "properties": {"type": {"enum": list(cat.hook_types)}, "command": {"type": "string"},
-                       "prompt": {"type": "string"}, "url": {"type": "string"},
-                       "timeout": {"type": "number"}},
+        "properties": {
+            "type": {"enum": list(cat.hook_types)},
+            "command": {"type": "string"},
+            "prompt": {"type": "string"},
+            "url": {"type": "string"},
+            "timeout": {"type": "number"},
+        },
     }
     matcher = {
         "type": "object",
         "required": ["hooks"],
-        "properties": {"matcher": {"type": "string"},
-                       "hooks": {"type": "array", "minItems": 1, "items": hook}},
+        "properties": {
+            "matcher": {"type": "string"},
+            "hooks": {"type": "array", "minItems": 1, "items": hook},
+        },
     }
     by_type: dict[str, dict[str, Any]] = {
         "string": {"type": "string"},
         "tools": tools,
         "model": {"type": "string", "examples": ["inherit", *cat.model_aliases, *cat.model_ids]},
         "effort": {"anyOf": [_enum(cat.enum_values("effort")), {"type": "integer", "minimum": 1}]},
-        "positiveInteger": {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^[0-9]*[1-9][0-9]*$"}]},
+        "positiveInteger": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": "^[0-9]*[1-9][0-9]*$"},
+            ]
+        },
         "boolean": {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}]},
         "skills": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-        "mcpServers": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "minProperties": 1, "maxProperties": 1}]}},
-        "hooks": {"type": "object", "propertyNames": {"enum": list(cat.hook_events)},
-                  "additionalProperties": {"type": "array", "items": matcher}},
+        "mcpServers": {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "object", "minProperties": 1, "maxProperties": 1},
+                ]
+            },
+        },
+        "hooks": {
+            "type": "object",
+            "propertyNames": {"enum": list(cat.hook_events)},
+            "additionalProperties": {"type": "array", "items": matcher},
+        },
         "any": {},
     }
     properties: dict[str, Any] = {}
     for spec in sorted(cat.keys.values(), key=lambda s: s.order):
-        schema = dict(_enum(cat.enum_values(spec.name))) if spec.values else dict(by_type[spec.type])
+        schema = (
+            dict(_enum(cat.enum_values(spec.name))) if spec.values else dict(by_type[spec.type])
+        )
         if spec.name == "name":
-            schema.update({"minLength": 1, "maxLength": cat.name_max_length, "pattern": "^[^-:][^:]*$"})
+            schema.update(
+                {"minLength": 1, "maxLength": cat.name_max_length, "pattern": "^[^-:][^:]*$"}
+            )
         if spec.name == "description":
             schema["minLength"] = 1
         schema["description"] = spec.doc

@@ -74,7 +74,9 @@ def _wire_name(name: str, *, camel: bool) -> str:
     return head + "".join(p.title() for p in rest) if camel else "-".join([head, *rest])
 
 
-def _merge(base: Any, raw: Mapping[str, Any], *, camel: bool, prefix: str = "") -> tuple[Any, list[str]]:
+def _merge(
+    base: Any, raw: Mapping[str, Any], *, camel: bool, prefix: str = ""
+) -> tuple[Any, list[str]]:
     problems: list[str] = []
     changes: dict[str, Any] = {}
     for f in fields(base):
@@ -94,7 +96,9 @@ def _merge(base: Any, raw: Mapping[str, Any], *, camel: bool, prefix: str = "") 
         if converted is None or (f.name in _CHOICES and converted not in _CHOICES[f.name]):
             choices = _CHOICES.get(f.name)
             expected = " or ".join(choices) if choices else type(current).__name__
-            problems.append(f"{where} = {value!r} is not valid (expected {expected}); using {current!r}")
+            problems.append(
+                f"{where} = {value!r} is not valid (expected {expected}); using {current!r}"
+            )
             continue
         if f.name == "agent_globs":
             converted = tuple(dict.fromkeys((*DEFAULT_AGENT_GLOBS, *converted)))
@@ -113,7 +117,9 @@ def _convert(value: Any, current: Any) -> Any:
     if isinstance(current, bool):
         return value if isinstance(value, bool) else None
     if isinstance(current, int):
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        return (
+            value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        )
     if isinstance(current, float):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
         return float(value) if ok else None
@@ -146,6 +152,8 @@ def find_project_root(start: Path) -> Path:
     """Returns the nearest folder at or above `start` holding a config file or `.git`, else `start`."""
     start = start if start.is_dir() else start.parent
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in (".agent-ls.toml", ".git", "pyproject.toml")):
+        if any(
+            (folder / marker).exists() for marker in (".agent-ls.toml", ".git", "pyproject.toml")
+        ):
             return folder
     return start

@@ -25,7 +25,9 @@ from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.settings import Settings
 
-SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
+SKIP_DIRS = frozenset(
+    {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+)
 
 
 class UnreadableFile(Exception):
@@ -133,11 +135,15 @@ class AgentNames:
         leaders = [p for p in (path, *others) if depth[p] == max(depth.values())]
         other_list = ", ".join(f"`{p}`" for p in others[:3]) + (" …" if len(others) > 3 else "")
         if leaders == [path]:
-            verdict = "Claude Code loads this one (its project folder is deeper) and ignores the others"
+            verdict = (
+                "Claude Code loads this one (its project folder is deeper) and ignores the others"
+            )
         elif path not in leaders and len(leaders) == 1:
             verdict = f"Claude Code loads `{leaders[0]}` (its project folder is deeper) and ignores this one"
         elif path not in leaders:
-            verdict = "Claude Code loads one of those in the deeper project folder and ignores this one"
+            verdict = (
+                "Claude Code loads one of those in the deeper project folder and ignores this one"
+            )
         else:
             verdict = (
                 "Claude Code keeps only one of them, the first in its scan order, and ignores "
@@ -175,7 +181,11 @@ class FileReport:
 
 
 def check_paths(
-    paths: Iterable[Path], explicit: set[Path], root: Path | None, settings: Settings, catalogue: Catalogue
+    paths: Iterable[Path],
+    explicit: set[Path],
+    root: Path | None,
+    settings: Settings,
+    catalogue: Catalogue,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
     """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
 
@@ -207,4 +217,3 @@ def check_paths(
             report.findings.append(duplicate)
             report.findings.sort(key=lambda f: (f.start, f.end, f.code))
     return reports, errors
-

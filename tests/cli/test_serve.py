@@ -14,7 +14,7 @@ def _frame(message: dict[str, object]) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def _read_frame(read: "callable[[int], bytes]") -> dict[str, object]:  # type: ignore[valid-type]
+def _read_frame(read: callable[[int], bytes]) -> dict[str, object]:  # type: ignore[valid-type]
     header = b""
     while not header.endswith(b"\r\n\r\n"):
         chunk = read(1)
@@ -27,16 +27,23 @@ def _read_frame(read: "callable[[int], bytes]") -> dict[str, object]:  # type: i
     return json.loads(body)
 
 
-INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-              "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"processId": None, "rootUri": None, "capabilities": {}},
+}
 
 
 def test_serve_over_tcp_answers_initialize() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "agent_ls", "serve", "--tcp", f"127.0.0.1:{port}"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent_ls", "serve", "--tcp", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -59,8 +66,12 @@ def test_serve_over_tcp_answers_initialize() -> None:
 
 
 def test_serve_over_stdio_keeps_stdout_for_the_protocol() -> None:
-    server = subprocess.Popen([sys.executable, "-m", "agent_ls", "serve"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent_ls", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert server.stdin and server.stdout
         server.stdin.write(_frame(INITIALIZE))

@@ -93,9 +93,19 @@ def install(version: str | None = None) -> Path:
         if not manifest.exists():
             manifest.write_text('{"name": "agent-ls-conformance", "private": true}\n')
         result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix",
-             str(INSTALL_DIR), f"{PACKAGE}@{version}"],
-            capture_output=True, text=True, timeout=900,
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--ignore-scripts",
+                "--prefix",
+                str(INSTALL_DIR),
+                f"{PACKAGE}@{version}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if result.returncode != 0:
             raise RecordError(f"npm install {PACKAGE}@{version} failed:\n{result.stderr[-2000:]}")
@@ -312,7 +322,11 @@ def record(binary: Path) -> dict[str, Any]:
             try:
                 run = subprocess.run(
                     [str(binary), "-p", MAIN_PROMPT, "--debug-file", str(debug)],
-                    cwd=workspace, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+                    cwd=workspace,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=TIMEOUT,
                     stdin=subprocess.DEVNULL,
                 )
             except subprocess.TimeoutExpired as err:
@@ -351,10 +365,13 @@ def record(binary: Path) -> dict[str, Any]:
                 entry["spawn"] = spawn
             goldens[stem] = entry
         duplicates = [_normalise_log(line, root) for line in log if "Duplicate agent name" in line]
-        main_tools = request_tools(next(
-            r.body for r in api.requests
-            if isinstance(r.body, dict) and MAIN_PROMPT in _first_user_text(r.body)
-        ))
+        main_tools = request_tools(
+            next(
+                r.body
+                for r in api.requests
+                if isinstance(r.body, dict) and MAIN_PROMPT in _first_user_text(r.body)
+            )
+        )
     return {
         "claudeCode": installed_version(),
         "exitCode": run.returncode,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
 from lsp_helpers import publishes
+from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 CLIENTS = ["visual-studio-code", "neovim"]
@@ -23,7 +23,9 @@ CLIENTS = ["visual-studio-code", "neovim"]
 async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> Any:
     """An initialized client; the workspace comes from the test's `root` marker (default: basic)."""
     marker = request.node.get_closest_marker("root")
-    root: Path = Path(__file__).parent.parent / "workspaces" / (marker.args[0] if marker else "basic")
+    root: Path = (
+        Path(__file__).parent.parent / "workspaces" / (marker.args[0] if marker else "basic")
+    )
     options: dict[str, Any] = {"debounceMs": 0}
     settings = request.node.get_closest_marker("settings")
     if settings:
@@ -45,4 +47,3 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> 
         await asyncio.wait_for(lsp_client.shutdown_session(), 2)
     except (asyncio.TimeoutError, RuntimeError):
         pass
-

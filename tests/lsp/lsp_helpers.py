@@ -48,7 +48,6 @@ class Publishes:
         return await asyncio.wait_for(find(), timeout)
 
 
-
 def publishes(client: LanguageClient) -> Publishes:
     """Returns the client's recorder of pushed diagnostics (the fixtures install one at start)."""
     recorder = getattr(client, "publishes", None)
@@ -62,7 +61,9 @@ def pulls(client: LanguageClient) -> bool:
     return bool(caps and caps.text_document and caps.text_document.diagnostic)
 
 
-async def diagnostics_for(client: LanguageClient, uri: str, version: int | None = None) -> list[types.Diagnostic]:
+async def diagnostics_for(
+    client: LanguageClient, uri: str, version: int | None = None
+) -> list[types.Diagnostic]:
     """Returns the server's diagnostics for `uri` (pulled, or the pushed ones for `version`)."""
     if pulls(client):
         report = await client.text_document_diagnostic_async(
@@ -81,12 +82,16 @@ async def diagnostics_for(client: LanguageClient, uri: str, version: int | None 
     return await asyncio.wait_for(wait(), 10)
 
 
-def open_document(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
+def open_document(
+    client: LanguageClient, path: Path, text: str | None = None, version: int = 1
+) -> str:
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(
-                uri=uri, language_id="markdown", version=version,
+                uri=uri,
+                language_id="markdown",
+                version=version,
                 text=path.read_text(encoding="utf-8") if text is None else text,
             )
         )
@@ -94,7 +99,9 @@ def open_document(client: LanguageClient, path: Path, text: str | None = None, v
     return uri
 
 
-async def diagnostics_settle(client: LanguageClient, uri: str, want: list[str], timeout: float = 10) -> list[types.Diagnostic]:
+async def diagnostics_settle(
+    client: LanguageClient, uri: str, want: list[str], timeout: float = 10
+) -> list[types.Diagnostic]:
     """Waits until the diagnostic codes of `uri` equal `want` (after an asynchronous change such
     as new settings), pulling again or waiting for the next push; fails after `timeout`."""
 

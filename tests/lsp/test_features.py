@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lsprotocol import types
 from lsp_helpers import diagnostics_for, diagnostics_settle, open_document
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 
@@ -21,7 +21,9 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
         start = offsets[edit.range.start.line] + edit.range.start.character
         end = offsets[edit.range.end.line] + edit.range.end.character
         text = text[:start] + edit.new_text + text[end:]
@@ -30,7 +32,9 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
 
 async def test_tool_completion_in_string_and_list_forms(client: LanguageClient) -> None:
     path = client.root / ".claude/agents/draft.md"  # type: ignore[attr-defined]
-    text = "---\nname: draft\ndescription: d\ntools: Read, Gr\ndisallowedTools:\n  - \n---\n\nBody\n"
+    text = (
+        "---\nname: draft\ndescription: d\ntools: Read, Gr\ndisallowedTools:\n  - \n---\n\nBody\n"
+    )
     uri = open_document(client, path, text)
     result = await client.text_document_completion_async(
         types.CompletionParams(text_document=doc(uri), position=pos(3, 15))
@@ -50,15 +54,23 @@ async def test_key_and_value_completion(client: LanguageClient) -> None:
     path = client.root / ".claude/agents/draft.md"  # type: ignore[attr-defined]
     text = "---\nname: draft\nmo\ncolor: \n---\n\nBody\n"
     uri = open_document(client, path, text)
-    keys = await client.text_document_completion_async(types.CompletionParams(text_document=doc(uri), position=pos(2, 2)))
+    keys = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc(uri), position=pos(2, 2))
+    )
     labels = [i.label for i in keys.items]
     assert "model" in labels and "description" in labels
     assert "name" not in labels  # keys already present are not offered
     model = next(i for i in keys.items if i.label == "model")
     snippets = client.capabilities.text_document.completion.completion_item.snippet_support
-    assert model.insert_text_format == (types.InsertTextFormat.Snippet if snippets else types.InsertTextFormat.PlainText)
-    colors = await client.text_document_completion_async(types.CompletionParams(text_document=doc(uri), position=pos(3, 7)))
-    assert sorted(i.label for i in colors.items) == sorted(["red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"])
+    assert model.insert_text_format == (
+        types.InsertTextFormat.Snippet if snippets else types.InsertTextFormat.PlainText
+    )
+    colors = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc(uri), position=pos(3, 7))
+    )
+    assert sorted(i.label for i in colors.items) == sorted(
+        ["red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"]
+    )
 
 
 async def test_hover_on_tool_model_and_diagnostic_code(client: LanguageClient) -> None:
@@ -66,13 +78,21 @@ async def test_hover_on_tool_model_and_diagnostic_code(client: LanguageClient) -
     text = "---\nname: hover\ndescription: d\ntools: Read, Reed\nmodel: opus\n---\n\nBody\n"
     uri = open_document(client, path, text)
     await diagnostics_for(client, uri, 1)
-    tool = await client.text_document_hover_async(types.HoverParams(text_document=doc(uri), position=pos(3, 8)))
+    tool = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=pos(3, 8))
+    )
     assert "**Read** (tool)" in tool.contents.value
-    model = await client.text_document_hover_async(types.HoverParams(text_document=doc(uri), position=pos(4, 8)))
+    model = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=pos(4, 8))
+    )
     assert "claude-opus-5-5" in model.contents.value
-    code = await client.text_document_hover_async(types.HoverParams(text_document=doc(uri), position=pos(3, 14)))
+    code = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=pos(3, 14))
+    )
     assert "AL401" in code.contents.value
-    key = await client.text_document_hover_async(types.HoverParams(text_document=doc(uri), position=pos(4, 2)))
+    key = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=pos(4, 2))
+    )
     assert "alias" in key.contents.value
 
 
@@ -87,8 +107,11 @@ async def test_quick_fix_round_trip_removes_the_diagnostic(client: LanguageClien
         diagnostic = next(d for d in found if d.code == code)
         actions = await client.text_document_code_action_async(
             types.CodeActionParams(
-                text_document=doc(uri), range=diagnostic.range,
-                context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix]),
+                text_document=doc(uri),
+                range=diagnostic.range,
+                context=types.CodeActionContext(
+                    diagnostics=[diagnostic], only=[types.CodeActionKind.QuickFix]
+                ),
             )
         )
         fix = next(a for a in actions if a.kind == types.CodeActionKind.QuickFix)
@@ -98,10 +121,12 @@ async def test_quick_fix_round_trip_removes_the_diagnostic(client: LanguageClien
         text = apply_edits(text, change.edits)
         assert expected_line in text.splitlines()
         version += 1
-        client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-        ))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
         found = await diagnostics_for(client, uri, version)
         assert code not in [d.code for d in found]
 
@@ -109,17 +134,34 @@ async def test_quick_fix_round_trip_removes_the_diagnostic(client: LanguageClien
 async def test_symbols_folding_and_color_swatch(client: LanguageClient) -> None:
     path = client.root / ".claude/agents/clean.md"  # type: ignore[attr-defined]
     uri = open_document(client, path)
-    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc(uri)))
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=doc(uri))
+    )
     frontmatter = symbols[0]
     assert frontmatter.name == "frontmatter"
-    assert [c.name for c in frontmatter.children] == ["name", "description", "tools", "model", "color"]
-    folds = await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc(uri)))
+    assert [c.name for c in frontmatter.children] == [
+        "name",
+        "description",
+        "tools",
+        "model",
+        "color",
+    ]
+    folds = await client.text_document_folding_range_async(
+        types.FoldingRangeParams(text_document=doc(uri))
+    )
     assert (folds[0].start_line, folds[0].end_line) == (0, 6)
-    colors = await client.text_document_document_color_async(types.DocumentColorParams(text_document=doc(uri)))
+    colors = await client.text_document_document_color_async(
+        types.DocumentColorParams(text_document=doc(uri))
+    )
     assert len(colors) == 1 and colors[0].range.start == pos(5, 7)
     assert colors[0].color.blue > colors[0].color.red
-    presented = await client.text_document_color_presentation_async(types.ColorPresentationParams(
-        text_document=doc(uri), color=types.Color(red=0.9, green=0.1, blue=0.1, alpha=1.0), range=colors[0].range))
+    presented = await client.text_document_color_presentation_async(
+        types.ColorPresentationParams(
+            text_document=doc(uri),
+            color=types.Color(red=0.9, green=0.1, blue=0.1, alpha=1.0),
+            range=colors[0].range,
+        )
+    )
     assert presented[0].label == "red"
 
 
@@ -129,6 +171,8 @@ async def test_settings_extra_keys_and_tools_silence_warnings(client: LanguageCl
     uri = open_document(client, path, text)
     found = await diagnostics_for(client, uri, 1)
     assert sorted(str(d.code) for d in found) == ["AL301", "AL401"]
-    client.set_configuration({"debounceMs": 0, "extraKeys": ["role"], "extraTools": ["MyTool"]}, section="agentLs")
+    client.set_configuration(
+        {"debounceMs": 0, "extraKeys": ["role"], "extraTools": ["MyTool"]}, section="agentLs"
+    )
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     assert await diagnostics_settle(client, uri, []) == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from lsprotocol import types
 from lsp_helpers import diagnostics_for, open_document
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 
@@ -20,10 +20,18 @@ async def test_duplicate_name_across_files_says_which_wins(client: LanguageClien
     # The workspace index is built in the background after `initialized`; ask until it is there.
     for attempt in range(50):
         if attempt:
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=attempt + 1),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=path.read_text() + "\n" * attempt)],
-            ))
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(
+                        uri=uri, version=attempt + 1
+                    ),
+                    content_changes=[
+                        types.TextDocumentContentChangeWholeDocument(
+                            text=path.read_text() + "\n" * attempt
+                        )
+                    ],
+                )
+            )
             client.diagnostics.pop(uri, None)
         found = await duplicate()
         if found:
@@ -41,8 +49,12 @@ async def test_mcp_tools_checked_against_mcp_json(client: LanguageClient) -> Non
     found = await diagnostics_for(client, uri, 1)
     unknown = [d for d in found if d.code == "AL407"]
     assert len(unknown) == 1 and "`jira`" in unknown[0].message and "github" in unknown[0].message
-    completion = await client.text_document_completion_async(types.CompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=7)))
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=3, character=7),
+        )
+    )
     assert "mcp__github" in [i.label for i in completion.items]
 
 

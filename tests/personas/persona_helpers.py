@@ -150,7 +150,13 @@ class Editor:
         self, uri: str, where: types.Range, agent: str, action: str, **extra: Any
     ) -> dict[str, Any]:
         """Runs agentLs.persona.run and returns its result."""
-        args = {"uri": uri, "range": range_to_json(where), "agent": agent, "action": action, **extra}
+        args = {
+            "uri": uri,
+            "range": range_to_json(where),
+            "agent": agent,
+            "action": action,
+            **extra,
+        }
         result = await self.client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="agentLs.persona.run", arguments=[args])
         )

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from persona_helpers import KEY, server_env
+
 from fakeapi import FakeAnthropic, Message, text, unauthorized
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from persona_helpers import KEY
 
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import PromptRequest
 from agent_ls.settings import PersonaSettings
-from persona_helpers import KEY
 from fakeapi import (
     FakeAnthropic,
     Message,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-
 from persona_helpers import KEY, Editor, StartEditor
+
 from fakeapi import (
     Disconnect,
     FakeAnthropic,

@@ -9,8 +9,6 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 
-
-
 async def diagnostics(
     client: LanguageClient, publishes: Publishes, uri: str, version: int, timeout: float = 10
 ) -> list[types.Diagnostic]:

@@ -91,7 +91,9 @@ def _no_frontmatter(text: str) -> list[Finding]:
         fence = text.index("---", start)
         line_start = _line_bounds(text, fence)[0]
         what = "indented" if line_start < fence else "preceded by blank lines or text"
-        fix = Fix("Move the opening `---` to the start of the file", (Edit(start, fence, ""),), True)
+        fix = Fix(
+            "Move the opening `---` to the start of the file", (Edit(start, fence, ""),), True
+        )
         return [
             Finding(
                 "AL102",
@@ -123,7 +125,13 @@ def _no_frontmatter(text: str) -> list[Finding]:
             (
                 Fix(
                     "Add frontmatter",
-                    (Edit(start, start, "---\nname: my-agent\ndescription: Use this agent when …\n---\n\n"),),
+                    (
+                        Edit(
+                            start,
+                            start,
+                            "---\nname: my-agent\ndescription: Use this agent when …\n---\n\n",
+                        ),
+                    ),
                 ),
             ),
         )
@@ -145,7 +153,9 @@ def _close_fence_fix(text: str, start: int) -> Fix:
             break
         insert_at = pos = line_end
     prefix = "" if insert_at == 0 or text[insert_at - 1] == "\n" else "\n"
-    return Fix("Close the frontmatter with `---`", (Edit(insert_at, insert_at, prefix + "---\n"),), True)
+    return Fix(
+        "Close the frontmatter with `---`", (Edit(insert_at, insert_at, prefix + "---\n"),), True
+    )
 
 
 def _change_to(start: int, end: int, text: str | None, preferred: bool = True) -> tuple[Fix, ...]:
@@ -281,7 +291,9 @@ class _Checker:
     def _tags(self) -> Iterator[Finding]:
         for entry in self.fm.entries:
             tag = entry.node.tag or ""
-            if tag.startswith(_YAML_TAGS):  # `!!python/object` arrives as tag:yaml.org,2002:python/…
+            if tag.startswith(
+                _YAML_TAGS
+            ):  # `!!python/object` arrives as tag:yaml.org,2002:python/…
                 tag = "!!" + tag[len(_YAML_TAGS) :]
             if tag.startswith("!") and tag not in _CORE_TAGS:
                 yield Finding(
@@ -293,7 +305,12 @@ class _Checker:
 
     def _memory_tools(self, by_key: dict[str, Entry]) -> Iterator[Finding]:
         memory, tools = by_key.get("memory"), by_key.get("tools")
-        if memory is None or tools is None or not isinstance(memory.value, str) or memory.value not in self.cat.enum_values("memory"):
+        if (
+            memory is None
+            or tools is None
+            or not isinstance(memory.value, str)
+            or memory.value not in self.cat.enum_values("memory")
+        ):
             return
         names = {t.text.split("(")[0] for t in self._tool_tokens(tools)}
         if not names or "*" in names:
@@ -315,14 +332,16 @@ class _Checker:
         agent = {"Task": "Agent"}
 
         def names(entry: Entry) -> set[str]:
-            return {agent.get(n, n) for t in self._tool_tokens(entry) if (n := t.text.split("(")[0])}
+            return {
+                agent.get(n, n) for t in self._tool_tokens(entry) if (n := t.text.split("(")[0])
+            }
 
         allowed, removed = names(tools), names(denied)
         if allowed and "*" not in allowed and allowed <= removed:
             yield Finding(
                 "AL405",
                 "`disallowedTools` removes every tool that `tools` allows: Claude Code gives this "
-                "agent zero tools (its listing says \"None\").",
+                'agent zero tools (its listing says "None").',
                 *self._value_range(denied),
             )
 
@@ -337,9 +356,7 @@ class _Checker:
         after = self.text[self.split.close_end : line_end]
         if before.strip() or after.strip():
             lost = self._keys_after_early_close()
-            lost_note = (
-                f" (keys {', '.join(f'`{k}`' for k in lost)} included)" if lost else ""
-            )
+            lost_note = f" (keys {', '.join(f'`{k}`' for k in lost)} included)" if lost else ""
             yield Finding(
                 "AL104",
                 "This `---` ends the frontmatter: Claude Code closes it at the first `---` "
@@ -507,7 +524,11 @@ class _Checker:
                 "No `name`: Claude Code identifies agents by their frontmatter `name` (never the "
                 "file name), so it drops this agent without a word.",
                 *where,
-                (self._insert_key_fix(f"Add `name: {normalise_name(stem)}`", f"name: {normalise_name(stem)}"),),
+                (
+                    self._insert_key_fix(
+                        f"Add `name: {normalise_name(stem)}`", f"name: {normalise_name(stem)}"
+                    ),
+                ),
             )
             return
         value = entry.value
@@ -531,12 +552,16 @@ class _Checker:
             return
         normal = unicodedata.normalize("NFKC", value)
         if ":" in normal:
-            yield self._name_finding(entry, "AL203", "contains `:` (reserved for plugin namespaces)")
+            yield self._name_finding(
+                entry, "AL203", "contains `:` (reserved for plugin namespaces)"
+            )
         if value.startswith("-"):
             yield self._name_finding(entry, "AL204", "starts with `-`")
         if len(value) > self.cat.name_max_length:
             yield self._name_finding(
-                entry, "AL205", f"is {len(value)} characters long (at most {self.cat.name_max_length})"
+                entry,
+                "AL205",
+                f"is {len(value)} characters long (at most {self.cat.name_max_length})",
             )
         suggestion = normalise_name(value)
         if suggestion != value:
@@ -582,7 +607,11 @@ class _Checker:
                 "No `description`: Claude Code logs an error and drops this agent. Say when "
                 "Claude should use it.",
                 *self._opening(),
-                (self._insert_key_fix("Add `description`", 'description: "Use this agent when …"'),),
+                (
+                    self._insert_key_fix(
+                        "Add `description`", 'description: "Use this agent when …"'
+                    ),
+                ),
             )
             return
         value = entry.value
@@ -596,9 +625,22 @@ class _Checker:
             )
             return
         if not isinstance(value, str) or not value.strip():
-            what = "empty" if value in (None, "") or isinstance(value, str) else f"{_describe_type(value)}, not text"
-            start, end = (entry.value_start, entry.value_end) if value is not None else (entry.key_start, entry.key_end)
-            yield Finding("AL212", f"`description` is {what}: Claude Code logs an error and drops this agent.", start, end)
+            what = (
+                "empty"
+                if value in (None, "") or isinstance(value, str)
+                else f"{_describe_type(value)}, not text"
+            )
+            start, end = (
+                (entry.value_start, entry.value_end)
+                if value is not None
+                else (entry.key_start, entry.key_end)
+            )
+            yield Finding(
+                "AL212",
+                f"`description` is {what}: Claude Code logs an error and drops this agent.",
+                start,
+                end,
+            )
             return
         if "\\n" in value and isinstance(entry.node, yaml.ScalarNode) and entry.node.style != '"':
             yield Finding(
@@ -634,13 +676,30 @@ class _Checker:
             return
         value_text = self.text[entry.value_start : comment_start].rstrip()
         whole = (value_text + " " + comment).strip() if value_text else comment
-        reads = f'reads `{entry.key}` as "{_show(entry.value)}"' if entry.value not in (None, "") else f"reads `{entry.key}` as empty"
+        reads = (
+            f'reads `{entry.key}` as "{_show(entry.value)}"'
+            if entry.value not in (None, "")
+            else f"reads `{entry.key}` as empty"
+        )
         yield Finding(
             "AL213",
             f"`{comment}` starts a YAML comment: Claude Code {reads}. Quote the value to keep it.",
             comment_start,
             comment_start + len(comment),
-            (Fix("Quote the value", (Edit(anchor if not value_text else entry.value_start, comment_start + len(comment), (" " if not value_text and not rest[:1].isspace() else "") + _quote(whole)),), True),),
+            (
+                Fix(
+                    "Quote the value",
+                    (
+                        Edit(
+                            anchor if not value_text else entry.value_start,
+                            comment_start + len(comment),
+                            (" " if not value_text and not rest[:1].isspace() else "")
+                            + _quote(whole),
+                        ),
+                    ),
+                    True,
+                ),
+            ),
         )
 
     def _color_list(self) -> str:
@@ -653,7 +712,11 @@ class _Checker:
             yield from handler(entry)
 
     def _bad_type(self, entry: Entry, expected: str, code: str = "AL707") -> Finding:
-        start, end = (entry.value_start, entry.value_end) if entry.value is not None else (entry.key_start, entry.key_end)
+        start, end = (
+            (entry.value_start, entry.value_end)
+            if entry.value is not None
+            else (entry.key_start, entry.key_end)
+        )
         return Finding(
             code,
             f"`{entry.key}` is {_describe_type(entry.value)}, not {expected}: Claude Code ignores it.",
@@ -675,7 +738,9 @@ class _Checker:
         shown = ", ".join(allowed)
         if entry.key == "color":
             nearest = self.cat.nearest_color(_show(value)) if value is not None else None
-            fixes = _change_to(entry.value_start, entry.value_end, nearest if value is not None else None)
+            fixes = _change_to(
+                entry.value_start, entry.value_end, nearest if value is not None else None
+            )
             yield Finding(
                 "AL601",
                 f"Claude Code drops this color: it accepts {shown} (case-sensitive)"
@@ -684,15 +749,21 @@ class _Checker:
                 fixes,
             )
             return
-        yield self._dropped(entry, shown, suggest(str(value), allowed) if isinstance(value, str) else None)
+        yield self._dropped(
+            entry, shown, suggest(str(value), allowed) if isinstance(value, str) else None
+        )
 
     def _value_range(self, entry: Entry) -> tuple[int, int]:
         if entry.value_end > entry.value_start:
             return entry.value_start, entry.value_end
         return entry.key_start, entry.key_end
 
-    def _dropped(self, entry: Entry, allowed: str, hint: str | None, code: str = "AL701") -> Finding:
-        fixes = _change_to(entry.value_start, entry.value_end, hint if entry.value is not None else None)
+    def _dropped(
+        self, entry: Entry, allowed: str, hint: str | None, code: str = "AL701"
+    ) -> Finding:
+        fixes = _change_to(
+            entry.value_start, entry.value_end, hint if entry.value is not None else None
+        )
         return Finding(
             code,
             f"Claude Code drops `{entry.key}: {_show(entry.value) if entry.value is not None else ''}`"
@@ -706,10 +777,16 @@ class _Checker:
         value = entry.value
         if isinstance(value, int) and not isinstance(value, bool):
             return
-        if isinstance(value, str) and (value in self.cat.enum_values("effort") or value.strip().isdigit()):
+        if isinstance(value, str) and (
+            value in self.cat.enum_values("effort") or value.strip().isdigit()
+        ):
             return
         allowed = ", ".join(self.cat.enum_values("effort")) + " or an integer"
-        yield self._dropped(entry, allowed, suggest(value, self.cat.enum_values("effort")) if isinstance(value, str) else None)
+        yield self._dropped(
+            entry,
+            allowed,
+            suggest(value, self.cat.enum_values("effort")) if isinstance(value, str) else None,
+        )
 
     def _value_positiveInteger(self, entry: Entry) -> Iterator[Finding]:  # noqa: N802 - catalogue type name
         value = entry.value
@@ -730,7 +807,14 @@ class _Checker:
         value = entry.value
         if isinstance(value, bool) or value in ("true", "false"):
             return
-        as_bool = {"yes": "true", "on": "true", "no": "false", "off": "false", "y": "true", "n": "false"}
+        as_bool = {
+            "yes": "true",
+            "on": "true",
+            "no": "false",
+            "off": "false",
+            "y": "true",
+            "n": "false",
+        }
         hint = as_bool.get(str(value).lower()) if isinstance(value, str) else None
         fixes = _change_to(entry.value_start, entry.value_end, hint)
         yield Finding(
@@ -748,7 +832,19 @@ class _Checker:
                 "AL504",
                 "An empty `model` means `inherit`: say `inherit` explicitly.",
                 *self._value_range(entry),
-                (Fix("Change to `inherit`", (Edit(entry.value_start, entry.value_end, "inherit" if entry.value_end > entry.value_start else " inherit"),), True),),
+                (
+                    Fix(
+                        "Change to `inherit`",
+                        (
+                            Edit(
+                                entry.value_start,
+                                entry.value_end,
+                                "inherit" if entry.value_end > entry.value_start else " inherit",
+                            ),
+                        ),
+                        True,
+                    ),
+                ),
             )
             return
         if not isinstance(value, str):
@@ -786,8 +882,14 @@ class _Checker:
             return
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return
-        what = "a list with non-text items" if isinstance(value, list) else f"{_describe_type(value)}, not a skill name or a list of names"
-        yield Finding("AL704", f"`skills` is {what}: Claude Code gives no skills.", *self._value_range(entry))
+        what = (
+            "a list with non-text items"
+            if isinstance(value, list)
+            else f"{_describe_type(value)}, not a skill name or a list of names"
+        )
+        yield Finding(
+            "AL704", f"`skills` is {what}: Claude Code gives no skills.", *self._value_range(entry)
+        )
 
     def _value_mcpServers(self, entry: Entry) -> Iterator[Finding]:  # noqa: N802
         value = entry.value
@@ -802,14 +904,27 @@ class _Checker:
             )
             return
         if not isinstance(value, list):
-            yield Finding("AL705", f"`mcpServers` is {_describe_type(value)}, not a list: Claude Code ignores it.", *self._value_range(entry))
+            yield Finding(
+                "AL705",
+                f"`mcpServers` is {_describe_type(value)}, not a list: Claude Code ignores it.",
+                *self._value_range(entry),
+            )
             return
         assert isinstance(entry.node, yaml.SequenceNode)
         for item_node, item in zip(entry.node.value, value, strict=False):
-            if isinstance(item, str) or (isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item.values())), dict)):
+            if isinstance(item, str) or (
+                isinstance(item, dict)
+                and len(item) == 1
+                and isinstance(next(iter(item.values())), dict)
+            ):
                 continue
             start, end = self._node_range(item_node)
-            yield Finding("AL705", "Claude Code drops this `mcpServers` item: use a server name or a one-key mapping of name → config.", start, end)
+            yield Finding(
+                "AL705",
+                "Claude Code drops this `mcpServers` item: use a server name or a one-key mapping of name → config.",
+                start,
+                end,
+            )
 
     def _node_range(self, node: yaml.Node) -> tuple[int, int]:
         """Offsets of a nested node (line/column marks relative to the frontmatter)."""
@@ -846,12 +961,35 @@ class _Checker:
                 yield Finding(
                     "AL405",
                     "Empty `tools` gives this agent zero tools (the agent listing even says "
-                    "\"All tools\"): it loads but cannot do anything.",
+                    '"All tools"): it loads but cannot do anything.',
                     *self._value_range(entry),
                     (
-                        Fix("Remove `tools:` (inherit every tool)", (self._delete_entry(entry),), True),
-                        Fix("Allow read-only tools", (Edit(entry.value_start, entry.value_end, ("" if entry.value_end > entry.value_start else " ") + "Read, Grep, Glob"),)),
-                        Fix("Allow every tool (`*`)", (Edit(entry.value_start, entry.value_end, ("" if entry.value_end > entry.value_start else " ") + '"*"'),)),
+                        Fix(
+                            "Remove `tools:` (inherit every tool)",
+                            (self._delete_entry(entry),),
+                            True,
+                        ),
+                        Fix(
+                            "Allow read-only tools",
+                            (
+                                Edit(
+                                    entry.value_start,
+                                    entry.value_end,
+                                    ("" if entry.value_end > entry.value_start else " ")
+                                    + "Read, Grep, Glob",
+                                ),
+                            ),
+                        ),
+                        Fix(
+                            "Allow every tool (`*`)",
+                            (
+                                Edit(
+                                    entry.value_start,
+                                    entry.value_end,
+                                    ("" if entry.value_end > entry.value_start else " ") + '"*"',
+                                ),
+                            ),
+                        ),
                     ),
                 )
             return
@@ -860,9 +998,15 @@ class _Checker:
                 yield Finding(
                     "AL405",
                     f"`tools` is {_describe_type(value)}, not tool names: Claude Code gives this "
-                    "agent zero tools (the agent listing says \"All tools\").",
+                    'agent zero tools (the agent listing says "All tools").',
                     *self._value_range(entry),
-                    (Fix("Remove `tools:` (inherit every tool)", (self._delete_entry(entry),), True),),
+                    (
+                        Fix(
+                            "Remove `tools:` (inherit every tool)",
+                            (self._delete_entry(entry),),
+                            True,
+                        ),
+                    ),
                 )
                 return
             yield self._bad_type(entry, "a string or list of tool names", "AL408")
@@ -879,7 +1023,7 @@ class _Checker:
             yield Finding(
                 "AL406",
                 "None of these tools exists in Claude Code, so nothing remains: it lists the agent "
-                "but refuses to spawn it (\"would be spawned with zero tools\").",
+                'but refuses to spawn it ("would be spawned with zero tools").',
                 *self._value_range(entry),
             )
 
@@ -900,11 +1044,15 @@ class _Checker:
         base = raw.find(value)
         for match in _TOOL_TOKEN.finditer(value):
             if base >= 0:
-                yield _Token(match.group(), start + base + match.start(), start + base + match.end())
+                yield _Token(
+                    match.group(), start + base + match.start(), start + base + match.end()
+                )
             else:
                 yield _Token(match.group(), start, end)
 
-    def _tool(self, token: _Token, allow: bool, has_bash: bool, has_star: bool) -> tuple[Finding | None, bool]:
+    def _tool(
+        self, token: _Token, allow: bool, has_bash: bool, has_star: bool
+    ) -> tuple[Finding | None, bool]:
         """Returns the finding for one tool name, and whether Claude Code keeps the tool."""
         cat = self.cat
         text = token.text
@@ -914,39 +1062,68 @@ class _Checker:
             return None, True
         shape = _TOOL_SHAPE.fullmatch(text)
         if shape is None or (text.count("(") != text.count(")")):
-            return Finding("AL410", f"`{text}` is not a tool name or a well-formed rule like `Bash(git diff:*)`: Claude Code {effect}.", *span), False
+            return Finding(
+                "AL410",
+                f"`{text}` is not a tool name or a well-formed rule like `Bash(git diff:*)`: Claude Code {effect}.",
+                *span,
+            ), False
         name = shape.group(1)
         name_span = (token.start, token.start + len(name))
         if has_star and allow:
-            return Finding("AL411", f"`{name}` is redundant: `*` already gives every tool.", *span), True
+            return Finding(
+                "AL411", f"`{name}` is redundant: `*` already gives every tool.", *span
+            ), True
         if name.startswith("mcp__"):
             server = name.split("__")[1] if name.count("__") >= 1 else ""
             known = self.ctx.mcp_servers
             if known is not None and server not in known:
                 listed = ", ".join(sorted(known)) or "none"
-                return Finding("AL407", f"The MCP server `{server}` is not in this workspace's .mcp.json (servers: {listed}): Claude Code {effect}.", *span), False
+                return Finding(
+                    "AL407",
+                    f"The MCP server `{server}` is not in this workspace's .mcp.json (servers: {listed}): Claude Code {effect}.",
+                    *span,
+                ), False
             return None, True
         if name in cat.tools:
             if name in ("Glob", "Grep") and has_bash and allow:
-                return Finding("AL409", f"Observed in Claude Code {cat.version}: an agent that has Bash does not get `{name}`.", *name_span), True
+                return Finding(
+                    "AL409",
+                    f"Observed in Claude Code {cat.version}: an agent that has Bash does not get `{name}`.",
+                    *name_span,
+                ), True
             return None, True
         if name in cat.legacy_tools:
             legacy = cat.legacy_tools[name]
             repl = legacy.replacement
             fixes = _change_to(*name_span, repl)
             if legacy.works:
-                return Finding("AL403", f"`{name}` is the legacy name of `{repl}`; it still works.", *name_span, fixes), True
+                return Finding(
+                    "AL403",
+                    f"`{name}` is the legacy name of `{repl}`; it still works.",
+                    *name_span,
+                    fixes,
+                ), True
             instead = f"; use `{repl}`" if repl else ""
-            return Finding("AL402", f"`{name}` no longer exists in Claude Code {cat.version}, which {effect}{instead}. {legacy.doc}", *name_span, fixes), False
+            return Finding(
+                "AL402",
+                f"`{name}` no longer exists in Claude Code {cat.version}, which {effect}{instead}. {legacy.doc}",
+                *name_span,
+                fixes,
+            ), False
         if name in cat.gated_tools:
-            return Finding("AL404", f"`{name}` may be unavailable: {cat.gated_tools[name]} When it is off, Claude Code {effect}.", *name_span), True
+            return Finding(
+                "AL404",
+                f"`{name}` may be unavailable: {cat.gated_tools[name]} When it is off, Claude Code {effect}.",
+                *name_span,
+            ), True
         hint = suggest(name, cat.all_tool_names(), cutoff=0.7)
         fixes = _change_to(*name_span, hint)
         case = hint is not None and hint.lower() == name.lower()
         why = "tool names are case-sensitive, " if case else ""
         return Finding(
             "AL401",
-            f"Claude Code has no tool `{name}` ({why}it {effect})" + (f": did you mean `{hint}`?" if hint else "."),
+            f"Claude Code has no tool `{name}` ({why}it {effect})"
+            + (f": did you mean `{hint}`?" if hint else "."),
             *name_span,
             fixes,
         ), False
@@ -971,12 +1148,19 @@ def hooks_problem(value: Any, cat: Catalogue) -> str | None:
             if not isinstance(hooks, list) or not hooks:
                 return f"each item of `{event}` needs a `hooks:` list"
             for hook in hooks:
-                if not isinstance(hook, dict) or not isinstance(hook.get("type"), str) or hook["type"] not in cat.hook_types:
+                if (
+                    not isinstance(hook, dict)
+                    or not isinstance(hook.get("type"), str)
+                    or hook["type"] not in cat.hook_types
+                ):
                     return f"each hook needs `type` ({', '.join(cat.hook_types)})"
                 required = cat.hook_types[hook["type"]][0]
                 if not isinstance(hook.get(required), str) or not hook[required]:
                     return f"a `{hook['type']}` hook needs `{required}`"
-                if "timeout" in hook and not (isinstance(hook["timeout"], (int, float)) and not isinstance(hook["timeout"], bool)):
+                if "timeout" in hook and not (
+                    isinstance(hook["timeout"], (int, float))
+                    and not isinstance(hook["timeout"], bool)
+                ):
                     return "`timeout` must be a number of seconds"
     return None
 

@@ -17,10 +17,14 @@ SOURCE = "agent-ls"
 
 def range_of(index: LineIndex, start: int, end: int) -> types.Range:
     (sl, sc), (el, ec) = index.position(start), index.position(end)
-    return types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec))
+    return types.Range(
+        start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec)
+    )
 
 
-def diagnostic(finding: Finding, index: LineIndex, uri: str, version: int | None) -> types.Diagnostic:
+def diagnostic(
+    finding: Finding, index: LineIndex, uri: str, version: int | None
+) -> types.Diagnostic:
     """Returns the LSP diagnostic; its `data` carries the fixes, already in LSP coordinates."""
     data: dict[str, Any] = {"uri": uri, "version": version}
     if finding.fixes:
@@ -29,7 +33,8 @@ def diagnostic(finding: Finding, index: LineIndex, uri: str, version: int | None
                 "title": fix.title,
                 "preferred": fix.preferred,
                 "edits": [
-                    {"range": range_to_json(range_of(index, e.start, e.end)), "newText": e.text} for e in fix.edits
+                    {"range": range_to_json(range_of(index, e.start, e.end)), "newText": e.text}
+                    for e in fix.edits
                 ],
             }
             for fix in finding.fixes
@@ -77,7 +82,8 @@ def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[typ
             continue
         for fix in data.get("fixes", []):
             edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
-                types.TextEdit(range=range_from_json(e["range"]), new_text=e["newText"]) for e in fix["edits"]
+                types.TextEdit(range=range_from_json(e["range"]), new_text=e["newText"])
+                for e in fix["edits"]
             ]
             actions.append(
                 types.CodeAction(
@@ -88,7 +94,9 @@ def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[typ
                     edit=types.WorkspaceEdit(
                         document_changes=[
                             types.TextDocumentEdit(
-                                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                                    uri=uri, version=version
+                                ),
                                 edits=edits,
                             )
                         ]
@@ -98,8 +106,11 @@ def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[typ
     return actions
 
 
-_ITEM_KIND = {"key": types.CompletionItemKind.Property, "tool": types.CompletionItemKind.Function,
-              "value": types.CompletionItemKind.EnumMember}
+_ITEM_KIND = {
+    "key": types.CompletionItemKind.Property,
+    "tool": types.CompletionItemKind.Function,
+    "value": types.CompletionItemKind.EnumMember,
+}
 
 
 def completion_item(c: Candidate, index: LineIndex, snippets: bool) -> types.CompletionItem:
@@ -108,22 +119,34 @@ def completion_item(c: Candidate, index: LineIndex, snippets: bool) -> types.Com
         label=c.label,
         kind=types.CompletionItemKind.Color if c.detail == "color" else _ITEM_KIND[c.kind],
         detail=c.detail,
-        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation) if c.documentation else None,
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation)
+        if c.documentation
+        else None,
         sort_text=c.sort or None,
         filter_text=c.label,
-        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=range_of(index, c.start, c.end), new_text=c.snippet if use_snippet and c.snippet else c.insert_text),
+        insert_text_format=types.InsertTextFormat.Snippet
+        if use_snippet
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(
+            range=range_of(index, c.start, c.end),
+            new_text=c.snippet if use_snippet and c.snippet else c.insert_text,
+        ),
     )
 
 
-_SYMBOL_KIND = {"frontmatter": types.SymbolKind.Namespace, "key": types.SymbolKind.Property,
-                "heading": types.SymbolKind.String}
+_SYMBOL_KIND = {
+    "frontmatter": types.SymbolKind.Namespace,
+    "key": types.SymbolKind.Property,
+    "heading": types.SymbolKind.String,
+}
 
 
 def symbol(s: Symbol, index: LineIndex) -> types.DocumentSymbol:
     r = range_of(index, s.start, s.end)
     line_end = index.text.find("\n", s.start)
-    selection = range_of(index, s.start, min(s.end, len(index.text) if line_end == -1 else line_end))
+    selection = range_of(
+        index, s.start, min(s.end, len(index.text) if line_end == -1 else line_end)
+    )
     return types.DocumentSymbol(
         name=s.name or "(empty)",
         kind=_SYMBOL_KIND[s.kind],
@@ -160,15 +183,22 @@ def folding_ranges(symbols: list[Symbol], index: LineIndex) -> list[types.Foldin
 
 def color_information(s: Swatch, index: LineIndex) -> types.ColorInformation:
     red, green, blue = (int(s.hex[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return types.ColorInformation(range=range_of(index, s.start, s.end),
-                                  color=types.Color(red=red, green=green, blue=blue, alpha=1.0))
+    return types.ColorInformation(
+        range=range_of(index, s.start, s.end),
+        color=types.Color(red=red, green=green, blue=blue, alpha=1.0),
+    )
 
 
-def color_presentations(params: types.ColorPresentationParams, cat: Catalogue) -> list[types.ColorPresentation]:
+def color_presentations(
+    params: types.ColorPresentationParams, cat: Catalogue
+) -> list[types.ColorPresentation]:
     """Claude Code takes only the 8 names: offer the nearest name for the picked color."""
     c = params.color
     picked = "#" + "".join(f"{round(v * 255):02x}" for v in (c.red, c.green, c.blue))
     nearest = cat.nearest_color(picked)
     names = [nearest] if nearest else []
     names += [n for n in cat.colors if n not in names]
-    return [types.ColorPresentation(label=n, text_edit=types.TextEdit(range=params.range, new_text=n)) for n in names[:1]]
+    return [
+        types.ColorPresentation(label=n, text_edit=types.TextEdit(range=params.range, new_text=n))
+        for n in names[:1]
+    ]

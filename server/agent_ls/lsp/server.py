@@ -128,7 +128,9 @@ class AgentLanguageServer(LanguageServer):
         path = self.path_of(uri)
         agent_path = self.is_agent_document(uri)
         source = read_source(text)
-        ctx = CheckContext(self.catalogue, agent_path, path.stem if path else None, self.mcp_servers)
+        ctx = CheckContext(
+            self.catalogue, agent_path, path.stem if path else None, self.mcp_servers
+        )
         findings = check_source(source, ctx)
         is_agent = agent_path or bool(findings)
         return Analysis(version, source, findings, LineIndex(text, self.encoding()), is_agent)
@@ -160,9 +162,13 @@ class AgentLanguageServer(LanguageServer):
 
     def publish(self, uri: str, analysis: Analysis) -> None:
         findings = self.with_workspace_findings(uri, analysis)
-        diagnostics = [convert.diagnostic(f, analysis.index, uri, analysis.version) for f in findings]
+        diagnostics = [
+            convert.diagnostic(f, analysis.index, uri, analysis.version) for f in findings
+        ]
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=analysis.version, diagnostics=diagnostics)
+            types.PublishDiagnosticsParams(
+                uri=uri, version=analysis.version, diagnostics=diagnostics
+            )
         )
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
@@ -182,6 +188,11 @@ class AgentLanguageServer(LanguageServer):
             self.analyses[uri] = analysis
         return analysis
 
+    def agent_analysis(self, uri: str) -> Analysis | None:
+        """Returns the current analysis of an open agent file; None for anything else."""
+        analysis = self.current(uri)
+        return analysis if analysis is not None and analysis.is_agent else None
+
     # -- settings and workspace ----------------------------------------------------------------
     def apply_settings(self) -> None:
         base = Settings()
@@ -195,7 +206,11 @@ class AgentLanguageServer(LanguageServer):
         self.catalogue = load_catalogue().with_settings(base)
         self.mcp_servers = load_mcp_servers(self.workspace_root)
         for message in messages:
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"agent-ls: {message}"))
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning, message=f"agent-ls: {message}"
+                )
+            )
             log.warning(message)
 
     async def pull_settings(self) -> None:
@@ -303,7 +318,9 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.INITIALIZE)
     def initialize(ls: AgentLanguageServer, params: types.InitializeParams) -> None:
         use_lsp_documents(ls.workspace)  # documents kept exactly as the client has them
-        root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
+        root = params.root_uri or (
+            params.workspace_folders[0].uri if params.workspace_folders else None
+        )
         path = ls.path_of(root) if root else None
         ls.workspace_root = path
         options = params.initialization_options
@@ -318,7 +335,9 @@ def build_server() -> AgentLanguageServer:
         ls.request_reindex()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls: AgentLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    async def did_change_configuration(
+        ls: AgentLanguageServer, params: types.DidChangeConfigurationParams
+    ) -> None:
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
             ls.client_settings = settings[SECTION]
@@ -328,7 +347,9 @@ def build_server() -> AgentLanguageServer:
         ls.request_reindex()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: AgentLanguageServer, _: types.DidChangeWatchedFilesParams) -> None:
+    def did_change_watched_files(
+        ls: AgentLanguageServer, _: types.DidChangeWatchedFilesParams
+    ) -> None:
         ls.apply_settings()
         ls.personas_stale = True  # re-read by the re-index, once per storm of events
         ls.request_reindex(quiet_s=0.2)
@@ -357,17 +378,25 @@ def build_server() -> AgentLanguageServer:
             task.cancel()
         ls.analyses.pop(uri, None)
         if not ls.use_pull:
-            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
         path = ls.path_of(uri)
-        if path is not None and path in ls.names.by_path:  # its name is now the saved file's, if any
+        if (
+            path is not None and path in ls.names.by_path
+        ):  # its name is now the saved file's, if any
             ls.names.update(path, ls.source_on_disk(path))
             ls.refresh_all()
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier="agent-ls", inter_file_dependencies=True, workspace_diagnostics=False),
+        types.DiagnosticOptions(
+            identifier="agent-ls", inter_file_dependencies=True, workspace_diagnostics=False
+        ),
     )
-    async def pull_diagnostics(ls: AgentLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    async def pull_diagnostics(
+        ls: AgentLanguageServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
         uri = params.text_document.uri
         document = ls.workspace.text_documents.get(uri)
         if document is None:
@@ -381,26 +410,36 @@ def build_server() -> AgentLanguageServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=[":", " ", ",", "-", "["], resolve_provider=False),
+        types.CompletionOptions(
+            trigger_characters=[":", " ", ",", "-", "["], resolve_provider=False
+        ),
     )
-    def completion(ls: AgentLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
-        analysis = ls.current(params.text_document.uri)
-        if analysis is None or not analysis.is_agent:
+    def completion(
+        ls: AgentLanguageServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
+        analysis = ls.agent_analysis(params.text_document.uri)
+        if analysis is None:
             return None
         offset = analysis.index.offset(params.position.line, params.position.character)
         candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
         snippets = _client_supports(ls, "text_document.completion.completion_item.snippet_support")
         return types.CompletionList(
-            is_incomplete=False, items=[convert.completion_item(c, analysis.index, snippets) for c in candidates]
+            is_incomplete=False,
+            items=[convert.completion_item(c, analysis.index, snippets) for c in candidates],
         )
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: AgentLanguageServer, params: types.HoverParams) -> types.Hover | None:
-        analysis = ls.current(params.text_document.uri)
-        if analysis is None or not analysis.is_agent:
+        analysis = ls.agent_analysis(params.text_document.uri)
+        if analysis is None:
             return None
         offset = analysis.index.offset(params.position.line, params.position.character)
-        found = hover(analysis.source, offset, ls.catalogue, ls.with_workspace_findings(params.text_document.uri, analysis))
+        found = hover(
+            analysis.source,
+            offset,
+            ls.catalogue,
+            ls.with_workspace_findings(params.text_document.uri, analysis),
+        )
         if found is None:
             return None
         text, start, end = found
@@ -412,11 +451,17 @@ def build_server() -> AgentLanguageServer:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite, types.CodeActionKind.Empty],
+            code_action_kinds=[
+                types.CodeActionKind.QuickFix,
+                types.CodeActionKind.RefactorRewrite,
+                types.CodeActionKind.Empty,
+            ],
             resolve_provider=True,
         ),
     )
-    def code_action(ls: AgentLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    def code_action(
+        ls: AgentLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         document = ls.workspace.text_documents.get(uri)
         actions = convert.quick_fixes(params, document.version if document else None)
@@ -424,34 +469,47 @@ def build_server() -> AgentLanguageServer:
         return actions or None
 
     @server.feature(types.CODE_ACTION_RESOLVE)
-    async def code_action_resolve(ls: AgentLanguageServer, action: types.CodeAction) -> types.CodeAction:
+    async def code_action_resolve(
+        ls: AgentLanguageServer, action: types.CodeAction
+    ) -> types.CodeAction:
         if isinstance(action.data, dict) and action.data.get("kind") == "persona":
             return await personas.resolve_persona_action(ls, action)
         return action
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def document_symbols(ls: AgentLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
-        analysis = ls.current(params.text_document.uri)
-        if analysis is None or not analysis.is_agent:
+    def document_symbols(
+        ls: AgentLanguageServer, params: types.DocumentSymbolParams
+    ) -> list[types.DocumentSymbol] | None:
+        analysis = ls.agent_analysis(params.text_document.uri)
+        if analysis is None:
             return None
         return [convert.symbol(s, analysis.index) for s in symbols(analysis.source)]
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
-    def folding(ls: AgentLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
-        analysis = ls.current(params.text_document.uri)
-        if analysis is None or not analysis.is_agent:
+    def folding(
+        ls: AgentLanguageServer, params: types.FoldingRangeParams
+    ) -> list[types.FoldingRange] | None:
+        analysis = ls.agent_analysis(params.text_document.uri)
+        if analysis is None:
             return None
         return convert.folding_ranges(symbols(analysis.source), analysis.index)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_COLOR)
-    def document_color(ls: AgentLanguageServer, params: types.DocumentColorParams) -> list[types.ColorInformation]:
-        analysis = ls.current(params.text_document.uri)
-        if analysis is None or not analysis.is_agent:
+    def document_color(
+        ls: AgentLanguageServer, params: types.DocumentColorParams
+    ) -> list[types.ColorInformation]:
+        analysis = ls.agent_analysis(params.text_document.uri)
+        if analysis is None:
             return []
-        return [convert.color_information(s, analysis.index) for s in color_swatches(analysis.source, ls.catalogue)]
+        return [
+            convert.color_information(s, analysis.index)
+            for s in color_swatches(analysis.source, ls.catalogue)
+        ]
 
     @server.feature(types.TEXT_DOCUMENT_COLOR_PRESENTATION)
-    def color_presentation(ls: AgentLanguageServer, params: types.ColorPresentationParams) -> list[types.ColorPresentation]:
+    def color_presentation(
+        ls: AgentLanguageServer, params: types.ColorPresentationParams
+    ) -> list[types.ColorPresentation]:
         return convert.color_presentations(params, ls.catalogue)
 
     @server.command(CHECK_WORKSPACE)
@@ -465,16 +523,31 @@ def build_server() -> AgentLanguageServer:
             uri = from_fs_path(str(path)) or path.as_uri()
             if uri in ls.workspace.text_documents:
                 continue
-            analysis = Analysis(None, source, check_source(source, CheckContext(ls.catalogue, True, path.stem, ls.mcp_servers)), LineIndex(source.text, ls.encoding()), True)
+            analysis = Analysis(
+                None,
+                source,
+                check_source(source, CheckContext(ls.catalogue, True, path.stem, ls.mcp_servers)),
+                LineIndex(source.text, ls.encoding()),
+                True,
+            )
             findings = ls.with_workspace_findings(uri, analysis)
             counts["files"] += 1
             counts["errors"] += sum(f.severity == 1 for f in findings)
             counts["warnings"] += sum(f.severity == 2 for f in findings)
-            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=[convert.diagnostic(f, analysis.index, uri, None) for f in findings]))
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri,
+                    diagnostics=[
+                        convert.diagnostic(f, analysis.index, uri, None) for f in findings
+                    ],
+                )
+            )
         for uri in list(ls.workspace.text_documents):
             ls.schedule(uri, 0)
-        ls.show_log(f"agent-ls: checked {counts['files']} agent files: {counts['errors']} errors, {counts['warnings']} warnings", types.MessageType.Info)
+        ls.show_log(
+            f"agent-ls: checked {counts['files']} agent files: {counts['errors']} errors, {counts['warnings']} warnings",
+            types.MessageType.Info,
+        )
         return counts
 
     personas.register(server)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from agent_ls.lsp.convert import range_from_json, range_to_json, range_of
+from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
 from agent_ls.personas.agents import Persona, PersonaDirectory
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
@@ -85,6 +85,10 @@ class PersonaState:
     warming: bool = False
     report_dir: Path | None = None
     reports: int = 0
+    edits_sent: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    """By URI: the open document and version the last workspace/applyEdit was computed on. Until
+    the editor's didChange arrives, another run on that same version must not apply (an edit
+    without a version, as sent to clients without documentChanges, would land on shifted text)."""
 
 
 def state_of(server: AgentLanguageServer) -> PersonaState:
@@ -420,7 +424,9 @@ async def _perform(
         return await _show_report(server, prepared, report(prepared, answer), path)
     new_text = replacement(prepared, answer)
     current = documents.get(request.uri)
-    if version is not None and (current is None or current.version != version):
+    if version is not None and (
+        current is None or current.version != version or _edit_sent(server, request.uri, current)
+    ):
         return Outcome(
             "stale",
             "The document changed while the agent was working: nothing was applied. "
@@ -448,10 +454,16 @@ async def _perform(
         )
         return Outcome("failed", "The editor cannot apply edits (workspace/applyEdit).")
     progress.report("Applying the edit…")
+    sent = state_of(server).edits_sent
+    if current is not None and version is not None:
+        sent[request.uri] = (current, version)  # no await since the check above: no race
     result = await server.workspace_apply_edit_async(
         types.ApplyWorkspaceEditParams(edit=edit, label=prepared.title)
     )
     if not result.applied:
+        record = sent.get(request.uri)
+        if record is not None and record[0] is current and record[1] == version:
+            del sent[request.uri]
         reason = f" ({result.failure_reason})" if result.failure_reason else ""
         return Outcome(
             "stale",
@@ -459,6 +471,19 @@ async def _perform(
             "Nothing was applied.",
         )
     return Outcome("applied", f"{prepared.title}: applied")
+
+
+def _edit_sent(server: AgentLanguageServer, uri: str, document: Any) -> bool:
+    """Returns whether an edit computed on `document` as it is now was already sent to the editor
+    (its didChange not seen yet); forgets the record once the document has moved on."""
+    sent = state_of(server).edits_sent
+    record = sent.get(uri)
+    if record is None:
+        return False
+    if record[0] is document and record[1] == document.version:
+        return True
+    del sent[uri]
+    return False
 
 
 async def _may_send_secrets(server: AgentLanguageServer, prepared: PreparedAction) -> bool:
