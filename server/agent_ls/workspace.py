@@ -210,7 +210,11 @@ def check_paths(
         if not agent_path and not findings and not looks_like_agent(source.data):
             continue
         names.update(path, source)
-        reports.append(FileReport(path, text, findings))
+        # Every finding (and the name, for AL208) lies before the body: keep only that much text,
+        # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
+        end = source.split.body_start if source.split.has_frontmatter else 0
+        end = max([end, *(f.end for f in findings)])
+        reports.append(FileReport(path, text[:end], findings))
     for report in reports:
         duplicate = names.duplicates(report.path)
         if duplicate is not None:

@@ -246,7 +246,7 @@ async def test_typing_while_two_answers_stream_applies_nothing(
     editor = await start_editor("visual-studio-code")
     uri = editor.open(ORDERS)
     held = threading.Event()
-    slow = Message(content=[text(fenced(CANCEL_HARDENED) * 3)], chunk_chars=4, event_delay=0.05)
+    slow = Message(content=[text(fenced(CANCEL_HARDENED))], chunk_chars=4, event_delay=0.03)
     fake_api.script(reply_text(fenced(CREATE_HARDENED), hold=held), slow)
     held_run = asyncio.ensure_future(
         editor.run(uri, editor.range_of(uri, CREATE), "backend-engineer", "harden")
@@ -366,6 +366,36 @@ async def test_cancel_storm_applies_nothing_ends_every_progress_and_the_server_g
     assert result["status"] == "applied", result
     assert editor.texts[uri] == replaced(original, CREATE, CREATE_HARDENED)
     assert len(fake_api.requests) == runs + 1
+    await assert_key_never_leaked(editor, capfd)
+
+
+async def test_a_cancel_that_comes_while_the_editor_applies_does_not_claim_nothing_was_applied(
+    start_editor: StartEditor, fake_api: FakeAnthropic, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """VS Code shows a persona edit for review (needsConfirmation) while the progress, with its
+    Cancel button, is still up: a cancel at that point cannot take the edit back."""
+    editor = await start_editor("visual-studio-code")
+    uri = editor.open(ORDERS)
+    original = editor.texts[uri]
+    apply = editor.apply
+
+    def cancel_then_apply(params: types.ApplyWorkspaceEditParams) -> Any:
+        for token in begun(editor):  # the user presses Cancel, then accepts the edit
+            editor.client.protocol.notify(
+                types.WINDOW_WORK_DONE_PROGRESS_CANCEL,
+                types.WorkDoneProgressCancelParams(token=token),
+            )
+        return apply(params)
+
+    editor.apply = cancel_then_apply  # type: ignore[method-assign]
+    fake_api.script(reply_text(fenced(CREATE_HARDENED)))
+    result = await asyncio.wait_for(
+        editor.run(uri, editor.range_of(uri, CREATE), "backend-engineer", "harden"), WAIT
+    )
+    assert editor.texts[uri] == replaced(original, CREATE, CREATE_HARDENED)  # it was applied
+    assert result["status"] == "applied", result  # and the server says so
+    ((*_, end),) = editor.progress()
+    assert "nothing was applied" not in (end.message or "")
     await assert_key_never_leaked(editor, capfd)
 
 
