@@ -395,7 +395,9 @@ async def test_a_cancel_that_comes_while_the_editor_applies_does_not_claim_nothi
     assert editor.texts[uri] == replaced(original, CREATE, CREATE_HARDENED)  # it was applied
     assert result["status"] == "applied", result  # and the server says so
     ((*_, end),) = editor.progress()
+    assert isinstance(end, types.WorkDoneProgressEnd)
     assert "nothing was applied" not in (end.message or "")
+    assert_every_progress_ended_once(editor, 1)
     await assert_key_never_leaked(editor, capfd)
 
 

@@ -457,9 +457,18 @@ async def _perform(
     sent = state_of(server).edits_sent
     if current is not None and version is not None:
         sent[request.uri] = (current, version)  # no await since the check above: no race
-    result = await server.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=edit, label=prepared.title)
+    applying: asyncio.Future[types.ApplyWorkspaceEditResult] = asyncio.ensure_future(
+        server.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=prepared.title)
+        )
     )
+    try:
+        result = await asyncio.shield(applying)
+    except asyncio.CancelledError:
+        # The editor has the edit (VS Code may be showing it for review): a cancel cannot take
+        # it back, so report what the editor did rather than "nothing was applied".
+        progress.end("Too late to cancel: the edit is with the editor, which applies it or not")
+        result = await applying
     if not result.applied:
         record = sent.get(request.uri)
         if record is not None and record[0] is current and record[1] == version:
