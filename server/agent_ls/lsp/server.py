@@ -125,21 +125,32 @@ class AgentLanguageServer(LanguageServer):
 
     def analyze(self, uri: str, text: str, version: int | None) -> Analysis:
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
+        return self.analysis_of(uri, read_source(text), version)
+
+    def analysis_of(self, uri: str, source: AgentSource, version: int | None) -> Analysis:
+        """Returns the analysis of an already read file (pure work, like `analyze`)."""
         path = self.path_of(uri)
         agent_path = self.is_agent_document(uri)
-        source = read_source(text)
         ctx = CheckContext(
             self.catalogue, agent_path, path.stem if path else None, self.mcp_servers
         )
         findings = check_source(source, ctx)
         is_agent = agent_path or bool(findings)
-        return Analysis(version, source, findings, LineIndex(text, self.encoding()), is_agent)
+        index = LineIndex(source.text, self.encoding())
+        return Analysis(version, source, findings, index, is_agent)
+
+    def remember(self, uri: str, analysis: Analysis) -> None:
+        """Keeps `analysis` as the document's latest, and its agent name for AL208."""
+        self.analyses[uri] = analysis
+        path = self.path_of(uri)
+        if path is not None and analysis.is_agent:
+            self.names.update(path, analysis.source)
 
     def with_workspace_findings(self, uri: str, analysis: Analysis) -> list[Finding]:
+        """Returns the analysis's findings plus those only the workspace knows (AL208)."""
         path = self.path_of(uri)
         if path is None or not analysis.is_agent:
             return analysis.findings
-        self.names.update(path, analysis.source)
         duplicate = self.names.duplicates(path)
         return [*analysis.findings, duplicate] if duplicate else analysis.findings
 
@@ -156,11 +167,12 @@ class AgentLanguageServer(LanguageServer):
         current = self.workspace.text_documents.get(uri)
         if current is None or current.version != version:
             return  # superseded by a newer edit, whose own run will publish
-        self.analyses[uri] = analysis
+        self.remember(uri, analysis)
         if not self.use_pull:
             self.publish(uri, analysis)
 
-    def publish(self, uri: str, analysis: Analysis) -> None:
+    def publish(self, uri: str, analysis: Analysis) -> list[Finding]:
+        """Pushes the document's diagnostics; returns the findings it published."""
         findings = self.with_workspace_findings(uri, analysis)
         diagnostics = [
             convert.diagnostic(f, analysis.index, uri, analysis.version) for f in findings
@@ -170,6 +182,7 @@ class AgentLanguageServer(LanguageServer):
                 uri=uri, version=analysis.version, diagnostics=diagnostics
             )
         )
+        return findings
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
         previous = self.pending.pop(uri, None)
@@ -185,7 +198,7 @@ class AgentLanguageServer(LanguageServer):
         analysis = self.analyses.get(uri)
         if analysis is None or analysis.version != document.version:
             analysis = self.analyze(uri, document.source, document.version)
-            self.analyses[uri] = analysis
+            self.remember(uri, analysis)
         return analysis
 
     def agent_analysis(self, uri: str) -> Analysis | None:
@@ -402,7 +415,7 @@ def build_server() -> AgentLanguageServer:
         if document is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         analysis = await asyncio.to_thread(ls.analyze, uri, document.source, document.version)
-        ls.analyses[uri] = analysis
+        ls.remember(uri, analysis)
         findings = ls.with_workspace_findings(uri, analysis)
         return types.RelatedFullDocumentDiagnosticReport(
             items=[convert.diagnostic(f, analysis.index, uri, analysis.version) for f in findings]
@@ -523,25 +536,10 @@ def build_server() -> AgentLanguageServer:
             uri = from_fs_path(str(path)) or path.as_uri()
             if uri in ls.workspace.text_documents:
                 continue
-            analysis = Analysis(
-                None,
-                source,
-                check_source(source, CheckContext(ls.catalogue, True, path.stem, ls.mcp_servers)),
-                LineIndex(source.text, ls.encoding()),
-                True,
-            )
-            findings = ls.with_workspace_findings(uri, analysis)
+            findings = ls.publish(uri, ls.analysis_of(uri, source, None))
             counts["files"] += 1
             counts["errors"] += sum(f.severity == 1 for f in findings)
             counts["warnings"] += sum(f.severity == 2 for f in findings)
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(
-                    uri=uri,
-                    diagnostics=[
-                        convert.diagnostic(f, analysis.index, uri, None) for f in findings
-                    ],
-                )
-            )
         for uri in list(ls.workspace.text_documents):
             ls.schedule(uri, 0)
         ls.show_log(
