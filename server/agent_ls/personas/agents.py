@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent_ls.agentfile import MAX_FILE_BYTES, read_agent
-from agent_ls.workspace import UnreadableFile, read_text
+from agent_ls.agentfile import MAX_FILE_BYTES, matches_globs, read_agent
+from agent_ls.workspace import UnreadableFile, read_text, walk_markdown
 
 _HERE = Path(__file__).resolve().parent
 SHIPPED_DIR = _HERE / "shipped" if (_HERE / "shipped").is_dir() else _HERE.parents[2] / "agents"
@@ -87,11 +87,11 @@ class PersonaDirectory:
 
     def scan(self, root: Path | None, globs: Iterable[str]) -> None:
         """Re-reads the agent files matching `globs` (unchanged files come from the cache)."""
-        paths: list[Path] = []
-        if root is not None:
-            for pattern in dict.fromkeys(globs):
-                paths.extend(p for p in sorted(root.glob(pattern)) if p.is_file())
-        personas = [p for path in dict.fromkeys(paths) if (p := self._read(path)) is not None]
+        # The same discovery as diagnostics: one walk (no .git, node_modules; symlink loops cut),
+        # the agent globs matched as the language server matches them.
+        patterns = tuple(dict.fromkeys(globs))
+        paths = [p for p in walk_markdown(root) if matches_globs(p, root, patterns)] if root else []
+        personas = [p for path in paths if (p := self._read(path)) is not None]
         with self._lock:
             self._workspace = personas
             self._scanned_at = time.monotonic()
