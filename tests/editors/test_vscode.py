@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
@@ -92,5 +93,13 @@ def test_extension_in_real_vscode() -> None:
     code, output = _run([npm, "run", "e2e"], E2E_TIMEOUT_S, env=env)
     if code == MISSING_PIECE_EXIT_CODE:
         _missing(output.strip().splitlines()[-1])
+    if code != 0:
+        # A real browser driving a real VS Code on a busy 2-core machine can miss a step's time
+        # limit. Try once more, but never silently: the first failure shows in the summary.
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        warnings.warn(
+            f"VS Code e2e failed once (exit {code}); retrying. Its end:\n{tail}", stacklevel=1
+        )
+        code, output = _run([npm, "run", "e2e"], E2E_TIMEOUT_S, env=env)
     assert code == 0, f"the VS Code end-to-end test failed (exit {code}):\n{output}"
     assert "PASS" in output, output
