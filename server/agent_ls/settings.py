@@ -44,7 +44,10 @@ class PersonaSettings:
     """Lines of surrounding code sent on each side of the selection."""
     max_selection_chars: int = 60_000
     secrets: str = "ask"
-    """What to do when a selection looks like it holds credentials: ask, refuse or allow."""
+    """What to do when what would be sent looks like it holds credentials: ask, refuse, allow, or
+    redact (each secret in the context replaced by a placeholder)."""
+    confirm: str = "always"
+    """Whether a rewrite waits for the user to see its diff and accept it: always or never."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ class Settings:
         return _merge(self, overrides, camel=camel)
 
 
-_CHOICES = {"secrets": ("ask", "refuse", "allow")}
+_CHOICES = {
+    "secrets": ("ask", "refuse", "allow", "redact"),
+    "confirm": ("always", "never"),
+}
 
 
 def _wire_name(name: str, *, camel: bool) -> str:

@@ -96,6 +96,23 @@ def prepare(
     )
 
 
+@dataclass(frozen=True)
+class TextChange:
+    """Replace `text[start:end]` of the document the action was prepared on with `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+def rewrite_edits(prepared: PreparedAction, answer: Answer) -> list[TextChange]:
+    """Returns the changes a rewrite makes to the document, the selection's replacement first
+    (then, when the answer needs them, the imports it adds); raises PersonaError when the answer
+    holds no code that can be placed unambiguously."""
+    selection = prepared.selection
+    return [TextChange(selection.start, selection.end, replacement(prepared, answer))]
+
+
 def replacement(prepared: PreparedAction, answer: Answer) -> str:
     """Returns the text to put in place of the selection; raises PersonaError when the answer
     was cut off or holds no code."""
