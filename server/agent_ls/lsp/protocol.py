@@ -10,13 +10,13 @@ edits).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import RPCMessage, RPCRequest
 
 
@@ -61,6 +61,25 @@ class AgentProtocol(LanguageServerProtocol):
 
             callback = forget
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """pygls's `shutdown`, cancelling every pending handler and server request.
+
+        pygls cancels them while it iterates its request table, and cancelling a
+        `concurrent.futures.Future` runs its callbacks at once, which remove entries from that
+        table: `shutdown` then failed with "dictionary changed size during iteration" whenever a
+        notification handler was awaiting the client (`initialized` waiting on
+        `workspace/configuration`), the server kept serving and `exit` returned 1. This one
+        iterates a copy.
+        """
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
 
     def handle_message(self, message: RPCMessage) -> None:
         if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
