@@ -84,6 +84,7 @@ def _fail(message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import logging
 
+    from agent_ls.lsp.framing import serve_stdio, serve_tcp
     from agent_ls.lsp.server import build_server
 
     # stdout carries the protocol: logs go to stderr (and window/logMessage from the server).
@@ -98,9 +99,9 @@ def _serve(args: argparse.Namespace) -> int:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
             return _fail(f"--tcp wants HOST:PORT, got {args.tcp!r}")
-        server.start_tcp(host or "127.0.0.1", int(port))
+        serve_tcp(server, host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        serve_stdio(server)
     return server.exit_code
 
 
