@@ -31,6 +31,7 @@ class RawServer:
         self.reader, self.writer = streams
         self.ids = itertools.count(1)
         self.notifications: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # responses to other ids, and id-less errors
         self.server_requests: list[dict[str, Any]] = []
 
     @classmethod
@@ -107,8 +108,9 @@ class RawServer:
             while True:
                 message = await self.read()
                 if "method" not in message:
-                    if message.get("id") == msg_id:
+                    if message.get("id") == msg_id and "id" in message:
                         return message
+                    self.responses.append(message)
                     continue
                 if "id" in message:  # a request from the server
                     self.server_requests.append(message)
