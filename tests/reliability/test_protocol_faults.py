@@ -418,3 +418,35 @@ async def test_persona_run_goes_on_when_progress_create_is_never_answered(tmp_pa
         assert "Cannot reach" in reply["result"]["message"]
     finally:
         await server.stop()
+
+
+# -- hostile workspace files ----------------------------------------------------------------------
+
+
+async def test_a_mcp_json_nested_100000_deep_does_not_stop_initialize(tmp_path: Path) -> None:
+    """Was: initialize failed with RecursionError (the editor drops the server). The reader of
+    workspace files is bounded; the server must initialize and serve."""
+    (tmp_path / ".mcp.json").write_text('{"mcpServers": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    text = "---\nname: deep\ndescription: Use it\ntools: Read, Reed\n---\n\nBody.\n"
+    (agents / "deep.md").write_text(text)
+    server = await RawServer.start()
+    try:
+        reply = await server.initialize(tmp_path)
+        assert "capabilities" in reply.get("result", {}), reply
+        uri = (agents / "deep.md").as_uri()
+        server.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}},
+        )
+        hover = await server.call(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": 3, "character": 8}},
+        )
+        assert "**Read** (tool)" in hover["result"]["contents"]["value"], hover
+        assert (await server.call("shutdown"))["result"] is None
+        server.notify("exit")
+        assert await server.exit_code() == 0
+    finally:
+        await server.stop()
