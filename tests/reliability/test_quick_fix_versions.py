@@ -6,6 +6,7 @@ Neovim) and gets the fix with the right range and that version.
 
 from __future__ import annotations
 
+from edits import type_char
 from lsp_helpers import open_document
 from lsprotocol import types
 from published import Publishes, diagnostics
@@ -42,20 +43,7 @@ async def test_a_fix_from_an_older_diagnostic_is_refused_then_offered_for_the_ne
     assert [a.title for a in await fixes(client, uri, old)]  # offered on the text it came from
 
     # Insert a line above: the old diagnostic's range now points at `model: sonnet`.
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[
-                types.TextDocumentContentChangePartial(
-                    range=types.Range(
-                        start=types.Position(line=3, character=0),
-                        end=types.Position(line=3, character=0),
-                    ),
-                    text="model: sonnet\n",
-                )
-            ],
-        )
-    )
+    client.text_document_did_change(type_char(uri, 2, 3, 0, "model: sonnet\n"))
     new = color_diagnostic(await diagnostics(client, publishes, uri, 2))
     assert new.range.start.line == 4
     assert await fixes(client, uri, old) == []  # never re-stamped with version 2
