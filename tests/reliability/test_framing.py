@@ -104,7 +104,7 @@ def test_the_end_of_the_stream_inside_a_frame_is_reported() -> None:
     reader.feed(frame(BODY))
     assert reader.unfinished() is None
     reader.feed(b"Content-Length: 40\r\n\r\n{")
-    assert "1 bytes into a 40-byte body" in (reader.unfinished() or "")
+    assert "after 1 of the 40 bytes of a body" in (reader.unfinished() or "")
     headers_only = FrameReader()
     headers_only.feed(b"Content-Length: 40\r\n")
     assert headers_only.unfinished()

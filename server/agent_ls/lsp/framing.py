@@ -101,7 +101,8 @@ class FrameReader:
     def unfinished(self) -> str | None:
         """At the end of the stream: why it ended inside a frame, or None when between frames."""
         if self._length is not None:
-            return f"the stream ended {len(self._buffer)} bytes into a {self._length}-byte body"
+            got, length = len(self._buffer), self._length
+            return f"the stream ended after {got} of the {length} bytes of a body"
         if self._headers or (self._buffer.strip() and not self._resync):
             return "the stream ended inside a frame's headers"
         return None
@@ -170,10 +171,11 @@ class FrameReader:
         assert self._length is not None
         length = self._length
         # Search a little past the body's end: the next header may start inside it.
-        window = self._buffer[: length + 64]
+        stop = min(len(self._buffer), length + 64)
         start = max(0, self._scanned - 64)  # a header split across two chunks
-        found = _EMBEDDED.search(window, start) if b"\n" in window[start:] else None
-        self._scanned = len(window)
+        has_break = self._buffer.find(b"\n", start, stop) != -1
+        found = _EMBEDDED.search(self._buffer, start, stop) if has_break else None
+        self._scanned = stop
         if found and found.start() < length:
             cut = found.start()
             note = f"Content-Length was {length}, but the next frame starts at byte {cut}"
