@@ -8,10 +8,12 @@ future of every notification it handles forever (about 2 KB per keystroke: 190 M
 edits).
 
 It also reads the frames `lsp/framing.py` cuts from the stream (pygls's own reader is replaced
-there): a body that is not UTF-8 or not JSON gets a parse error (-32700, id null), a message that
-is not an object or not JSON-RPC 2.0 an InvalidRequest error (with its id when it has one), and
-a message nested too deep for the JSON parser an InvalidRequest error with its id (pygls never
-answered it), a request whose id is an object, array or boolean an InvalidRequest error. A `$/cancelRequest` whose id is not a number or string is logged and ignored
+there), so every faulty message gets its answer: a body that is not UTF-8 or not JSON a parse
+error (-32700, id null); a message that is not an object or not JSON-RPC 2.0 an InvalidRequest
+error (with its id when it has one); a request whose id is an object, array or boolean an
+InvalidRequest error (id null: pygls never answered it, or echoed `true` as the id); a message
+nested too deep for the JSON parser an InvalidRequest error with its id (pygls never answered
+it). A `$/cancelRequest` whose id is not a string or integer is logged in one line and ignored
 (pygls raised a TypeError with a traceback).
 """
 
