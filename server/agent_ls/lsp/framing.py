@@ -223,6 +223,9 @@ async def read_frames(read: Callable[[], Awaitable[bytes]], sink: FrameSink) -> 
                 if event.note:
                     log.warning("misframed message: %s", event.note)
                 sink.receive_frame(event.body)
+                # As between two reads of pygls's reader: the tasks a message started (its
+                # handler, a debounce) get to run before the next message is handled.
+                await asyncio.sleep(0)
             elif isinstance(event, Broken):
                 log.warning("unreadable frame (%s): answered with a parse error", event.reason)
                 sink.receive_broken_frame(event.reason)
