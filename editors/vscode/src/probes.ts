@@ -46,3 +46,15 @@ export function canImportAgentLs(python: string): Promise<boolean> {
     );
   });
 }
+
+/** The `major.minor` version `python` reports, or undefined when it does not run. */
+export function pythonVersion(python: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      python,
+      ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+      { timeout: IMPORT_TIMEOUT_MS, windowsHide: true },
+      (error, stdout) => resolve(error === null ? String(stdout).trim() : undefined),
+    );
+  });
+}
