@@ -9,12 +9,13 @@
  * path: with no server configured and none on PATH, "Install agent-ls" installs the bundled wheel
  * into the extension's global storage and the server starts from there; and a setting changed on
  * the User tab of the Settings UI (code-server is a remote window) is the one the extension reads.
+ * The API key set with "Set Anthropic API Key" reaches the server's environment and no log.
  * Saves a screenshot of the diagnostics.
  *
  * Exit codes: 0 passed, 1 failed, 77 a piece is missing (see harness.findPieces).
  */
 
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
@@ -150,6 +151,7 @@ async function main(): Promise<number> {
     await checkOneProblemPerMistake(page);
     await checkMissingServer(page, sandbox);
     await checkFreshInstall(page, sandbox);
+    await checkApiKeyInSecretStorage(page, sandbox);
     await checkUserSettingInRemoteWindow(page);
     step('PASS');
     return 0;
@@ -384,6 +386,91 @@ async function checkOneProblemPerMistake(page: Page): Promise<void> {
     `a problem in ${DOUBLED.file} that is not agent-ls's:\n${rows.join('\n')}`,
   );
   step(`one problem per mistake in ${DOUBLED.file} (mode ${mode}): ${rows.length} problems, all agent-ls`);
+
+  // One completion list: after `model: ` each alias is offered once (not once per provider).
+  await goTo(page, DOUBLED.lines[0]!, 'model: '.length + 1);
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Control+Space');
+  const suggestions = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+  await suggestions.first().waitFor();
+  const labels = await suggestions.evaluateAll((elements) =>
+    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
+  );
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Z');
+  check(labels.filter((label) => label === 'haiku').length === 1, `model completion offers: ${labels.join(', ')}`);
+  step(`model completion, haiku once: ${labels.join(', ')}`);
+}
+
+/** Runs a command from the Command Palette by its title. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^agent-ls: /, '') }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Environments of the running agent-ls servers started by this test's code-server (its HOME). */
+function serverEnvironments(sandbox: Sandbox): Record<string, string>[] {
+  const found: Record<string, string>[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmdline.some((part) => part.endsWith('agent-ls')) || !cmdline.includes('serve')) {
+        continue;
+      }
+      const env = Object.fromEntries(
+        readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter((entry) => entry.includes('='))
+          .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+      );
+      if (env.HOME === sandbox.home) {
+        found.push(env);
+      }
+    } catch {
+      // The process ended meanwhile, or is not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * "Set Anthropic API Key" stores the key in secret storage and restarts the server with it in its
+ * environment; no log of the run contains it; "Clear Anthropic API Key" takes it away again.
+ */
+async function checkApiKeyInSecretStorage(page: Page, sandbox: Sandbox): Promise<void> {
+  const key = 'sk-ant-e2e-secret-storage-0123456789abcdef';
+  const holding = (): string[] =>
+    serverEnvironments(sandbox).flatMap((env) => Object.keys(env).filter((name) => env[name] === key));
+  await runCommand(page, 'agent-ls: Set Anthropic API Key');
+  const input = page.locator('.quick-input-widget input[type="password"]');
+  await input.waitFor();
+  await input.fill(key);
+  await page.keyboard.press('Enter');
+  await page.locator('.notification-toast', { hasText: 'API key stored' }).waitFor();
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (holding().length === 0) {
+    check(Date.now() < deadline, 'no running agent-ls server has the stored key in its environment');
+    await page.waitForTimeout(250);
+  }
+  step(`the restarted server has the stored key as ${holding().join(', ')}`);
+  // Every log of code-server, the extension host and the output channel, and every settings file.
+  const leaks = [...findFiles(sandbox.userData, /\.log$|^settings\.json$/), path.join(sandbox.root, 'code-server.log')].filter(
+    (file) => readFileSync(file, 'utf8').includes(key),
+  );
+  check(leaks.length === 0, `the API key appears in ${leaks.join(', ')}`);
+  await runCommand(page, 'agent-ls: Clear Anthropic API Key');
+  await page.locator('.notification-toast', { hasText: 'API key removed' }).waitFor();
+  while (holding().length > 0) {
+    check(Date.now() < deadline + STEP_TIMEOUT_MS, 'a server still has the cleared key in its environment');
+    await page.waitForTimeout(250);
+  }
+  check(serverEnvironments(sandbox).length > 0, 'no server running after the key was cleared');
+  step('key cleared: the restarted server no longer has it; no log or settings file holds it');
 }
 
 /**
