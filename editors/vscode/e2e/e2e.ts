@@ -7,7 +7,8 @@
  * validation (the file opens as Markdown), and, after the server setting is pointed at a missing
  * program, a restart that ends in a notification saying how to fix it. Then the fresh-install
  * path: with no server configured and none on PATH, "Install agent-ls" installs the bundled wheel
- * into the extension's global storage and the server starts from there; and a setting changed on
+ * into the extension's global storage and the server starts from there (and is updated in place
+ * when the installed wheel is not the one the extension carries); and a setting changed on
  * the User tab of the Settings UI (code-server is a remote window) is the one the extension reads.
  * The API key set with "Set Anthropic API Key" reaches the server's environment and no log.
  * Saves a screenshot of the diagnostics.
@@ -508,6 +509,15 @@ async function checkFreshInstall(page: Page, sandbox: Sandbox): Promise<void> {
     await page.waitForTimeout(250);
   }
   step('the installed server is running and publishing diagnostics');
+
+  // An extension that carries another wheel than the one installed updates the environment.
+  writeFileSync(stamps[0]!, '{"wheel": "agent_ls-0.0.1-py3-none-any.whl"}\n');
+  await runCommand(page, 'agent-ls: Restart Server');
+  await page.locator('.notification-toast', { hasText: 'updating the server' }).first().waitFor();
+  await page.locator('.statusbar-item', { hasText: 'agent-ls' }).locator('.codicon-check').first().waitFor({ timeout: INSTALL_TIMEOUT_MS });
+  const updated = readFileSync(stamps[0]!, 'utf8').trim();
+  check(!updated.includes('0.0.1') && /agent_ls-.+\.whl/.test(updated), `after the update the stamp says ${updated}`);
+  step(`outdated environment updated at restart: ${updated}`);
 }
 
 /**

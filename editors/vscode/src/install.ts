@@ -104,6 +104,19 @@ export function installPlan(layout: InstallLayout, python: string, wheel: string
   ];
 }
 
+/**
+ * The commands that put `wheel` into an existing environment: agent-ls itself replaced (also when
+ * only its build changed), then whatever new dependencies it has. No new environment, and no
+ * download when the dependencies are already there.
+ */
+export function updatePlan(layout: InstallLayout, wheel: string): InstallStep[] {
+  const pip = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
+  return [
+    { title: 'replacing agent-ls', command: layout.python, args: [...pip, '--force-reinstall', '--no-deps', wheel] },
+    { title: 'installing its dependencies', command: layout.python, args: [...pip, wheel] },
+  ];
+}
+
 /** The plan as one shell line a user can run by hand. */
 export function manualCommand(steps: readonly InstallStep[]): string {
   return steps.map((step) => commandLine([step.command, ...step.args])).join(' && ');

@@ -21,6 +21,7 @@ import {
   isCurrent,
   manualCommand,
   stampText,
+  updatePlan,
 } from './install';
 import { commandLine } from './serverCommand';
 
@@ -62,25 +63,32 @@ export class ServerInstaller {
   }
 
   /**
-   * Installs (or reinstalls) the bundled wheel with the first interpreter of `candidates` that is
-   * recent enough. Returns whether it succeeded; a failure has been shown to the user.
+   * Installs the bundled wheel into a new environment made with the first interpreter of
+   * `candidates` that is recent enough, or, with `update`, into the existing environment.
+   * Returns whether it succeeded; a failure has been shown to the user.
    */
-  async install(candidates: () => Promise<InterpreterCandidate[]>): Promise<boolean> {
+  async install(candidates: () => Promise<InterpreterCandidate[]>, update = false): Promise<boolean> {
     const wheel = this.wheel;
     if (wheel === undefined) {
       this.showFailure('agent-ls: this build of the extension carries no server wheel (dist/server/*.whl). Install agent-ls yourself and set agentLs.server.command.');
       return false;
     }
+    const title = update ? 'agent-ls: updating the server' : 'agent-ls: installing the server';
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'agent-ls: installing the server', cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title, cancellable: false },
       async (progress) => {
-        progress.report({ message: 'looking for Python' });
-        const choice = chooseInterpreter(await candidates());
-        if (!choice.ok) {
-          this.showFailure(`${choice.reason} Install one, or select one in the Python extension, then run "agent-ls: Install agent-ls".`);
-          return false;
+        let steps: InstallStep[];
+        if (update) {
+          steps = updatePlan(this.layout, wheel);
+        } else {
+          progress.report({ message: 'looking for Python' });
+          const choice = chooseInterpreter(await candidates());
+          if (!choice.ok) {
+            this.showFailure(`${choice.reason} Install one, or select one in the Python extension, then run "agent-ls: Install agent-ls".`);
+            return false;
+          }
+          steps = installPlan(this.layout, choice.python, wheel);
         }
-        const steps = installPlan(this.layout, choice.python, wheel);
         mkdirSync(path.dirname(this.layout.venv), { recursive: true });
         for (const step of steps) {
           progress.report({ message: step.title });

@@ -130,7 +130,7 @@ export class ServerController implements vscode.Disposable {
     if (server.source === 'managed' && installer.outdated) {
       this.status.starting('updating the server');
       this.output.info('The extension carries a new agent-ls: updating its environment');
-      await installer.install(() => this.interpreterCandidates());
+      await installer.install(() => this.interpreterCandidates(), true);
     }
     this.usesPythonExtension = server.source === 'python-extension';
     const commandLine = describeCommand(server);

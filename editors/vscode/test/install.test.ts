@@ -11,6 +11,7 @@ import {
   manualCommand,
   parseVersion,
   stampText,
+  updatePlan,
 } from '../src/install';
 
 const WHEEL = '/ext/dist/server/agent_ls-0.2.0-py3-none-any.whl';
@@ -115,5 +116,18 @@ describe('installPlan', () => {
     assert.ok(message.includes('Collecting pygls>=2 |'), 'earlier lines are kept, joined');
     assert.ok(message.endsWith(`To install by hand, run: ${manualCommand(steps)}`), message);
     assert.ok(installFailureMessage(steps[0]!, '', steps).includes('(no output)'));
+  });
+});
+
+describe('updatePlan', () => {
+  it('replaces agent-ls in the existing environment, then adds any new dependencies', () => {
+    const pip = ['/gs/server-env/bin/python', '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
+    assert.deepEqual(
+      updatePlan(installLayout('/gs', 'linux'), WHEEL).map((step) => [step.command, ...step.args]),
+      [
+        [...pip, '--force-reinstall', '--no-deps', WHEEL],
+        [...pip, WHEEL],
+      ],
+    );
   });
 });
