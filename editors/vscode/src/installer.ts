@@ -4,7 +4,6 @@
  * and says what failed and the command to run by hand when it fails.
  */
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,6 +22,7 @@ import {
   stampText,
   updatePlan,
 } from './install';
+import { runLogged } from './probes';
 import { commandLine } from './serverCommand';
 
 /** pip may download the dependencies from the package index: allow it time on a slow network. */
@@ -93,7 +93,7 @@ export class ServerInstaller {
         for (const step of steps) {
           progress.report({ message: step.title });
           this.output.info(`Install: ${commandLine([step.command, ...step.args])}`);
-          const result = await runStep(step, (line) => this.output.info(`  ${line}`));
+          const result = await runLogged(step.command, step.args, STEP_TIMEOUT_MS, (line) => this.output.info(`  ${line}`));
           if (!result.ok) {
             this.showFailure(installFailureMessage(step, result.output, steps), manualCommand(steps));
             return false;
@@ -127,36 +127,4 @@ export class ServerInstaller {
       }
     });
   }
-}
-
-/** Runs one step, streaming its output lines to `log`; resolves with its whole output. */
-function runStep(step: InstallStep, log: (line: string) => void): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    let output = '';
-    let pending = '';
-    const child = spawn(step.command, step.args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const lines = (pending + chunk.toString()).split(/\r?\n/);
-      pending = lines.pop() ?? '';
-      lines.filter((line) => line.trim() !== '').forEach(log);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => {
-      output += `\n(stopped after ${STEP_TIMEOUT_MS / 60_000} minutes)`;
-      child.kill('SIGKILL');
-    }, STEP_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve({ ok: false, output: `${output}\n${error.message}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (pending.trim() !== '') {
-        log(pending);
-      }
-      resolve({ ok: code === 0, output });
-    });
-  });
 }

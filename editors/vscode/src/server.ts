@@ -80,11 +80,16 @@ export class ServerController implements vscode.Disposable {
     return this.enqueue(() => this.doStop());
   }
 
-  /** Installs the bundled server into the extension's own environment, then (re)starts the server. */
+  /**
+   * Installs the bundled server into a fresh private environment, then starts the server. A
+   * running server stops first (it may run from that environment) and restarts even if the
+   * install fails; with none running, a failed install leaves only its own notification.
+   */
   install(): Promise<void> {
     return this.enqueue(async () => {
-      if (await this.installer.install(() => this.interpreterCandidates())) {
-        await this.doStop();
+      const wasRunning = this.clientValue !== undefined;
+      await this.doStop();
+      if ((await this.installer.install(() => this.interpreterCandidates())) || wasRunning) {
         await this.doStart();
       }
     });
@@ -113,7 +118,8 @@ export class ServerController implements vscode.Disposable {
         isExecutable: probes.isExecutable,
         canImportAgentLs: probes.canImportAgentLs,
         pythonExtensionInterpreter: () => this.pythonExtensionInterpreter(folder?.uri),
-        managedServer: async () => (installer.installed ? installer.layout.server : undefined),
+        managedServer: async () =>
+          installer.installed && (await probes.isExecutable(installer.layout.server)) ? installer.layout.server : undefined,
       },
       {
         home: os.homedir(),
