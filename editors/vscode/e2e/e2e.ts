@@ -3,8 +3,8 @@
  * Installs the .vsix, opens a workspace with a broken agent file, and checks what a user sees:
  * agent-ls's diagnostics in the Problems panel, the status bar item, a quick fix that changes the
  * file, tool names offered by completion inside `tools:`, the persona actions listed for a
- * selection (no API call), one problem per mistake although VS Code 1.139 has its own Claude agent
- * validation (the file opens as Markdown), and, after the server setting is pointed at a missing
+ * selection (no API call), one problem per mistake, one completion list and one hover although
+ * VS Code 1.139 has its own Claude agent support (the file opens as Markdown), and, after the server setting is pointed at a missing
  * program, a restart that ends in a notification saying how to fix it. Then the fresh-install
  * path: with no server configured and none on PATH, "Install agent-ls" installs the bundled wheel
  * into the extension's global storage and the server starts from there (and is updated in place
@@ -296,17 +296,22 @@ async function applyQuickFix(page: Page, file: string): Promise<void> {
   step(`quick fix applied and saved: "${toolsLine}"`);
 }
 
+/** Opens completion at the cursor (Ctrl+Space) and returns the labels it lists. */
+async function suggestionLabels(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+Space');
+  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+  await rows.first().waitFor();
+  return rows.evaluateAll((elements) =>
+    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
+  );
+}
+
 /** Types after the last tool in `tools:` and checks that completion offers tool names. */
 async function checkCompletion(page: Page): Promise<void> {
   await goTo(page, BROKEN_LINES.tools, 200);
   await page.keyboard.press('End');
   await page.keyboard.type(', ');
-  await page.keyboard.press('Control+Space');
-  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-  await rows.first().waitFor();
-  const labels = await rows.evaluateAll((elements) =>
-    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
-  );
+  const labels = await suggestionLabels(page);
   const offered = KNOWN_TOOLS.filter((tool) => labels.includes(tool));
   step(`completion offers: ${labels.join(', ')}`);
   check(offered.length > 0, `completion inside tools: offered no known tool name; got: ${labels.join(', ')}`);
@@ -392,16 +397,21 @@ async function checkOneProblemPerMistake(page: Page): Promise<void> {
   await goTo(page, DOUBLED.lines[0]!, 'model: '.length + 1);
   await page.keyboard.press('Shift+End');
   await page.keyboard.press('Backspace');
-  await page.keyboard.press('Control+Space');
-  const suggestions = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-  await suggestions.first().waitFor();
-  const labels = await suggestions.evaluateAll((elements) =>
-    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
-  );
+  const labels = await suggestionLabels(page);
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Z');
   check(labels.filter((label) => label === 'haiku').length === 1, `model completion offers: ${labels.join(', ')}`);
   step(`model completion, haiku once: ${labels.join(', ')}`);
+
+  // One hover: on the `model` key, agent-ls's text alone (VS Code's Agent mode would add its own).
+  await page.locator('.view-lines .view-line', { hasText: 'model: gpt-4' }).locator('span span', { hasText: 'model' }).first().hover();
+  const parts = page.locator('.monaco-hover:not(.hidden) .hover-row .markdown-hover');
+  await parts.first().waitFor();
+  await page.waitForTimeout(500); // a second provider's part would arrive with the first
+  const texts = (await parts.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text !== '');
+  await page.keyboard.press('Escape');
+  check(texts.length === 1, `the hover on \`model\` has ${texts.length} parts:\n${texts.join('\n')}`);
+  step(`one hover on \`model\`: "${texts[0]!.slice(0, 80)}…"`);
 }
 
 /** Runs a command from the Command Palette by its title. */
