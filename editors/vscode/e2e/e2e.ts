@@ -10,13 +10,14 @@
  * into the extension's global storage and the server starts from there (and is updated in place
  * when the installed wheel is not the one the extension carries); and a setting changed on
  * the User tab of the Settings UI (code-server is a remote window) is the one the extension reads.
- * The API key set with "Set Anthropic API Key" reaches the server's environment and no log.
+ * The API key set with "Set Anthropic API Key" reaches the server's environment and no log. A
+ * failed install names the failed step, its last output lines and the command to run by hand.
  * Saves a screenshot of the diagnostics.
  *
  * Exit codes: 0 passed, 1 failed, 77 a piece is missing (see harness.findPieces).
  */
 
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
@@ -154,6 +155,7 @@ async function main(): Promise<number> {
     await checkFreshInstall(page, sandbox);
     await checkApiKeyInSecretStorage(page, sandbox);
     await checkUserSettingInRemoteWindow(page);
+    await checkInstallFailure(page, sandbox);
     step('PASS');
     return 0;
   } catch (error) {
@@ -553,6 +555,27 @@ async function checkUserSettingInRemoteWindow(page: Page): Promise<void> {
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
   check(text.includes('(agentLs.server.pythonPath, from User settings) cannot import agent_ls'), `notification: ${text}`);
   step(`User setting read in a remote window: "${text}"`);
+}
+
+/**
+ * A failed install says which step failed, with the tool's last lines and the command to run by
+ * hand: here `python3 -m venv` fails because a file sits where the environment goes.
+ */
+async function checkInstallFailure(page: Page, sandbox: Sandbox): Promise<void> {
+  const [stamp] = findFiles(sandbox.userData, /^server-env\.json$/);
+  check(stamp !== undefined, 'no install stamp');
+  const venv = path.join(path.dirname(stamp), 'server-env');
+  rmSync(venv, { recursive: true, force: true });
+  writeFileSync(venv, 'not an environment\n');
+  await runCommand(page, 'agent-ls: Install agent-ls');
+  const toast = page.locator('.notification-toast', { hasText: 'installing the server failed' });
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  check(
+    text.includes('failed while creating a Python environment') && text.includes('To install by hand, run:') && /Copy Command/.test(text),
+    `install failure notification: ${text}`,
+  );
+  step(`failed install: "${text}"`);
 }
 
 async function saveFailureArtifacts(page: Page | undefined, sandbox: Sandbox, server: CodeServer | undefined): Promise<void> {

@@ -4,7 +4,7 @@
  * and says what failed and the command to run by hand when it fails.
  */
 
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -88,6 +88,8 @@ export class ServerInstaller {
             return false;
           }
           steps = installPlan(this.layout, choice.python, wheel);
+          // The environment is recreated: until it is complete, there is none to start.
+          rmSync(this.layout.stamp, { force: true });
         }
         mkdirSync(path.dirname(this.layout.venv), { recursive: true });
         for (const step of steps) {
