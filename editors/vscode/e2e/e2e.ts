@@ -4,8 +4,9 @@
  * agent-ls's diagnostics in the Problems panel, the status bar item, a quick fix that changes the
  * file, tool names offered by completion inside `tools:`, the persona actions listed for a
  * selection (no API call), one problem per mistake, one completion list and one hover although
- * VS Code 1.139 has its own Claude agent support (the file opens as Markdown), and, after the server setting is pointed at a missing
- * program, a restart that ends in a notification saying how to fix it. Then the fresh-install
+ * VS Code 1.139 has its own Claude agent support (the file opens as Markdown), and, after the
+ * server setting is pointed at a missing program, a restart that ends in a notification saying
+ * how to fix it. Then the fresh-install
  * path: with no server configured and none on PATH, "Install agent-ls" installs the bundled wheel
  * into the extension's global storage and the server starts from there (and is updated in place
  * when the installed wheel is not the one the extension carries); and a setting changed on
