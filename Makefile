@@ -53,7 +53,7 @@ test-oldest:
 
 # A wheel of the CLI and server in dist/ (for `pipx install` / `uv tool install`).
 dist: setup
-	rm -rf dist && $(BIN)/pip wheel -q --no-deps -w dist .
+	rm -rf dist build && $(BIN)/pip wheel -q --no-deps -w dist . && rm -rf build
 	@ls dist/*.whl
 
 lint: setup

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 
+import { registerApiKeyCommands } from './apiKeyCommands';
 import type { AgentLsClient } from './client';
 import { ClientCommand, SERVER_CHECK_WORKSPACE, describeCheckResult } from './commands';
 import { LIST_COMMAND, RUN_COMMAND, describeCommandError, personaChoices, personaRunArgument } from './personas';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   render();
   item.show();
 
-  const server = new ServerController(output, status);
+  const server = new ServerController(output, status, context);
   controller = server;
   context.subscriptions.push(
     output,
@@ -41,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(ClientCommand.showOutput, () => output.show()),
     vscode.commands.registerCommand(ClientCommand.checkWorkspace, () => checkWorkspace(server, output)),
     vscode.commands.registerCommand(ClientCommand.runPersonaAction, () => runPersonaAction(server, output)),
+    vscode.commands.registerCommand(ClientCommand.installServer, () => server.install()),
+    ...registerApiKeyCommands(context.secrets, server, output),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart((section) => event.affectsConfiguration(section))) {
         output.info('Server settings changed: restarting the server');
