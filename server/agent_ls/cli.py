@@ -114,9 +114,10 @@ def _schema(_: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from agent_ls.diagnostics.codes import CODES, explain
+    from agent_ls.diagnostics.codes import CODES, SEVERITY_RULE, explain
 
     if not args.code:
+        sys.stdout.write(SEVERITY_RULE + "\n\n")
         for code in CODES.values():
             sys.stdout.write(f"{code.code}  {code.severity.label:<11}  {code.title}\n")
         return 0

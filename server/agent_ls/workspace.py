@@ -130,7 +130,8 @@ class AgentNames:
         if not others:
             return None
         # Claude Code prefers the agent folder of the deeper project; inside one agent folder
-        # (subfolders included) its scan order decides, which agent-ls cannot know.
+        # (subfolders included) its scan order decides, and that order changed between releases
+        # (docs/claude-code.md, "Duplicate names"): the winner is stated only when depth decides.
         depth = {p: _project_depth(p) for p in (path, *others)}
         leaders = [p for p in (path, *others) if depth[p] == max(depth.values())]
         other_list = ", ".join(f"`{p}`" for p in others[:3]) + (" …" if len(others) > 3 else "")
@@ -145,10 +146,7 @@ class AgentNames:
                 "Claude Code loads one of those in the deeper project folder and ignores this one"
             )
         else:
-            verdict = (
-                "Claude Code keeps only one of them, the first in its scan order, and ignores "
-                "the others (its debug log names the active one)"
-            )
+            verdict = "only one of these is loaded (which one depends on Claude Code's scan order)"
         return Finding(
             "AL208",
             f"The agent name `{mine.name}` is also used by {other_list}: {verdict}.",

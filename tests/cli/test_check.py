@@ -407,10 +407,13 @@ def test_explain_a_code(tmp_path: Path) -> None:
     assert "case-sensitive" in done.stdout
 
 
-def test_explain_lists_every_code(tmp_path: Path) -> None:
+def test_explain_states_the_severity_rule_then_lists_every_code(tmp_path: Path) -> None:
     done = agent_ls("explain", cwd=tmp_path)
     assert done.returncode == 0
-    assert [line.split()[0] for line in done.stdout.splitlines()] == list(CODES)
+    rule, _, listing = done.stdout.partition("\n\n")
+    assert rule.startswith("Severity follows the consequence in Claude Code: error — it does not")
+    assert "information — what Claude Code does on its own" in rule
+    assert [line.split()[0] for line in listing.splitlines()] == list(CODES)
 
 
 def test_explain_an_unknown_code_exits_2(tmp_path: Path) -> None:

@@ -294,6 +294,42 @@ def _result_text(result: dict[str, Any]) -> str:
     return re.sub(r"\b[0-9a-f]{8,}\b", "ID", text)[:600]
 
 
+def run_claude(
+    binary: Path, root: Path, responder: Any, prompt: str = MAIN_PROMPT
+) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
+    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
+
+    Its debug log goes to `root/debug.log`; returns the run, every request the fake API got, and
+    the seconds it took.
+    """
+    with FakeAnthropic(responder=responder) as api:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(root / "home"),
+            "LANG": "C.UTF-8",
+            "TERM": "dumb",
+            "ANTHROPIC_BASE_URL": api.base_url,
+            "ANTHROPIC_API_KEY": "sk-test",
+            "DISABLE_TELEMETRY": "1",
+            "DISABLE_AUTOUPDATER": "1",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        }
+        started = time.monotonic()
+        try:
+            run = subprocess.run(
+                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log")],
+                cwd=root / "workspace",
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired as err:
+            raise RecordError(f"Claude Code did not finish within {TIMEOUT} s") from err
+        return run, list(api.requests), time.monotonic() - started
+
+
 def record(binary: Path) -> dict[str, Any]:
     """Runs Claude Code once over every case; returns the goldens."""
     files = case_files()
@@ -306,32 +342,7 @@ def record(binary: Path) -> dict[str, Any]:
         workspace.mkdir()
         placed = _place(root, home, workspace)
         debug = root / "debug.log"
-        with FakeAnthropic(responder=conductor) as api:
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "HOME": str(home),
-                "LANG": "C.UTF-8",
-                "TERM": "dumb",
-                "ANTHROPIC_BASE_URL": api.base_url,
-                "ANTHROPIC_API_KEY": "sk-test",
-                "DISABLE_TELEMETRY": "1",
-                "DISABLE_AUTOUPDATER": "1",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            }
-            started = time.monotonic()
-            try:
-                run = subprocess.run(
-                    [str(binary), "-p", MAIN_PROMPT, "--debug-file", str(debug)],
-                    cwd=workspace,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=TIMEOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            except subprocess.TimeoutExpired as err:
-                raise RecordError(f"Claude Code did not finish within {TIMEOUT} s") from err
-            elapsed = time.monotonic() - started
+        run, requests, elapsed = run_claude(binary, root, conductor)
         if not conductor.listing:
             raise RecordError(
                 f"no agent listing seen (exit {run.returncode}); stderr:\n{run.stderr[-2000:]}"
@@ -368,7 +379,7 @@ def record(binary: Path) -> dict[str, Any]:
         main_tools = request_tools(
             next(
                 r.body
-                for r in api.requests
+                for r in requests
                 if isinstance(r.body, dict) and MAIN_PROMPT in _first_user_text(r.body)
             )
         )

@@ -1,7 +1,7 @@
 """The rules: text of one agent file in, findings out, following what Claude Code really does.
 
 Everything about the format comes from the catalogue; this module only knows how Claude Code
-applies it (see shared/reference/claude-code-loader.md).
+applies it (see docs/claude-code.md).
 """
 
 from __future__ import annotations
@@ -204,8 +204,26 @@ def _describe_type(value: Any) -> str:
     return "text"
 
 
-_TOOL_TOKEN = re.compile(r"(?:[^\s,(]|\([^)]*\)?)+")
+# Claude Code splits a `tools` string on commas and spaces outside parentheses; a tab or a line
+# break stays inside a name (measured by the differential test).
+_TOOL_TOKEN = re.compile(r"(?:[^ ,(]|\([^)]*\)?)+")
 _TOOL_SHAPE = re.compile(r"([A-Za-z_*][\w.*-]*)(\((.*)\))?")
+
+
+def tool_name_spans(value: str) -> Iterator[tuple[int, int]]:
+    """Yields where each tool name of a `tools` string lies, as Claude Code splits it: at commas
+    and spaces outside parentheses, each piece trimmed (a tab inside a piece stays)."""
+    for match in _TOOL_TOKEN.finditer(value):
+        piece = match.group()
+        start = match.start() + len(piece) - len(piece.lstrip())
+        end = match.end() - (len(piece) - len(piece.rstrip()))
+        if end > start:
+            yield start, end
+
+
+def split_tool_names(value: str) -> list[str]:
+    """Returns the tool names of a `tools` string as Claude Code reads them."""
+    return [value[start:end] for start, end in tool_name_spans(value)]
 
 
 _YAML_TAGS = "tag:yaml.org,2002:"
@@ -283,7 +301,7 @@ class _Checker:
             yield Finding(
                 "AL801",
                 "The body is empty: it is the agent's system prompt, so this agent runs with no "
-                "instructions.",
+                "instructions of its own.",
                 self.split.close_start,
                 self.split.close_end,
             )
@@ -410,7 +428,8 @@ class _Checker:
             return Finding(
                 "AL111",
                 f"YAML error: {fm.error.message}. Claude Code's lenient retry still loads this "
-                f"file, with values taken literally{reads}. Quote the value.",
+                f"file, with values read literally, as written{reads}. Quote the value for other "
+                "YAML tools.",
                 offset,
                 end,
                 fixes,
@@ -463,8 +482,8 @@ class _Checker:
             if entry.key in self.cat.hook_events:
                 yield Finding(
                     "AL303",
-                    f"`{entry.key}` is a hook event outside `hooks:`: Claude Code logs an error "
-                    "and drops this agent. Move it under `hooks:`.",
+                    f"`{entry.key}` is a hook event outside `hooks:`: Claude Code drops this "
+                    "agent. Move it under `hooks:`.",
                     entry.key_start,
                     entry.key_end,
                 )
@@ -1042,13 +1061,12 @@ class _Checker:
     def _split_tools(self, value: str, node: yaml.Node, start: int, end: int) -> Iterator[_Token]:
         raw = self.text[start:end]
         base = raw.find(value)
-        for match in _TOOL_TOKEN.finditer(value):
+        for token_start, token_end in tool_name_spans(value):
+            token = value[token_start:token_end]
             if base >= 0:
-                yield _Token(
-                    match.group(), start + base + match.start(), start + base + match.end()
-                )
+                yield _Token(token, start + base + token_start, start + base + token_end)
             else:
-                yield _Token(match.group(), start, end)
+                yield _Token(token, start, end)
 
     def _tool(
         self, token: _Token, allow: bool, has_bash: bool, has_star: bool
@@ -1088,7 +1106,8 @@ class _Checker:
             if name in ("Glob", "Grep") and has_bash and allow:
                 return Finding(
                     "AL409",
-                    f"Observed in Claude Code {cat.version}: an agent that has Bash does not get `{name}`.",
+                    f"Claude Code gives an agent that has Bash no `{name}`: it searches through "
+                    "Bash instead, so nothing is lost (nothing to change here).",
                     *name_span,
                 ), True
             return None, True
