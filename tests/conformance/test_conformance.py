@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from agent_ls.agentfile import read_agent, read_source, split_frontmatter
+from agent_ls.agentfile import read_agent, split_frontmatter
 from agent_ls.catalogue import load_catalogue
 from agent_ls.diagnostics.codes import Severity
 from agent_ls.diagnostics.findings import Finding
-from agent_ls.diagnostics.rules import CheckContext, check_source
-from agent_ls.workspace import AgentNames, read_text
+from agent_ls.settings import Settings
+from agent_ls.workspace import check_paths, read_text
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "cases"
@@ -103,18 +103,11 @@ def expectation(stem: str) -> Expectation:
 
 
 def _findings() -> dict[str, list[Finding]]:
-    catalogue = load_catalogue()
-    names = AgentNames()
-    found: dict[str, list[Finding]] = {}
-    for path in sorted(CASES.glob("*.md")):
-        source = read_source(read_text(path))
-        found[path.stem] = check_source(source, CheckContext(catalogue, True, path.stem, None))
-        names.update(path, source)
-    for path in sorted(CASES.glob("*.md")):
-        duplicate = names.duplicates(path)
-        if duplicate is not None:
-            found[path.stem].append(duplicate)
-    return found
+    """What `agent-ls check` reports for every case (the same reading, rules and names)."""
+    paths = sorted(CASES.glob("*.md"))
+    reports, errors = check_paths(paths, set(paths), None, Settings(), load_catalogue())
+    assert not errors, errors
+    return {report.path.stem: report.findings for report in reports}
 
 
 FINDINGS = _findings()

@@ -44,6 +44,8 @@ class CheckContext:
     file_stem: str | None = None
     mcp_servers: frozenset[str] | None = None
     """Server names from the workspace's `.mcp.json`; None when there is none."""
+    invalid_utf8_at: int | None = None
+    """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
 
 
 def check(text: str, ctx: CheckContext) -> list[Finding]:
@@ -250,8 +252,8 @@ class _Checker:
 
     # -- structure ---------------------------------------------------------------------------
     def run(self) -> Iterator[Finding]:
-        bad_byte = self.text.find("\ufffd")
-        if bad_byte != -1:
+        bad_byte = self.ctx.invalid_utf8_at
+        if bad_byte is not None:
             yield Finding(
                 "AL902",
                 "This file is not valid UTF-8: Claude Code reads each bad byte as U+FFFD (�). "
