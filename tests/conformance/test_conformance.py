@@ -15,21 +15,28 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from agent_ls.agentfile import read_agent, split_frontmatter
 from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.codes import Severity
 from agent_ls.diagnostics.findings import Finding
 from agent_ls.settings import Settings
 from agent_ls.workspace import check_paths, read_text
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from oracle import (  # noqa: E402
+    Expectation,
+    Score,
+    agrees,
+    duplicate_claim_contradicted,
+    expect,
+)
+
 CASES = HERE / "cases"
 GOLDENS = json.loads((HERE / "goldens.json").read_text("utf-8"))
 META: dict[str, dict[str, str]] = json.loads((HERE / "cases.json").read_text("utf-8"))
@@ -46,60 +53,14 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     ),
 }
 
-_TOOL_SPLIT = re.compile(r",\s*(?![^()]*\))")
-
-
-@dataclass(frozen=True)
-class Expectation:
-    need: str  # "error", "warning" or "no-error"
-    why: str
-
-
-def _listed_tools_dropped(golden: dict) -> list[str]:
-    """Declared tools (as the listing shows them) that the spawned agent did not get."""
-    listed = golden["listed"]["tools"]
-    spawned = golden.get("spawn", {}).get("tools")
-    if spawned is None or not listed or listed.startswith("All tools") or listed == "None":
-        return []
-    dropped = []
-    # An agent with Bash searches through it: Claude Code gives it no Glob or Grep on its own.
-    own = {"Glob", "Grep"} if "Bash" in spawned else set()
-    for token in _TOOL_SPLIT.split(listed):
-        name = token.strip().split("(", 1)[0]
-        name = {"Task": "Agent"}.get(name, name)
-        if name and name != "*" and name not in spawned and name not in own:
-            dropped.append(token.strip())
-    return dropped
-
 
 def expectation(stem: str) -> Expectation:
     """What agent-ls must report for a case, from what Claude Code did with it."""
-    golden = GOLDENS["cases"][stem]
-    meta = META.get(stem, {})
+    winner = None
     if _in_duplicate_group(stem):
-        winner = next((s for s in _group(stem) if GOLDENS["cases"][s]["loaded"]), None)
-        return Expectation("duplicate", f"shares its name; Claude Code loads {winner}")
-    if not golden["loaded"]:
-        first = next((ln for ln in golden["log"] if "[ERROR]" in ln or "Failed" in ln), None)
-        return Expectation("error", f"not loaded ({first or 'no log line'})")
-    spawn = golden.get("spawn", {})
-    if meta.get("cannotRun"):
-        return Expectation("error", f"cannot run: {meta['cannotRun']}")
-    if spawn.get("error"):
-        return Expectation("error", f"cannot run: {spawn['error'][:100]}")
-    if spawn.get("tools") == []:
-        return Expectation("error", "spawned with zero tools")
-    changes = []
-    if meta.get("changes"):
-        changes.append(meta["changes"])
-    changes += [line for line in golden["log"] if "[WARN]" in line or " invalid " in line]
-    if spawn.get("body_in_system_prompt") is False and _has_body(stem):
-        changes.append("the body is not in the system prompt")
-    if dropped := _listed_tools_dropped(golden):
-        changes.append(f"tools dropped: {', '.join(dropped)}")
-    if changes:
-        return Expectation("warning", "; ".join(changes))
-    return Expectation("no-error", "loaded as written")
+        group = _group(stem) or [stem]
+        winner = next((s for s in group if GOLDENS["cases"][s]["loaded"]), "none of them")
+    return expect(GOLDENS["cases"][stem], META.get(stem, {}), _has_body(stem), winner)
 
 
 def _findings() -> dict[str, list[Finding]]:
@@ -131,46 +92,26 @@ def _has_body(stem: str) -> bool:
     return bool(text[split_frontmatter(text).body_start :].strip())
 
 
-_NAMED_WINNER = re.compile(r"Claude Code loads `([^`]+)`")
-
-
-def _duplicate_claim_contradicted(stem: str, finding: Finding) -> bool:
-    """Whether AL208 names a winner that the recorded Claude Code did not load."""
-    if "loads this one" in finding.message:
-        return not GOLDENS["cases"][stem]["loaded"]
-    named = _NAMED_WINNER.search(finding.message)
-    return named is not None and not GOLDENS["cases"][Path(named.group(1)).stem]["loaded"]
-
-
 def verdict(stem: str) -> tuple[bool, str]:
     """Returns whether agent-ls agrees with Claude Code on a case, and an explanation."""
     expected = expectation(stem)
     findings = FINDINGS[stem]
-    worst = min((f.severity for f in findings), default=Severity.HINT + 1)
     shown = ", ".join(f"{f.code}({f.severity.label})" for f in findings) or "nothing"
-    if expected.need == "error":
-        ok = worst == Severity.ERROR
-    elif expected.need == "duplicate":
-        duplicates = [f for f in findings if f.code == "AL208"]
-        ok = bool(duplicates) and not any(
-            _duplicate_claim_contradicted(stem, f) for f in duplicates
-        )
-        if GOLDENS["cases"][stem]["loaded"]:
-            ok = ok and worst != Severity.ERROR
-    elif expected.need == "warning":
-        ok = worst <= Severity.WARNING
-    else:
-        ok = worst != Severity.ERROR
+    loaded = {s: GOLDENS["cases"][s]["loaded"] for s in STEMS}
+    ok = agrees(expected, findings, loaded[stem]) and not any(
+        f.code == "AL208" and duplicate_claim_contradicted(loaded, stem, f) for f in findings
+    )
     if any(f.code == "AL208" for f in findings) and not _in_duplicate_group(stem):
         ok = False  # claims a duplicate that Claude Code loads as a separate agent
     return ok, f"Claude Code: {expected.need} — {expected.why}\nagent-ls: {shown}"
 
 
-def test_every_case_has_a_golden() -> None:
-    stems = sorted(p.stem for p in CASES.glob("*.md"))
-    assert stems == STEMS, "re-record: tests/conformance/record.py"
-    assert len(STEMS) >= 60
-    assert set(KNOWN_DISAGREEMENTS) <= set(STEMS)
+def score() -> Score:
+    """The published metric over the crafted cases."""
+    result = Score()
+    for stem in STEMS:
+        result.add(expectation(stem), FINDINGS[stem], verdict(stem)[0])
+    return result
 
 
 @pytest.mark.parametrize(
@@ -244,7 +185,7 @@ def agreement() -> str:
     kinds = ("error", "duplicate", "warning", "no-error")
     summary = ", ".join(f"{n} {needs.count(n)}" for n in kinds)
     head = f"{len(STEMS)} cases ({summary}): {agree} agree, {len(STEMS) - agree} disagree"
-    return "\n".join([head, *lines])
+    return "\n".join([head, score().summary(), *lines])
 
 
 if __name__ == "__main__":

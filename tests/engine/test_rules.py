@@ -254,7 +254,7 @@ CASES: list[Case] = [
     C(  # conformance case c017: loaded by Claude Code 2.1.328, under the blank name
         "name-only-spaces",
         doc('name: "   "', "description: d"),
-        F("AL209", W, '"   "', (1, 6), ("only spaces",)),
+        F("AL209", I, '"   "', (1, 6), ("only spaces",)),
     ),
     C(
         "name-with-colon",
@@ -314,7 +314,7 @@ CASES: list[Case] = [
     C(  # conformance case c018: loaded by Claude Code 2.1.328
         "description-only-spaces",
         doc("name: a", 'description: "   "'),
-        F("AL215", W, '"   "', (2, 13), ("only spaces",)),
+        F("AL215", I, '"   "', (2, 13), ("only spaces",)),
     ),
     C(
         "description-number",
@@ -651,6 +651,11 @@ CASES: list[Case] = [
         "hooks-unknown-event",
         doc(*HEAD, "hooks:", "  PreToolUs:", "    - hooks: [{type: command, command: x}]"),
         F("AL708", W, "PreToolUs", (4, 2), ("never runs", "`PreToolUse`")),
+    ),
+    C(  # Claude Code's schema strips an unknown event unread: any value loads (real files do this)
+        "hooks-unknown-event-with-a-script-loads",
+        doc(*HEAD, "hooks:", "  pre_execution: |", "    echo start"),
+        F("AL708", W, "pre_execution", (4, 2), ("never runs",)),
     ),
     # -- body ---------------------------------------------------------------------------------
     C("empty-body", doc(*HEAD, body=""), F("AL801", I, "---", (3, 0), ("no instructions",))),

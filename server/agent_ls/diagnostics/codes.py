@@ -152,7 +152,7 @@ _TABLE = [
     ),
     Code(
         "AL209",
-        W,
+        N,
         "`name` is only spaces",
         "Claude Code loads an agent whose name is only spaces, under that blank name: nobody can ask for it.",
     ),
@@ -182,7 +182,7 @@ _TABLE = [
     ),
     Code(
         "AL215",
-        W,
+        N,
         "`description` is only spaces",
         "Claude Code loads the agent, but the main model sees no description and never knows when to use it.",
     ),
