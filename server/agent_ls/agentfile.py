@@ -236,6 +236,15 @@ def _compose(text: str) -> yaml.Node | None:
     return node
 
 
+def parses(yaml_text: str) -> bool:
+    """Whether YAML text parses as Claude Code's parser reads it (no retry)."""
+    try:
+        _compose(yaml_text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    return True
+
+
 def _run_composer(composer: Any, text: str) -> yaml.Node | None:
     loader = composer(text)
     try:

@@ -174,6 +174,41 @@ def parse_listing(body: Any, names: set[str]) -> list[dict[str, str]]:
     return []
 
 
+_REJECTED = ("failed to parse and was ignored", "[ERROR] Agent file", "Failed to parse agent")
+
+
+def _owners(
+    files: dict[str, bytes],
+    placed: dict[str, Path],
+    log: list[str],
+    active: dict[str, str],
+    listing: list[dict[str, str]],
+) -> dict[int, str]:
+    """Returns listing index → the file it comes from.
+
+    By the name as written; among files of one name, the one Claude Code's duplicate line calls
+    active, else the one whose log does not reject it, else the one holding the description.
+    """
+    owners = {}
+    for number, agent in enumerate(listing):
+        candidates = [p for p, data in files.items() if written_name(data) == agent["name"]]
+        if agent["name"] in active:
+            candidates = [p for p in candidates if str(placed[p]) == active[agent["name"]]]
+        if len(candidates) > 1:
+            kept = [
+                p
+                for p in candidates
+                if not any(str(placed[p]) in ln and r in ln for ln in log for r in _REJECTED)
+            ]
+            candidates = kept or candidates
+        if len(candidates) > 1:
+            probe = agent["description"][:60].encode("utf-8")
+            candidates = [p for p in candidates if probe in files[p]] or candidates
+        if candidates:
+            owners[number] = candidates[0]
+    return owners
+
+
 def record_package(binary: Path, files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
     """Runs Claude Code once over one package's agent files; returns path → its golden."""
     names = {n for data in files.values() if (n := written_name(data))}
@@ -199,17 +234,12 @@ def record_package(binary: Path, files: dict[str, bytes]) -> dict[str, dict[str,
                 active[line.split("Duplicate agent name '", 1)[1].split("'", 1)[0]] = line.rsplit(
                     " active: ", 1
                 )[1].strip()
+        owner = _owners(files, placed, log, active, spawner.listing)
         goldens = {}
         for path, data in files.items():
             where = str(placed[path])
-            name = written_name(data)
             listed = next(
-                (
-                    (n, a)
-                    for n, a in enumerate(spawner.listing)
-                    if a["name"] == name and active.get(name, where) == where
-                ),
-                None,
+                ((n, a) for n, a in enumerate(spawner.listing) if owner.get(n) == path), None
             )
             entry: dict[str, Any] = {
                 "sha": hashlib.sha256(data).hexdigest()[:16],
@@ -252,13 +282,19 @@ def main(argv: list[str] | None = None) -> int:
     from test_corpus import score_package  # noqa: PLC0415 - the scorer imports this module
 
     try:
-        if args.measure:
+        if args.measure:  # every .md below DIR, subfolders kept below one .claude/agents/
             files = {
-                str(p.relative_to(args.measure)): p.read_bytes()
+                "agents/" + str(p.relative_to(args.measure)).replace("agents/", "agents_/"): (
+                    p.read_bytes()
+                )
                 for p in sorted(args.measure.rglob("*.md"))
             }
-            goldens = record_package(record.install(), {f"agents/{k}": v for k, v in files.items()})
-            print(score_package({f"agents/{k}": v for k, v in files.items()}, goldens).summary())  # noqa: T201
+            goldens = record_package(record.install(), files)
+            disagreements: list[str] = []
+            result = score_package(files, goldens, disagreements)
+            for line in disagreements:
+                print(line)  # noqa: T201
+            print(result.summary())  # noqa: T201
             return 0
         if args.score:
             stored = json.loads(GOLDENS.read_text("utf-8"))

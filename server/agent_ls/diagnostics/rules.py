@@ -19,8 +19,8 @@ from agent_ls.agentfile import (
     AgentSource,
     Entry,
     Frontmatter,
-    lenient_rewrite,
     looks_like_agent,
+    parses,
     read_source,
     to_python,
 )
@@ -165,6 +165,10 @@ def _change_to(start: int, end: int, text: str | None, preferred: bool = True) -
     if not text:
         return ()
     return (Fix(f"Change to `{text}`", (Edit(start, end, text),), preferred),)
+
+
+_KEY_VALUE_LINE = re.compile(r"([A-Za-z_][\w-]*):[ \t]+(\S.*?)[ \t]*$")
+_COMMENT = re.compile(r"[ \t]+#")  # a YAML comment after a value
 
 
 def _quote(value: str) -> str:
@@ -449,19 +453,37 @@ class _Checker:
         return self.text.count("\n", self.split.yaml_start, offset)
 
     def _quote_fixes(self, fm: Frontmatter) -> tuple[Fix, ...]:
-        source = self.text[self.split.yaml_start : self.split.yaml_end]
-        _, rewritten = lenient_rewrite(source)
-        edits = []
-        line_start = self.split.yaml_start
-        for number, line in enumerate(source.split("\n")):
-            if number in rewritten:
-                value_start = line_start + rewritten[number]
-                value_end = line_start + len(line.rstrip("\r"))
-                edits.append(Edit(value_start, value_end, _quote(self.text[value_start:value_end])))
-            line_start += len(line) + 1
-        if not edits:
+        """Quotes the fewest `key: value` values that make the frontmatter parse, comments kept
+        outside the quotes; none when quoting cannot make it parse."""
+        start, end = self.split.yaml_start, self.split.yaml_end
+        source = self.text[start:end]
+        candidates: list[Edit] = []
+        offset = 0
+        for line in source.split("\n"):
+            match = _KEY_VALUE_LINE.match(line.removesuffix("\r"))
+            if match:
+                value = _COMMENT.split(match.group(2), 1)[0]
+                # A value that breaks YAML on its own; a `[`/`{` one is meant as a collection,
+                # which quoting would turn into text (`tools: "[Read"` is no tool at all).
+                if value and value[0] not in "[{" and not parses(f"k: {value}"):
+                    at = start + offset + match.start(2)
+                    candidates.append(Edit(at, at + len(value), _quote(value)))
+            offset += len(line) + 1
+
+        def fixed(edits: list[Edit]) -> bool:
+            text = source
+            for edit in reversed(edits):
+                text = text[: edit.start - start] + edit.text + text[edit.end - start :]
+            return parses(text)
+
+        if not candidates or not fixed(candidates):
             return ()
-        return (Fix("Quote the values that break YAML", tuple(edits), True),)
+        needed = list(candidates)
+        for edit in candidates:  # drop each quote the document parses without
+            fewer = [e for e in needed if e is not edit]
+            if fewer and fixed(fewer):
+                needed = fewer
+        return (Fix("Quote the values that break YAML", tuple(needed), True),)
 
     # -- keys ----------------------------------------------------------------------------------
     def _keys(self) -> Iterator[Finding]:
