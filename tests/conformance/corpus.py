@@ -39,8 +39,6 @@ sys.path.insert(0, str(HERE))
 
 import record  # noqa: E402
 
-from fakeapi import tool_use  # noqa: E402
-
 CACHE = HERE / ".corpus"
 GOLDENS = HERE / "corpus.json"
 
@@ -137,41 +135,9 @@ class Spawner(record.Conductor):
         with self.lock:
             if self.listing:
                 return
-            self.listing = parse_listing(body, self.names)
+            self.listing = record.listed_agents(body, self.names.__contains__)
             for number, agent in enumerate(self.listing):
-                key = f"n{number:04d}"
-                block = tool_use(
-                    "Agent",
-                    {
-                        "description": f"corpus {key}",
-                        "prompt": f"{record.SPAWN_MARK}{key} — reply with one word.",
-                        "subagent_type": agent["name"],
-                        "run_in_background": False,
-                    },
-                )
-                self.spawned[block["id"]] = key
-                self.pending.append(block)
-
-
-_ITEM_END = re.compile(r" \(Tools: (.*?)\)(?=\n- [^\n]*?: |\n\n|\s*\Z)", re.S)
-
-
-def parse_listing(body: Any, names: set[str]) -> list[dict[str, str]]:
-    """Returns the listed agents with one of `names`; an item ends at the first `(Tools: …)`
-    followed by the next item, so a description may hold blank lines and `- x: y` lines."""
-    for text in record._strings(body):
-        at = text.find(record.LISTING_HEADER)
-        if at == -1:
-            continue
-        block = text[at + len(record.LISTING_HEADER) - 1 :]
-        agents = []
-        for match in re.finditer(r"\n- ([^\n]*?): ", block):
-            end = _ITEM_END.search(block, match.end())
-            if match.group(1) in names and end is not None:
-                description = block[match.end() : end.start()]
-                agents.append({"name": match.group(1), "description": description, "tools": end[1]})
-        return agents
-    return []
+                self._queue_spawn(f"n{number:04d}", agent["name"], f"corpus n{number:04d}")
 
 
 _REJECTED = ("failed to parse and was ignored", "[ERROR] Agent file", "Failed to parse agent")

@@ -170,28 +170,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-# A listed generated agent: `- dNNNN…: ` at a line start. Its item runs to the next line that
-# starts an agent (`- name: `); generated descriptions never hold such a line.
-_ITEM = re.compile(r"\n- (d\d{4}[^\n:]*): ")
-_NEXT_ITEM = re.compile(r"\n- [\w-]+(?: [^\n:]*)?: ")
-
-
-def parse_listing(body: Any) -> list[dict[str, str]]:
-    """Returns the generated agents of a request's listing (descriptions may hold blank lines)."""
-    for text in record._strings(body):
-        at = text.find(record.LISTING_HEADER)
-        if at == -1:
-            continue
-        block = text[at + len(record.LISTING_HEADER) - 1 :]
-        agents = []
-        for item in _ITEM.finditer(block):
-            end = _NEXT_ITEM.search(block, item.end())
-            head, _, tools = block[item.end() : end.start() if end else len(block)].rpartition(
-                " (Tools: "
-            )
-            agents.append({"name": item.group(1), "description": head, "tools": tools[:-1]})
-        return agents
-    return []
+_GENERATED = re.compile(r"d\d{4}")  # the id leads a generated agent's name
 
 
 class Lister:
@@ -202,7 +181,7 @@ class Lister:
 
     def __call__(self, request: RecordedRequest) -> Any:
         if self.listing is None and PROMPT in record._first_user_text(request.body):
-            self.listing = parse_listing(request.body)
+            self.listing = record.listed_agents(request.body, _GENERATED.match)
         return reply_text("ok")
 
 

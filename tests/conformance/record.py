@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,28 @@ def parse_listing(body: Any) -> list[dict[str, str]]:
     return []
 
 
+# An item of the listing ends at the first `(Tools: …)` that the next item (or the end) follows.
+_ITEM_END = re.compile(r" \(Tools: (.*?)\)(?=\n- [^\n]*?: |\n\n|\s*\Z)", re.S)
+
+
+def listed_agents(body: Any, wanted: Callable[[str], bool]) -> list[dict[str, str]]:
+    """Returns the listed agents whose name is `wanted`, each item read up to its `(Tools: …)`:
+    unlike `parse_listing`, a description may hold blank lines and `- x: y` lines."""
+    for text in _strings(body):
+        at = text.find(LISTING_HEADER)
+        if at == -1:
+            continue
+        block = text[at + len(LISTING_HEADER) - 1 :]
+        agents = []
+        for match in re.finditer(r"\n- ([^\n]*?): ", block):
+            end = _ITEM_END.search(block, match.end())
+            if wanted(match.group(1)) and end is not None:
+                description = block[match.end() : end.start()]
+                agents.append({"name": match.group(1), "description": description, "tools": end[1]})
+        return agents
+    return []
+
+
 def case_of(agent: dict[str, str], ids: dict[str, str]) -> str | None:
     """Returns the case stem a listed agent comes from (by the id in its description or name)."""
     for field in ("description", "name"):
@@ -225,19 +248,22 @@ class Conductor:
             self.listing = parse_listing(body)
             for agent in self.listing:
                 stem = case_of(agent, self.ids)
-                if stem is None:
-                    continue
-                block = tool_use(
-                    "Agent",
-                    {
-                        "description": f"conformance {stem[:24]}",
-                        "prompt": f"{SPAWN_MARK}{stem} — reply with one word.",
-                        "subagent_type": agent["name"],
-                        "run_in_background": False,
-                    },
-                )
-                self.spawned[block["id"]] = stem
-                self.pending.append(block)
+                if stem is not None:
+                    self._queue_spawn(stem, agent["name"], f"conformance {stem[:24]}")
+
+    def _queue_spawn(self, key: str, name: str, description: str) -> None:
+        """Queues one `Agent` tool_use spawning `name`; its request and result go under `key`."""
+        block = tool_use(
+            "Agent",
+            {
+                "description": description,
+                "prompt": f"{SPAWN_MARK}{key} — reply with one word.",
+                "subagent_type": name,
+                "run_in_background": False,
+            },
+        )
+        self.spawned[block["id"]] = key
+        self.pending.append(block)
 
     def _collect_results(self, body: dict[str, Any]) -> None:
         with self.lock:

@@ -14,7 +14,6 @@ Run `python tests/conformance/test_conformance.py` for the agreement figures.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -154,17 +153,10 @@ def test_agent_ls_reads_what_claude_code_lists(stem: str) -> None:
 
 
 @pytest.mark.conformance
-def test_claude_code_matches_goldens() -> None:
-    sys.path.insert(0, str(HERE))
+def test_claude_code_matches_goldens(claude_code: Path) -> None:
     import record  # noqa: PLC0415 - the recorder lives next to this file
 
-    try:
-        binary = record.install()
-    except (record.RecordError, OSError) as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"cannot install Claude Code {record.pinned_version()} in CI: {err}")
-        pytest.skip(f"cannot install Claude Code {record.pinned_version()}: {err}")
-    recorded = record.record(binary)
+    recorded = record.record(claude_code)
     changes = record.diff(GOLDENS, recorded)
     assert not changes, (
         f"Claude Code {record.pinned_version()} behaves differently from goldens.json "

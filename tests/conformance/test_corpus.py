@@ -132,10 +132,9 @@ def test_agent_ls_meets_the_goals_on_the_corpus(package: corpus.Package) -> None
 
 
 @pytest.mark.conformance
-def test_claude_code_matches_corpus_goldens() -> None:
+def test_claude_code_matches_corpus_goldens(claude_code: Path) -> None:
     try:
-        binary = record.install()
-        recorded = corpus.record_corpus(binary)
+        recorded = corpus.record_corpus(claude_code)
     except (record.RecordError, OSError) as err:
         if os.environ.get("CI") == "true":
             pytest.fail(f"cannot record the corpus in CI: {err}")

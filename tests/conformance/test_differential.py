@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -41,14 +40,8 @@ def test_agent_ls_matches_claude_code() -> None:
 
 
 @pytest.mark.conformance
-def test_claude_code_matches_differential_goldens() -> None:
-    try:
-        binary = record.install()
-    except (record.RecordError, OSError) as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"cannot install Claude Code {record.pinned_version()} in CI: {err}")
-        pytest.skip(f"cannot install Claude Code {record.pinned_version()}: {err}")
-    recorded = differential.record_all(binary)
+def test_claude_code_matches_differential_goldens(claude_code: Path) -> None:
+    recorded = differential.record_all(claude_code)
     changed = sorted(
         ident
         for ident in set(recorded["files"]) | set(GOLDENS["files"])
