@@ -6,8 +6,8 @@
 `generate()` builds, from a fixed seed, thousands of agent files whose frontmatter lines mix what
 trips YAML and Claude Code's lenient retry: quotes at one or both ends, `: `, brackets and flow
 lists, `#`, tabs, block scalars, anchors and aliases, `{`, `%`, `@`, backticks, CRLF, a BOM.
-`record_all()` places them, BATCH at a time, in a throwaway workspace and runs the pinned Claude
-Code once per batch (`record.run_claude`, offline, no agent spawned): the agent listing of its first request says,
+`record_all()` places them all in a throwaway workspace and runs the pinned Claude Code once
+(`record.run_claude`, offline, no agent spawned; about 5 s): the agent listing of its first request says,
 per file, whether it loaded and the name, description and tools it lists. `differential.json`
 keeps that per file (with a hash of the text, so a changed generator cannot pass unnoticed);
 `test_differential.py` checks agent-ls against it offline.
@@ -37,7 +37,6 @@ from fakeapi import RecordedRequest, reply_text  # noqa: E402
 GOLDENS = HERE / "differential.json"
 SEED = 20261201
 COUNT = 3000
-BATCH = 500  # one run lists at most about 1,770 agents: stay well below
 PROMPT = "Differential run: list the agents."
 
 # Pieces of values: each one trips YAML, the retry, or neither.
@@ -211,12 +210,9 @@ def record_files(binary: Path, files: dict[str, str]) -> dict[str, dict[str, Any
 
 
 def record_all(binary: Path) -> dict[str, Any]:
-    """Records every generated file, BATCH files a run."""
-    files = list(generate().items())
-    recorded: dict[str, dict[str, Any]] = {}
-    for at in range(0, len(files), BATCH):
-        recorded.update(record_files(binary, dict(files[at : at + BATCH])))
-    return {"claudeCode": record.installed_version(), "seed": SEED, "files": recorded}
+    """Records every generated file in one run."""
+    files = record_files(binary, generate())
+    return {"claudeCode": record.installed_version(), "seed": SEED, "files": files}
 
 
 def _declared(value: Any) -> list[str] | None:
