@@ -35,6 +35,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `agent-ls check . | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as err:  # noqa: BLE001 - a bug: one line and exit 3, never a traceback
+        if args.command != "check":
+            raise
+        if args.debug:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        first = str(err).splitlines()[0] if str(err) else ""
+        sys.stderr.write(
+            f"agent-ls: internal error: {type(err).__name__}: {first}"
+            + ("\n" if args.debug else " (run with --debug for the traceback)\n")
+        )
+        return 3
     return result
 
 
@@ -60,6 +73,9 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
         choices=list(FAIL_ON),
         default="error",
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--debug", action="store_true", help="print the traceback of an internal error (exit 3)"
     )
     check.set_defaults(run=_check)
 
@@ -118,9 +134,10 @@ def _schema(_: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from agent_ls.diagnostics.codes import CODES, explain
+    from agent_ls.diagnostics.codes import CODES, SEVERITY_RULE, explain
 
     if not args.code:
+        sys.stdout.write(SEVERITY_RULE + "\n\n")
         for code in CODES.values():
             sys.stdout.write(f"{code.code}  {code.severity.label:<11}  {code.title}\n")
         return 0

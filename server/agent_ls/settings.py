@@ -20,6 +20,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from agent_ls.reading import CONFIG_MAX_BYTES, UnreadableFile, read_decoded
+
 log = logging.getLogger(__name__)
 
 DEFAULT_AGENT_GLOBS = ("**/.claude/agents/**/*.md",)
@@ -142,9 +144,10 @@ def load_project_settings(root: Path, base: Settings | None = None) -> tuple[Set
         if not path.is_file():
             continue
         try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            return base, [f"{path}: cannot read settings: {err}"]
+            data: Any = tomllib.loads(read_decoded(path, CONFIG_MAX_BYTES).text)
+        except (UnreadableFile, tomllib.TOMLDecodeError, RecursionError) as err:
+            why = "nested too deeply" if isinstance(err, RecursionError) else err
+            return base, [f"{path}: cannot read settings: {why}"]
         for part in section or ():
             data = data.get(part, {}) if isinstance(data, dict) else {}
         if section and not data:
