@@ -340,10 +340,16 @@ def test_find_secrets(text: str, kinds: list[str]) -> None:
 # -- failure messages ------------------------------------------------------------------------------
 
 
-def test_messages_never_hold_the_key() -> None:
-    key = "sk-ant-api03-" + "k" * 40
-    assert scrub(f"bad key {key} here", key) == "bad key [API key] here"
-    assert key[:12] not in scrub(f"prefix {key[:12]}…", key)
+def test_scrub_masks_every_fragment_of_the_key_and_url_credentials() -> None:
+    key = "sk-ant-api03-" + "".join(chr(ord("a") + i % 26) for i in range(40))
+    assert scrub(f"bad key {key} here", key) == "bad key [redacted] here"
+    assert scrub(f"prefix {key[:12]}…", key) == "prefix [redacted]…"
+    assert scrub(f"middle '{key[20:28]}'", key) == "middle '[redacted]'"
+    assert scrub(f"seven {key[20:27]}", key) == f"seven {key[20:27]}"  # under 8: not a leak
+    assert scrub("to https://bob:pa55@gw.example/v1 and ftp://x@y", None) == (
+        "to https://[credentials]@gw.example/v1 and ftp://[credentials]@y"
+    )
+    assert scrub("pw hunter2 again", key, "hunter2") == "pw [redacted] again"
 
 
 def test_http_status_messages_say_what_to_do() -> None:

@@ -21,7 +21,7 @@ from agent_ls.personas.client import MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import Selection, language_of
 from agent_ls.personas.session import prepare
-from agent_ls.settings import find_project_root, load_project_settings
+from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
 
 _RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
@@ -70,8 +70,9 @@ def run_ask(args: argparse.Namespace) -> int:
     """Runs `agent-ls ask`; returns the exit code."""
     anchor = Path(args.target.rsplit(":", 1)[0] if args.target else ".").resolve()
     root = find_project_root(anchor)
-    settings, problems = load_project_settings(root)
-    for problem in problems:
+    user, problems = load_user_settings()
+    settings, more = load_project_settings(root, user)
+    for problem in problems + more:
         sys.stderr.write(f"agent-ls ask: {problem}\n")
     personas_settings = settings.personas
     if args.model:

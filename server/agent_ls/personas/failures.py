@@ -1,11 +1,12 @@
 """Everything that can stop a persona action, as one exception carrying a message for the user.
 
-Messages say what happened and what to do; they never contain the API key (`scrub` is applied to
-any text that came from outside, in case a gateway echoes the key).
+Messages say what happened and what to do; they never contain the API key or the base URL's
+credentials: `scrub` is the one function every message, log line, report and error goes through.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 FailureKind = Literal["usage", "api", "answer"]
@@ -20,13 +21,46 @@ class PersonaError(Exception):
         self.kind = kind
 
 
-def scrub(text: str, secret: str | None) -> str:
-    """Returns `text` with every occurrence of `secret` (and its longer parts) masked."""
-    if not secret:
-        return text
-    for part in (secret, secret[:12], secret[-12:]) if len(secret) >= 24 else (secret,):
-        text = text.replace(part, "[API key]")
+KEY_FRAGMENT = 8
+"""Any run of this many characters of a secret is masked wherever it appears."""
+MASK = "[redacted]"
+_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<userinfo>[^\s/?#@]+)@", re.I)
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """Returns `text` with URL credentials (`scheme://user:pw@`) and every fragment of 8 or more
+    characters of each secret masked as `[redacted]` (a shorter secret of 4 or more characters is
+    masked where it appears whole)."""
+    text = _USERINFO.sub(r"\g<scheme>[credentials]@", text)
+    for secret in secrets:
+        if not secret or len(secret) < 4:
+            continue
+        if len(secret) <= KEY_FRAGMENT:
+            text = text.replace(secret, MASK)
+            continue
+        pieces = {secret[i : i + KEY_FRAGMENT] for i in range(len(secret) - KEY_FRAGMENT + 1)}
+        masked = [False] * len(text)
+        for i in range(len(text) - KEY_FRAGMENT + 1):
+            if text[i : i + KEY_FRAGMENT] in pieces:
+                masked[i : i + KEY_FRAGMENT] = [True] * KEY_FRAGMENT
+        if any(masked):
+            out, i = [], 0
+            while i < len(text):
+                if masked[i]:
+                    while i < len(text) and masked[i]:
+                        i += 1
+                    out.append(MASK)
+                else:
+                    out.append(text[i])
+                    i += 1
+            text = "".join(out)
     return text
+
+
+def url_password(url: str | None) -> str | None:
+    """Returns the password (else the user name) in `url`'s userinfo, None when it has none."""
+    match = _USERINFO.search(url or "")
+    return match.group("userinfo").split(":", 1)[-1] if match else None
 
 
 def no_key(env_name: str) -> PersonaError:
