@@ -156,8 +156,10 @@ def cut_off(max_tokens: int) -> PersonaError:
     )
 
 
-def no_code() -> PersonaError:
+def unusable(reason: str) -> PersonaError:
+    """Returns the error for an answer that cannot be applied unambiguously; `reason` says why."""
     return PersonaError(
-        "The agent's answer holds no code to put in place of the selection. Nothing was applied.",
+        f"The agent's answer cannot be applied: {reason}. Nothing was applied; run the action "
+        "again.",
         "answer",
     )

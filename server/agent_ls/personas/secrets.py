@@ -1,4 +1,5 @@
-"""Spotting credentials in a selection before it leaves the machine: pure, pattern-based.
+"""Spotting credentials in what would leave the machine (selection, context, file name) before
+it does, and redacting them from the context: pure, pattern-based.
 
 It errs on the side of asking: a false alarm costs one click, a leaked key costs a rotation.
 Values that are obviously placeholders or references (`${TOKEN}`, `<your key>`) are not flagged.
@@ -6,16 +7,24 @@ Values that are obviously placeholders or references (`${TOKEN}`, `<your key>`) 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from typing import Literal
+
+Where = Literal["selection", "context", "file name"]
 
 
 @dataclass(frozen=True)
 class SecretFinding:
-    """A likely credential: what it looks like, and its 0-based line in the text given."""
+    """A likely credential: what it looks like, its 0-based line in the text given, the span of
+    its value (`start`, `end`: offsets in that text) and which part of a request holds it."""
 
     kind: str
     line: int
+    start: int = 0
+    end: int = 0
+    where: Where = "selection"
 
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -39,6 +48,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:(?P<value>[^\s@/'\"]{3,})@"),
     ),
 )
+
+_KEY_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 
 _NAME = (
     r"secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?"
@@ -78,15 +89,20 @@ def find_secrets(text: str) -> list[SecretFinding]:
     """Returns the likely credentials in `text` in order (a generic one only where no other is)."""
     found: dict[tuple[str, int], SecretFinding] = {}
 
-    def add(kind: str, offset: int) -> None:
+    def add(kind: str, offset: int, start: int, end: int) -> None:
         line = text.count("\n", 0, offset)
-        found.setdefault((kind, line), SecretFinding(kind, line))
+        found.setdefault((kind, line), SecretFinding(kind, line, start, end))
 
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            if "value" in pattern.groupindex and _is_placeholder(match.group("value")):
+            has_value = "value" in pattern.groupindex
+            if has_value and _is_placeholder(match.group("value")):
                 continue
-            add(kind, match.start())
+            start, end = match.span("value") if has_value else match.span()
+            if kind == "a private key":  # the whole block, up to its END line
+                close = _KEY_END.search(text, end)
+                end = close.end() if close else len(text)
+            add(kind, match.start(), start, end)
     specific = {line for _, line in found}
     for pattern in (_ENV_LINE, _CONFIG_LINE, _LITERAL):
         for match in pattern.finditer(text):
@@ -94,12 +110,39 @@ def find_secrets(text: str) -> list[SecretFinding]:
                 not _is_placeholder(match.group("value"))
                 and text.count("\n", 0, match.start()) not in specific
             ):
-                add("a credential assignment", match.start("name"))
+                start, end = match.span("value")
+                if text[start] in "\"'":
+                    start, end = start + 1, end - 1
+                add("a credential assignment", match.start("name"), start, end)
     return sorted(found.values(), key=lambda f: (f.line, f.kind))
 
 
+def find_secrets_in(text: str, where: Where, first_line: int) -> list[SecretFinding]:
+    """Returns `find_secrets(text)` with lines counted from `first_line` (0-based, in the file)
+    and marked as found in `where`."""
+    return [
+        dataclasses.replace(f, line=f.line + first_line, where=where) for f in find_secrets(text)
+    ]
+
+
+def redact(text: str, findings: list[SecretFinding]) -> str:
+    """Returns `text` with each finding's value replaced by `[redacted: <kind>]` (the findings'
+    offsets are into `text`)."""
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        text = f"{text[: finding.start]}[redacted: {finding.kind}]{text[finding.end :]}"
+    return text
+
+
 def describe_secrets(findings: list[SecretFinding], first_line: int = 1) -> str:
-    """Returns e.g. "a private key (line 3), an AWS access key (line 7)" with 1-based file lines."""
-    return ", ".join(f"{f.kind} (line {f.line + first_line})" for f in findings[:4]) + (
+    """Returns e.g. "a private key (line 3), an AWS access key (line 7, in the context)" with
+    1-based lines (`first_line`: the number of the findings' line 0)."""
+
+    def place(f: SecretFinding) -> str:
+        if f.where == "file name":
+            return "in the file name"
+        line = f"line {f.line + first_line}"
+        return line if f.where == "selection" else f"{line}, in the context"
+
+    return ", ".join(f"{f.kind} ({place(f)})" for f in findings[:4]) + (
         f" and {len(findings) - 4} more" if len(findings) > 4 else ""
     )
