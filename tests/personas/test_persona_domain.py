@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from agent_ls.personas.agents import SHIPPED_DIR, PersonaDirectory, persona_from
 from agent_ls.personas.answer import fit_replacement
 from agent_ls.personas.failures import PersonaError, http_status, scrub
 from agent_ls.personas.prompt import Selection, context_window, delimiter, language_of, user_message
-from agent_ls.personas.secrets import find_secrets
+from agent_ls.personas.secrets import find_secrets, redact
 from agent_ls.personas.session import choose_model, prepare
 from agent_ls.settings import PersonaSettings
 
@@ -357,3 +358,80 @@ def test_http_status_messages_say_what_to_do() -> None:
         429, "rate_limit_error", None, model="x", env_name="K", retries=2, retry_after="7"
     ).message
     assert "after 3 attempts. The API asks to wait 7 s." in message
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ('KEY = "AKIAIOSFODNN7EXAMPLE"\n', 'KEY = "[redacted: an AWS access key]"\n'),
+        (
+            "url = 'postgres://app:pa55word@db/app'\n",
+            "url = 'postgres://app:[redacted: a password in a URL]@db/app'\n",
+        ),
+        ("API_KEY=abcd1234efgh\n", "API_KEY=[redacted: a credential assignment]\n"),
+        (
+            "k = '''\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n'''\n",
+            "k = '''\n[redacted: a private key]\n'''\n",
+        ),
+    ],
+)
+def test_redact_replaces_each_secret_with_a_placeholder(text: str, redacted: str) -> None:
+    assert redact(text, find_secrets(text)) == redacted
+
+
+SECRET_FILE = (
+    "import boto3\n"
+    'AWS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n'
+    "\n"
+    "def connect():\n"
+    "    return boto3.client('s3')\n"
+    "\n"
+    'STRIPE = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n'
+)
+
+
+def prepare_secret(policy: str, selected: str = "def connect():\n", name: str = "s3.py") -> Any:
+    start = SECRET_FILE.index(selected)
+    return prepare(
+        shipped().personas(),
+        "backend-engineer",
+        "review",
+        Selection(SECRET_FILE, start, start + len(selected)),
+        file_name=name,
+        language="python",
+        settings=PersonaSettings(secrets=policy),
+    )
+
+
+@pytest.mark.parametrize("policy", ["ask", "refuse", "allow"])
+def test_every_secret_that_would_be_sent_is_listed(policy: str) -> None:
+    prepared = prepare_secret(policy)
+    assert [(f.kind, f.line, f.where) for f in prepared.secrets] == [
+        ("an AWS access key", 1, "context"),
+        ("a Stripe key", 6, "context"),
+    ]
+    assert prepared.secrets_warning() == (
+        "What would be sent looks like it holds an AWS access key (line 2, in the context), "
+        "a Stripe key (line 7, in the context)."
+    )
+    assert "AKIAIOSFODNN7EXAMPLE" in prepared.prompt.messages[0]["content"]
+
+
+def test_redact_sends_placeholders_for_the_context_only() -> None:
+    prepared = prepare_secret("redact")
+    content = prepared.prompt.messages[0]["content"]
+    assert prepared.secrets == [] and prepared.redacted == 2
+    assert 'AWS_KEY_ID = "[redacted: an AWS access key]"' in content
+    assert 'STRIPE = "[redacted: a Stripe key]"' in content and "sk_live_" not in content
+    inside = prepare_secret("redact", selected='AWS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n')
+    assert [(f.kind, f.where) for f in inside.secrets] == [("an AWS access key", "selection")]
+    assert inside.secrets_warning().startswith(
+        "The selection looks like it holds an AWS access key (line 2). Secrets in the context are "
+        "redacted (secrets = redact), but not those in the selection"
+    )
+
+
+def test_the_file_name_is_scanned_too() -> None:
+    prepared = prepare_secret("ask", name="keys/AKIAIOSFODNN7EXAMPLE.py")
+    assert ("an AWS access key", "file name") in [(f.kind, f.where) for f in prepared.secrets]
+    assert "an AWS access key (in the file name)" in prepared.secrets_warning()

@@ -221,11 +221,10 @@ class AgentLanguageServer(LanguageServer):
         self.catalogue = load_catalogue().with_settings(base)
         self.mcp_servers = load_mcp_servers(self.workspace_root)
         for message in messages:
-            self.window_show_message(
-                types.ShowMessageParams(
-                    type=types.MessageType.Warning, message=f"agent-ls: {message}"
-                )
-            )
+            shown = f"agent-ls: {message}"
+            warning = types.MessageType.Warning
+            self.window_show_message(types.ShowMessageParams(type=warning, message=shown))
+            self.window_log_message(types.LogMessageParams(type=warning, message=shown))
             log.warning(message)
 
     async def pull_settings(self) -> None:

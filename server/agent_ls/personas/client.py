@@ -87,6 +87,12 @@ class Answer:
     usage: dict[str, int]
     tool: str | None = None
     tool_input: dict[str, Any] | None = None
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """What nothing shown to the user may echo (the key, the base URL's password)."""
+
+    def scrub(self, text: str) -> str:
+        """Returns `text` without any part of the call's secrets or URL credentials."""
+        return failures.scrub(text, *self.secrets)
 
 
 class MessagesApi:
@@ -112,7 +118,8 @@ class MessagesApi:
                 build_events(event=event, message_snapshot=snapshot)
             self._sdk_ready = True
         except Exception as err:  # noqa: BLE001 - the real call reports real problems
-            log.info("SDK warm-up incomplete: %s", err)
+            shown = settings.scrub(str(err)) if settings else failures.scrub(str(err))
+            log.info("SDK warm-up incomplete: %s", shown)
 
     def _client(self, settings: ApiSettings) -> AsyncAnthropic:
         client = self._clients.get(settings)
@@ -223,6 +230,7 @@ class MessagesApi:
             _usage(final.usage),
             call.name if call is not None else None,
             tool_input,
+            settings.secrets,
         )
 
     def _status_error(

@@ -172,7 +172,7 @@ _SEVERITIES = ("critical", "high", "medium", "low", "info")
 def report(prepared: PreparedAction, answer: Answer) -> str:
     """Returns the Markdown document of a review or explanation: the findings of a
     `report_findings` call, each with its exact lines, or a text answer as it came (a cut-off
-    answer says so)."""
+    answer says so), scrubbed of the call's secrets."""
     first, last = prepared.selection.first_line, prepared.selection.last_line
     parts = [
         f"# {prepared.title}",
@@ -190,7 +190,7 @@ def report(prepared: PreparedAction, answer: Answer) -> str:
             f"_(Cut off at {prepared.prompt.max_tokens:,} tokens: "
             "setting agentLs.personas.maxTokens.)_",
         ]
-    return "\n".join(parts).rstrip("\n") + "\n"
+    return answer.scrub("\n".join(parts).rstrip("\n") + "\n")
 
 
 def _lines(first: int, last: int) -> str:
