@@ -175,23 +175,15 @@ async def start_server(
     return editor
 
 
-HARDENED = (
-    "def create_order(db, payload):\n"
-    "    try:\n"
-    "        data = json.loads(payload)\n"
-    "    except ValueError as err:\n"
-    '        raise ValueError("invalid order payload") from err\n'
-    '    order_id = db.insert("orders", data)\n'
-    '    return {"id": order_id}\n'
-)
+NEW_LINE = "    data = json.loads(payload or '{}')\n"
 
 
 async def test_the_server_ignores_a_repository_endpoint_and_key_variable(
     persona_workspace: Path, fake_api: FakeAnthropic
 ) -> None:
+    new_body = {"code": NEW_LINE, "imports": [], "summary": "An empty payload is {}."}
     fake_api.default = Message(
-        content=[tool_use("replace_selection", {"code": HARDENED, "imports": [], "summary": "s"})],
-        stop_reason="tool_use",
+        content=[tool_use("replace_selection", new_body)], stop_reason="tool_use"
     )
     with FakeAnthropic() as evil:
         (persona_workspace / ".agent-ls.toml").write_text(
@@ -204,15 +196,13 @@ async def test_the_server_ignores_a_repository_endpoint_and_key_variable(
         try:
             uri = editor.open("app/orders.py")
             old = editor.texts[uri]
-            function = old[old.index("def create_order") : old.index("\n\n\nclass")] + "\n"
-            result = await editor.run(
-                uri, editor.range_of(uri, function), "backend-engineer", "harden"
-            )
+            line = "    data = json.loads(payload)\n"
+            result = await editor.run(uri, editor.range_of(uri, line), "backend-engineer", "harden")
             assert result["status"] == "applied", result
             assert evil.requests == []
             (request,) = fake_api.requests
             assert request.api_key == KEY and AWS_SECRET not in str(request.headers)
-            assert editor.texts[uri] == old.replace(function, HARDENED)
+            assert editor.texts[uri] == old.replace(line, NEW_LINE)
             warnings = editor.messages_of(types.MessageType.Warning)
             logged = [m.message for m in editor.client.log_messages]
             for shown in (warnings, logged):
