@@ -25,11 +25,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 log = logging.getLogger(__name__)
 
 DEFAULT_AGENT_GLOBS = ("**/.claude/agents/**/*.md",)
@@ -201,11 +196,10 @@ def load_user_settings(
     path = user_config_path(environ)
     if not path.is_file():
         return base, []
-    data, problem = _read_toml(path)
+    data, text, problem = _read_toml(path)
     if problem is not None:
         return base, [str(problem)]
     merged, problems = _merge(base, data, camel=False, local_only=False)
-    text = path.read_text(encoding="utf-8", errors="replace")
     return merged, [str(_locate(path, text, (), key, message)) for key, message in problems]
 
 
@@ -219,7 +213,7 @@ def read_project_settings(
         path = root / name
         if not path.is_file():
             continue
-        data, problem = _read_toml(path)
+        data, text, problem = _read_toml(path)
         if problem is not None:
             return base, [problem]
         for part in section:
@@ -229,7 +223,6 @@ def read_project_settings(
         if not isinstance(data, Mapping):
             return base, [ConfigProblem(path, 0, 0, 0, "[tool.agent-ls] must be a table")]
         merged, problems = _merge(base, data, camel=False, local_only=True)
-        text = path.read_text(encoding="utf-8", errors="replace")
         located = [_locate(path, text, section, key, message) for key, message in problems]
         return merged, sorted(located, key=lambda p: (p.line, p.start))
     return base, []
@@ -247,13 +240,22 @@ def load_project_settings(root: Path, base: Settings | None = None) -> tuple[Set
     return settings, [str(p) for p in problems]
 
 
-def _read_toml(path: Path) -> tuple[dict[str, Any], ConfigProblem | None]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str, ConfigProblem | None]:
+    """Returns a TOML file's data and text, or the problem that stops reading it (placed on the
+    line the parser names)."""
+    if sys.version_info >= (3, 11):  # imported only when there is TOML to read
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    text = ""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8", errors="replace")), None
-    except (OSError, tomllib.TOMLDecodeError) as err:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        return tomllib.loads(text), text, None
+    except (OSError, tomllib.TOMLDecodeError, RecursionError) as err:
+        why = "nested too deeply" if isinstance(err, RecursionError) else err
         at = re.search(r"line (\d+), column (\d+)", str(err))
         line, column = (int(at.group(1)) - 1, int(at.group(2)) - 1) if at else (0, 0)
-        return {}, ConfigProblem(path, line, column, column, f"cannot read settings: {err}")
+        return {}, text, ConfigProblem(path, line, column, column, f"cannot read settings: {why}")
 
 
 _TABLE = re.compile(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+")
