@@ -77,6 +77,7 @@ class Shape:
     document: str = SAMPLE
     selected: str = FUNCTION
     stop_reason: str = "end_turn"
+    language: str = "python"
 
 
 def done(new: str, old: str = FUNCTION, document: str = SAMPLE) -> str:
@@ -252,6 +253,23 @@ SHAPES = [
         done(HARDENED),
     ),
     Shape(
+        "a bullet list before the block and notes after it",
+        f"Changes:\n- parse inside try\n- raise ValueError\n\n{fenced(HARDENED)}\n\n- note: tested",
+        {"code": HARDENED, "summary": "Parse inside try; raise ValueError."},
+        done(HARDENED),
+        done(HARDENED),
+    ),
+    Shape(
+        "a file of a language without a fence name, answered in another",
+        fenced("DEBUG=0\nPORT=8080\n", "bash"),
+        {"code": "DEBUG=0\nPORT=8080\n"},
+        "DEBUG=0\nPORT=8080\n",
+        "DEBUG=0\nPORT=8080\n",
+        document="DEBUG=1\nPORT=80\n",
+        selected="DEBUG=1\nPORT=80\n",
+        language="text",
+    ),
+    Shape(
         "the selection returned unchanged",
         fenced(FUNCTION),
         {"code": FUNCTION, "summary": "Nothing to change."},
@@ -261,7 +279,9 @@ SHAPES = [
 ]
 
 
-def prepared_on(document: str, selected: str, action: str = "harden") -> PreparedAction:
+def prepared_on(
+    document: str, selected: str, action: str = "harden", language: str = "python"
+) -> PreparedAction:
     start = document.index(selected)
     return prepare(
         PersonaDirectory().personas(),
@@ -269,7 +289,7 @@ def prepared_on(document: str, selected: str, action: str = "harden") -> Prepare
         action,
         Selection(document, start, start + len(selected)),
         file_name="app/orders.py",
-        language="python",
+        language=language,
         settings=PersonaSettings(),
     )
 
@@ -282,7 +302,7 @@ def applied(document: str, prepared: PreparedAction, answer: Answer) -> str:
 
 
 def outcome(shape: Shape, answer: Answer) -> str:
-    prepared = prepared_on(shape.document, shape.selected)
+    prepared = prepared_on(shape.document, shape.selected, language=shape.language)
     try:
         return applied(shape.document, prepared, answer)
     except PersonaError as err:

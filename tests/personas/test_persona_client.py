@@ -105,15 +105,23 @@ def leaks(text: str, secret: str) -> list[str]:
 
 
 async def test_an_error_echoing_part_of_the_key_shows_no_part_of_it(
-    fake_api: FakeAnthropic,
+    fake_api: FakeAnthropic, caplog: pytest.LogCaptureFixture
 ) -> None:
     middle = KEY[14:34]
     fake_api.script(HttpError(400, "invalid_request_error", f"bad x-api-key value ...{middle}..."))
-    with pytest.raises(PersonaError) as caught:
+    with caplog.at_level("DEBUG", logger="agent_ls"), pytest.raises(PersonaError) as caught:
         await MessagesApi().stream(settings_for(fake_api), REQUEST, lambda _: None)
     message = caught.value.message
     assert "400 invalid_request_error" in message and "[redacted]" in message
-    assert leaks(message, KEY) == []
+    assert leaks(message, KEY) == [] and leaks(str(caught.value), KEY) == []
+    assert leaks(repr(caught.value), KEY) == [] and leaks(caplog.text, KEY) == []
+
+
+async def test_a_report_never_shows_part_of_the_key(fake_api: FakeAnthropic) -> None:
+    fake_api.script(reply_text(f"The key {KEY[3:30]} is hard-coded on line 7."))
+    answer = await MessagesApi().stream(settings_for(fake_api), REQUEST, lambda _: None)
+    assert answer.scrub(answer.text) == "The key [redacted] is hard-coded on line 7."
+    assert KEY not in repr(answer)
 
 
 async def test_base_url_credentials_never_appear(fake_api: FakeAnthropic) -> None:

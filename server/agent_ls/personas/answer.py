@@ -185,6 +185,8 @@ def code_from_text(answer: str, language: str, tags: tuple[str, ...] = ("selecti
         said = _first_sentence(text)
         raise Unusable(f'it holds no code block, only text ("{said}")' if said else "it is empty")
     same = [b for b in blocks if _fence_language(b.info, language) in (language, "")]
+    if not same and len(blocks) == 1 and language not in _FENCE_NAMES | _IMPORT_LINE.keys():
+        same = blocks  # e.g. a .env file answered in a `bash` block: its one block is the code
     if not same:
         others = ", ".join(sorted({_fence_language(b.info, language) for b in blocks}))
         raise Unusable(f"it holds no {language} code block (only {others})")
