@@ -31,7 +31,8 @@ def scrub(text: str, *secrets: str | None) -> str:
     """Returns `text` with URL credentials (`scheme://user:pw@`) and every fragment of 8 or more
     characters of each secret masked as `[redacted]` (a shorter secret of 4 or more characters is
     masked where it appears whole)."""
-    text = _USERINFO.sub(r"\g<scheme>[credentials]@", text)
+    if "://" in text and "@" in text:
+        text = _USERINFO.sub(r"\g<scheme>[credentials]@", text)
     for secret in secrets:
         if not secret or len(secret) < 4:
             continue
@@ -39,22 +40,30 @@ def scrub(text: str, *secrets: str | None) -> str:
             text = text.replace(secret, MASK)
             continue
         pieces = {secret[i : i + KEY_FRAGMENT] for i in range(len(secret) - KEY_FRAGMENT + 1)}
-        masked = [False] * len(text)
-        for i in range(len(text) - KEY_FRAGMENT + 1):
-            if text[i : i + KEY_FRAGMENT] in pieces:
-                masked[i : i + KEY_FRAGMENT] = [True] * KEY_FRAGMENT
-        if any(masked):
-            out, i = [], 0
-            while i < len(text):
-                if masked[i]:
-                    while i < len(text) and masked[i]:
-                        i += 1
-                    out.append(MASK)
-                else:
-                    out.append(text[i])
-                    i += 1
-            text = "".join(out)
+        spans: list[tuple[int, int]] = []
+        for piece in pieces:
+            at = text.find(piece)
+            while at >= 0:
+                spans.append((at, at + KEY_FRAGMENT))
+                at = text.find(piece, at + 1)
+        if spans:
+            out, last = [], 0
+            for start, end in _merged(spans):
+                out += [text[last:start], MASK]
+                last = end
+            text = "".join([*out, text[last:]])
     return text
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Returns the spans sorted, overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def url_password(url: str | None) -> str | None:

@@ -27,33 +27,50 @@ class SecretFinding:
     where: Where = "selection"
 
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("an Anthropic API key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
-    ("an API key (sk-…)", re.compile(r"\bsk-(?!ant-)(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}")),
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    # (kind, literals one of which any match contains, pattern)
+    (
+        "a private key",
+        ("PRIVATE KEY",),
+        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+    ),
+    ("an Anthropic API key", ("sk-ant-",), re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
+    (
+        "an API key (sk-…)",
+        ("sk-",),
+        re.compile(r"\bsk-(?!ant-)(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}"),
+    ),
+    ("an AWS access key", ("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     (
         "a GitHub token",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
         re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
     ),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("a Stripe key", re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}")),
+    ("a Slack token", ("xox",), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a Google API key", ("AIza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("a Stripe key", ("k_live_",), re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}")),
     (
         "a JSON Web Token",
+        ("eyJ",),
         re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
     ),
     (
         "a password in a URL",
+        ("://",),
         re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:(?P<value>[^\s@/'\"]{3,})@"),
     ),
 )
+"""Credentials by their form. The literals let a text without them skip the pattern (a large
+selection is scanned in milliseconds)."""
 
 _KEY_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 
 _NAME = (
     r"secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?"
 )
+_NAME_WORDS = ("secret", "token", "passw", "pwd", "api", "private", "access", "credential")
+"""Lowercase literals every match of `_NAME` contains: only lines holding one are scanned for
+credential assignments."""
 
 # `.env` and shell lines: API_KEY=value, export DB_PASSWORD="value"
 _ENV_LINE = re.compile(
@@ -93,7 +110,9 @@ def find_secrets(text: str) -> list[SecretFinding]:
         line = text.count("\n", 0, offset)
         found.setdefault((kind, line), SecretFinding(kind, line, start, end))
 
-    for kind, pattern in _PATTERNS:
+    for kind, hints, pattern in _PATTERNS:
+        if not any(hint in text for hint in hints):
+            continue
         for match in pattern.finditer(text):
             has_value = "value" in pattern.groupindex
             if has_value and _is_placeholder(match.group("value")):
@@ -104,17 +123,42 @@ def find_secrets(text: str) -> list[SecretFinding]:
                 end = close.end() if close else len(text)
             add(kind, match.start(), start, end)
     specific = {line for _, line in found}
-    for pattern in (_ENV_LINE, _CONFIG_LINE, _LITERAL):
-        for match in pattern.finditer(text):
-            if (
-                not _is_placeholder(match.group("value"))
-                and text.count("\n", 0, match.start()) not in specific
-            ):
-                start, end = match.span("value")
-                if text[start] in "\"'":
-                    start, end = start + 1, end - 1
-                add("a credential assignment", match.start("name"), start, end)
+    for offset, line in _lines_naming_a_credential(text):
+        for pattern in (_ENV_LINE, _CONFIG_LINE, _LITERAL):
+            for match in pattern.finditer(line):
+                if (
+                    not _is_placeholder(match.group("value"))
+                    and text.count("\n", 0, offset) not in specific
+                ):
+                    start, end = match.span("value")
+                    if line[start] in "\"'":
+                        start, end = start + 1, end - 1
+                    add(
+                        "a credential assignment",
+                        offset + match.start("name"),
+                        offset + start,
+                        offset + end,
+                    )
     return sorted(found.values(), key=lambda f: (f.line, f.kind))
+
+
+def _lines_naming_a_credential(text: str) -> list[tuple[int, str]]:
+    """Returns (offset, line) of each line of `text` holding one of `_NAME_WORDS`, any case."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lowercase is longer: offsets would drift
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    starts: set[int] = set()
+    for word in _NAME_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            next_line = text.find("\n", at)
+            at = -1 if next_line < 0 else lowered.find(word, next_line)
+    lines = []
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        lines.append((start, text[start : len(text) if end < 0 else end]))
+    return lines
 
 
 def find_secrets_in(text: str, where: Where, first_line: int) -> list[SecretFinding]:
