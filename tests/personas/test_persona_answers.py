@@ -185,6 +185,13 @@ SHAPES = [
         done(HARDENED),
     ),
     Shape(
+        "an import field holding prose",
+        f"{fenced(LOGGED)}\n\nRemember to import logging.",
+        {"code": LOGGED, "imports": ["Remember to import logging."]},
+        done(LOGGED),  # text: the prose is not code; the block is applied as it is
+        "its imports hold 'Remember to import logging.', which is not an import",
+    ),
+    Shape(
         "the enclosing class line repeated",
         fenced("class OrderService:\n" + METHOD_NEW),
         {"code": "class OrderService:\n" + METHOD_NEW},
@@ -362,6 +369,12 @@ def test_imports_are_a_separate_change_at_the_import_block() -> None:
     )
     at = SAMPLE.index("import json\n") + len("import json\n")
     assert (insert.start, insert.end, insert.text) == (at, at, "import logging\n")
+    several = "from typing import (\n    Any,\n    cast,\n)"
+    answer = Answer(
+        "", "tool_use", "m", {}, "replace_selection", {"code": LOGGED, "imports": [several]}
+    )
+    _, insert = rewrite_edits(prepared, answer)
+    assert (insert.start, insert.text) == (at, several + "\n")
 
 
 @pytest.mark.parametrize(

@@ -379,6 +379,13 @@ def test_redact_replaces_each_secret_with_a_placeholder(text: str, redacted: str
     assert redact(text, find_secrets(text)) == redacted
 
 
+def test_offsets_hold_when_lowercase_changes_a_length() -> None:
+    text = 'name = "İstanbul"\nPassword = "hunter2hunter2"\n'  # "İ".lower() is two characters
+    assert redact(text, find_secrets(text)) == (
+        'name = "İstanbul"\nPassword = "[redacted: a credential assignment]"\n'
+    )
+
+
 SECRET_FILE = (
     "import boto3\n"
     'AWS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"\n'

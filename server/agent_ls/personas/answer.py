@@ -252,6 +252,14 @@ def code_from_tool(
         said = f' (it says: "{_first_sentence(summary)}")' if summary.strip() else ""
         raise Unusable(f"it proposes no code{said}")
     wanted = tuple(str(line).strip() for line in imports if str(line).strip())
+    for line in wanted:
+        first = line.split("\n", 1)[0]
+        if (
+            _echoed_tag(line, tags)
+            or any(_ANY_FENCE.match(part) for part in line.split("\n"))
+            or (language in _IMPORT_LINE and not _is_import(first, language))
+        ):
+            raise Unusable(f"its imports hold {_first_sentence(line)!r}, which is not an import")
     if _OPEN.match(code.lstrip("\n").split("\n", 1)[0]):
         inner = code_from_text(code, language, tags)
         return Code(inner.code, wanted + inner.imports, summary)
@@ -402,7 +410,7 @@ def place(code: Code, text: str, start: int, end: int, language: str) -> list[Te
     changes = [TextChange(start, end, replacement)]
     if needed and at is not None:
         newline = "\r\n" if "\r\n" in text else "\n"
-        block = newline.join(needed) + newline
+        block = newline.join(needed).replace("\r\n", "\n").replace("\n", newline) + newline
         if at > 0 and text[at - 1] != "\n":
             block = newline + block
         elif not _has_imports(text, language, at):
