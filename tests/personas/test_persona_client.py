@@ -140,6 +140,7 @@ async def test_base_url_credentials_never_appear(fake_api: FakeAnthropic) -> Non
         caught.value.message
     )
     assert password not in caught.value.message and "gateway-user" not in caught.value.message
+    assert password not in repr(settings_for(fake_api, base_url=url))
 
 
 async def test_errors_hide_the_key(fake_api: FakeAnthropic) -> None:

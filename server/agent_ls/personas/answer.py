@@ -28,7 +28,6 @@ class Code:
 
     code: str
     imports: tuple[str, ...] = ()
-    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +225,7 @@ def _checked(code: Code, language: str, tags: tuple[str, ...]) -> Code:
         fences = [n for n, line in enumerate(lines, 1) if _ANY_FENCE.match(line)]
         if fences and not any(_inside_string(lines, n) for n in fences):
             raise Unusable(f"its code holds a Markdown fence (line {fences[0]} of the code)")
-    return Code("\n".join(lines), code.imports, code.summary)
+    return Code("\n".join(lines), code.imports)
 
 
 def _inside_string(lines: list[str], number: int) -> bool:
@@ -262,8 +261,8 @@ def code_from_tool(
             raise Unusable(f"its imports hold {_first_sentence(line)!r}, which is not an import")
     if _OPEN.match(code.lstrip("\n").split("\n", 1)[0]):
         inner = code_from_text(code, language, tags)
-        return Code(inner.code, wanted + inner.imports, summary)
-    return _checked(Code(code, wanted, summary), language, tags)
+        return Code(inner.code, wanted + inner.imports)
+    return _checked(Code(code, wanted), language, tags)
 
 
 # -- placing the code -------------------------------------------------------------------------

@@ -33,11 +33,12 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 
 @dataclass(frozen=True)
 class ApiSettings:
-    """How to reach the API for one call. `repr` hides the key."""
+    """How to reach the API for one call. `repr` hides the key and the base URL (which may hold
+    credentials)."""
 
     api_key: str = field(repr=False)
     key_env: str
-    base_url: str | None
+    base_url: str | None = field(repr=False)
     """None: the SDK's default (or ANTHROPIC_BASE_URL)."""
     timeout: float
     max_retries: int
