@@ -107,7 +107,10 @@ _ANY_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 
 
 @dataclass
-class _Block:
+class FencedBlock:
+    """A fenced code block of Markdown: its info string, its lines (the fence's indentation
+    removed), whether a closing fence ended it, and whether it began inside a list item."""
+
     info: str
     lines: list[str]
     closed: bool = False
@@ -122,12 +125,12 @@ def _is_closing(line: str, fence: str, any_indent: bool) -> bool:
     return run >= len(fence) and not stripped[run:].strip()
 
 
-def fenced_blocks(text: str) -> list[_Block]:
+def fenced_blocks(text: str) -> list[FencedBlock]:
     """Returns the fenced code blocks of Markdown `text`, by CommonMark's rules: an opening fence
     has at most 3 spaces of indentation; a closing one too, with the same character, at least as
     long, and nothing after it. A fence that starts inside a list item is marked `in_list`."""
-    blocks: list[_Block] = []
-    current: _Block | None = None
+    blocks: list[FencedBlock] = []
+    current: FencedBlock | None = None
     fence, strip, in_list = "", 0, False
     for line in text.split("\n"):
         if current is not None:
@@ -149,7 +152,7 @@ def fenced_blocks(text: str) -> list[_Block]:
         if opening is None or (opening.group("fence")[0] == "`" and "`" in opening["info"]):
             continue
         fence, strip = opening.group("fence"), len(opening.group("indent"))
-        current = _Block(opening.group("info").strip(), [], in_list=in_list)
+        current = FencedBlock(opening.group("info").strip(), [], in_list=in_list)
         blocks.append(current)
     return blocks
 
