@@ -17,4 +17,4 @@ async def test_deeply_nested_config_files_do_not_stop_the_server(client: Languag
     found = await diagnostics_for(client, uri, 1)
     assert sorted(str(d.code) for d in found) == ["AL401", "AL406"]  # MCP names not checked
     shown = [m.message for m in client.messages]
-    assert any(".agent-ls.toml: cannot read settings: nested too deeply" in m for m in shown)
+    assert any(".agent-ls.toml:1: cannot read settings: nested too deeply" in m for m in shown)
