@@ -16,6 +16,7 @@ import {
 
 import { AgentLsClient } from './client';
 import { CrashPolicy } from './crashPolicy';
+import type { EditPreview } from './editPreview';
 import * as probes from './probes';
 import { type ResolutionFailure, describeCommand, resolveServerCommand } from './serverCommand';
 import { toLaunchSettings, toServerSettings } from './settings';
@@ -46,6 +47,7 @@ export class ServerController implements vscode.Disposable {
   constructor(
     private readonly output: vscode.LogOutputChannel,
     private readonly status: ServerStatus,
+    private readonly preview: EditPreview,
   ) {}
 
   /** The running client, if the server is up. */
@@ -115,8 +117,8 @@ export class ServerController implements vscode.Disposable {
         options: folder ? { cwd: folder.uri.fsPath } : {},
       },
       this.clientOptions(this.errorHandler(commandLine, () => ran)),
+      () => ({ previewEdits: true, workspaceTrusted: vscode.workspace.isTrusted }),
     );
-    client.observeProgress((token, value) => this.status.progress(token, value));
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         ran = true;
@@ -204,6 +206,8 @@ export class ServerController implements vscode.Disposable {
       synchronize: { configurationSection: SECTION },
       middleware: {
         workspace: {
+          // The server sends workspace/applyEdit only for persona rewrites: show each one first.
+          handleApplyEdit: (params, next) => this.preview.handle(params, next),
           configuration: async (params, token, next) => {
             const result = await next(params, token);
             if (!Array.isArray(result)) {

@@ -76,4 +76,10 @@ describe('package.json declares every setting', () => {
       assert.ok(property.scope, `${key} has a scope`);
     }
   });
+
+  it('lets only the user choose where code and credentials go (not a workspace)', () => {
+    for (const key of ['agentLs.personas.baseUrl', 'agentLs.personas.apiKeyEnv']) {
+      assert.ok(['application', 'machine'].includes(properties[key]?.scope ?? ''), `${key} has scope ${properties[key]?.scope}`);
+    }
+  });
 });
