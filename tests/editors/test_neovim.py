@@ -15,15 +15,18 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the fakeapi package
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "personas"))
+import persona_helpers  # noqa: E402
+
 from fakeapi import FakeAnthropic, reply_text  # noqa: E402
+
+fake_api = persona_helpers.fake_api  # the fake Messages API on loopback (a fixture)
 
 pytestmark = pytest.mark.editor
 
@@ -391,35 +394,28 @@ HARDEN = "backend-engineer: harden error handling"
 KEY_ENV = "AGENT_LS_NVIM_TEST_KEY"
 
 
-@pytest.fixture
-def fake_api() -> Iterator[FakeAnthropic]:
-    with FakeAnthropic() as api:
-        yield api
-
-
-def persona_args(api: FakeAnthropic, answers: list[str]) -> dict[str, Any]:
-    return {
+def run_persona_rewrite(
+    nvim: str, source: Path, state: Path, api: FakeAnthropic, answers: list[str]
+) -> dict[str, Any]:
+    """Runs the persona_rewrite scenario on `source`: the fake API answers HARDENED_SOURCE and
+    the server's questions get `answers`, in order."""
+    api.script(reply_text(f"```python\n{HARDENED_SOURCE}```"))
+    args = {
         "settings": {"personas": {"baseUrl": api.base_url, "apiKeyEnv": KEY_ENV, "maxRetries": 0}},
         "selection": {"first": 0, "last": len(SOURCE_FILE.splitlines()) - 1},
         "action": HARDEN,
         "answers": answers,
     }
+    env = {KEY_ENV: "sk-ant-nvim-test-0123456789"}
+    return run_scenario(nvim, "persona_rewrite", source, args, state=state, env=env)
 
 
 def test_persona_rewrite_asks_shows_the_diff_then_applies(
     nvim: str, workspace: Path, state: Path, fake_api: FakeAnthropic
 ) -> None:
     source = write(workspace, "src/orders.py", SOURCE_FILE)
-    fake_api.script(reply_text(f"```python\n{HARDENED_SOURCE}```"))
 
-    result = run_scenario(
-        nvim,
-        "persona_rewrite",
-        source,
-        persona_args(fake_api, ["Show diff", "Apply"]),
-        state=state,
-        env={KEY_ENV: "sk-ant-nvim-test-0123456789"},
-    )
+    result = run_persona_rewrite(nvim, source, state, fake_api, ["Show diff", "Apply"])
 
     first, second = result["questions"]
     assert first["titles"] == ["Apply", "Show diff", "Discard"]
@@ -439,16 +435,8 @@ def test_persona_rewrite_discarded_changes_nothing(
     nvim: str, workspace: Path, state: Path, fake_api: FakeAnthropic
 ) -> None:
     source = write(workspace, "src/orders.py", SOURCE_FILE)
-    fake_api.script(reply_text(f"```python\n{HARDENED_SOURCE}```"))
 
-    result = run_scenario(
-        nvim,
-        "persona_rewrite",
-        source,
-        persona_args(fake_api, ["Discard"]),
-        state=state,
-        env={KEY_ENV: "sk-ant-nvim-test-0123456789"},
-    )
+    result = run_persona_rewrite(nvim, source, state, fake_api, ["Discard"])
 
     (question,) = result["questions"]
     assert question["titles"] == ["Apply", "Show diff", "Discard"]

@@ -589,6 +589,12 @@ async def test_neovim_resolves_to_plain_changes(
 HARDENED_FUNCTION = HARDENED.split("\n", 1)[1].rsplit("```", 1)[0]
 
 
+def hardened(text: str) -> str:
+    """Returns `text` with SELECTED_FUNCTION replaced by the hardened one."""
+    assert text.count(SELECTED_FUNCTION) == 1
+    return text.replace(SELECTED_FUNCTION, HARDENED_FUNCTION)
+
+
 @pytest.mark.parametrize("capabilities", ["neovim", "emacs"])
 async def test_a_client_without_its_own_preview_is_asked_before_the_edit(
     start_editor: StartEditor, fake_api: FakeAnthropic, capabilities: str
@@ -615,10 +621,7 @@ async def test_a_client_without_its_own_preview_is_asked_before_the_edit(
     editor.answers = ["Apply"]
     result = await editor.run(uri, selection, "backend-engineer", "harden")
     assert result["status"] == "applied", result
-    start = before.index(SELECTED_FUNCTION)
-    assert editor.texts[uri] == (
-        before[:start] + HARDENED_FUNCTION + before[start + len(SELECTED_FUNCTION) :]
-    )
+    assert editor.texts[uri] == hardened(before)
 
 
 async def test_show_diff_opens_a_unified_diff_then_asks_again(
@@ -641,10 +644,7 @@ async def test_show_diff_opens_a_unified_diff_then_asks_again(
         "-    data = json.loads(payload)\n+    try:\n+        data = json.loads(payload)\n" in diff
     )
     assert "+    except json.JSONDecodeError as err:\n" in diff
-    start = before.index(SELECTED_FUNCTION)
-    assert editor.texts[uri] == (
-        before[:start] + HARDENED_FUNCTION + before[start + len(SELECTED_FUNCTION) :]
-    )
+    assert editor.texts[uri] == hardened(before)
 
 
 async def test_show_diff_without_show_document_puts_the_diff_in_a_message(
@@ -800,3 +800,24 @@ async def test_a_fifo_device_or_oversized_file_is_refused_and_the_server_goes_on
     assert expected in result["message"] and "Nothing was sent" in result["message"]
     assert any(expected in m for m in editor.messages_of(types.MessageType.Error))
     assert fake_api.requests == []
+
+
+async def test_an_editor_that_cannot_ask_gets_a_message_and_no_edit(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("emacs")
+    uri, selection = await open_orders(editor)
+    before = editor.texts[uri]
+
+    def cannot_ask(params: types.ShowMessageRequestParams) -> None:
+        raise RuntimeError("window/showMessageRequest is not supported")
+
+    editor.client.protocol.fm.features[types.WINDOW_SHOW_MESSAGE_REQUEST] = cannot_ask
+    fake_api.script(reply_text(HARDENED))
+    result = await editor.run(uri, selection, "backend-engineer", "harden")
+    assert result["status"] == "failed", result
+    assert "The editor cannot ask a question" in result["message"]
+    assert "agentLs.personas.confirm to never" in result["message"]
+    assert any("cannot ask" in m for m in editor.messages_of(types.MessageType.Error))
+    assert editor.applied == [] and editor.texts[uri] == before
+    assert isinstance(editor.progress()[-1][-1], types.WorkDoneProgressEnd)

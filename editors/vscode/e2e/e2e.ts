@@ -332,16 +332,21 @@ async function checkCompletion(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
-/** Selects the body line and runs "Run Persona Action on Selection": the shipped persona is offered. */
-async function checkPersonaList(page: Page): Promise<void> {
-  await goTo(page, 9, 1);
-  await page.keyboard.press('Shift+End');
+/** Runs "agent-ls: Run Persona Action on Selection" from the command palette (F1). */
+async function openPersonaPicker(page: Page): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill('>agent-ls: Run Persona Action');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run Persona Action on Selection' }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** Selects the body line and runs "Run Persona Action on Selection": the shipped persona is offered. */
+async function checkPersonaList(page: Page): Promise<void> {
+  await goTo(page, 9, 1);
+  await page.keyboard.press('Shift+End');
+  await openPersonaPicker(page);
   const persona = page.locator('.quick-input-list .monaco-list-row', { hasText: 'backend-engineer: review' });
   await persona.first().waitFor();
   const offered = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
@@ -356,12 +361,7 @@ async function runPersonaOnOrders(page: Page, action: string): Promise<void> {
   for (let i = 0; i < ORDERS_FUNCTION_LINES.count; i++) {
     await page.keyboard.press('Shift+ArrowDown');
   }
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill('>agent-ls: Run Persona Action');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run Persona Action on Selection' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await openPersonaPicker(page);
   const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: action });
   await choice.first().waitFor();
   await choice.first().click();

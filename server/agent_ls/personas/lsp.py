@@ -615,15 +615,15 @@ async def _confirm(
     removed = sum(1 for line in diff.splitlines() if line[:1] == "-" and line[:3] != "---")
     choices = [APPLY, SHOW_DIFF, DISCARD]
     while True:
-        answer = await server.window_show_message_request_async(
-            types.ShowMessageRequestParams(
-                type=types.MessageType.Info,
-                message=f"{prepared.title}: apply the change to {prepared.file_name} "
-                f"(+{added} −{removed} lines)?",
-                actions=[types.MessageActionItem(title=c) for c in choices],
-            )
+        picked = await _ask(
+            server,
+            types.MessageType.Info,
+            f"{prepared.title}: apply the change to {prepared.file_name} "
+            f"(+{added} −{removed} lines)?",
+            choices,
+            unanswerable="set agentLs.personas.confirm to never to apply rewrites without asking. "
+            "Nothing was applied.",
         )
-        picked = answer.title if answer is not None else DISCARD
         if picked == APPLY:
             return None
         if picked != SHOW_DIFF:
@@ -670,18 +670,15 @@ async def _trusted_or_allowed(server: AgentLanguageServer, prepared: PreparedAct
     the workspace's own agents in an untrusted one, only on the user's go-ahead."""
     if prepared.persona.shipped or workspace_trusted(server):
         return True
-    answer = await server.window_show_message_request_async(
-        types.ShowMessageRequestParams(
-            type=types.MessageType.Warning,
-            message=f"{prepared.title}: this agent comes from a workspace you have not trusted. "
-            f"Its instructions and your code ({prepared.file_name}) would go to the API. Run it?",
-            actions=[
-                types.MessageActionItem(title=RUN_ANYWAY),
-                types.MessageActionItem(title="Cancel"),
-            ],
-        )
+    picked = await _ask(
+        server,
+        types.MessageType.Warning,
+        f"{prepared.title}: this agent comes from a workspace you have not trusted. "
+        f"Its instructions and your code ({prepared.file_name}) would go to the API. Run it?",
+        [RUN_ANYWAY, "Cancel"],
+        unanswerable="trust the workspace to run its agents. Nothing was sent.",
     )
-    return answer is not None and answer.title == RUN_ANYWAY
+    return picked == RUN_ANYWAY
 
 
 async def _may_send_secrets(server: AgentLanguageServer, prepared: PreparedAction) -> bool:
@@ -694,17 +691,41 @@ async def _may_send_secrets(server: AgentLanguageServer, prepared: PreparedActio
         raise PersonaError(
             f"{warning} Not sent (setting agentLs.personas.secrets is refuse).", "usage"
         )
-    answer = await server.window_show_message_request_async(
-        types.ShowMessageRequestParams(
-            type=types.MessageType.Warning,
-            message=f"{prepared.title}: {warning} Send it to the Anthropic API anyway?",
-            actions=[
-                types.MessageActionItem(title=SEND_ANYWAY),
-                types.MessageActionItem(title="Cancel"),
-            ],
-        )
+    picked = await _ask(
+        server,
+        types.MessageType.Warning,
+        f"{prepared.title}: {warning} Send it to the Anthropic API anyway?",
+        [SEND_ANYWAY, "Cancel"],
+        unanswerable="set agentLs.personas.secrets to decide without a question. Nothing was sent.",
     )
-    return answer is not None and answer.title == SEND_ANYWAY
+    return picked == SEND_ANYWAY
+
+
+async def _ask(
+    server: AgentLanguageServer,
+    kind: types.MessageType,
+    message: str,
+    choices: list[str],
+    *,
+    unanswerable: str,
+) -> str | None:
+    """Returns the title the user picked (window/showMessageRequest), None when dismissed; raises
+    PersonaError, saying what to do instead (`unanswerable`), when the editor cannot ask."""
+    try:
+        answer = await server.window_show_message_request_async(
+            types.ShowMessageRequestParams(
+                type=kind,
+                message=message,
+                actions=[types.MessageActionItem(title=c) for c in choices],
+            )
+        )
+    except Exception as err:  # noqa: BLE001 - an editor without showMessageRequest answers an error
+        log.info("window/showMessageRequest failed: %s", err)
+        raise PersonaError(
+            f"The editor cannot ask a question (window/showMessageRequest failed): {unanswerable}",
+            "usage",
+        ) from None
+    return answer.title if answer is not None else None
 
 
 def _workspace_edit(
