@@ -821,3 +821,23 @@ async def test_an_editor_that_cannot_ask_gets_a_message_and_no_edit(
     assert any("cannot ask" in m for m in editor.messages_of(types.MessageType.Error))
     assert editor.applied == [] and editor.texts[uri] == before
     assert isinstance(editor.progress()[-1][-1], types.WorkDoneProgressEnd)
+
+
+async def test_an_unopened_file_changed_on_disk_during_the_stream_is_not_edited(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor(personas={"confirm": "never"})
+    path = editor.root / "app/orders.py"
+    uri = editor.uri("app/orders.py")
+    editor.texts[uri] = path.read_text()
+    release = threading.Event()
+    fake_api.script(reply_text(HARDENED, hold=release))
+    running = asyncio.ensure_future(
+        editor.run(uri, editor.range_of(uri, SELECTED_FUNCTION), "backend-engineer", "harden")
+    )
+    await asyncio.to_thread(fake_api.wait_for_requests, 1, 30)
+    path.write_text("# saved by another program\n" + editor.texts[uri])
+    release.set()
+    result = await running
+    assert result["status"] == "stale", result
+    assert editor.applied == []

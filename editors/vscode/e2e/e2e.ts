@@ -402,9 +402,10 @@ async function checkPersonaRewrite(page: Page, file: string): Promise<void> {
   await diff.first().waitFor({ state: 'hidden' });
   await page.locator('.tab.active[aria-label*="orders.py"]').waitFor();
   await page.keyboard.press('Control+S');
+  // Poll for the expected text: a read can catch VS Code midway through writing the file.
   let after = readFileSync(file, 'utf8');
   const saved = Date.now() + STEP_TIMEOUT_MS;
-  while (Date.now() < saved && after === ORDERS) {
+  while (Date.now() < saved && after !== ORDERS_HARDENED) {
     await page.waitForTimeout(200);
     after = readFileSync(file, 'utf8');
   }

@@ -4,7 +4,8 @@
  * that this extension shows them), the extension opens a diff of the current text against the
  * proposed text (a virtual document) and asks Apply / Discard. Apply applies the edit at once, if
  * the document has not changed meanwhile; Discard (or closing the question) applies nothing and
- * tells the server so. One click, and the user has seen exactly what changes.
+ * tells the server so. One click, and the user has seen exactly what changes. With
+ * `agentLs.personas.confirm` = `never` the edit is applied at once, as the server intends.
  */
 
 import * as path from 'node:path';
@@ -36,6 +37,11 @@ export class EditPreview implements vscode.Disposable {
     });
   }
 
+  /** Whether rewrites are confirmed (agentLs.personas.confirm, the setting the server reads too). */
+  private confirms(): boolean {
+    return vscode.workspace.getConfiguration('agentLs.personas').get<string>('confirm', 'always') !== 'never';
+  }
+
   dispose(): void {
     this.registration.dispose();
     this.changed.dispose();
@@ -44,8 +50,9 @@ export class EditPreview implements vscode.Disposable {
   /** The middleware of workspace/applyEdit: shows the diff, then applies (`next`) or discards. */
   async handle(params: ApplyWorkspaceEditParams, next: ApplyWorkspaceEditRequest.HandlerSignature): Promise<Result> {
     const target = singleDocumentEdit(params.edit);
-    if (target === undefined) {
-      return next(params, CancellationToken.None); // not a rewrite of one document: nothing to preview
+    if (target === undefined || !this.confirms()) {
+      // Not a rewrite of one document, or the user chose agentLs.personas.confirm = never.
+      return next(params, CancellationToken.None);
     }
     const uri = vscode.Uri.parse(target.uri);
     const document = await vscode.workspace.openTextDocument(uri);

@@ -507,7 +507,7 @@ async def _perform(
     if prepared.action.kind == "report":
         return await _show_report(server, prepared, report(prepared, answer), path)
     changes = rewrite_edits(prepared, answer)
-    if not snapshot.is_current(server):
+    if not await _still_current(server, snapshot):
         return _stale_outcome()
     edit = _workspace_edit(server, snapshot, index, changes)
     if not apply:
@@ -530,10 +530,26 @@ async def _perform(
         decided = await _confirm(server, prepared, snapshot, changes)
         if decided is not None:
             return decided
-        if not snapshot.is_current(server):
+        if not await _still_current(server, snapshot):
             return _stale_outcome()
-    progress.report("Applying the edit…")
+    previewed = server.settings.personas.confirm == "always" and bool(
+        _client_extension(server, "previewEdits")
+    )
+    progress.report("Showing the change: Apply or Discard" if previewed else "Applying the edit…")
     return await _send_edit(server, snapshot, edit, prepared.title, progress)
+
+
+async def _still_current(server: AgentLanguageServer, snapshot: Snapshot) -> bool:
+    """Returns whether an edit computed on `snapshot` may go out now: the open document is the
+    very same (`Snapshot.is_current`); a file read from disk still holds the same text there and
+    is still not open (checked last, with no await after it)."""
+    if snapshot.document is None:
+        try:
+            if (await read_document(server, snapshot.uri)).text != snapshot.text:
+                return False
+        except PersonaError:
+            return False
+    return snapshot.is_current(server)
 
 
 def _stale_outcome() -> Outcome:
