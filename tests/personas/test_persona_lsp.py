@@ -841,3 +841,17 @@ async def test_an_unopened_file_changed_on_disk_during_the_stream_is_not_edited(
     result = await running
     assert result["status"] == "stale", result
     assert editor.applied == []
+
+
+async def test_redact_and_allow_send_without_a_question(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    for policy in ("redact", "allow"):
+        fake_api.reset()
+        editor = await start_editor(personas={"secrets": policy})
+        uri = editor.open("app/keys.py", f'KEY = """\n{PRIVATE_KEY}"""\n')
+        where = editor.range_of(uri, PRIVATE_KEY)
+        result = await editor.run(uri, where, "backend-engineer", "explain")
+        assert result["status"] == "shown", (policy, result)
+        assert editor.message_requests == [], policy
+        assert len(fake_api.requests) == 1, policy

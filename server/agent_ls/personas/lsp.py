@@ -698,9 +698,11 @@ async def _trusted_or_allowed(server: AgentLanguageServer, prepared: PreparedAct
 
 
 async def _may_send_secrets(server: AgentLanguageServer, prepared: PreparedAction) -> bool:
-    """Returns whether to send a selection that seems to hold credentials (the secrets setting)."""
+    """Returns whether to send code that seems to hold credentials (the secrets setting: `allow`
+    sends it, `redact` sends it with each credential replaced by a placeholder, `refuse` raises
+    PersonaError, `ask` asks)."""
     policy = server.settings.personas.secrets
-    if policy == "allow":
+    if policy in ("allow", "redact"):
         return True
     warning = prepared.secrets_warning()
     if policy == "refuse":
