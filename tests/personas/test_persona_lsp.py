@@ -759,10 +759,9 @@ async def test_an_unopened_file_is_read_from_disk(
         uri, editor.range_of(uri, SELECTED_FUNCTION), "backend-engineer", "review"
     )
     assert result["status"] == "shown", result
-    assert (
-        f"<selection>\n{SELECTED_FUNCTION}</selection>"
-        in fake_api.requests[0].body["messages"][0]["content"]
-    )
+    sent = fake_api.requests[0].body["messages"][0]["content"]
+    assert "File: app/orders.py" in sent  # the saved text went out, selection and all
+    assert all(line in sent for line in SELECTED_FUNCTION.splitlines())
 
 
 @pytest.mark.parametrize("kind", ["fifo", "oversized", "device"])
