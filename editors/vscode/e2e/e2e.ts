@@ -5,7 +5,8 @@
  * file, tool names offered by completion inside `tools:`, the persona actions listed for a
  * selection (no API call), a persona rewrite against the fake Messages API (progress notification
  * with Cancel, the diff of the proposed change, one click on Apply, the file changed exactly as
- * expected; a cancelled run changes nothing and logs no error; the workspace's own settings cannot
+ * expected; a run from the code action menu, cancelled, changes nothing and logs no error; the
+ * workspace's own settings cannot
  * redirect the API call), and, after the server setting is pointed at a missing program, a
  * restart that ends in a notification saying how to fix it. Saves a screenshot of the diagnostics.
  *
@@ -354,15 +355,25 @@ async function checkPersonaList(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
-/** Selects the function in app/orders.py and runs a persona action on it from the command palette. */
-async function runPersonaOnOrders(page: Page, action: string): Promise<void> {
+/**
+ * Selects the function in app/orders.py and runs a persona action on it: from the command
+ * palette's picker, or from the code action menu (Ctrl+.), which runs the server's command
+ * through the extension.
+ */
+async function runPersonaOnOrders(page: Page, action: string, from: 'palette' | 'code actions'): Promise<void> {
   await openFile(page, 'orders.py');
   await goTo(page, ORDERS_FUNCTION_LINES.first, 1);
   for (let i = 0; i < ORDERS_FUNCTION_LINES.count; i++) {
     await page.keyboard.press('Shift+ArrowDown');
   }
-  await openPersonaPicker(page);
-  const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: action });
+  let choice;
+  if (from === 'palette') {
+    await openPersonaPicker(page);
+    choice = page.locator('.quick-input-list .monaco-list-row', { hasText: action });
+  } else {
+    await page.keyboard.press('Control+.');
+    choice = page.locator('.action-widget .monaco-list-row.action', { hasText: action });
+  }
   await choice.first().waitFor();
   await choice.first().click();
 }
@@ -380,7 +391,7 @@ async function progressToast(page: Page, action: string) {
  * Apply; saved, the file is exactly the expected text.
  */
 async function checkPersonaRewrite(page: Page, file: string): Promise<void> {
-  await runPersonaOnOrders(page, 'backend-engineer: harden error handling');
+  await runPersonaOnOrders(page, 'backend-engineer: harden error handling', 'palette');
   const progress = await progressToast(page, 'backend-engineer: harden error handling');
   step(`progress notification: "${(await progress.innerText()).replace(/\s+/g, ' ').trim()}"`);
   const diff = page.locator('.monaco-diff-editor');
@@ -413,10 +424,13 @@ async function checkPersonaRewrite(page: Page, file: string): Promise<void> {
   step('one click on Apply: the file changed exactly as expected');
 }
 
-/** A second run, cancelled from its notification: nothing changes and the log has no error. */
+/**
+ * A second run, from the code action menu this time, cancelled from its notification: nothing
+ * changes and the log has no error.
+ */
 async function checkPersonaCancel(page: Page, file: string, sandbox: Sandbox): Promise<void> {
   const before = readFileSync(file, 'utf8');
-  await runPersonaOnOrders(page, 'backend-engineer: harden error handling');
+  await runPersonaOnOrders(page, 'backend-engineer: harden error handling', 'code actions');
   const progress = await progressToast(page, 'backend-engineer: harden error handling');
   await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
   await progress.waitFor({ state: 'hidden' });
