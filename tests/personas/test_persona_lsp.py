@@ -664,6 +664,25 @@ async def test_show_diff_without_show_document_puts_the_diff_in_a_message(
     assert editor.applied == [] and editor.texts[uri] == before
 
 
+async def test_the_vscode_extension_always_gets_the_command(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    """With confirm = never too: the extension runs it under its notification with Cancel (a
+    resolved edit would show VS Code's status-bar progress, which cannot be cancelled)."""
+    editor = await start_editor(
+        "visual-studio-code", personas={"confirm": "never"}, experimental=VSCODE_EXTENSION
+    )
+    uri, selection = await open_orders(editor)
+    action = (await editor.persona_actions(uri, selection))[
+        "backend-engineer: harden error handling"
+    ]
+    assert action.command is not None and action.command.command == "agentLs.persona.run"
+    fake_api.script(reply_text(HARDENED))
+    result = await editor.run(uri, selection, "backend-engineer", "harden")
+    assert result["status"] == "applied" and editor.message_requests == []
+    assert editor.texts[uri] == hardened((editor.root / "app/orders.py").read_text())
+
+
 async def test_confirm_never_applies_at_once(
     start_editor: StartEditor, fake_api: FakeAnthropic
 ) -> None:

@@ -181,8 +181,9 @@ def persona_code_actions(
     """Returns one action per persona and action for a non-empty selection (cheap: no API call).
 
     Rewrites are resolved lazily when the client resolves edits and nothing needs confirming
-    (`personas.confirm = never`); otherwise (and for reports) the action carries the
-    `agentLs.persona.run` command, which asks before it applies.
+    (`personas.confirm = never`); otherwise (and for reports, and always for the VS Code
+    extension, which runs the command under its own progress notification) the action carries
+    the `agentLs.persona.run` command, which asks before it applies.
     """
     selected = params.range
     if selected.start == selected.end:
@@ -196,6 +197,7 @@ def persona_code_actions(
     resolve_props = _supports(server, "text_document.code_action.resolve_support.properties") or []
     lazy_edits = (
         server.settings.personas.confirm == "never"
+        and not _client_extension(server, "previewEdits")
         and "edit" in resolve_props
         and bool(_supports(server, "text_document.code_action.data_support"))
     )
