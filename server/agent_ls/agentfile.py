@@ -41,33 +41,50 @@ for _tag, _pattern, _first in (
     _Core12Resolver.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
-try:  # libyaml composes nodes in C: about 10x faster than the pure-Python fallback
-    from yaml._yaml import CParser
+def _redefining_compose_node(self: Any, parent: yaml.Node | None, index: Any) -> Any:
+    """Composes a node; a repeated anchor redefines it, as in YAML 1.2 and Bun (not libyaml)."""
+    event = self.peek_event()
+    if not isinstance(event, yaml.AliasEvent) and event.anchor is not None:
+        self.anchors.pop(event.anchor, None)
+    return yaml.composer.Composer.compose_node(self, parent, index)
 
-    class _Composer(CParser, _Core12Resolver):
+
+try:  # libyaml parses and composes in C: about 10x faster than pure Python
+    from yaml._yaml import CParser as _Parser
+
+    class _Composer(_Parser, _Core12Resolver):
         """Builds node trees (never Python objects: tags cannot construct anything)."""
 
         def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
+            _Parser.__init__(self, stream)
             _Core12Resolver.__init__(self)
 
 except ImportError:  # pragma: no cover - PyYAML without libyaml
 
-    class _Composer(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        _Core12Resolver,
-    ):
-        """Builds node trees (never Python objects: tags cannot construct anything)."""
-
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
+
+    class _Composer(_Parser, yaml.composer.Composer, _Core12Resolver):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
             _Core12Resolver.__init__(self)
+
+
+class _RedefiningComposer(_Parser, yaml.composer.Composer, _Core12Resolver):
+    """The same parser's events, composed in Python so that an anchor may be defined again."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        _Core12Resolver.__init__(self)
+
+    get_single_node = yaml.composer.Composer.get_single_node
+    compose_document = yaml.composer.Composer.compose_document
+    compose_node = _redefining_compose_node
 
 
 @dataclass(frozen=True)
@@ -151,50 +168,119 @@ class Frontmatter:
         return self.error is None or self.lenient
 
 
-_RETRY_LINE = re.compile(r"^([a-zA-Z_-]+):\s+(.+)$")
+# Claude Code's retry (`_u` in its bundled JavaScript), transcribed with JavaScript's regex
+# semantics: `\s` also matches U+FEFF and the other JavaScript spaces, `.` stops at CR, U+2028 and
+# U+2029 (so a CRLF line is never quoted), and `^` of the tab rule follows every line terminator.
+_JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_RETRY_LINE = re.compile(rf"([a-zA-Z_-]+):[{_JS_SPACE}]+([^{_JS_SPACE}][^\n\r\u2028\u2029]*)\Z")
 _RETRY_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+_LEADING_TABS = re.compile(r"(?:\A|(?<=[\n\r\u2028\u2029]))\t+")
+
+
+def _retry_keeps(value: str) -> bool:
+    """Whether the retry leaves a value as written: quoted at both ends, or a flow list."""
+    if value[0] in "\"'" and value.endswith(value[0]):
+        return True
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            return isinstance(_compose(value), yaml.SequenceNode)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return False
+    return False
 
 
 def lenient_rewrite(yaml_text: str) -> tuple[str, dict[int, int]]:
     """Returns Claude Code's retry text: risky `key: value` lines double-quoted, tabs → spaces.
 
-    Also returns, for each rewritten line, the column where the value starts in the original.
+    A value is quoted when it holds `: ` or one of {}[]*&#!|>%@` and neither both starts and ends
+    with the same quote nor is a `[...]` that parses as a list; then every run of leading tabs
+    becomes two spaces per tab (see docs/claude-code.md, "The lenient retry").
+    Also returns, for each quoted line, the column where the value starts in the original.
     """
     out: list[str] = []
     rewritten: dict[int, int] = {}
     for number, line in enumerate(yaml_text.split("\n")):
-        carriage = line.endswith("\r")
-        body = line[:-1] if carriage else line
-        stripped = body.lstrip("\t")
-        body = "  " * (len(body) - len(stripped)) + stripped
-        match = _RETRY_LINE.match(body)
-        if match and match.group(2)[0] not in "\"'" and _RETRY_SPECIAL.search(match.group(2)):
-            value = match.group(2).replace("\\", "\\\\").replace('"', '\\"')
-            body = f'{match.group(1)}: "{value}"'
+        match = _RETRY_LINE.match(line)
+        if match and not _retry_keeps(value := match.group(2)) and _RETRY_SPECIAL.search(value):
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+            line = f'{match.group(1)}: "{escaped}"'
             rewritten[number] = match.start(2)
-        out.append(body + ("\r" if carriage else ""))
-    return "\n".join(out), rewritten
+        out.append(line)
+    retry = _LEADING_TABS.sub(lambda m: "  " * len(m.group()), "\n".join(out))
+    return retry, rewritten
 
 
 def _retry_columns(original: str, retried: str, value_column: int | None) -> list[int]:
     """Maps each column of a retry line (and its end) to the column of the original line."""
-    if value_column is None:  # only leading tabs became two spaces each
-        tabs = len(original) - len(original.lstrip("\t"))
-        return [c // 2 if c < 2 * tabs else c - tabs for c in range(len(retried) + 1)]
-    line = original.removesuffix("\r")
+    if value_column is None:  # only runs of leading tabs became two spaces each
+        expanded = {i for m in _LEADING_TABS.finditer(original) for i in range(*m.span())}
+        columns = [i for i in range(len(original)) for _ in range(2 if i in expanded else 1)]
+        return columns + [len(original)]
     quote = retried.index(": ") + 2  # `key: "value"`: the opening quote
     columns = [min(c, value_column) for c in range(quote)] + [value_column]
-    for i, ch in enumerate(line[value_column:]):
+    for i, ch in enumerate(original[value_column:]):
         columns += [value_column + i] * (2 if ch in '\\"' else 1)
-    return columns + [len(line), len(line), len(line) + 1]  # closing quote, after it, after \r
+    return columns + [len(original), len(original)]  # the closing quote, after it
 
 
 def _compose(text: str) -> yaml.Node | None:
-    loader = _Composer(text)
+    """Returns the node tree of `text`, or raises yaml.YAMLError where Bun's parser fails."""
     try:
-        return loader.get_single_node()
+        node = _run_composer(_Composer, text)
+    except yaml.composer.ComposerError as err:
+        if "duplicate anchor" not in str(err):
+            raise
+        node = _run_composer(_RedefiningComposer, text)  # libyaml refuses what 1.2 allows
+    if node is not None:
+        _check_flow_indentation(node, text)
+    return node
+
+
+def parses(yaml_text: str) -> bool:
+    """Whether YAML text parses as Claude Code's parser reads it (no retry)."""
+    try:
+        _compose(yaml_text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    return True
+
+
+def _run_composer(composer: Any, text: str) -> yaml.Node | None:
+    loader = composer(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
     finally:
         loader.dispose()
+
+
+def _check_flow_indentation(root: yaml.Node, text: str) -> None:
+    """Raises where a quoted value or a flow list continues on a line that is not indented more
+    than the block it sits in: libyaml accepts that, Bun's parser (and YAML 1.2) do not."""
+    lines: list[str] | None = None
+    stack: list[tuple[yaml.Node, int]] = [(root, -1)]
+    while stack:
+        node, block = stack.pop()
+        flow = (isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')) or (
+            isinstance(node, yaml.CollectionNode) and node.flow_style
+        )
+        if flow:
+            if node.end_mark.line > node.start_mark.line:
+                lines = text.split("\n") if lines is None else lines
+                for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
+                    line = lines[number] if number < len(lines) else ""
+                    if line.strip(" \t\r") and len(line) - len(line.lstrip(" ")) <= block:
+                        mark = yaml.error.Mark("<frontmatter>", 0, number, 0, "", 0)
+                        raise yaml.MarkedYAMLError(
+                            problem="a continuation line of a quoted value or a flow list must "
+                            "be indented",
+                            problem_mark=mark,
+                        )
+            continue
+        if isinstance(node, yaml.MappingNode):
+            column = node.start_mark.column
+            stack += [(child, column) for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(child, node.start_mark.column) for child in node.value]
 
 
 def parse_frontmatter(text: str, split: Split) -> Frontmatter:

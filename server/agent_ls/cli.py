@@ -7,12 +7,15 @@ never pays for the anthropic SDK.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from agent_ls import __version__
 
@@ -32,6 +35,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `agent-ls check . | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as err:  # noqa: BLE001 - a bug: one line and exit 3, never a traceback
+        if args.command != "check":
+            raise
+        if args.debug:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        first = str(err).splitlines()[0] if str(err) else ""
+        sys.stderr.write(
+            f"agent-ls: internal error: {type(err).__name__}: {first}"
+            + ("\n" if args.debug else " (run with --debug for the traceback)\n")
+        )
+        return 3
     return result
 
 
@@ -57,6 +73,9 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
         choices=list(FAIL_ON),
         default="error",
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--debug", action="store_true", help="print the traceback of an internal error (exit 3)"
     )
     check.set_defaults(run=_check)
 
@@ -84,6 +103,7 @@ def _fail(message: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import logging
 
+    from agent_ls.lsp.framing import serve_stdio, serve_tcp
     from agent_ls.lsp.server import build_server
 
     # stdout carries the protocol: logs go to stderr (and window/logMessage from the server).
@@ -98,9 +118,9 @@ def _serve(args: argparse.Namespace) -> int:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
             return _fail(f"--tcp wants HOST:PORT, got {args.tcp!r}")
-        server.start_tcp(host or "127.0.0.1", int(port))
+        serve_tcp(server, host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        serve_stdio(server)
     return server.exit_code
 
 
@@ -114,9 +134,10 @@ def _schema(_: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from agent_ls.diagnostics.codes import CODES, explain
+    from agent_ls.diagnostics.codes import CODES, SEVERITY_RULE, explain
 
     if not args.code:
+        sys.stdout.write(SEVERITY_RULE + "\n\n")
         for code in CODES.values():
             sys.stdout.write(f"{code.code}  {code.severity.label:<11}  {code.title}\n")
         return 0
@@ -164,62 +185,146 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
-def _diagnostics(report: Any) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Row:
+    """One finding as every output format shows it: lines 0-based, characters in UTF-16 units."""
+
+    path: Path
+    code: str
+    severity: str
+    message: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+def _rows(report: Any) -> list[Row]:
     from agent_ls.textindex import LineIndex
 
     index = LineIndex(report.text)
-    out = []
-    for finding in report.findings:
-        (sl, sc), (el, ec) = index.position(finding.start), index.position(finding.end)
-        out.append(
-            {
-                "code": finding.code,
-                "severity": finding.severity.label,
-                "message": finding.message,
-                "range": {
-                    "start": {"line": sl, "character": sc},
-                    "end": {"line": el, "character": ec},
-                },
-            }
+    return [
+        Row(
+            report.path,
+            f.code,
+            f.severity.label,
+            _valid_text(f.message),
+            index.position(f.start),
+            index.position(f.end),
         )
-    return out
+        for f in report.findings
+    ]
+
+
+def _valid_text(text: str) -> str:
+    """`text` with any lone surrogate replaced by U+FFFD, so it encodes as UTF-8."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _path_text(path: Path) -> str:
+    """The path as text: bytes of the file name that are not UTF-8 become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _path_bytes(path: Path) -> str | None:
+    """The file name's raw bytes, base64, when they are not UTF-8 (else None)."""
+    raw = os.fsencode(path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(raw).decode("ascii")
+    return None
+
+
+def _emit(out: TextIO, text: str) -> None:
+    """Writes `text` as UTF-8 whatever the locale says (the text is valid Unicode)."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def _range_json(row: Row) -> dict[str, Any]:
+    (sl, sc), (el, ec) = row.start, row.end
+    return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
 
 
 def _write_json(reports: list[Any], out: TextIO) -> None:
-    files = [{"path": str(r.path), "diagnostics": _diagnostics(r)} for r in reports]
-    json.dump({"files": files}, out, ensure_ascii=False)  # no indent: keeps the C encoder
-    out.write("\n")
+    """One object, `{"files": [{"path", ["path_bytes",] "diagnostics"}]}`; valid UTF-8 always."""
+    files = []
+    for report in reports:
+        entry: dict[str, Any] = {"path": _path_text(report.path)}
+        if (raw := _path_bytes(report.path)) is not None:
+            entry["path_bytes"] = raw
+        entry["diagnostics"] = [
+            {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
+            for r in _rows(report)
+        ]
+        files.append(entry)
+    _emit(out, json.dumps({"files": files}, ensure_ascii=False) + "\n")
 
 
 def _write_text(reports: list[Any], out: TextIO) -> None:
     counts = {"error": 0, "warning": 0, "information": 0, "hint": 0}
+    lines = []
     for report in reports:
-        for d in _diagnostics(report):
-            start = d["range"]["start"]
-            counts[d["severity"]] += 1
-            out.write(
-                f"{report.path}:{start['line'] + 1}:{start['character'] + 1}: "
-                f"{d['severity']} {d['code']} {d['message']}\n"
+        for row in _rows(report):
+            counts[row.severity] += 1
+            line, character = row.start
+            lines.append(
+                f"{_path_text(row.path)}:{line + 1}:{character + 1}: "
+                f"{row.severity} {row.code} {row.message}\n"
             )
     summary = ", ".join(
         f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n
     )
-    out.write(
-        f"{len(reports)} agent file{'s' if len(reports) != 1 else ''} checked: {summary or 'no problems'}\n"
-    )
+    files = f"{len(reports)} agent file{'s' if len(reports) != 1 else ''}"
+    _emit(out, "".join(lines) + f"{files} checked: {summary or 'no problems'}\n")
+
+
+def _github_data(text: str) -> str:
+    """A workflow command's message, escaped as the runner reads it back."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value: `:` and `,` would end it, so they are escaped too."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _write_github(reports: list[Any], out: TextIO) -> None:
+    """GitHub Actions workflow commands, one per finding; nothing in a file name or message can
+    end the command or start another."""
     level = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
+    lines = []
     for report in reports:
-        for d in _diagnostics(report):
-            s, e = d["range"]["start"], d["range"]["end"]
-            message = d["message"].replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            out.write(
-                f"::{level[d['severity']]} file={report.path},line={s['line'] + 1},"
-                f"col={s['character'] + 1},endLine={e['line'] + 1},endColumn={e['character'] + 1},"
-                f"title={d['code']}::{message}\n"
-            )
+        for row in _rows(report):
+            (sl, sc), (el, ec) = row.start, row.end
+            properties = {
+                "file": _path_text(row.path),
+                "line": sl + 1,
+                "col": sc + 1,
+                "endLine": el + 1,
+                "endColumn": ec + 1,
+                "title": row.code,
+            }
+            joined = ",".join(f"{k}={_github_property(str(v))}" for k, v in properties.items())
+            lines.append(f"::{level[row.severity]} {joined}::{_github_data(row.message)}\n")
+    _emit(out, "".join(lines))
+
+
+SRCROOT = "%SRCROOT%"
+
+
+def _artifact_location(path: Path, root: str) -> dict[str, str]:
+    """The SARIF location of `path`: a percent-encoded (RFC 3986) URI relative to `%SRCROOT%`
+    (the current folder) when the file is under it, else an absolute `file:` URI."""
+    absolute = os.path.abspath(os.fsencode(path))
+    relative = os.path.relpath(absolute, os.fsencode(root))
+    if relative != b".." and not relative.startswith(b".." + os.sep.encode()):
+        return {"uri": quote(relative.replace(os.sep.encode(), b"/")), "uriBaseId": SRCROOT}
+    return {"uri": "file://" + quote(absolute.replace(os.sep.encode(), b"/"))}
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
@@ -235,24 +340,26 @@ def _write_sarif(reports: list[Any], out: TextIO) -> None:
         }
         for c in CODES.values()
     ]
+    root = os.getcwd()
     results = []
     for report in reports:
-        for d in _diagnostics(report):
-            s, e = d["range"]["start"], d["range"]["end"]
+        location = _artifact_location(report.path, root)
+        for row in _rows(report):
+            (sl, sc), (el, ec) = row.start, row.end
             results.append(
                 {
-                    "ruleId": d["code"],
-                    "level": level[d["severity"]],
-                    "message": {"text": d["message"]},
+                    "ruleId": row.code,
+                    "level": level[row.severity],
+                    "message": {"text": row.message},
                     "locations": [
                         {
                             "physicalLocation": {
-                                "artifactLocation": {"uri": report.path.as_posix()},
+                                "artifactLocation": location,
                                 "region": {
-                                    "startLine": s["line"] + 1,
-                                    "startColumn": s["character"] + 1,
-                                    "endLine": e["line"] + 1,
-                                    "endColumn": e["character"] + 1,
+                                    "startLine": sl + 1,
+                                    "startColumn": sc + 1,
+                                    "endLine": el + 1,
+                                    "endColumn": ec + 1,
                                 },
                             }
                         }
@@ -272,13 +379,13 @@ def _write_sarif(reports: list[Any], out: TextIO) -> None:
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {SRCROOT: {"uri": Path(root).as_uri().rstrip("/") + "/"}},
                 "columnKind": "utf16CodeUnits",
                 "results": results,
             }
         ],
     }
-    json.dump(sarif, out, ensure_ascii=False)
-    out.write("\n")
+    _emit(out, json.dumps(sarif, ensure_ascii=False) + "\n")
 
 
 _WRITERS = {

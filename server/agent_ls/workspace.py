@@ -1,14 +1,14 @@
 """The workspace: which files are agent files, their names across files, and `.mcp.json`.
 
 Shared by the CLI (a folder walk) and the language server (an index kept up to date as files
-change). Reading files never raises: unreadable or binary files become AL901 findings.
+change). Files are read by the one bounded reader (`reading`), as Claude Code reads them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,44 +23,52 @@ from agent_ls.agentfile import (
 from agent_ls.catalogue import Catalogue
 from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
+from agent_ls.reading import (
+    CONFIG_MAX_BYTES,
+    FileTooLarge,
+    UnreadableFile,
+    decode,
+    read_bytes,
+    read_decoded,
+)
 from agent_ls.settings import Settings
+
+__all__ = ["FileTooLarge", "UnreadableFile", "read_text"]  # re-exported for the server, personas
+_log = logging.getLogger(__name__)
 
 SKIP_DIRS = frozenset(
     {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 )
 
 
-class UnreadableFile(Exception):
-    """A file that cannot be checked; the message says why."""
-
-
 def read_text(path: Path) -> str:
-    """Returns a file's text as Claude Code decodes it (invalid UTF-8 → U+FFFD).
+    """Returns an agent file's text as Claude Code decodes it (invalid UTF-8 → U+FFFD).
 
-    Only regular files are read: a FIFO named `*.md` would block a plain open or read forever.
+    Raises UnreadableFile for what is not a regular file and FileTooLarge over 1 MiB (Claude
+    Code skips those).
     """
-    try:
-        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
-                raise UnreadableFile(f"not a regular file ({kind}): skipped")
-            data = handle.read(MAX_FILE_BYTES * 8 + 1)
-    except OSError as err:
-        raise UnreadableFile(f"cannot read: {err.strerror or err}") from err
-    if b"\0" in data[:8192]:
-        raise UnreadableFile("binary file (contains NUL bytes), not an agent file")
-    return data.decode("utf-8", errors="replace")
+    return read_decoded(path, MAX_FILE_BYTES).text
 
 
 def load_mcp_servers(root: Path | None) -> frozenset[str] | None:
-    """Returns the server names of `root/.mcp.json`, or None when there is no readable one."""
+    """Returns the server names of `root/.mcp.json`, or None when there is no usable one.
+
+    A file that cannot be read or parsed (invalid JSON, nested too deep, too large) is logged
+    once, never raised: MCP tool names are then not checked.
+    """
     if root is None:
         return None
+    path = root / ".mcp.json"
+    if not path.exists():
+        return None
     try:
-        data = json.loads((root / ".mcp.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(decode(read_bytes(path, CONFIG_MAX_BYTES)).text)
+    except UnreadableFile as err:
+        _log.warning("%s: %s; MCP tool names are not checked", path, err)
+        return None
+    except (ValueError, RecursionError) as err:
+        why = "nested too deeply" if isinstance(err, RecursionError) else f"not valid JSON ({err})"
+        _log.warning("%s: %s; MCP tool names are not checked", path, why)
         return None
     servers = data.get("mcpServers") if isinstance(data, dict) else None
     return frozenset(servers) if isinstance(servers, dict) else frozenset()
@@ -130,7 +138,8 @@ class AgentNames:
         if not others:
             return None
         # Claude Code prefers the agent folder of the deeper project; inside one agent folder
-        # (subfolders included) its scan order decides, which agent-ls cannot know.
+        # (subfolders included) its scan order decides, and that order changed between releases
+        # (docs/claude-code.md, "Duplicate names"): the winner is stated only when depth decides.
         depth = {p: _project_depth(p) for p in (path, *others)}
         leaders = [p for p in (path, *others) if depth[p] == max(depth.values())]
         other_list = ", ".join(f"`{p}`" for p in others[:3]) + (" …" if len(others) > 3 else "")
@@ -145,10 +154,7 @@ class AgentNames:
                 "Claude Code loads one of those in the deeper project folder and ignores this one"
             )
         else:
-            verdict = (
-                "Claude Code keeps only one of them, the first in its scan order, and ignores "
-                "the others (its debug log names the active one)"
-            )
+            verdict = "only one of these is loaded (which one depends on Claude Code's scan order)"
         return Finding(
             "AL208",
             f"The agent name `{mine.name}` is also used by {other_list}: {verdict}.",
@@ -169,6 +175,17 @@ def _project_depth(path: Path) -> int:
 def _lookup_key(name: str) -> str:
     """Claude Code keys agents by their exact name: `c-dup` and `C_Dup` are two agents (2.1.328)."""
     return name
+
+
+def too_large_finding(size: int) -> Finding:
+    """AL901 for an agent file over Claude Code's 1 MiB limit."""
+    return Finding(
+        "AL901",
+        f"This file is {size:,} bytes: Claude Code skips agent files over {MAX_FILE_BYTES:,} "
+        "bytes (1 MiB), so this agent is not loaded.",
+        0,
+        0,
+    )
 
 
 @dataclass
@@ -198,14 +215,19 @@ def check_paths(
     reports: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
     for path in paths:
+        agent_path = path in explicit or is_agent_path(path, root, settings)
         try:
-            text = read_text(path)
+            decoded = read_decoded(path, MAX_FILE_BYTES)
+        except FileTooLarge as err:
+            if agent_path:  # Claude Code skips it: the agent is not loaded
+                reports.append(FileReport(path, "", [too_large_finding(err.size)]))
+            continue
         except UnreadableFile as err:
             errors.append((path, str(err)))
             continue
+        text = decoded.text
         source = read_source(text)
-        agent_path = path in explicit or is_agent_path(path, root, settings)
-        ctx = CheckContext(catalogue, agent_path, path.stem, mcp)
+        ctx = CheckContext(catalogue, agent_path, path.stem, mcp, decoded.invalid_at)
         findings = check_source(source, ctx)
         if not agent_path and not findings and not looks_like_agent(source.data):
             continue

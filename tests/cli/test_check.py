@@ -1,6 +1,7 @@
 """`agent-ls check`, `schema`, `explain` and `--version`, run as a real subprocess.
 
-Every output format, the exit codes (0 clean, 1 at or above --fail-on, 2 on usage or I/O errors),
+Every output format, the exit codes (0 clean, 1 at or above --fail-on, 2 on usage errors and
+unreadable paths, 3 on an internal error),
 the folder walk, duplicate names across files, `.mcp.json` and `[tool.agent-ls]` settings, each
 in a workspace built under tmp_path.
 """
@@ -204,11 +205,87 @@ def test_missing_path_exits_2_and_still_checks_the_rest(tmp_path: Path) -> None:
     assert by_path(report) == {".claude/agents/a.md": []}
 
 
-def test_binary_file_exits_2(tmp_path: Path) -> None:
-    write(tmp_path, {".claude/agents/a.md": b"---\nname: a\x00\x01\x02\n---\n" + bytes(range(256))})
-    done = agent_ls("check", ".", cwd=tmp_path)
-    assert done.returncode == 2
-    assert "a.md: binary file" in done.stderr
+def test_bytes_are_read_as_claude_code_reads_them(tmp_path: Path) -> None:
+    """A NUL in the body loads; in the frontmatter it is a YAML error that drops the agent; a
+    binary file has no frontmatter: each a diagnostic, none an I/O error (exit 1, not 2)."""
+    write(
+        tmp_path,
+        {
+            ".claude/agents/nul-body.md": b"---\nname: nul-body\ndescription: d\n---\nBody \x00\n",
+            ".claude/agents/nul-yaml.md": b"---\nname: nul-yaml\ndescription: d \x00\n---\nBody\n",
+            ".claude/agents/binary.md": bytes(range(256)) * 4,
+            ".claude/agents/fffd.md": "---\nname: fffd\ndescription: a \ufffd\n---\nBody\n",
+        },
+    )
+    report, done = check_json(tmp_path)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert by_path(report) == {
+        ".claude/agents/binary.md": ["AL101"],
+        ".claude/agents/fffd.md": [],  # a literal U+FFFD in valid UTF-8 is just a character
+        ".claude/agents/nul-body.md": [],
+        ".claude/agents/nul-yaml.md": ["AL110"],
+    }
+
+
+def test_an_agent_file_over_one_mebibyte_is_not_loaded(tmp_path: Path) -> None:
+    big = CLEAN.format(name="a") + "x" * (1024 * 1024)
+    write(tmp_path, {".claude/agents/a.md": big, "notes/big.md": big})
+    report, done = check_json(tmp_path)
+    assert done.returncode == 1
+    assert by_path(report) == {".claude/agents/a.md": ["AL901"]}  # the other is not an agent's
+    assert (
+        "skips agent files over 1,048,576 bytes" in report["files"][0]["diagnostics"][0]["message"]
+    )
+
+
+@pytest.mark.parametrize(
+    "mcp",
+    ["[" * 100_000 + "]" * 100_000, '{"mcpServers": {"a": ', b'{"mcpServers": \xff}'],
+    ids=["nested-100000-deep", "invalid-json", "invalid-utf8"],
+)
+def test_a_broken_mcp_json_is_a_message_not_a_crash(tmp_path: Path, mcp: str | bytes) -> None:
+    write(tmp_path, {".mcp.json": mcp, ".claude/agents/a.md": ERROR.format(name="a")})
+    report, done = check_json(tmp_path)
+    assert done.returncode == 1  # the agent's own error, not a traceback
+    assert by_path(report) == {".claude/agents/a.md": ["AL401", "AL406"]}
+    assert ".mcp.json: " in done.stderr and "MCP tool names are not checked" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_deeply_nested_settings_are_a_message_not_a_crash(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {".agent-ls.toml": "x = " + "[" * 100_000, ".claude/agents/a.md": CLEAN.format(name="a")},
+    )
+    report, done = check_json(tmp_path)
+    assert done.returncode == 0
+    assert "cannot read settings" in done.stderr and "Traceback" not in done.stderr
+
+
+BROKEN_CHECK = (
+    "import sys, agent_ls.workspace as w\n"
+    "def broken(*args, **kwargs):\n"
+    "    raise KeyError('a bug in agent-ls')\n"
+    "w.check_paths = broken\n"
+    "from agent_ls.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_an_internal_error_exits_3_with_one_line(tmp_path: Path) -> None:
+    """A bug inside `check` (injected: check_paths raises) is exit 3, distinct from findings."""
+    write(tmp_path, {".claude/agents/a.md": CLEAN.format(name="a")})
+    run = [sys.executable, "-c", BROKEN_CHECK, "check", "."]
+    done = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stderr == (
+        "agent-ls: internal error: KeyError: 'a bug in agent-ls' "
+        "(run with --debug for the traceback)\n"
+    )
+    debug = subprocess.run([*run, "--debug"], cwd=tmp_path, capture_output=True, text=True)
+    assert debug.returncode == 3
+    assert debug.stderr.startswith("Traceback (most recent call last):")
+    assert debug.stderr.endswith("agent-ls: internal error: KeyError: 'a bug in agent-ls'\n")
 
 
 def test_unreadable_file_exits_2(tmp_path: Path) -> None:
@@ -227,7 +304,7 @@ def test_unreadable_file_exits_2(tmp_path: Path) -> None:
 def test_invalid_utf8_is_read_with_replacement_characters(tmp_path: Path) -> None:
     write(tmp_path, {".claude/agents/a.md": b"---\nname: a\ndescription: caf\xe9\n---\n\nBody\n"})
     report, done = check_json(tmp_path)
-    assert done.returncode == 0
+    assert done.returncode == 0  # AL902 is a warning: the value changed
     assert by_path(report) == {".claude/agents/a.md": ["AL902"]}
     assert (
         (tmp_path / ".claude/agents/a.md").read_bytes().endswith(b"caf\xe9\n---\n\nBody\n")
@@ -407,10 +484,13 @@ def test_explain_a_code(tmp_path: Path) -> None:
     assert "case-sensitive" in done.stdout
 
 
-def test_explain_lists_every_code(tmp_path: Path) -> None:
+def test_explain_states_the_severity_rule_then_lists_every_code(tmp_path: Path) -> None:
     done = agent_ls("explain", cwd=tmp_path)
     assert done.returncode == 0
-    assert [line.split()[0] for line in done.stdout.splitlines()] == list(CODES)
+    rule, _, listing = done.stdout.partition("\n\n")
+    assert rule.startswith("Severity follows the consequence in Claude Code: error — it does not")
+    assert "information — what Claude Code does on its own" in rule
+    assert [line.split()[0] for line in listing.splitlines()] == list(CODES)
 
 
 def test_explain_an_unknown_code_exits_2(tmp_path: Path) -> None:

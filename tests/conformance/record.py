@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,28 @@ def parse_listing(body: Any) -> list[dict[str, str]]:
     return []
 
 
+# An item of the listing ends at the first `(Tools: …)` that the next item (or the end) follows.
+_ITEM_END = re.compile(r" \(Tools: (.*?)\)(?=\n- [^\n]*?: |\n\n|\s*\Z)", re.S)
+
+
+def listed_agents(body: Any, wanted: Callable[[str], bool]) -> list[dict[str, str]]:
+    """Returns the listed agents whose name is `wanted`, each item read up to its `(Tools: …)`:
+    unlike `parse_listing`, a description may hold blank lines and `- x: y` lines."""
+    for text in _strings(body):
+        at = text.find(LISTING_HEADER)
+        if at == -1:
+            continue
+        block = text[at + len(LISTING_HEADER) - 1 :]
+        agents = []
+        for match in re.finditer(r"\n- ([^\n]*?): ", block):
+            end = _ITEM_END.search(block, match.end())
+            if wanted(match.group(1)) and end is not None:
+                description = block[match.end() : end.start()]
+                agents.append({"name": match.group(1), "description": description, "tools": end[1]})
+        return agents
+    return []
+
+
 def case_of(agent: dict[str, str], ids: dict[str, str]) -> str | None:
     """Returns the case stem a listed agent comes from (by the id in its description or name)."""
     for field in ("description", "name"):
@@ -225,19 +248,22 @@ class Conductor:
             self.listing = parse_listing(body)
             for agent in self.listing:
                 stem = case_of(agent, self.ids)
-                if stem is None:
-                    continue
-                block = tool_use(
-                    "Agent",
-                    {
-                        "description": f"conformance {stem[:24]}",
-                        "prompt": f"{SPAWN_MARK}{stem} — reply with one word.",
-                        "subagent_type": agent["name"],
-                        "run_in_background": False,
-                    },
-                )
-                self.spawned[block["id"]] = stem
-                self.pending.append(block)
+                if stem is not None:
+                    self._queue_spawn(stem, agent["name"], f"conformance {stem[:24]}")
+
+    def _queue_spawn(self, key: str, name: str, description: str) -> None:
+        """Queues one `Agent` tool_use spawning `name`; its request and result go under `key`."""
+        block = tool_use(
+            "Agent",
+            {
+                "description": description,
+                "prompt": f"{SPAWN_MARK}{key} — reply with one word.",
+                "subagent_type": name,
+                "run_in_background": False,
+            },
+        )
+        self.spawned[block["id"]] = key
+        self.pending.append(block)
 
     def _collect_results(self, body: dict[str, Any]) -> None:
         with self.lock:
@@ -294,6 +320,42 @@ def _result_text(result: dict[str, Any]) -> str:
     return re.sub(r"\b[0-9a-f]{8,}\b", "ID", text)[:600]
 
 
+def run_claude(
+    binary: Path, root: Path, responder: Any, prompt: str = MAIN_PROMPT
+) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
+    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
+
+    Its debug log goes to `root/debug.log`; returns the run, every request the fake API got, and
+    the seconds it took.
+    """
+    with FakeAnthropic(responder=responder) as api:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(root / "home"),
+            "LANG": "C.UTF-8",
+            "TERM": "dumb",
+            "ANTHROPIC_BASE_URL": api.base_url,
+            "ANTHROPIC_API_KEY": "sk-test",
+            "DISABLE_TELEMETRY": "1",
+            "DISABLE_AUTOUPDATER": "1",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        }
+        started = time.monotonic()
+        try:
+            run = subprocess.run(
+                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log")],
+                cwd=root / "workspace",
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired as err:
+            raise RecordError(f"Claude Code did not finish within {TIMEOUT} s") from err
+        return run, list(api.requests), time.monotonic() - started
+
+
 def record(binary: Path) -> dict[str, Any]:
     """Runs Claude Code once over every case; returns the goldens."""
     files = case_files()
@@ -306,32 +368,7 @@ def record(binary: Path) -> dict[str, Any]:
         workspace.mkdir()
         placed = _place(root, home, workspace)
         debug = root / "debug.log"
-        with FakeAnthropic(responder=conductor) as api:
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "HOME": str(home),
-                "LANG": "C.UTF-8",
-                "TERM": "dumb",
-                "ANTHROPIC_BASE_URL": api.base_url,
-                "ANTHROPIC_API_KEY": "sk-test",
-                "DISABLE_TELEMETRY": "1",
-                "DISABLE_AUTOUPDATER": "1",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            }
-            started = time.monotonic()
-            try:
-                run = subprocess.run(
-                    [str(binary), "-p", MAIN_PROMPT, "--debug-file", str(debug)],
-                    cwd=workspace,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=TIMEOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            except subprocess.TimeoutExpired as err:
-                raise RecordError(f"Claude Code did not finish within {TIMEOUT} s") from err
-            elapsed = time.monotonic() - started
+        run, requests, elapsed = run_claude(binary, root, conductor)
         if not conductor.listing:
             raise RecordError(
                 f"no agent listing seen (exit {run.returncode}); stderr:\n{run.stderr[-2000:]}"
@@ -368,7 +405,7 @@ def record(binary: Path) -> dict[str, Any]:
         main_tools = request_tools(
             next(
                 r.body
-                for r in api.requests
+                for r in requests
                 if isinstance(r.body, dict) and MAIN_PROMPT in _first_user_text(r.body)
             )
         )

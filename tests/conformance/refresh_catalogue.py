@@ -3,7 +3,9 @@
     .venv/bin/python tests/conformance/refresh_catalogue.py --record    # after editing PINNED
     .venv/bin/python tests/conformance/refresh_catalogue.py --dry-run   # show what would change
 
-`--record` first runs `record.py` (installs the version in `PINNED`, rewrites `goldens.json`).
+`--record` first re-records everything with the version in `PINNED`: `record.py` (installs it,
+rewrites `goldens.json`), `differential.py` (`differential.json`) and `corpus.py`
+(`corpus.json`).
 The catalogue (`server/agent_ls/catalogue/claude_code.json`) is then updated from:
 - the tools Claude Code offered in the recording (the main conversation's request and every
   spawned agent's, deferred tools included): the authority for one version's default setup;
@@ -132,8 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     args = parser.parse_args(argv)
-    if args.record and (status := record.main([])) != 0:
-        return status
+    if args.record:
+        import corpus  # noqa: PLC0415 - only a re-record needs them
+        import differential  # noqa: PLC0415
+
+        for recorder in (record.main, differential.main, corpus.main):
+            if (status := recorder([])) != 0:
+                return status
     goldens = json.loads(record.GOLDENS.read_text("utf-8"))
     dts = record.INSTALL_DIR / "node_modules" / record.PACKAGE / "sdk-tools.d.ts"
     raw = json.loads(CATALOGUE.read_text("utf-8"))

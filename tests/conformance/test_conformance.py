@@ -14,26 +14,33 @@ Run `python tests/conformance/test_conformance.py` for the agreement figures.
 from __future__ import annotations
 
 import json
-import os
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from agent_ls.agentfile import read_agent, read_source
+from agent_ls.agentfile import read_agent, split_frontmatter
 from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.codes import Severity
 from agent_ls.diagnostics.findings import Finding
-from agent_ls.diagnostics.rules import CheckContext, check_source
-from agent_ls.workspace import AgentNames, read_text
+from agent_ls.settings import Settings
+from agent_ls.workspace import check_paths, read_text
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from oracle import (  # noqa: E402
+    Expectation,
+    Score,
+    agrees,
+    duplicate_claim_contradicted,
+    expect,
+)
+
 CASES = HERE / "cases"
 GOLDENS = json.loads((HERE / "goldens.json").read_text("utf-8"))
 META: dict[str, dict[str, str]] = json.loads((HERE / "cases.json").read_text("utf-8"))
 META = {stem: META.get(stem, {}) for stem in GOLDENS["cases"]}
+STEMS = sorted(GOLDENS["cases"])
 
 # Cases where agent-ls knowingly disagrees with Claude Code: case → why. A case listed here must
 # still disagree (strict xfail), and any other disagreement fails.
@@ -45,111 +52,65 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     ),
 }
 
-_TOOL_SPLIT = re.compile(r",\s*(?![^()]*\))")
-
-
-@dataclass(frozen=True)
-class Expectation:
-    need: str  # "error", "warning" or "no-error"
-    why: str
-
-
-def _listed_tools_dropped(golden: dict) -> list[str]:
-    """Declared tools (as the listing shows them) that the spawned agent did not get."""
-    listed = golden["listed"]["tools"]
-    spawned = golden.get("spawn", {}).get("tools")
-    if spawned is None or not listed or listed.startswith("All tools") or listed == "None":
-        return []
-    dropped = []
-    for token in _TOOL_SPLIT.split(listed):
-        name = token.strip().split("(", 1)[0]
-        name = {"Task": "Agent"}.get(name, name)
-        if name and name != "*" and name not in spawned:
-            dropped.append(token.strip())
-    return dropped
-
 
 def expectation(stem: str) -> Expectation:
     """What agent-ls must report for a case, from what Claude Code did with it."""
-    golden = GOLDENS["cases"][stem]
-    meta = META.get(stem, {})
-    if not golden["loaded"]:
-        if meta.get("duplicateOf"):
-            return Expectation("duplicate", f"shadowed by {meta['duplicateOf']}")
-        first = next((ln for ln in golden["log"] if "[ERROR]" in ln or "Failed" in ln), None)
-        return Expectation("error", f"not loaded ({first or 'no log line'})")
-    spawn = golden.get("spawn", {})
-    if spawn.get("error"):
-        return Expectation("error", f"cannot run: {spawn['error'][:100]}")
-    if spawn.get("tools") == []:
-        return Expectation("error", "spawned with zero tools")
-    changes = []
-    if meta.get("changes"):
-        changes.append(meta["changes"])
-    changes += [line for line in golden["log"] if "[WARN]" in line or " invalid " in line]
-    if spawn.get("body_in_system_prompt") is False:
-        changes.append("the body is not in the system prompt")
-    if dropped := _listed_tools_dropped(golden):
-        changes.append(f"tools dropped: {', '.join(dropped)}")
-    if changes:
-        return Expectation("warning", "; ".join(changes))
-    return Expectation("no-error", "loaded as written")
+    winner = None
+    if _in_duplicate_group(stem):
+        group = _group(stem) or [stem]
+        winner = next((s for s in group if GOLDENS["cases"][s]["loaded"]), "none of them")
+    return expect(GOLDENS["cases"][stem], META.get(stem, {}), _has_body(stem), winner)
 
 
 def _findings() -> dict[str, list[Finding]]:
-    catalogue = load_catalogue()
-    names = AgentNames()
-    found: dict[str, list[Finding]] = {}
-    for path in sorted(CASES.glob("*.md")):
-        source = read_source(read_text(path))
-        found[path.stem] = check_source(source, CheckContext(catalogue, True, path.stem, None))
-        names.update(path, source)
-    for path in sorted(CASES.glob("*.md")):
-        duplicate = names.duplicates(path)
-        if duplicate is not None:
-            found[path.stem].append(duplicate)
-    return found
+    """What `agent-ls check` reports for every case (the same reading, rules and names)."""
+    paths = sorted(CASES.glob("*.md"))
+    reports, errors = check_paths(paths, set(paths), None, Settings(), load_catalogue())
+    assert not errors, errors
+    return {report.path.stem: report.findings for report in reports}
 
 
 FINDINGS = _findings()
 
 
-def _in_duplicate_pair(stem: str) -> bool:
-    """Whether Claude Code saw this case's name twice (it logs it, or one file shadows another)."""
-    if META.get(stem, {}).get("duplicateOf") or any(
-        m.get("duplicateOf") == stem for m in META.values()
-    ):
+def _group(stem: str) -> list[str]:
+    """The cases that share a name with this one (`duplicateGroup` in cases.json), itself included."""
+    group = META.get(stem, {}).get("duplicateGroup")
+    return [s for s in STEMS if group and META[s].get("duplicateGroup") == group]
+
+
+def _in_duplicate_group(stem: str) -> bool:
+    """Whether Claude Code saw this case's name twice (it logs it, or the cases share a name)."""
+    if _group(stem):
         return True
     return any("Duplicate agent name" in line for line in GOLDENS["cases"][stem]["log"])
+
+
+def _has_body(stem: str) -> bool:
+    text = (CASES / f"{stem}.md").read_text("utf-8", errors="replace")
+    return bool(text[split_frontmatter(text).body_start :].strip())
 
 
 def verdict(stem: str) -> tuple[bool, str]:
     """Returns whether agent-ls agrees with Claude Code on a case, and an explanation."""
     expected = expectation(stem)
     findings = FINDINGS[stem]
-    worst = min((f.severity for f in findings), default=Severity.HINT + 1)
     shown = ", ".join(f"{f.code}({f.severity.label})" for f in findings) or "nothing"
-    if expected.need == "error":
-        ok = worst == Severity.ERROR
-    elif expected.need == "duplicate":
-        ok = any(f.code == "AL208" for f in findings) and worst <= Severity.WARNING
-    elif expected.need == "warning":
-        ok = worst <= Severity.WARNING
-    else:
-        ok = worst != Severity.ERROR
-    if any(f.code == "AL208" for f in findings) and not _in_duplicate_pair(stem):
+    loaded = {s: GOLDENS["cases"][s]["loaded"] for s in STEMS}
+    ok = agrees(expected, findings, loaded[stem]) and not any(
+        f.code == "AL208" and duplicate_claim_contradicted(loaded, stem, f) for f in findings
+    )
+    if any(f.code == "AL208" for f in findings) and not _in_duplicate_group(stem):
         ok = False  # claims a duplicate that Claude Code loads as a separate agent
     return ok, f"Claude Code: {expected.need} — {expected.why}\nagent-ls: {shown}"
 
 
-STEMS = sorted(GOLDENS["cases"])
-
-
-def test_every_case_has_a_golden() -> None:
-    stems = sorted(p.stem for p in CASES.glob("*.md"))
-    assert stems == STEMS, "re-record: tests/conformance/record.py"
-    assert len(STEMS) >= 60
-    assert set(KNOWN_DISAGREEMENTS) <= set(STEMS)
+def score() -> Score:
+    """The published metric over the crafted cases."""
+    result = Score()
+    for stem in STEMS:
+        result.add(expectation(stem), FINDINGS[stem], verdict(stem)[0])
+    return result
 
 
 @pytest.mark.parametrize(
@@ -179,9 +140,7 @@ def _resolved_model(model: object) -> str:
     return known.get(lowered, model.strip())
 
 
-@pytest.mark.parametrize(
-    "stem", [s for s in STEMS if GOLDENS["cases"][s]["loaded"] and not META[s].get("duplicateOf")]
-)
+@pytest.mark.parametrize("stem", [s for s in STEMS if GOLDENS["cases"][s]["loaded"]])
 def test_agent_ls_reads_what_claude_code_lists(stem: str) -> None:
     """`read_agent` (used by the personas) sees the name, description and model Claude Code uses."""
     golden = GOLDENS["cases"][stem]
@@ -194,17 +153,10 @@ def test_agent_ls_reads_what_claude_code_lists(stem: str) -> None:
 
 
 @pytest.mark.conformance
-def test_claude_code_matches_goldens() -> None:
-    sys.path.insert(0, str(HERE))
+def test_claude_code_matches_goldens(claude_code: Path) -> None:
     import record  # noqa: PLC0415 - the recorder lives next to this file
 
-    try:
-        binary = record.install()
-    except (record.RecordError, OSError) as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"cannot install Claude Code {record.pinned_version()} in CI: {err}")
-        pytest.skip(f"cannot install Claude Code {record.pinned_version()}: {err}")
-    recorded = record.record(binary)
+    recorded = record.record(claude_code)
     changes = record.diff(GOLDENS, recorded)
     assert not changes, (
         f"Claude Code {record.pinned_version()} behaves differently from goldens.json "
@@ -225,7 +177,7 @@ def agreement() -> str:
     kinds = ("error", "duplicate", "warning", "no-error")
     summary = ", ".join(f"{n} {needs.count(n)}" for n in kinds)
     head = f"{len(STEMS)} cases ({summary}): {agree} agree, {len(STEMS) - agree} disagree"
-    return "\n".join([head, *lines])
+    return "\n".join([head, score().summary(), *lines])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The rules as tables: agent-file text in, findings out, with exact codes, severities and ranges.
 
-Each case says what Claude Code 2.1.328 does with the text (shared/reference/claude-code-loader.md)
+Each case says what Claude Code (2.1.332) does with the text (docs/claude-code.md)
 and the findings agent-ls must report, in document order, as (code, severity, the exact text the
 range covers), optionally with the LSP position (line, UTF-16 character) of the start and words
 the message must contain. Properties run over the whole table: CRLF and a BOM keep every range,
@@ -120,23 +120,38 @@ CASES: list[Case] = [
     C(
         "colon-in-description-loads-by-the-retry",
         doc("name: a", "description: Use when: the user asks"),
-        F("AL111", W, ":", (2, 21), ('reads `description` as "Use when: the user asks"',)),
+        F("AL111", I, ":", (2, 21), ('reads `description` as "Use when: the user asks"',)),
+        crlf_safe=False,  # the retry never quotes a CRLF line: with CRLF the agent is dropped
+    ),
+    C(
+        "crlf-line-is-never-quoted-by-the-retry",
+        doc("name: a", "description: Use when: the user asks").replace("\n", "\r\n"),
+        F("AL110", E, ":", (2, 21), ("lenient retry fails too",)),
+        crlf_safe=False,
     ),
     C(
         "unclosed-bracket-loads-as-a-literal",
         doc(*HEAD, "tools: [Read, Grep"),
-        F("AL111", W, "[", (3, 7), ('reads `tools` as "[Read, Grep"',)),
+        F("AL111", I, "[", (3, 7), ('reads `tools` as "[Read, Grep"',)),
         F("AL410", W, "[Read", (3, 7)),
+        crlf_safe=False,
+    ),
+    C(
+        "a-flow-list-beside-a-retried-line-stays-a-list",
+        doc("name: a", "description: Use when: x", "tools: [Read, Grep]"),
+        F("AL111", I, ":", (2, 21), ('reads `description` as "Use when: x"',)),
+        crlf_safe=False,
     ),
     C(
         "unquoted-star-is-an-alias-error-the-retry-quotes",
         doc(*HEAD, "tools: *"),
-        F("AL111", W, "*", (3, 7), ('reads `tools` as "*"',)),
+        F("AL111", I, "*", (3, 7), ('reads `tools` as "*"',)),
+        crlf_safe=False,
     ),
     C(
         "tab-indentation-loads-by-the-retry",
         doc(*HEAD, "tools:", "\t- Frob", "\t- Read"),
-        F("AL111", W, "\t", (4, 0), ("lenient retry still loads",)),
+        F("AL111", I, "\t", (4, 0), ("lenient retry still loads",)),
         F("AL401", W, "Frob", (4, 3)),
     ),
     C(
@@ -146,8 +161,9 @@ CASES: list[Case] = [
         F("AL406", E, 'Re\\ad "x", Frob: y', (3, 7)),
         F("AL410", W, '"x"', (3, 13)),
         F("AL410", W, "Frob:", (3, 18)),
-        F("AL111", W, ":", (3, 22)),
+        F("AL111", I, ":", (3, 22)),
         F("AL401", W, "y", (3, 24)),
+        crlf_safe=False,
     ),
     C(
         "unterminated-quote-drops-the-agent",
@@ -155,8 +171,14 @@ CASES: list[Case] = [
         F("AL110", E, '"', (3, 7), ("lenient retry fails too", "drops this agent")),
     ),
     C(
-        "quoted-value-then-text-drops-the-agent",
+        "quoted-value-then-text-loads-by-the-retry",
         doc("name: a", 'description: "Reviews" code: yes'),
+        F("AL111", I, "c", (2, 23), ('reads `description` as ""Reviews" code: yes"',)),
+        crlf_safe=False,
+    ),
+    C(
+        "quoted-at-both-ends-is-left-alone-by-the-retry",
+        doc("name: a", 'description: "Reviews" code: "yes"'),
         F("AL110", E, "c", (2, 23)),
     ),
     C(
@@ -201,11 +223,9 @@ CASES: list[Case] = [
         F("AL114", W, "!!python/object/apply:os.system [echo hi]", (3, 15)),
         F("AL707", W, "!!python/object/apply:os.system [echo hi]", (3, 15), ("a list, not text",)),
     ),
-    C(
-        "invalid-utf8-byte",
-        doc("name: a", "description: bad \ufffd byte"),
-        F("AL902", W, "\ufffd", (2, 17)),
-    ),
+    # A literal U+FFFD in valid UTF-8 is just a character (AL902 comes from the bytes: see
+    # tests/cli/test_check.py).
+    C("literal-replacement-character", doc("name: a", "description: a \ufffd character")),
     # -- name ---------------------------------------------------------------------------------
     C("name-missing", doc("description: d"), F("AL201", E, "---", (0, 0))),
     C(
@@ -234,7 +254,7 @@ CASES: list[Case] = [
     C(  # conformance case c017: loaded by Claude Code 2.1.328, under the blank name
         "name-only-spaces",
         doc('name: "   "', "description: d"),
-        F("AL209", W, '"   "', (1, 6), ("only spaces",)),
+        F("AL209", I, '"   "', (1, 6), ("only spaces",)),
     ),
     C(
         "name-with-colon",
@@ -294,7 +314,7 @@ CASES: list[Case] = [
     C(  # conformance case c018: loaded by Claude Code 2.1.328
         "description-only-spaces",
         doc("name: a", 'description: "   "'),
-        F("AL215", W, '"   "', (2, 13), ("only spaces",)),
+        F("AL215", I, '"   "', (2, 13), ("only spaces",)),
     ),
     C(
         "description-number",
@@ -416,8 +436,8 @@ CASES: list[Case] = [
     C(
         "tools-bash-hides-glob-and-grep",
         doc(*HEAD, "tools: Bash, Glob, Grep"),
-        F("AL409", W, "Glob", (3, 13)),
-        F("AL409", W, "Grep", (3, 19)),
+        F("AL409", I, "Glob", (3, 13)),
+        F("AL409", I, "Grep", (3, 19)),
     ),
     C(
         "tools-mcp-absent-server",
@@ -484,11 +504,11 @@ CASES: list[Case] = [
         doc(*HEAD, "model: claude-3-opus-20240229"),
         F("AL502", I, "claude-3-opus-20240229", (3, 7), ("verbatim",)),
     ),
-    C("model-garbage", doc(*HEAD, "model: gpt-4"), F("AL501", W, "gpt-4", (3, 7), ("verbatim",))),
+    C("model-garbage", doc(*HEAD, "model: gpt-4"), F("AL501", E, "gpt-4", (3, 7), ("verbatim",))),
     C(
         "model-misspelt",
         doc(*HEAD, "model: sonet"),
-        F("AL501", W, "sonet", (3, 7), ("did you mean `sonnet`?",)),
+        F("AL501", E, "sonet", (3, 7), ("did you mean `sonnet`?",)),
     ),
     C("model-empty", doc(*HEAD, "model:"), F("AL504", H, "model", (3, 0))),
     C("model-empty-string", doc(*HEAD, 'model: ""'), F("AL504", H, '""', (3, 7))),
@@ -550,7 +570,7 @@ CASES: list[Case] = [
     C(
         "memory-adds-file-tools",
         doc(*HEAD, "memory: user", "tools: Read, Grep"),
-        F("AL709", W, "user", (3, 8), ("`Write` and `Edit`",)),
+        F("AL709", I, "user", (3, 8), ("`Write` and `Edit`",)),
     ),
     C("isolation-valid", doc(*HEAD, "isolation: worktree")),
     C("isolation-invalid", doc(*HEAD, "isolation: docker"), F("AL701", W, "docker", (3, 11))),
@@ -632,9 +652,14 @@ CASES: list[Case] = [
         doc(*HEAD, "hooks:", "  PreToolUs:", "    - hooks: [{type: command, command: x}]"),
         F("AL708", W, "PreToolUs", (4, 2), ("never runs", "`PreToolUse`")),
     ),
+    C(  # Claude Code's schema strips an unknown event unread: any value loads (real files do this)
+        "hooks-unknown-event-with-a-script-loads",
+        doc(*HEAD, "hooks:", "  pre_execution: |", "    echo start"),
+        F("AL708", W, "pre_execution", (4, 2), ("never runs",)),
+    ),
     # -- body ---------------------------------------------------------------------------------
-    C("empty-body", doc(*HEAD, body=""), F("AL801", W, "---", (3, 0), ("no instructions",))),
-    C("blank-body", doc(*HEAD, body="\n  \n\n"), F("AL801", W, "---", (3, 0))),
+    C("empty-body", doc(*HEAD, body=""), F("AL801", I, "---", (3, 0), ("no instructions",))),
+    C("blank-body", doc(*HEAD, body="\n  \n\n"), F("AL801", I, "---", (3, 0))),
     C(
         "text-after-the-closing-fence-is-body",
         "---\nname: a\ndescription: d\n--- Review code.\n",
@@ -658,6 +683,7 @@ CASES: list[Case] = [
 # Codes the rules cannot emit for one text: they are tested where they arise.
 NOT_FROM_ONE_FILE = {
     "AL208": "duplicate names across files: tests/cli/test_check.py",
+    "AL902": "bytes that are not UTF-8, known only from the file: tests/cli/test_check.py",
     "AL901": "I/O errors: tests/cli",
 }
 

@@ -63,6 +63,18 @@ class Message:
         default_factory=lambda: {"type": "overloaded_error", "message": "Overloaded"}
     )
     headers: dict[str, str] = field(default_factory=dict)
+    ping_every: float | None = None
+    """After `message_start`, send only SSE `ping` events this many seconds apart, never the
+    content (a stalled stream that looks alive); bounded: the fake gives up after `PING_LIMIT`."""
+
+
+PING_LIMIT = 30.0
+"""Seconds after which a ping-only reply stops (the connection is closed)."""
+
+
+def pings_forever(every: float = 0.1) -> Message:
+    """Returns a streamed answer that never comes: message_start, then pings only."""
+    return Message(content=[text("never sent")], ping_every=every)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .replies import (
+    PING_LIMIT,
     Disconnect,
     HttpError,
     Message,
@@ -263,7 +264,20 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(reply.event_delay)
             self._chunk(encode_event(name, data))
             request.events_sent += 1
+            if name == "ping" and reply.ping_every is not None:
+                self._ping_until_gone(request, reply.ping_every)
+                return
         self._chunk(b"")
+
+    def _ping_until_gone(self, request: RecordedRequest, every: float) -> None:
+        """Sends pings until the client leaves (a BrokenPipe) or PING_LIMIT passes."""
+        deadline = time.monotonic() + PING_LIMIT
+        while time.monotonic() < deadline:
+            time.sleep(every)
+            self._chunk(encode_event("ping", {"type": "ping"}))
+            request.events_sent += 1
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def _chunk(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")

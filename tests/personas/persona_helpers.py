@@ -42,11 +42,17 @@ def persona_workspace(tmp_path: Path) -> Path:
     return root
 
 
+NO_USER_CONFIG = Path(__file__).parent / "no-user-config"
+"""A folder that does not exist: as XDG_CONFIG_HOME, no user config file of the developer's
+reaches the server under test."""
+
+
 def server_env(**extra: str) -> dict[str, str]:
-    """Returns this process's environment without ANTHROPIC_* variables, plus `extra`."""
+    """Returns this process's environment without ANTHROPIC_* variables and without a user config
+    file, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
     env.pop(KEY_ENV, None)
-    return {**env, **extra}
+    return {**env, "XDG_CONFIG_HOME": str(NO_USER_CONFIG), **extra}
 
 
 def position_offset(text: str, position: types.Position) -> int:

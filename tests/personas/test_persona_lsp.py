@@ -12,6 +12,7 @@ import pytest
 from lsprotocol import types
 from persona_helpers import KEY, Editor, StartEditor
 
+from agent_ls.personas.prompt import numbered
 from fakeapi import (
     Disconnect,
     FakeAnthropic,
@@ -327,7 +328,7 @@ async def test_the_request_carries_persona_cache_marker_and_delimited_selection(
     assert "## System Instructions" in persona["text"]
     assert rules["cache_control"] == {"type": "ephemeral"}
     (message,) = body["messages"]
-    assert f"<selection>\n{SELECTED_FUNCTION}</selection>" in message["content"]
+    assert f"<selection>\n{numbered(SELECTED_FUNCTION, 6, 2)}</selection>" in message["content"]
     assert "Language: python" in message["content"] and "File: app/orders.py" in message["content"]
 
 

@@ -160,3 +160,16 @@ def replay(
             text = edit.apply(text)
         out.append(changes)
     return out
+
+
+def type_char(
+    uri: str, version: int, line: int, character: int, text: str
+) -> types.DidChangeTextDocumentParams:
+    """A didChange inserting `text` at (`line`, `character`)."""
+    at = types.Position(line=line, character=character)
+    return types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[
+            types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text=text)
+        ],
+    )

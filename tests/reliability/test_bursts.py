@@ -8,6 +8,7 @@ pull. Either way the result equals a fresh open of the final text.
 from __future__ import annotations
 
 import pytest
+from edits import type_char
 from lsp_helpers import open_document, pulls
 from lsprotocol import types
 from published import Publishes, diagnostics
@@ -15,18 +16,6 @@ from pytest_lsp import LanguageClient
 
 EDITS = 10_000
 SEED = "---\nname: burst\ndescription: Checks bursts\ntools: Read\n---\n\nBody \n"
-
-
-def type_char(
-    uri: str, version: int, line: int, character: int, text: str
-) -> types.DidChangeTextDocumentParams:
-    at = types.Position(line=line, character=character)
-    return types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[
-            types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text=text)
-        ],
-    )
 
 
 def summary(found: list[types.Diagnostic]) -> list[tuple[str, int, int, int]]:

@@ -97,8 +97,6 @@ def test_hostile_folder_is_reported_file_by_file_and_finishes(hostile: Path) -> 
     assert errors.pop("socket.md").startswith("cannot read")
     assert errors.pop("dangling.md") == "cannot read: No such file or directory"
     assert errors.pop("loop.md") == "cannot read: Too many levels of symbolic links"
-    for i in range(40):
-        assert errors.pop(f"binary-{i}.md") == "binary file (contains NUL bytes), not an agent file"
     if os.geteuid() != 0:  # root reads a mode-000 file anyway
         assert errors.pop("locked.md") == "cannot read: Permission denied"
     assert errors == {}
@@ -106,6 +104,8 @@ def test_hostile_folder_is_reported_file_by_file_and_finishes(hostile: Path) -> 
     assert len([n for n in files if n.startswith("agent-")]) == 400  # each once, despite the loop
     assert [d["code"] for d in files["agent-10.md"]] == ["AL401"]
     assert "latin1.md" in files and "empty.md" in files
+    for i in range(40):  # no frontmatter: Claude Code does not load them (a diagnostic, no error)
+        assert [d["code"] for d in files[f"binary-{i}.md"]] == ["AL101"]
     assert elapsed < TIMEOUT
 
 

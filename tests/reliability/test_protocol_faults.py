@@ -6,6 +6,7 @@ must still answer the next request. Shutdown and exit follow the specification's
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from rawrpc import RawServer
 ROOT = Path(__file__).parent.parent / "workspaces" / "basic"
 NEVER_OPENED = (ROOT / ".claude/agents/never-opened.md").as_uri()
 ORIGIN = {"line": 0, "character": 0}
+APP = "def f(x):\n    return x\n"
 DOC = {"textDocument": {"uri": NEVER_OPENED}}
 
 
@@ -297,6 +299,61 @@ async def test_requests_before_initialize_get_an_error(raw: RawServer) -> None:
     await alive(raw)
 
 
+CONFIGURATION = {"workspace": {"configuration": True}}
+
+
+async def configuration_request(raw: RawServer) -> dict[str, Any]:
+    """Initializes as a client with `workspace/configuration`; returns the server's request for
+    it, left unanswered: the `initialized` handler is still awaiting the client."""
+    await raw.initialize(ROOT, capabilities=CONFIGURATION)
+    message = await asyncio.wait_for(raw.read(), 5)
+    assert message.get("method") == "workspace/configuration", message
+    return message
+
+
+@pytest.mark.parametrize("late_answer", [False, True])
+async def test_shutdown_while_a_notification_handler_awaits_the_client(
+    raw: RawServer, late_answer: bool
+) -> None:
+    """Was: -32603 "dictionary changed size during iteration", the server kept serving, exit 1."""
+    pending = await configuration_request(raw)
+    reply = await raw.call("shutdown")
+    assert reply.get("result", "missing") is None and "error" not in reply, reply
+    if late_answer:  # the client answers the cancelled request after all
+        raw.send({"id": pending["id"], "result": [{}]})
+    reply = await raw.call("textDocument/hover", {**DOC, "position": ORIGIN})
+    assert reply["error"]["code"] == -32600, reply  # shut down: no more serving
+    raw.notify("exit")
+    assert await raw.exit_code() == 0
+
+
+async def test_exit_while_a_notification_handler_awaits_the_client(raw: RawServer) -> None:
+    await configuration_request(raw)
+    raw.notify("exit")
+    assert await raw.exit_code() == 1  # no shutdown first
+
+
+async def test_shutdown_while_a_request_awaits_the_client_answers_both(tmp_path: Path) -> None:
+    """A persona run waiting on `window/workDoneProgress/create` when `shutdown` arrives: the run
+    gets its response (cancelled), `shutdown` its result, and `exit` exits 0."""
+    server = await persona_server(tmp_path)
+    try:
+        run = server.request("workspace/executeCommand", persona_run(tmp_path))
+        await asyncio.wait_for(server.read(), 5)  # the progress request, never answered
+        shutdown = server.request("shutdown")
+        answers: dict[int, dict[str, Any]] = {}
+        while len(answers) < 2:
+            message = await asyncio.wait_for(server.read(), 10)
+            if message.get("id") in (run, shutdown) and "method" not in message:
+                answers[message["id"]] = message
+        assert answers[shutdown].get("result", "missing") is None, answers[shutdown]
+        assert "error" in answers[run] or "result" in answers[run], answers[run]
+        server.notify("exit")
+        assert await server.exit_code() == 0
+    finally:
+        await server.stop()
+
+
 async def test_client_closing_its_pipe_ends_the_server(raw: RawServer) -> None:
     await raw.initialize(ROOT)
     assert raw.process.stdin is not None
@@ -307,53 +364,89 @@ async def test_client_closing_its_pipe_ends_the_server(raw: RawServer) -> None:
 # -- a client that never answers the server's requests --------------------------------------------
 
 
-async def test_persona_run_goes_on_when_progress_create_is_never_answered(tmp_path: Path) -> None:
-    """The run must not wait forever for window/workDoneProgress/create: it goes on without
-    progress (here to an API that refuses connections, so it ends quickly as `failed`)."""
-    (tmp_path / "app.py").write_text("def f(x):\n    return x\n")
+async def persona_server(root: Path) -> RawServer:
+    """A server on `root` holding `app.py` open, whose persona API address refuses connections."""
+    (root / "app.py").write_text(APP)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
     env["AGENT_LS_RELIABILITY_KEY"] = "sk-ant-test-0123456789abcdefghijklmnopqrstuvwxyz"
     server = await RawServer.start(env)
+    await server.initialize(
+        root,
+        capabilities={"window": {"workDoneProgress": True}, "workspace": {"applyEdit": True}},
+        options={
+            "personas": {"apiKeyEnv": "AGENT_LS_RELIABILITY_KEY", "baseUrl": "http://127.0.0.1:9"}
+        },
+    )
+    server.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": (root / "app.py").as_uri(),
+                "languageId": "python",
+                "version": 1,
+                "text": APP,
+            }
+        },
+    )
+    return server
+
+
+def persona_run(root: Path) -> dict[str, Any]:
+    """The params of a `review` run of the whole of `app.py`."""
+    return {
+        "command": "agentLs.persona.run",
+        "arguments": [
+            {
+                "uri": (root / "app.py").as_uri(),
+                "agent": "backend-engineer",
+                "action": "review",
+                "range": {"start": ORIGIN, "end": {"line": 2, "character": 0}},
+            }
+        ],
+    }
+
+
+async def test_persona_run_goes_on_when_progress_create_is_never_answered(tmp_path: Path) -> None:
+    """The run must not wait forever for window/workDoneProgress/create: it goes on without
+    progress (here to an API that refuses connections, so it ends quickly as `failed`)."""
+    server = await persona_server(tmp_path)
     try:
-        await server.initialize(
-            tmp_path,
-            capabilities={"window": {"workDoneProgress": True}, "workspace": {"applyEdit": True}},
-            options={
-                "personas": {
-                    "apiKeyEnv": "AGENT_LS_RELIABILITY_KEY",
-                    "baseUrl": "http://127.0.0.1:9",
-                }
-            },
-        )
-        uri = (tmp_path / "app.py").as_uri()
-        server.notify(
-            "textDocument/didOpen",
-            {
-                "textDocument": {
-                    "uri": uri,
-                    "languageId": "python",
-                    "version": 1,
-                    "text": "def f(x):\n    return x\n",
-                }
-            },
-        )
-        run = server.request(
-            "workspace/executeCommand",
-            {
-                "command": "agentLs.persona.run",
-                "arguments": [
-                    {
-                        "uri": uri,
-                        "agent": "backend-engineer",
-                        "action": "review",
-                        "range": {"start": ORIGIN, "end": {"line": 2, "character": 0}},
-                    }
-                ],
-            },
-        )
+        run = server.request("workspace/executeCommand", persona_run(tmp_path))
         reply = await server.response(run, timeout=30, answer=False)
         assert [r["method"] for r in server.server_requests] == ["window/workDoneProgress/create"]
         assert reply["result"]["status"] == "failed", reply
         assert "Cannot reach" in reply["result"]["message"]
+    finally:
+        await server.stop()
+
+
+# -- hostile workspace files ----------------------------------------------------------------------
+
+
+async def test_a_mcp_json_nested_100000_deep_does_not_stop_initialize(tmp_path: Path) -> None:
+    """Was: initialize failed with RecursionError (the editor drops the server). The reader of
+    workspace files is bounded; the server must initialize and serve."""
+    (tmp_path / ".mcp.json").write_text('{"mcpServers": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    text = "---\nname: deep\ndescription: Use it\ntools: Read, Reed\n---\n\nBody.\n"
+    (agents / "deep.md").write_text(text)
+    server = await RawServer.start()
+    try:
+        reply = await server.initialize(tmp_path)
+        assert "capabilities" in reply.get("result", {}), reply
+        uri = (agents / "deep.md").as_uri()
+        server.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}},
+        )
+        hover = await server.call(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": 3, "character": 8}},
+        )
+        assert "**Read** (tool)" in hover["result"]["contents"]["value"], hover
+        assert (await server.call("shutdown"))["result"] is None
+        server.notify("exit")
+        assert await server.exit_code() == 0
     finally:
         await server.stop()

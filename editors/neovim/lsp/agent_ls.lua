@@ -5,7 +5,7 @@
 --- "persona" code actions on a selection in any file.
 ---
 --- ```sh
---- pip install agent-ls        # or: pip install -e . in a clone; gives the `agent-ls` command
+--- make dist && pip install dist/agent_ls-*.whl   # in a clone, into a venv of its own; gives `agent-ls`
 --- ```
 ---
 --- Put the folder holding this `lsp/` directory on 'runtimepath' (or copy this file into

@@ -3,17 +3,25 @@
  * Installs the .vsix, opens a workspace with a broken agent file, and checks what a user sees:
  * agent-ls's diagnostics in the Problems panel, the status bar item, a quick fix that changes the
  * file, tool names offered by completion inside `tools:`, the persona actions listed for a
- * selection (no API call), a persona rewrite against the fake Messages API (progress notification
- * with Cancel, the diff of the proposed change, one click on Apply, the file changed exactly as
- * expected; a run from the code action menu, cancelled, changes nothing and logs no error; the
- * workspace's own settings cannot
+ * selection (no API call), one problem per mistake, one completion list and one hover although
+ * VS Code 1.139 has its own Claude agent support (the file opens as Markdown), a persona rewrite
+ * against the fake Messages API (progress notification with Cancel, the diff of the proposed
+ * change, one click on Apply, the file changed exactly as expected; a run from the code action
+ * menu, cancelled, changes nothing and logs no error; the workspace's own settings cannot
  * redirect the API call), and, after the server setting is pointed at a missing program, a
- * restart that ends in a notification saying how to fix it. Saves a screenshot of the diagnostics.
+ * restart that ends in a notification saying how to fix it. Then the fresh-install
+ * path: with no server configured and none on PATH, "Install agent-ls" installs the bundled wheel
+ * into the extension's global storage and the server starts from there (and is updated in place
+ * when the installed wheel is not the one the extension carries); and a setting changed on
+ * the User tab of the Settings UI (code-server is a remote window) is the one the extension reads.
+ * The API key set with "Set Anthropic API Key" reaches the server's environment and no log. A
+ * failed install names the failed step, its last output lines and the command to run by hand.
+ * Saves a screenshot of the diagnostics.
  *
  * Exit codes: 0 passed, 1 failed, 77 a piece is missing (see harness.findPieces).
  */
 
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
@@ -34,8 +42,10 @@ import {
 } from './harness';
 
 /** The whole run, whatever happens, ends within this. */
-const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 300_000);
+const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 420_000);
 const STEP_TIMEOUT_MS = 60_000;
+/** Creating the environment and installing the wheel's dependencies with pip. */
+const INSTALL_TIMEOUT_MS = 180_000;
 // The committed screenshot is refreshed only on request (E2E_SCREENSHOT=editors/vscode/screenshot.png);
 // test runs write theirs under tests/.artifacts so a run leaves the work tree clean.
 const SCREENSHOT = process.env.E2E_SCREENSHOT ?? path.join(REPO_ROOT, 'tests', '.artifacts', 'vscode-diagnostics.png');
@@ -54,6 +64,24 @@ allowedTools: Read
 
 You are a careful reviewer. Read the diff, then report problems with file and line.
 `;
+
+/**
+ * An agent file with mistakes VS Code's own Agent mode also reports (`model: gpt-4` gets its
+ * "Unknown value" error beside agent-ls's AL501 when the file opens in that mode).
+ */
+const DOUBLED = {
+  file: 'doubled.md',
+  text: `---
+name: doubled
+description: Checks that each mistake is reported once although VS Code validates agent files too.
+model: gpt-4
+color: magenta
+---
+
+You review code.
+`,
+  lines: [4, 5],
+};
 
 /** The Python file a persona rewrites, its selected function (lines 4-7), and the scripted answer. */
 const ORDERS = `import json
@@ -115,6 +143,7 @@ async function main(): Promise<number> {
     api = await startFakeApi(pieces.agentLs, ANSWER, ANSWER_DELAY_S, 30_000);
     step(`fake Messages API at ${api.baseUrl}`);
     prepareWorkspace(sandbox, pieces.agentLs, api.baseUrl);
+    writeFileSync(path.join(sandbox.workspace, '.claude', 'agents', DOUBLED.file), DOUBLED.text);
     await run(
       pieces.codeServer,
       ['--user-data-dir', sandbox.userData, '--extensions-dir', sandbox.extensions, '--install-extension', pieces.vsix],
@@ -155,9 +184,14 @@ async function main(): Promise<number> {
     await applyQuickFix(page, path.join(sandbox.workspace, '.claude', 'agents', 'broken.md'));
     await checkCompletion(page);
     await checkPersonaList(page);
+    await checkOneProblemPerMistake(page);
     await checkPersonaRewrite(page, path.join(sandbox.workspace, 'app', 'orders.py'));
     await checkPersonaCancel(page, path.join(sandbox.workspace, 'app', 'orders.py'), sandbox);
     await checkMissingServer(page, sandbox);
+    await checkFreshInstall(page, sandbox);
+    await checkApiKeyInSecretStorage(page, sandbox);
+    await checkUserSettingInRemoteWindow(page);
+    await checkInstallFailure(page, sandbox);
     step('PASS');
     return 0;
   } catch (error) {
@@ -316,17 +350,22 @@ async function applyQuickFix(page: Page, file: string): Promise<void> {
   step(`quick fix applied and saved: "${toolsLine}"`);
 }
 
+/** Opens completion at the cursor (Ctrl+Space) and returns the labels it lists. */
+async function suggestionLabels(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+Space');
+  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+  await rows.first().waitFor();
+  return rows.evaluateAll((elements) =>
+    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
+  );
+}
+
 /** Types after the last tool in `tools:` and checks that completion offers tool names. */
 async function checkCompletion(page: Page): Promise<void> {
   await goTo(page, BROKEN_LINES.tools, 200);
   await page.keyboard.press('End');
   await page.keyboard.type(', ');
-  await page.keyboard.press('Control+Space');
-  const rows = page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-  await rows.first().waitFor();
-  const labels = await rows.evaluateAll((elements) =>
-    elements.map((e) => (e.querySelector('.label-name') as HTMLElement | null)?.innerText ?? (e as HTMLElement).innerText),
-  );
+  const labels = await suggestionLabels(page);
   const offered = KNOWN_TOOLS.filter((tool) => labels.includes(tool));
   step(`completion offers: ${labels.join(', ')}`);
   check(offered.length > 0, `completion inside tools: offered no known tool name; got: ${labels.join(', ')}`);
@@ -454,9 +493,235 @@ async function checkMissingServer(page: Page, sandbox: Sandbox): Promise<void> {
   const toast = page.locator('.notification-toast', { hasText: 'agentLs.server.command' });
   await toast.waitFor();
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
-  check(/Open Settings/.test(text) && /pip install agent-ls/.test(text), `notification without the fix: ${text}`);
+  check(/Open Settings/.test(text) && /from Remote settings\) was not found/.test(text), `notification without the fix or the scope: ${text}`);
   await page.locator('.statusbar-item', { hasText: 'agent-ls' }).locator('.codicon-error').first().waitFor();
   step(`missing server: "${text}"`);
+}
+
+/** Rows of the Problems panel, whitespace collapsed; file rows have no `[Ln`. */
+async function problemRows(page: Page): Promise<string[]> {
+  return page
+    .locator('.markers-panel .monaco-list-row')
+    .evaluateAll((elements) => elements.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ')));
+}
+
+/** The Problems panel's rows for the file named `file` (those below its file row). */
+async function problemsOf(page: Page, file: string): Promise<string[]> {
+  const all = await problemRows(page);
+  const start = all.findIndex((row) => row.startsWith(file));
+  const end = all.findIndex((row, index) => index > start && !row.includes('[Ln'));
+  return start < 0 ? [] : all.slice(start + 1, end < 0 ? undefined : end);
+}
+
+/**
+ * Opens DOUBLED: it is in Markdown mode (not VS Code's "Agent" mode), and the Problems panel lists
+ * exactly one problem per planted mistake, each from agent-ls.
+ */
+async function checkOneProblemPerMistake(page: Page): Promise<void> {
+  await openFile(page, DOUBLED.file);
+  const mode = (await page.locator('#status\\.editor\\.mode').innerText()).trim();
+  check(mode === 'Markdown', `${DOUBLED.file} opened in language mode "${mode}", not Markdown`);
+  await page.keyboard.press('Control+Shift+M');
+  const hasAll = (rows: string[]): boolean => DOUBLED.lines.every((line) => rows.some((row) => row.includes(`[Ln ${line},`)));
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (!hasAll(await problemsOf(page, DOUBLED.file))) {
+    check(Date.now() < deadline, `no agent-ls problems on lines ${DOUBLED.lines.join(', ')} of ${DOUBLED.file}`);
+    await page.waitForTimeout(250);
+  }
+  // VS Code's own validation runs 200 ms after a change: give it time to add a second problem.
+  await page.waitForTimeout(1500);
+  const rows = await problemsOf(page, DOUBLED.file);
+  for (const line of DOUBLED.lines) {
+    const onLine = rows.filter((row) => row.includes(`[Ln ${line},`));
+    check(onLine.length === 1, `line ${line} of ${DOUBLED.file} has ${onLine.length} problems, not 1:\n${onLine.join('\n')}`);
+  }
+  check(
+    rows.every((row) => /agent-ls AL\d{3}/.test(row)),
+    `a problem in ${DOUBLED.file} that is not agent-ls's:\n${rows.join('\n')}`,
+  );
+  step(`one problem per mistake in ${DOUBLED.file} (mode ${mode}): ${rows.length} problems, all agent-ls`);
+
+  // One completion list: after `model: ` each alias is offered once (not once per provider).
+  await goTo(page, DOUBLED.lines[0]!, 'model: '.length + 1);
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('Backspace');
+  const labels = await suggestionLabels(page);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Z');
+  check(labels.filter((label) => label === 'haiku').length === 1, `model completion offers: ${labels.join(', ')}`);
+  step(`model completion, haiku once: ${labels.join(', ')}`);
+
+  // One hover: on the `model` key, agent-ls's text alone (VS Code's Agent mode would add its own).
+  await page.locator('.view-lines .view-line', { hasText: 'model: gpt-4' }).locator('span span', { hasText: 'model' }).first().hover();
+  const parts = page.locator('.monaco-hover:not(.hidden) .hover-row .markdown-hover');
+  await parts.first().waitFor();
+  await page.waitForTimeout(500); // a second provider's part would arrive with the first
+  const texts = (await parts.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text !== '');
+  await page.keyboard.press('Escape');
+  check(texts.length === 1, `the hover on \`model\` has ${texts.length} parts:\n${texts.join('\n')}`);
+  step(`one hover on \`model\`: "${texts[0]!.slice(0, 80)}…"`);
+}
+
+/** Runs a command from the Command Palette by its title. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^agent-ls: /, '') }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Environments of the running agent-ls servers started by this test's code-server (its HOME). */
+function serverEnvironments(sandbox: Sandbox): Record<string, string>[] {
+  const found: Record<string, string>[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmdline.some((part) => part.endsWith('agent-ls')) || !cmdline.includes('serve')) {
+        continue;
+      }
+      const env = Object.fromEntries(
+        readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter((entry) => entry.includes('='))
+          .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+      );
+      if (env.HOME === sandbox.home) {
+        found.push(env);
+      }
+    } catch {
+      // The process ended meanwhile, or is not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * "Set Anthropic API Key" stores the key in secret storage and restarts the server with it in its
+ * environment; no log of the run contains it; "Clear Anthropic API Key" takes it away again.
+ */
+async function checkApiKeyInSecretStorage(page: Page, sandbox: Sandbox): Promise<void> {
+  const key = 'sk-ant-e2e-secret-storage-0123456789abcdef';
+  const holding = (): string[] =>
+    serverEnvironments(sandbox).flatMap((env) => Object.keys(env).filter((name) => env[name] === key));
+  await runCommand(page, 'agent-ls: Set Anthropic API Key');
+  const input = page.locator('.quick-input-widget input[type="password"]');
+  await input.waitFor();
+  await input.fill(key);
+  await page.keyboard.press('Enter');
+  await page.locator('.notification-toast', { hasText: 'API key stored' }).waitFor();
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (holding().length === 0) {
+    check(Date.now() < deadline, 'no running agent-ls server has the stored key in its environment');
+    await page.waitForTimeout(250);
+  }
+  step(`the restarted server has the stored key as ${holding().join(', ')}`);
+  // Every log of code-server, the extension host and the output channel, and every settings file.
+  const leaks = [...findFiles(sandbox.userData, /\.log$|^settings\.json$/), path.join(sandbox.root, 'code-server.log')].filter(
+    (file) => readFileSync(file, 'utf8').includes(key),
+  );
+  check(leaks.length === 0, `the API key appears in ${leaks.join(', ')}`);
+  await runCommand(page, 'agent-ls: Clear Anthropic API Key');
+  await page.locator('.notification-toast', { hasText: 'API key removed' }).waitFor();
+  while (holding().length > 0) {
+    check(Date.now() < deadline + STEP_TIMEOUT_MS, 'a server still has the cleared key in its environment');
+    await page.waitForTimeout(250);
+  }
+  check(serverEnvironments(sandbox).length > 0, 'no server running after the key was cleared');
+  step('key cleared: the restarted server no longer has it; no log or settings file holds it');
+}
+
+/**
+ * No server configured and none on PATH: the not-found notification lists what was tried, its
+ * "Install agent-ls" button installs the bundled wheel into the extension's global storage (with
+ * a progress notification), and the server starts from there and publishes diagnostics again.
+ */
+async function checkFreshInstall(page: Page, sandbox: Sandbox): Promise<void> {
+  writeServerCommand(sandbox, []);
+  const toast = page.locator('.notification-toast', { hasText: 'was not found. Tried:' });
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  check(
+    text.includes('agentLs.server.command (not set in User, Remote or Workspace settings)') &&
+      text.includes('`agent-ls` on PATH (not found)'),
+    `not-found notification without what it tried and where: ${text}`,
+  );
+  step(`not found: "${text}"`);
+  await toast.locator('.monaco-button', { hasText: 'Install agent-ls' }).click();
+  await page.locator('.notification-toast', { hasText: 'installing the server' }).first().waitFor();
+  step('installing (progress notification shown)');
+  await page
+    .locator('.statusbar-item', { hasText: 'agent-ls' })
+    .locator('.codicon-check')
+    .first()
+    .waitFor({ timeout: INSTALL_TIMEOUT_MS });
+  const stamps = findFiles(sandbox.userData, /^server-env\.json$/);
+  check(stamps.length === 1 && /globalStorage/.test(stamps[0]!), `no install stamp in global storage: ${stamps.join(', ')}`);
+  const installed = path.join(path.dirname(stamps[0]!), 'server-env', 'bin', 'agent-ls');
+  check(statSync(installed, { throwIfNoEntry: false })?.isFile() === true, `no agent-ls at ${installed}`);
+  step(`installed ${readFileSync(stamps[0]!, 'utf8').trim()} into ${path.relative(sandbox.root, path.dirname(installed))}`);
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (!(await problemRows(page)).some((row) => /agent-ls AL501/.test(row))) {
+    check(Date.now() < deadline, 'the installed server published no diagnostics');
+    await page.waitForTimeout(250);
+  }
+  step('the installed server is running and publishing diagnostics');
+
+  // An extension that carries another wheel than the one installed updates the environment.
+  writeFileSync(stamps[0]!, '{"wheel": "agent_ls-0.0.1-py3-none-any.whl"}\n');
+  await runCommand(page, 'agent-ls: Restart Server');
+  await page.locator('.notification-toast', { hasText: 'updating the server' }).first().waitFor();
+  await page.locator('.statusbar-item', { hasText: 'agent-ls' }).locator('.codicon-check').first().waitFor({ timeout: INSTALL_TIMEOUT_MS });
+  const updated = readFileSync(stamps[0]!, 'utf8').trim();
+  check(!updated.includes('0.0.1') && /agent_ls-.+\.whl/.test(updated), `after the update the stamp says ${updated}`);
+  step(`outdated environment updated at restart: ${updated}`);
+}
+
+/**
+ * code-server is a remote window: the User tab of the Settings UI lists the server settings (it
+ * hides machine-scoped ones), and a value set there is read: a Python path without agent-ls gives
+ * a notification naming the setting and "User settings".
+ */
+async function checkUserSettingInRemoteWindow(page: Page): Promise<void> {
+  await page.keyboard.press('Control+,');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor();
+  await editor.locator('.settings-tabs-widget .action-label', { hasText: /^User$/ }).click();
+  await page.keyboard.type('agentLs.server');
+  const labels = editor.locator('.setting-item-contents .setting-item-label');
+  await labels.filter({ hasText: 'Python Path' }).first().waitFor();
+  const listed = (await labels.allInnerTexts()).map((label) => label.trim());
+  check(listed.includes('Command') && listed.includes('Python Path'), `User tab lists: ${listed.join(', ')}`);
+  step(`Settings UI, User tab: ${listed.join(', ')}`);
+  const input = editor.locator('.setting-item-contents', { hasText: 'Python Path' }).locator('input').first();
+  await input.fill('/nonexistent/python');
+  const toast = page.locator('.notification-toast', { hasText: 'agentLs.server.pythonPath' });
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  check(text.includes('(agentLs.server.pythonPath, from User settings) cannot import agent_ls'), `notification: ${text}`);
+  step(`User setting read in a remote window: "${text}"`);
+}
+
+/**
+ * A failed install says which step failed, with the tool's last lines and the command to run by
+ * hand: here `python3 -m venv` fails because a file sits where the environment goes.
+ */
+async function checkInstallFailure(page: Page, sandbox: Sandbox): Promise<void> {
+  const [stamp] = findFiles(sandbox.userData, /^server-env\.json$/);
+  check(stamp !== undefined, 'no install stamp');
+  const venv = path.join(path.dirname(stamp), 'server-env');
+  rmSync(venv, { recursive: true, force: true });
+  writeFileSync(venv, 'not an environment\n');
+  await runCommand(page, 'agent-ls: Install agent-ls');
+  const toast = page.locator('.notification-toast', { hasText: 'installing the server failed' });
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  check(
+    text.includes('failed while creating a Python environment') && text.includes('To install by hand, run:') && /Copy Command/.test(text),
+    `install failure notification: ${text}`,
+  );
+  step(`failed install: "${text}"`);
 }
 
 async function saveFailureArtifacts(page: Page | undefined, sandbox: Sandbox, server: CodeServer | undefined): Promise<void> {

@@ -67,8 +67,15 @@ export function createSandbox(nodeBin: string): Sandbox {
     return full;
   };
   const home = dir('home');
+  // A machine without agent-ls on PATH (the extension must install its own); pip's settings
+  // (index, find-links, certificates) pass through so that install reaches the same packages.
+  const searchPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((folder) => folder !== '' && !existsSync(path.join(folder, 'agent-ls')));
+  const pipSettings = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('PIP_')));
   const env: NodeJS.ProcessEnv = {
-    PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}`,
+    ...pipSettings,
+    PATH: [nodeBin, ...searchPath].join(path.delimiter),
     HOME: home,
     XDG_CONFIG_HOME: dir('xdg/config'),
     XDG_DATA_HOME: dir('xdg/data'),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the VS Code extension's tests need, inside editors/vscode (idempotent; fast
-# when done): npm ci, the .vsix, Node 24 and code-server 4.139.1 in .tools/ (playwright-core is a
-# devDependency). System packages (chromium, libkrb5-dev) come from apt: see .ci/run.
+# when done): npm ci, the .vsix (carrying the server wheel), Node 24 and code-server 4.139.1 in
+# .tools/ (playwright-core is a devDependency). System packages (chromium, libkrb5-dev) come from apt: see .ci/run.
 # Outside CI a missing end-to-end piece only warns (the e2e test then skips naming it);
 # with CI=true it fails.
 set -euo pipefail
@@ -32,7 +32,8 @@ fi
 
 # 2. The .vsix, when a source is newer than it.
 VSIX=dist/agent-ls.vsix
-if [ ! -f "$VSIX" ] || [ -n "$(find src package.json README.md LICENSE .vscodeignore -newer "$VSIX" -print -quit 2>/dev/null)" ]; then
+# The .vsix carries the server's wheel too: a change to the server rebuilds it.
+if [ ! -f "$VSIX" ] || [ -n "$(find src package.json README.md LICENSE .vscodeignore scripts/bundle-server.sh ../../server ../../pyproject.toml -newer "$VSIX" -not -path "*__pycache__*" -not -path "*.egg-info*" -print -quit 2>/dev/null)" ]; then
   say "building $VSIX"
   npm run --silent package >/dev/null
 fi

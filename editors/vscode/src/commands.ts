@@ -6,6 +6,9 @@ export const ClientCommand = {
   showOutput: 'agentLs.showOutput',
   runPersonaAction: 'agentLs.runPersonaAction',
   checkWorkspace: 'agentLs.checkWorkspace',
+  installServer: 'agentLs.installServer',
+  setApiKey: 'agentLs.setApiKey',
+  clearApiKey: 'agentLs.clearApiKey',
 } as const;
 
 /** Server command (workspace/executeCommand) behind `agentLs.checkWorkspace`: same id, no arguments. */

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 
+import { registerApiKeyCommands } from './apiKeyCommands';
 import type { AgentLsClient } from './client';
 import { ClientCommand, SERVER_CHECK_WORKSPACE, SERVER_PERSONA_RUN, describeCheckResult } from './commands';
 import { EditPreview } from './editPreview';
@@ -34,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
   item.show();
 
   const preview = new EditPreview();
-  const server = new ServerController(output, status, preview);
+  const server = new ServerController(output, status, context, preview);
   controller = server;
   context.subscriptions.push(
     output,
@@ -45,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(ClientCommand.showOutput, () => output.show()),
     vscode.commands.registerCommand(ClientCommand.checkWorkspace, () => checkWorkspace(server, output)),
     vscode.commands.registerCommand(ClientCommand.runPersonaAction, () => runPersonaAction(server, output)),
+    vscode.commands.registerCommand(ClientCommand.installServer, () => server.install()),
+    ...registerApiKeyCommands(context.secrets, server, output),
     // The server's code actions carry this command: run it with a progress notification.
     vscode.commands.registerCommand(SERVER_PERSONA_RUN, (argument: PersonaRunArgument) => {
       const client = runningClient(server, output);

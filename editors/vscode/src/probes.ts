@@ -1,6 +1,6 @@
 /** Real, Node-only implementations of the probes the server-command resolution needs. */
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -44,5 +44,57 @@ export function canImportAgentLs(python: string): Promise<boolean> {
     execFile(python, ['-c', 'import agent_ls'], { timeout: IMPORT_TIMEOUT_MS, windowsHide: true }, (error) =>
       resolve(error === null),
     );
+  });
+}
+
+/** The `major.minor` version `python` reports, or undefined when it does not run. */
+export function pythonVersion(python: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      python,
+      ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+      { timeout: IMPORT_TIMEOUT_MS, windowsHide: true },
+      (error, stdout) => resolve(error === null ? String(stdout).trim() : undefined),
+    );
+  });
+}
+
+/**
+ * Runs `command` to its end (killed after `timeoutMs`), passing each non-empty output line to
+ * `log`; resolves with whether it exited with 0 and its whole output (stdout and stderr).
+ */
+export function runLogged(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    let output = '';
+    let pending = '';
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const lines = (pending + chunk.toString()).split(/\r?\n/);
+      pending = lines.pop() ?? '';
+      lines.filter((line) => line.trim() !== '').forEach(log);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => {
+      output += `\n(stopped after ${Math.round(timeoutMs / 1000)} s)`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ ok: false, output: `${output}\n${error.message}`.trim() });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (pending.trim() !== '') {
+        log(pending);
+      }
+      resolve({ ok: code === 0, output });
+    });
   });
 }

@@ -14,12 +14,15 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { API_KEY_SECRET, apiKeyVariable, serverEnvironment } from './apiKey';
 import { AgentLsClient } from './client';
 import { CrashPolicy } from './crashPolicy';
 import type { EditPreview } from './editPreview';
+import type { InterpreterCandidate } from './install';
+import { ServerInstaller } from './installer';
 import * as probes from './probes';
 import { type ResolutionFailure, describeCommand, resolveServerCommand } from './serverCommand';
-import { toLaunchSettings, toServerSettings } from './settings';
+import { type SettingInspection, settingScopes, toLaunchSettings, toServerSettings } from './settings';
 import type { ServerStatus } from './status';
 
 export const SECTION = 'agentLs';
@@ -43,12 +46,16 @@ export class ServerController implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
   private usesPythonExtension = false;
+  private readonly installer: ServerInstaller;
 
   constructor(
     private readonly output: vscode.LogOutputChannel,
     private readonly status: ServerStatus,
+    private readonly context: vscode.ExtensionContext,
     private readonly preview: EditPreview,
-  ) {}
+  ) {
+    this.installer = new ServerInstaller(context, output);
+  }
 
   /** The running client, if the server is up. */
   get client(): AgentLsClient | undefined {
@@ -75,6 +82,21 @@ export class ServerController implements vscode.Disposable {
     return this.enqueue(() => this.doStop());
   }
 
+  /**
+   * Installs the bundled server into a fresh private environment, then starts the server. A
+   * running server stops first (it may run from that environment) and restarts even if the
+   * install fails; with none running, a failed install leaves only its own notification.
+   */
+  install(): Promise<void> {
+    return this.enqueue(async () => {
+      const wasRunning = this.clientValue !== undefined;
+      await this.doStop();
+      if ((await this.installer.install(() => this.interpreterCandidates())) || wasRunning) {
+        await this.doStart();
+      }
+    });
+  }
+
   dispose(): void {
     void this.stop();
   }
@@ -89,32 +111,49 @@ export class ServerController implements vscode.Disposable {
     this.status.starting('finding the server');
     const folder = vscode.workspace.workspaceFolders?.[0];
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+    const installer = this.installer;
+    const wheel = installer.wheel;
     const resolution = await resolveServerCommand(
-      toLaunchSettings(config.get('server')),
+      toLaunchSettings(config.get('server'), (setting) => config.inspect(`server.${setting}`) as SettingInspection | undefined),
       {
         findOnPath: (name) => probes.findOnPath(name),
         isExecutable: probes.isExecutable,
         canImportAgentLs: probes.canImportAgentLs,
         pythonExtensionInterpreter: () => this.pythonExtensionInterpreter(folder?.uri),
+        managedServer: async () =>
+          installer.installed && (await probes.isExecutable(installer.layout.server)) ? installer.layout.server : undefined,
       },
-      { home: os.homedir(), ...(folder ? { workspaceFolder: folder.uri.fsPath } : {}) },
+      {
+        home: os.homedir(),
+        scopes: settingScopes(vscode.env.remoteName !== undefined),
+        ...(folder ? { workspaceFolder: folder.uri.fsPath } : {}),
+        ...(wheel ? { bundledWheel: wheel } : {}),
+      },
     );
     if (!resolution.ok) {
       this.fail(resolution.failure);
       return;
     }
     const server = resolution.server;
+    if (server.source === 'managed' && installer.outdated) {
+      this.status.starting('updating the server');
+      this.output.info('The extension carries a new agent-ls: updating its environment');
+      await installer.install(() => this.interpreterCandidates(), true);
+    }
     this.usesPythonExtension = server.source === 'python-extension';
     const commandLine = describeCommand(server);
     this.output.info(`Starting the server (${server.source}): ${commandLine}`);
     this.status.starting(commandLine);
 
+    // The stored API key reaches the server through its environment only (never a log or setting).
+    const key = await this.context.secrets.get(API_KEY_SECRET);
+    const env = serverEnvironment(process.env, apiKeyVariable(config.get('personas.apiKeyEnv')), key);
     let ran = false;
     const client = new AgentLsClient(
       {
         command: server.command,
         args: server.args,
-        options: folder ? { cwd: folder.uri.fsPath } : {},
+        options: { ...(folder ? { cwd: folder.uri.fsPath } : {}), ...(env ? { env } : {}) },
       },
       this.clientOptions(this.errorHandler(commandLine, () => ran)),
       () => ({ previewEdits: true, workspaceTrusted: vscode.workspace.isTrusted }),
@@ -136,7 +175,7 @@ export class ServerController implements vscode.Disposable {
       this.fail({
         message:
           `agent-ls: the server \`${commandLine}\` failed to start: ${errorMessage(error)}. ` +
-          'Check the output; if agent-ls is not installed there, install it with `pip install agent-ls` ' +
+          'Check the output; if agent-ls is not installed there, run "agent-ls: Install agent-ls" ' +
           'or change agentLs.server.command / agentLs.server.pythonPath.',
       });
     }
@@ -226,11 +265,15 @@ export class ServerController implements vscode.Disposable {
   private fail(failure: ResolutionFailure): void {
     this.output.error(failure.message);
     this.status.failed(failure.message);
+    const install = 'Install agent-ls';
     const openSettings = 'Open Settings';
     const showOutput = 'Show Output';
     const retry = 'Retry';
-    void vscode.window.showErrorMessage(failure.message, openSettings, showOutput, retry).then((picked) => {
-      if (picked === openSettings) {
+    const buttons = failure.offerInstall ? [install, openSettings, showOutput] : [openSettings, showOutput, retry];
+    void vscode.window.showErrorMessage(failure.message, ...buttons).then((picked) => {
+      if (picked === install) {
+        void this.install();
+      } else if (picked === openSettings) {
         void vscode.commands.executeCommand('workbench.action.openSettings', failure.setting ?? 'agentLs.server');
       } else if (picked === showOutput) {
         this.output.show();
@@ -238,6 +281,22 @@ export class ServerController implements vscode.Disposable {
         void this.restart();
       }
     });
+  }
+
+  /** Interpreters that may create the private environment: the Python extension's, then python3 and python on PATH. */
+  private async interpreterCandidates(): Promise<InterpreterCandidate[]> {
+    const found: { origin: string; path: string | undefined }[] = [
+      { origin: "the Python extension's interpreter", path: await this.pythonExtensionInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri) },
+      { origin: 'python3 on PATH', path: await probes.findOnPath('python3') },
+      { origin: 'python on PATH', path: await probes.findOnPath('python') },
+    ];
+    const candidates: InterpreterCandidate[] = [];
+    for (const { origin, path } of found) {
+      if (path !== undefined) {
+        candidates.push({ origin, path, version: await probes.pythonVersion(path) });
+      }
+    }
+    return candidates;
   }
 
   /** The interpreter selected in the Python extension, or undefined (not installed, none, timeout). */

@@ -9,6 +9,7 @@ function fakeProbes(machine: {
   executables?: string[];
   pythonsWithAgentLs?: string[];
   pythonExtension?: string;
+  managed?: string;
 }): Probes & { calls: string[] } {
   const calls: string[] = [];
   return {
@@ -26,10 +27,15 @@ function fakeProbes(machine: {
       calls.push('python-extension');
       return machine.pythonExtension;
     },
+    managedServer: async () => {
+      calls.push('managed');
+      return machine.managed;
+    },
   };
 }
 
-const context = { home: '/home/u', workspaceFolder: '/ws' };
+const WHEEL = '/ext/dist/server/agent_ls-0.1.0-py3-none-any.whl';
+const context = { home: '/home/u', workspaceFolder: '/ws', bundledWheel: WHEEL, scopes: 'User, Remote or Workspace settings' };
 const none = { command: [], pythonPath: '' };
 
 describe('resolveServerCommand', () => {
@@ -50,13 +56,18 @@ describe('resolveServerCommand', () => {
     assert.deepEqual(result, { ok: true, server: { command: '/usr/local/bin/uvx', args: ['agent-ls', 'serve'], source: 'setting:command' } });
   });
 
-  it('fails with the setting named when the configured command does not exist', async () => {
-    const result = await resolveServerCommand({ command: ['~/nope/agent-ls'], pythonPath: '' }, fakeProbes({}), context);
+  it('fails with the setting and the scope it came from named when the configured command does not exist', async () => {
+    const result = await resolveServerCommand(
+      { command: ['~/nope/agent-ls'], pythonPath: '', origins: { command: 'Remote settings' } },
+      fakeProbes({}),
+      context,
+    );
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
     assert.equal(result.failure.setting, 'agentLs.server.command');
-    assert.match(result.failure.message, /\/home\/u\/nope\/agent-ls/);
-    assert.match(result.failure.message, /pip install agent-ls/);
+    assert.equal(result.failure.offerInstall, undefined, 'a wrong setting is fixed in the setting, not by installing');
+    assert.match(result.failure.message, /`\/home\/u\/nope\/agent-ls` \(agentLs\.server\.command, from Remote settings\) was not found/);
+    assert.doesNotMatch(result.failure.message, /pip install agent-ls/);
   });
 
   it('uses the pythonPath setting when it can import agent_ls', async () => {
@@ -73,7 +84,7 @@ describe('resolveServerCommand', () => {
     const result = await resolveServerCommand({ command: [], pythonPath: '/opt/py/bin/python' }, probes, context);
     assert.ok(!result.ok);
     assert.equal(result.failure.setting, 'agentLs.server.pythonPath');
-    assert.match(result.failure.message, /`\/opt\/py\/bin\/python -m pip install agent-ls`/);
+    assert.ok(result.failure.message.includes(`\`/opt/py/bin/python -m pip install ${WHEEL}\``), result.failure.message);
     assert.ok(!probes.calls.includes('path:agent-ls'), 'an explicit setting is not silently bypassed');
   });
 
@@ -93,19 +104,34 @@ describe('resolveServerCommand', () => {
     assert.deepEqual(probes.calls, ['python-extension', 'import:/usr/bin/python3', 'path:agent-ls']);
   });
 
-  it('fails with install instructions and both settings named when nothing works', async () => {
+  it("uses the extension's own environment last", async () => {
+    const probes = fakeProbes({ managed: '/storage/server-env/bin/agent-ls' });
+    const result = await resolveServerCommand(none, probes, context);
+    assert.deepEqual(result, { ok: true, server: { command: '/storage/server-env/bin/agent-ls', args: ['serve'], source: 'managed' } });
+    assert.deepEqual(probes.calls, ['python-extension', 'path:agent-ls', 'managed']);
+  });
+
+  it('offers the install and lists everything it tried, in which scopes, when nothing works', async () => {
     const result = await resolveServerCommand(none, fakeProbes({}), context);
     assert.ok(!result.ok);
     assert.equal(result.failure.setting, undefined);
-    assert.match(result.failure.message, /Install it with `pip install agent-ls`/);
-    assert.match(result.failure.message, /agentLs\.server\.command/);
-    assert.match(result.failure.message, /agentLs\.server\.pythonPath/);
+    assert.equal(result.failure.offerInstall, true);
+    assert.equal(
+      result.failure.message,
+      'agent-ls: the language server was not found. Tried: ' +
+        'agentLs.server.command (not set in User, Remote or Workspace settings); ' +
+        'agentLs.server.pythonPath (not set in User, Remote or Workspace settings); ' +
+        "the Python extension's interpreter (none selected, or the extension is not installed); " +
+        "`agent-ls` on PATH (not found); the extension's own environment (not installed). " +
+        'Choose "Install agent-ls" to install the server this extension carries into a private environment, ' +
+        'or set agentLs.server.command (e.g. ["/path/to/.venv/bin/agent-ls", "serve"]) or agentLs.server.pythonPath.',
+    );
   });
 
-  it("suggests installing into the Python extension's interpreter when there is one", async () => {
+  it("names the Python extension's interpreter it tried", async () => {
     const result = await resolveServerCommand(none, fakeProbes({ pythonExtension: '/ws/.venv/bin/python' }), context);
     assert.ok(!result.ok);
-    assert.match(result.failure.message, /`\/ws\/\.venv\/bin\/python -m pip install agent-ls`/);
+    assert.match(result.failure.message, /the Python extension's interpreter `\/ws\/\.venv\/bin\/python` \(cannot import agent_ls\)/);
   });
 
   it('ignores empty parts of the command setting', async () => {

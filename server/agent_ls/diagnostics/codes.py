@@ -1,7 +1,6 @@
 """Every diagnostic code agent-ls reports, with its severity and a short explanation.
 
-Severity follows the consequence in Claude Code: ERROR when the agent is not loaded or cannot
-run, WARNING when a value is dropped, changed or ignored, INFORMATION/HINT for advice.
+Severity follows the consequence in Claude Code (`SEVERITY_RULE`, stated by `agent-ls explain`).
 """
 
 from __future__ import annotations
@@ -21,6 +20,15 @@ class Severity(enum.IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+SEVERITY_RULE = (
+    "Severity follows the consequence in Claude Code: error — it does not load the agent, or the "
+    "agent cannot run (zero tools, a model the API refuses); warning — it loads the agent but "
+    "drops, changes or ignores something the author wrote, and the author can fix it; "
+    "information — what Claude Code does on its own, which changes nothing the author wrote; "
+    "hint — advice."
+)
 
 
 @dataclass(frozen=True)
@@ -72,9 +80,9 @@ _TABLE = [
     ),
     Code(
         "AL111",
-        W,
-        "YAML syntax error, loaded by the lenient retry",
-        "The frontmatter is not valid YAML. Claude Code retries after double-quoting every `key: value` line whose value holds `: ` or one of {}[]*&#!|>%@` — so it loads, but those values are read literally (e.g. `tools: [Read` is the tool `[Read`). Quote the value.",
+        N,
+        "YAML syntax error, loaded as written by the lenient retry",
+        "The frontmatter is not valid YAML. Claude Code retries after double-quoting every `key: value` line whose value holds `: ` or one of {}[]*&#!|>%@` (unless it both starts and ends with the same quote, or is a `[...]` that parses as a list) and turning leading tabs into spaces — so it loads, and each such value is read literally, as written. Other YAML tools reject the file: quote the value.",
     ),
     Code(
         "AL112",
@@ -144,7 +152,7 @@ _TABLE = [
     ),
     Code(
         "AL209",
-        W,
+        N,
         "`name` is only spaces",
         "Claude Code loads an agent whose name is only spaces, under that blank name: nobody can ask for it.",
     ),
@@ -174,7 +182,7 @@ _TABLE = [
     ),
     Code(
         "AL215",
-        W,
+        N,
         "`description` is only spaces",
         "Claude Code loads the agent, but the main model sees no description and never knows when to use it.",
     ),
@@ -194,7 +202,7 @@ _TABLE = [
         "AL303",
         E,
         "Hook event at the top level",
-        "A hook event (e.g. `PreToolUse:`) outside `hooks:` makes Claude Code log an error and drop the agent. Move it under `hooks:`.",
+        "A hook event (e.g. `PreToolUse:`) outside `hooks:` makes Claude Code drop the agent (a WARN line about the key, then 'Failed to parse agent' in the debug log). Move it under `hooks:`.",
     ),
     Code(
         "AL401",
@@ -246,9 +254,9 @@ _TABLE = [
     ),
     Code(
         "AL409",
-        W,
-        "Bash hides Glob and Grep",
-        "Observed in Claude Code 2.1.328: an agent that has Bash does not get Glob or Grep; they are dropped from its tools.",
+        N,
+        "Bash stands in for Glob and Grep",
+        "An agent that has Bash is not given Glob or Grep (in every form of `tools`, `*` included): Claude Code searches through Bash instead, so nothing is lost, and nothing in the file changes it.",
     ),
     Code(
         "AL410",
@@ -259,9 +267,9 @@ _TABLE = [
     Code("AL411", H, "Redundant with `*`", "`*` already means every tool."),
     Code(
         "AL501",
-        W,
+        E,
         "Unknown model: sent verbatim",
-        "Claude Code sends an unknown model string to the API verbatim; the API refuses it, so the agent fails when spawned.",
+        "Claude Code sends an unknown model string to the API verbatim; the API refuses it, so the agent cannot run: it fails each time it is spawned.",
     ),
     Code(
         "AL502",
@@ -320,7 +328,7 @@ _TABLE = [
     ),
     Code(
         "AL709",
-        W,
+        N,
         "`memory` adds file tools",
         "An agent with `memory` gets Write and Edit (to keep its memory files) even when `tools` leaves them out.",
     ),
@@ -338,9 +346,9 @@ _TABLE = [
     ),
     Code(
         "AL801",
-        W,
-        "Empty body: no system prompt",
-        "The Markdown after the frontmatter is the agent's system prompt. It is empty, so the agent runs with no instructions.",
+        N,
+        "Empty body: no system prompt of its own",
+        "The Markdown after the frontmatter is the agent's system prompt. It is empty: the agent loads and runs as written, with no instructions of its own.",
     ),
     Code("AL901", E, "Cannot read file", "The file could not be read or is not text."),
     Code(

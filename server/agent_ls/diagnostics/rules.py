@@ -1,7 +1,7 @@
 """The rules: text of one agent file in, findings out, following what Claude Code really does.
 
 Everything about the format comes from the catalogue; this module only knows how Claude Code
-applies it (see shared/reference/claude-code-loader.md).
+applies it (see docs/claude-code.md).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from agent_ls.agentfile import (
     AgentSource,
     Entry,
     Frontmatter,
-    lenient_rewrite,
     looks_like_agent,
+    parses,
     read_source,
     to_python,
 )
@@ -44,6 +44,8 @@ class CheckContext:
     file_stem: str | None = None
     mcp_servers: frozenset[str] | None = None
     """Server names from the workspace's `.mcp.json`; None when there is none."""
+    invalid_utf8_at: int | None = None
+    """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
 
 
 def check(text: str, ctx: CheckContext) -> list[Finding]:
@@ -165,6 +167,10 @@ def _change_to(start: int, end: int, text: str | None, preferred: bool = True) -
     return (Fix(f"Change to `{text}`", (Edit(start, end, text),), preferred),)
 
 
+_KEY_VALUE_LINE = re.compile(r"([A-Za-z_][\w-]*):[ \t]+(\S.*?)[ \t]*$")
+_COMMENT = re.compile(r"[ \t]+#")  # a YAML comment after a value
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -204,8 +210,26 @@ def _describe_type(value: Any) -> str:
     return "text"
 
 
-_TOOL_TOKEN = re.compile(r"(?:[^\s,(]|\([^)]*\)?)+")
+# Claude Code splits a `tools` string on commas and spaces outside parentheses; a tab or a line
+# break stays inside a name (measured by the differential test).
+_TOOL_TOKEN = re.compile(r"(?:[^ ,(]|\([^)]*\)?)+")
 _TOOL_SHAPE = re.compile(r"([A-Za-z_*][\w.*-]*)(\((.*)\))?")
+
+
+def tool_name_spans(value: str) -> Iterator[tuple[int, int]]:
+    """Yields where each tool name of a `tools` string lies, as Claude Code splits it: at commas
+    and spaces outside parentheses, each piece trimmed (a tab inside a piece stays)."""
+    for match in _TOOL_TOKEN.finditer(value):
+        piece = match.group()
+        start = match.start() + len(piece) - len(piece.lstrip())
+        end = match.end() - (len(piece) - len(piece.rstrip()))
+        if end > start:
+            yield start, end
+
+
+def split_tool_names(value: str) -> list[str]:
+    """Returns the tool names of a `tools` string as Claude Code reads them."""
+    return [value[start:end] for start, end in tool_name_spans(value)]
 
 
 _YAML_TAGS = "tag:yaml.org,2002:"
@@ -232,8 +256,8 @@ class _Checker:
 
     # -- structure ---------------------------------------------------------------------------
     def run(self) -> Iterator[Finding]:
-        bad_byte = self.text.find("\ufffd")
-        if bad_byte != -1:
+        bad_byte = self.ctx.invalid_utf8_at
+        if bad_byte is not None:
             yield Finding(
                 "AL902",
                 "This file is not valid UTF-8: Claude Code reads each bad byte as U+FFFD (�). "
@@ -283,7 +307,7 @@ class _Checker:
             yield Finding(
                 "AL801",
                 "The body is empty: it is the agent's system prompt, so this agent runs with no "
-                "instructions.",
+                "instructions of its own.",
                 self.split.close_start,
                 self.split.close_end,
             )
@@ -410,7 +434,8 @@ class _Checker:
             return Finding(
                 "AL111",
                 f"YAML error: {fm.error.message}. Claude Code's lenient retry still loads this "
-                f"file, with values taken literally{reads}. Quote the value.",
+                f"file, with values read literally, as written{reads}. Quote the value for other "
+                "YAML tools.",
                 offset,
                 end,
                 fixes,
@@ -428,19 +453,37 @@ class _Checker:
         return self.text.count("\n", self.split.yaml_start, offset)
 
     def _quote_fixes(self, fm: Frontmatter) -> tuple[Fix, ...]:
-        source = self.text[self.split.yaml_start : self.split.yaml_end]
-        _, rewritten = lenient_rewrite(source)
-        edits = []
-        line_start = self.split.yaml_start
-        for number, line in enumerate(source.split("\n")):
-            if number in rewritten:
-                value_start = line_start + rewritten[number]
-                value_end = line_start + len(line.rstrip("\r"))
-                edits.append(Edit(value_start, value_end, _quote(self.text[value_start:value_end])))
-            line_start += len(line) + 1
-        if not edits:
+        """Quotes the fewest `key: value` values that make the frontmatter parse, comments kept
+        outside the quotes; none when quoting cannot make it parse."""
+        start, end = self.split.yaml_start, self.split.yaml_end
+        source = self.text[start:end]
+        candidates: list[Edit] = []
+        offset = 0
+        for line in source.split("\n"):
+            match = _KEY_VALUE_LINE.match(line.removesuffix("\r"))
+            if match:
+                value = _COMMENT.split(match.group(2), 1)[0]
+                # A value that breaks YAML on its own; a `[`/`{` one is meant as a collection,
+                # which quoting would turn into text (`tools: "[Read"` is no tool at all).
+                if value and value[0] not in "[{" and not parses(f"k: {value}"):
+                    at = start + offset + match.start(2)
+                    candidates.append(Edit(at, at + len(value), _quote(value)))
+            offset += len(line) + 1
+
+        def fixed(edits: list[Edit]) -> bool:
+            text = source
+            for edit in reversed(edits):
+                text = text[: edit.start - start] + edit.text + text[edit.end - start :]
+            return parses(text)
+
+        if not candidates or not fixed(candidates):
             return ()
-        return (Fix("Quote the values that break YAML", tuple(edits), True),)
+        needed = list(candidates)
+        for edit in candidates:  # drop each quote the document parses without
+            fewer = [e for e in needed if e is not edit]
+            if fewer and fixed(fewer):
+                needed = fewer
+        return (Fix("Quote the values that break YAML", tuple(needed), True),)
 
     # -- keys ----------------------------------------------------------------------------------
     def _keys(self) -> Iterator[Finding]:
@@ -463,8 +506,8 @@ class _Checker:
             if entry.key in self.cat.hook_events:
                 yield Finding(
                     "AL303",
-                    f"`{entry.key}` is a hook event outside `hooks:`: Claude Code logs an error "
-                    "and drops this agent. Move it under `hooks:`.",
+                    f"`{entry.key}` is a hook event outside `hooks:`: Claude Code drops this "
+                    "agent. Move it under `hooks:`.",
                     entry.key_start,
                     entry.key_end,
                 )
@@ -1042,13 +1085,12 @@ class _Checker:
     def _split_tools(self, value: str, node: yaml.Node, start: int, end: int) -> Iterator[_Token]:
         raw = self.text[start:end]
         base = raw.find(value)
-        for match in _TOOL_TOKEN.finditer(value):
+        for token_start, token_end in tool_name_spans(value):
+            token = value[token_start:token_end]
             if base >= 0:
-                yield _Token(
-                    match.group(), start + base + match.start(), start + base + match.end()
-                )
+                yield _Token(token, start + base + token_start, start + base + token_end)
             else:
-                yield _Token(match.group(), start, end)
+                yield _Token(token, start, end)
 
     def _tool(
         self, token: _Token, allow: bool, has_bash: bool, has_star: bool
@@ -1088,7 +1130,8 @@ class _Checker:
             if name in ("Glob", "Grep") and has_bash and allow:
                 return Finding(
                     "AL409",
-                    f"Observed in Claude Code {cat.version}: an agent that has Bash does not get `{name}`.",
+                    f"Claude Code gives an agent that has Bash no `{name}`: it searches through "
+                    "Bash instead, so nothing is lost (nothing to change here).",
                     *name_span,
                 ), True
             return None, True
@@ -1136,7 +1179,10 @@ def hooks_problem(value: Any, cat: Catalogue) -> str | None:
     if not isinstance(value, dict):
         return f"`hooks` is {_describe_type(value)}, not a mapping of events"
     for event, matchers in value.items():
-        # An unknown event does not drop the agent (observed in 2.1.328): see AL708.
+        # Claude Code's schema strips an unknown event without looking at its value: the agent
+        # loads (measured on 2.1.332; AL708 says the hook never runs).
+        if event not in cat.hook_events:
+            continue
         if not isinstance(matchers, list):
             return f"`{event}` must be a list of matchers"
         for matcher in matchers:

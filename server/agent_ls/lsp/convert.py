@@ -69,7 +69,10 @@ def range_from_json(raw: Any) -> types.Range:
 def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[types.CodeAction]:
     """Returns quick fixes for the diagnostics in the request, read from their `data`.
 
-    Each edit carries the document version, so a client applying it to newer text refuses.
+    A fix is offered only for a diagnostic computed on the document's current `version` (its
+    `data` says which): the fix's ranges belong to that text, so a fix from an older diagnostic
+    would land in the wrong place. The client re-requests code actions with the new diagnostics.
+    Each edit carries that version, so a client applying it to newer text refuses.
     """
     only = params.context.only
     if only and not any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
@@ -78,7 +81,7 @@ def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[typ
     uri = params.text_document.uri
     for diag in params.context.diagnostics:
         data = diag.data if isinstance(diag.data, dict) else None
-        if diag.source != SOURCE or not data:
+        if diag.source != SOURCE or not data or data.get("version") != version:
             continue
         for fix in data.get("fixes", []):
             edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [

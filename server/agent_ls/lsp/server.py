@@ -30,7 +30,7 @@ from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.outline import color_swatches, symbols
 from agent_ls.personas import lsp as personas  # imports the anthropic SDK only when first used
-from agent_ls.settings import Settings, load_project_settings
+from agent_ls.settings import Settings, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
     AgentNames,
@@ -208,10 +208,12 @@ class AgentLanguageServer(LanguageServer):
 
     # -- settings and workspace ----------------------------------------------------------------
     def apply_settings(self) -> None:
-        base = Settings()
-        messages: list[str] = []
+        """Layers the settings: defaults → user config file → workspace files (local settings
+        only) → the client's; every problem is shown and logged."""
+        base, messages = load_user_settings()
         if self.workspace_root is not None:
-            base, messages = load_project_settings(self.workspace_root, base)
+            base, problems = load_project_settings(self.workspace_root, base)
+            messages += problems
         for raw in (self.initialization_settings, self.client_settings):
             base, problems = base.merged(raw, camel=True)
             messages += problems
@@ -219,11 +221,10 @@ class AgentLanguageServer(LanguageServer):
         self.catalogue = load_catalogue().with_settings(base)
         self.mcp_servers = load_mcp_servers(self.workspace_root)
         for message in messages:
-            self.window_show_message(
-                types.ShowMessageParams(
-                    type=types.MessageType.Warning, message=f"agent-ls: {message}"
-                )
-            )
+            shown = f"agent-ls: {message}"
+            warning = types.MessageType.Warning
+            self.window_show_message(types.ShowMessageParams(type=warning, message=shown))
+            self.window_log_message(types.LogMessageParams(type=warning, message=shown))
             log.warning(message)
 
     async def pull_settings(self) -> None:

@@ -1,9 +1,18 @@
-"""`agent-ls ask`: a persona action from the terminal, the answer streamed to stdout.
+"""`agent-ls ask`: a persona action from the terminal.
 
     agent-ls ask --agent backend-engineer --action review app/db.py:10-42
+    agent-ls ask --action harden app/db.py:10-42            # prints the rewrite as a diff
+    agent-ls ask --action harden --write app/db.py:10-42    # and applies it
 
-Exit codes: 0 answered, 1 the API call failed, 2 a usage problem (file, range, agent, action,
-selection size, missing key, credentials in the selection). Messages go to stderr.
+A review or explanation prints its Markdown report to stdout; a rewrite prints a unified diff
+(and applies it with `--write`, unless the file changed meanwhile). Settings come from the
+user's config file, then the repository's (local settings only: the endpoint, the key's variable
+and the secrets policy are the user's), then the flags. Everything printed is scrubbed of the
+key and of the base URL's credentials.
+
+Exit codes: 0 answered, 1 the API call failed or the answer cannot be applied, 2 a usage problem
+(file, range, agent, action, selection size, missing key, credentials in what would be sent).
+Messages go to stderr.
 """
 
 from __future__ import annotations
@@ -11,17 +20,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import difflib
 import re
 import sys
 from pathlib import Path
 
 from agent_ls.personas.actions import actions_for
 from agent_ls.personas.agents import PersonaDirectory
-from agent_ls.personas.client import MessagesApi, api_settings
+from agent_ls.personas.client import Answer, ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import Selection, language_of
-from agent_ls.personas.session import prepare
-from agent_ls.settings import find_project_root, load_project_settings
+from agent_ls.personas.session import PreparedAction, prepare, report, rewrite_edits
+from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
 
 _RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
@@ -44,10 +54,14 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--model", help="use this model (alias or ID) instead of the agent's")
     parser.add_argument("--base-url", help="Messages API base URL (proxies, gateways)")
+    parser.add_argument("--api-key-env", help="environment variable holding the API key")
     parser.add_argument(
         "--allow-secrets",
         action="store_true",
-        help="send the selection even if it looks like it holds credentials",
+        help="send the selection even if what would be sent looks like it holds credentials",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="apply a rewrite to the file (default: print a diff)"
     )
 
 
@@ -70,14 +84,18 @@ def run_ask(args: argparse.Namespace) -> int:
     """Runs `agent-ls ask`; returns the exit code."""
     anchor = Path(args.target.rsplit(":", 1)[0] if args.target else ".").resolve()
     root = find_project_root(anchor)
-    settings, problems = load_project_settings(root)
-    for problem in problems:
+    user, problems = load_user_settings()
+    settings, more = load_project_settings(root, user)
+    for problem in problems + more:
         sys.stderr.write(f"agent-ls ask: {problem}\n")
-    personas_settings = settings.personas
-    if args.model:
-        personas_settings = dataclasses.replace(personas_settings, model_override=args.model)
-    if args.base_url:
-        personas_settings = dataclasses.replace(personas_settings, base_url=args.base_url)
+    flags = {
+        "model_override": args.model,
+        "base_url": args.base_url,
+        "api_key_env": args.api_key_env,
+    }
+    personas_settings = dataclasses.replace(
+        settings.personas, **{name: value for name, value in flags.items() if value}
+    )
     directory = PersonaDirectory()
     directory.scan(root, settings.agent_globs)
     personas = directory.personas()
@@ -125,18 +143,24 @@ def run_ask(args: argparse.Namespace) -> int:
         call = api_settings(personas_settings)
     except PersonaError as err:
         return _fail(err.message, 2)
-
+    if prepared.redacted:
+        sys.stderr.write(
+            f"agent-ls ask: {prepared.redacted} secret(s) in the context replaced by placeholders "
+            "(secrets = redact)\n"
+        )
     sys.stderr.write(f"{prepared.title} · {path} · {prepared.prompt.model}\n")
+    progress = _Progress()
     try:
-        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, _write))
+        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress))
+        output = _result(prepared, answer, path, call, write=args.write)
     except PersonaError as err:
-        sys.stdout.write("\n")
-        return _fail(err.message, 2 if err.kind == "usage" else 1)
+        progress.end()
+        return _fail(call.scrub(err.message), 2 if err.kind == "usage" else 1)
     except KeyboardInterrupt:
-        sys.stdout.write("\n")
-        return _fail("cancelled", 130)
-    if not answer.text.endswith("\n"):
-        sys.stdout.write("\n")
+        progress.end()
+        return _fail("cancelled: nothing was applied", 130)
+    progress.end()
+    sys.stdout.write(call.scrub(output))
     if answer.stop_reason == "max_tokens":
         sys.stderr.write(
             "agent-ls ask: the answer was cut off at max_tokens (setting personas max-tokens)\n"
@@ -144,9 +168,62 @@ def run_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(piece: str) -> None:
-    sys.stdout.write(piece)
-    sys.stdout.flush()
+def _result(
+    prepared: PreparedAction, answer: Answer, path: Path, call: ApiSettings, *, write: bool
+) -> str:
+    """Returns what to print: the report, or the rewrite as a diff (applied with `write`)."""
+    if prepared.action.kind == "report":
+        return report(prepared, answer)
+    text = prepared.selection.text
+    new = text
+    for change in sorted(rewrite_edits(prepared, answer), key=lambda c: c.start, reverse=True):
+        new = new[: change.start] + change.text + new[change.end :]
+    summary = (answer.tool_input or {}).get("summary")
+    if isinstance(summary, str) and summary.strip():
+        sys.stderr.write(call.scrub(f"agent-ls ask: {' '.join(summary.split())}\n"))
+    diff = "".join(
+        difflib.unified_diff(
+            text.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"a/{path}",
+            f"b/{path}",
+        )
+    )
+    if not diff:
+        sys.stderr.write("agent-ls ask: the agent changed nothing\n")
+    elif write:
+        try:
+            if path.read_text("utf-8") != text:
+                raise PersonaError(
+                    f"{path} changed while the agent was working: nothing was written. "
+                    "Run the action again.",
+                    "answer",
+                )
+            path.write_text(new, "utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise PersonaError(f"cannot write {path}: {err}", "answer") from None
+        sys.stderr.write(f"agent-ls ask: {path} rewritten\n")
+    return diff
+
+
+class _Progress:
+    """The `on_text` of a call: a running count of characters on stderr when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.shown = False
+
+    def __call__(self, piece: str) -> None:
+        self.received += len(piece)
+        if sys.stderr.isatty():
+            self.shown = True
+            sys.stderr.write(f"\r… {self.received:,} characters")
+            sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            self.shown = False
 
 
 def _confirm(warning: str) -> bool:

@@ -2,7 +2,8 @@
 
 The SDK takes over a second to import, so it is imported on first use (or in a worker thread by
 `warm_up`), never when the server starts. Every SDK or transport failure comes out as a
-`PersonaError` whose message names no key.
+`PersonaError` whose message holds no part of the key and no credentials of the base URL. One
+deadline (`timeout`) covers the whole call, retries and keep-alive pings included.
 """
 
 from __future__ import annotations
@@ -32,18 +33,31 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 
 @dataclass(frozen=True)
 class ApiSettings:
-    """How to reach the API for one call. `repr` hides the key."""
+    """How to reach the API for one call. `repr` hides the key and the base URL (which may hold
+    credentials)."""
 
     api_key: str = field(repr=False)
     key_env: str
-    base_url: str | None
+    base_url: str | None = field(repr=False)
     """None: the SDK's default (or ANTHROPIC_BASE_URL)."""
     timeout: float
     max_retries: int
 
     @property
     def shown_url(self) -> str:
-        return self.base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        """Returns the URL called, for messages (its credentials masked)."""
+        url = self.base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        return failures.scrub(url, *self.secrets)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Returns what no message may show: the key, and the base URL's password if any."""
+        password = failures.url_password(self.base_url or os.environ.get("ANTHROPIC_BASE_URL"))
+        return (self.api_key, password) if password else (self.api_key,)
+
+    def scrub(self, text: str) -> str:
+        """Returns `text` with every part of these settings' secrets masked."""
+        return failures.scrub(text, *self.secrets)
 
 
 def api_settings(
@@ -65,12 +79,21 @@ def api_settings(
 
 @dataclass(frozen=True)
 class Answer:
-    """A complete answer; `stop_reason` is end_turn, max_tokens… (never refusal, never None)."""
+    """A complete answer; `stop_reason` is end_turn, max_tokens, tool_use… (never refusal, never
+    None). A structured answer is the input of the tool the model called (`tool`)."""
 
     text: str
     stop_reason: str
     model: str
     usage: dict[str, int]
+    tool: str | None = None
+    tool_input: dict[str, Any] | None = None
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    """What nothing shown to the user may echo (the key, the base URL's password)."""
+
+    def scrub(self, text: str) -> str:
+        """Returns `text` without any part of the call's secrets or URL credentials."""
+        return failures.scrub(text, *self.secrets)
 
 
 class MessagesApi:
@@ -96,7 +119,8 @@ class MessagesApi:
                 build_events(event=event, message_snapshot=snapshot)
             self._sdk_ready = True
         except Exception as err:  # noqa: BLE001 - the real call reports real problems
-            log.info("SDK warm-up incomplete: %s", err)
+            shown = settings.scrub(str(err)) if settings else failures.scrub(str(err))
+            log.info("SDK warm-up incomplete: %s", shown)
 
     def _client(self, settings: ApiSettings) -> AsyncAnthropic:
         client = self._clients.get(settings)
@@ -120,12 +144,30 @@ class MessagesApi:
         on_text: Callable[[str], None],
         on_retry: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Returns the whole answer, calling `on_text` with each piece as it arrives (and
-        `on_retry` with a sentence each time the SDK is about to retry).
+        """Returns the whole answer, calling `on_text` with each piece as it arrives (text, or
+        the partial JSON of a tool call) and `on_retry` with a sentence each time the SDK is
+        about to retry.
 
-        Raises PersonaError for every failure (HTTP status, timeout, connection, broken stream,
-        error event, refusal, empty answer). Cancelling the calling task closes the stream.
+        Raises PersonaError for every failure (HTTP status, the overall deadline, connection,
+        broken stream, error event, refusal, empty answer). Cancelling the calling task closes
+        the stream.
         """
+        try:
+            return await asyncio.wait_for(
+                self._stream(settings, request, on_text, on_retry), settings.timeout
+            )
+        except asyncio.TimeoutError:
+            raise failures.timeout(settings.timeout) from None
+        except PersonaError as err:  # whatever the API or a gateway echoed: scrubbed here
+            raise PersonaError(settings.scrub(err.message), err.kind) from None
+
+    async def _stream(
+        self,
+        settings: ApiSettings,
+        request: PromptRequest,
+        on_text: Callable[[str], None],
+        on_retry: Callable[[str], None] | None,
+    ) -> Answer:
         if not self._sdk_ready:  # the import takes a second: never on the event loop
             try:
                 await asyncio.to_thread(_load_sdk)
@@ -135,12 +177,18 @@ class MessagesApi:
         import anthropic
 
         transport = _http_library()
-        received: list[str] = []
+        received = 0
         listening = _ON_RETRY.set(on_retry)
         try:
             async with self._client(settings).messages.stream(**request.as_kwargs()) as stream:
-                async for piece in stream.text_stream:
-                    received.append(piece)
+                async for event in stream:
+                    if event.type == "text":
+                        piece = event.text
+                    elif event.type == "input_json":
+                        piece = event.partial_json
+                    else:
+                        continue
+                    received += len(piece)
                     on_text(piece)
                 final = await stream.get_final_message()
         except anthropic.APIStatusError as err:
@@ -149,33 +197,42 @@ class MessagesApi:
             raise failures.timeout(settings.timeout) from None
         except anthropic.APIConnectionError as err:
             reason = _reason(err.__cause__) or "connection failed"
-            raise _scrubbed(failures.unreachable(settings.shown_url, reason), settings) from None
+            raise failures.unreachable(settings.shown_url, reason) from None
         except transport.TimeoutException:
             raise failures.timeout(settings.timeout) from None
         except transport.TransportError as err:
             reason = _reason(err) or type(err).__name__
-            raise _scrubbed(
-                failures.broken_stream(len("".join(received)), reason), settings
-            ) from None
+            raise failures.broken_stream(received, reason) from None
         finally:
             _ON_RETRY.reset(listening)
-        text = "".join(received)
+        text = "".join(b.text for b in final.content if b.type == "text")
+        call = next((b for b in final.content if b.type == "tool_use"), None)
         log.info(
-            "persona answer: model=%s stop=%s chars=%d usage=%s",
+            "persona answer: model=%s stop=%s chars=%d tool=%s usage=%s",
             final.model,
             final.stop_reason,
-            len(text),
+            received,
+            call.name if call is not None else None,
             _usage(final.usage),
         )
         if final.stop_reason is None:
             raise failures.broken_stream(
-                len(text), "the stream ended before the message was complete"
+                received, "the stream ended before the message was complete"
             )
         if final.stop_reason == "refusal":
-            raise _scrubbed(failures.refused(text), settings)
-        if not text.strip():
+            raise failures.refused(text)
+        tool_input = call.input if call is not None and isinstance(call.input, dict) else None
+        if not text.strip() and tool_input is None:
             raise failures.empty_answer()
-        return Answer(text, final.stop_reason, final.model, _usage(final.usage))
+        return Answer(
+            text,
+            final.stop_reason,
+            final.model,
+            _usage(final.usage),
+            call.name if call is not None else None,
+            tool_input,
+            settings.secrets,
+        )
 
     def _status_error(
         self, err: Any, settings: ApiSettings, request: PromptRequest, *, midway: bool
@@ -199,7 +256,7 @@ class MessagesApi:
                 retries=settings.max_retries if status in (408, 409, 429) or status >= 500 else 0,
                 retry_after=response.headers.get("retry-after") if response is not None else None,
             )
-        return _scrubbed(error, settings)
+        return error
 
 
 _ON_RETRY: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
@@ -261,10 +318,6 @@ def _http_library() -> Any:
 def _reason(err: BaseException | None) -> str:
     text = str(err or "").strip()
     return text.splitlines()[0] if text else ""
-
-
-def _scrubbed(error: PersonaError, settings: ApiSettings) -> PersonaError:
-    return PersonaError(failures.scrub(error.message, settings.api_key), error.kind)
 
 
 def _usage(usage: Any) -> dict[str, int]:

@@ -1,11 +1,12 @@
 """Everything that can stop a persona action, as one exception carrying a message for the user.
 
-Messages say what happened and what to do; they never contain the API key (`scrub` is applied to
-any text that came from outside, in case a gateway echoes the key).
+Messages say what happened and what to do; they never contain the API key or the base URL's
+credentials: `scrub` is the one function every message, log line, report and error goes through.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 FailureKind = Literal["usage", "api", "answer"]
@@ -20,13 +21,55 @@ class PersonaError(Exception):
         self.kind = kind
 
 
-def scrub(text: str, secret: str | None) -> str:
-    """Returns `text` with every occurrence of `secret` (and its longer parts) masked."""
-    if not secret:
-        return text
-    for part in (secret, secret[:12], secret[-12:]) if len(secret) >= 24 else (secret,):
-        text = text.replace(part, "[API key]")
+KEY_FRAGMENT = 8
+"""Any run of this many characters of a secret is masked wherever it appears."""
+MASK = "[redacted]"
+_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<userinfo>[^\s/?#@]+)@", re.I)
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """Returns `text` with URL credentials (`scheme://user:pw@`) and every fragment of 8 or more
+    characters of each secret masked as `[redacted]` (a shorter secret of 4 or more characters is
+    masked where it appears whole)."""
+    if "://" in text and "@" in text:
+        text = _USERINFO.sub(r"\g<scheme>[credentials]@", text)
+    for secret in secrets:
+        if not secret or len(secret) < 4:
+            continue
+        if len(secret) <= KEY_FRAGMENT:
+            text = text.replace(secret, MASK)
+            continue
+        pieces = {secret[i : i + KEY_FRAGMENT] for i in range(len(secret) - KEY_FRAGMENT + 1)}
+        spans: list[tuple[int, int]] = []
+        for piece in pieces:
+            at = text.find(piece)
+            while at >= 0:
+                spans.append((at, at + KEY_FRAGMENT))
+                at = text.find(piece, at + 1)
+        if spans:
+            out, last = [], 0
+            for start, end in _merged(spans):
+                out += [text[last:start], MASK]
+                last = end
+            text = "".join([*out, text[last:]])
     return text
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Returns the spans sorted, overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def url_password(url: str | None) -> str | None:
+    """Returns the password (else the user name) in `url`'s userinfo, None when it has none."""
+    match = _USERINFO.search(url or "")
+    return match.group("userinfo").split(":", 1)[-1] if match else None
 
 
 def no_key(env_name: str) -> PersonaError:
@@ -122,8 +165,10 @@ def cut_off(max_tokens: int) -> PersonaError:
     )
 
 
-def no_code() -> PersonaError:
+def unusable(reason: str) -> PersonaError:
+    """Returns the error for an answer that cannot be applied unambiguously; `reason` says why."""
     return PersonaError(
-        "The agent's answer holds no code to put in place of the selection. Nothing was applied.",
+        f"The agent's answer cannot be applied: {reason}. Nothing was applied; run the action "
+        "again.",
         "answer",
     )

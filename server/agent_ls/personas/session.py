@@ -1,23 +1,36 @@
 """One persona action from request to result, without the protocol: shared by server and CLI.
 
-`prepare` checks the request and builds the prompt (no I/O); `replacement` and `report` turn the
-answer into what the user gets. Failures are PersonaErrors with a message for the user.
+`prepare` checks the request, scans everything that would be sent for credentials (redacting
+the context's under `secrets = redact`) and builds the prompt (no I/O); `rewrite_edits` and
+`report` turn the answer into what the user gets. Failures are PersonaErrors with a message for
+the user.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from agent_ls.personas import failures
 from agent_ls.personas.actions import PersonaAction, actions_for, find_action
 from agent_ls.personas.agents import Persona
-from agent_ls.personas.answer import extract_code, fit_replacement
+from agent_ls.personas.answer import TextChange, Unusable, code_from_text, code_from_tool, place
 from agent_ls.personas.client import Answer
 from agent_ls.personas.failures import PersonaError
-from agent_ls.personas.prompt import PromptRequest, Selection, SelectionTooLarge, build_prompt
-from agent_ls.personas.secrets import SecretFinding, describe_secrets, find_secrets
+from agent_ls.personas.prompt import (
+    REPORT_TOOL,
+    REWRITE_TOOL,
+    PromptRequest,
+    Selection,
+    SelectionTooLarge,
+    build_prompt,
+    context_window,
+)
+from agent_ls.personas.secrets import SecretFinding, describe_secrets, find_secrets_in, redact
 from agent_ls.settings import PersonaSettings
+
+__all__ = ["PreparedAction", "TextChange", "prepare", "report", "rewrite_edits"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,13 @@ class PreparedAction:
     prompt: PromptRequest
     file_name: str
     secrets: list[SecretFinding]
+    """Every likely credential in what will be sent (after redaction, when the policy is
+    redact): 0-based file lines."""
+    language: str = "text"
+    policy: str = "ask"
+    """The secrets policy it was prepared under."""
+    redacted: int = 0
+    """How many secrets of the context were replaced by placeholders."""
 
     @property
     def title(self) -> str:
@@ -39,8 +59,16 @@ class PreparedAction:
         """Returns the sentence naming the credentials found (empty when none)."""
         if not self.secrets:
             return ""
-        found = describe_secrets(self.secrets, self.selection.first_line)
-        return f"The selection looks like it holds {found}."
+        found = describe_secrets(self.secrets)
+        where = {f.where for f in self.secrets}
+        part = "The selection" if where == {"selection"} else "What would be sent"
+        sentence = f"{part} looks like it holds {found}."
+        if self.policy == "redact":
+            sentence += (
+                " Secrets in the context are redacted (secrets = redact), but not those in the "
+                "selection: it is the code to work on."
+            )
+        return sentence
 
 
 def choose_model(persona: Persona, settings: PersonaSettings) -> str:
@@ -77,6 +105,21 @@ def prepare(
         raise PersonaError(f"{agent} has no action {action_id!r}. Its actions: {ids}.", "usage")
     if not selection.selected.strip():
         raise PersonaError("Select the code to work on first: the selection is empty.", "usage")
+    before, after = context_window(selection, settings.context_lines)
+    first = selection.first_line - 1
+    in_before = find_secrets_in(before, "context", first - before.count("\n"))
+    ends_line = selection.selected.endswith("\n")
+    in_after = find_secrets_in(after, "context", selection.last_line - 1 + ends_line)
+    secrets = [
+        *find_secrets_in(file_name, "file name", 0),
+        *find_secrets_in(selection.selected, "selection", first),
+    ]
+    redacted = 0
+    if settings.secrets == "redact":
+        before, after = redact(before, in_before), redact(after, in_after)
+        redacted = len(in_before) + len(in_after)
+    else:
+        secrets += in_before + in_after
     try:
         prompt = build_prompt(
             persona,
@@ -88,58 +131,119 @@ def prepare(
             language=language,
             context_lines=settings.context_lines,
             max_selection_chars=settings.max_selection_chars,
+            context=(before, after),
         )
     except SelectionTooLarge as err:
         raise PersonaError(str(err), "usage") from None
+    found = sorted(secrets, key=lambda f: (f.line, f.kind))
     return PreparedAction(
-        persona, action, selection, prompt, file_name, find_secrets(selection.selected)
+        persona, action, selection, prompt, file_name, found, language, settings.secrets, redacted
     )
-
-
-@dataclass(frozen=True)
-class TextChange:
-    """Replace `text[start:end]` of the document the action was prepared on with `text`."""
-
-    start: int
-    end: int
-    text: str
 
 
 def rewrite_edits(prepared: PreparedAction, answer: Answer) -> list[TextChange]:
     """Returns the changes a rewrite makes to the document, the selection's replacement first
     (then, when the answer needs them, the imports it adds); raises PersonaError when the answer
-    holds no code that can be placed unambiguously."""
-    selection = prepared.selection
-    return [TextChange(selection.start, selection.end, replacement(prepared, answer))]
+    was cut off or holds no code that can be placed unambiguously."""
+    if answer.stop_reason == "max_tokens":
+        raise failures.cut_off(prepared.prompt.max_tokens)
+    selection, language = prepared.selection, prepared.language
+    tags = prepared.prompt.delimiters
+    try:
+        if answer.tool is None:
+            code = code_from_text(answer.text, language, tags)
+        elif answer.tool == REWRITE_TOOL:
+            code = code_from_tool(answer.tool_input, language, tags)
+        else:
+            raise Unusable(f"it calls the tool {answer.tool!r}, not {REWRITE_TOOL}")
+        return place(code, selection.text, selection.start, selection.end, language)
+    except Unusable as err:
+        raise failures.unusable(str(err)) from None
 
 
 def replacement(prepared: PreparedAction, answer: Answer) -> str:
-    """Returns the text to put in place of the selection; raises PersonaError when the answer
-    was cut off or holds no code."""
-    if answer.stop_reason == "max_tokens":
-        raise failures.cut_off(prepared.prompt.max_tokens)
-    code = extract_code(answer.text)
-    if code is None:
-        raise failures.no_code()
-    selection = prepared.selection
-    return fit_replacement(code, selection.text, selection.start, selection.end)
+    """Returns the text to put in place of the selection (the first of `rewrite_edits`)."""
+    return rewrite_edits(prepared, answer)[0].text
+
+
+_SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 def report(prepared: PreparedAction, answer: Answer) -> str:
-    """Returns the Markdown document of a review or explanation (a cut-off answer says so)."""
+    """Returns the Markdown document of a review or explanation: the findings of a
+    `report_findings` call, each with its exact lines, or a text answer as it came (a cut-off
+    answer says so), scrubbed of the call's secrets."""
     first, last = prepared.selection.first_line, prepared.selection.last_line
-    lines = f"line {first}" if first == last else f"lines {first}-{last}"
     parts = [
         f"# {prepared.title}",
         "",
-        f"`{prepared.file_name}`, {lines} · {answer.model}",
+        f"`{prepared.file_name}`, {_lines(first, last)} · {answer.model}",
         "",
-        answer.text.strip(),
     ]
+    if answer.tool == REPORT_TOOL and isinstance(answer.tool_input, dict):
+        parts += _findings(answer.tool_input, prepared)
+    else:
+        parts.append(answer.text.strip())
     if answer.stop_reason == "max_tokens":
         parts += [
             "",
             f"_(Cut off at {prepared.prompt.max_tokens:,} tokens: "
             "setting agentLs.personas.maxTokens.)_",
         ]
-    return "\n".join(parts) + "\n"
+    return answer.scrub("\n".join(parts).rstrip("\n") + "\n")
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def _findings(data: dict[str, Any], prepared: PreparedAction) -> list[str]:
+    """Returns the Markdown lines of a report_findings call; line references are checked
+    against the file (one outside it is said to be)."""
+    parts: list[str] = []
+    summary = data.get("summary")
+    if isinstance(summary, str) and summary.strip():
+        parts += [summary.strip(), ""]
+    findings = data.get("findings")
+    findings = [f for f in findings if isinstance(f, dict)] if isinstance(findings, list) else []
+    line_count = prepared.selection.text.count("\n") + 1
+    for number, finding in enumerate(findings, 1):
+        severity = str(finding.get("severity", "")).lower()
+        title = " ".join(str(finding.get("title", "")).split()) or "(untitled)"
+        label = f" · {severity}" if severity in _SEVERITIES else ""
+        parts += [f"## {number}. {title}{label} · {_where(finding, line_count)}", ""]
+        detail = finding.get("detail")
+        if isinstance(detail, str) and detail.strip():
+            parts += [detail.strip(), ""]
+        suggestion = finding.get("suggestion")
+        if isinstance(suggestion, str) and suggestion.strip():
+            fence = "`" * max(3, _longest_backticks(suggestion) + 1)
+            parts += [
+                "Suggested change:",
+                "",
+                f"{fence}{prepared.language}",
+                suggestion.strip("\n"),
+                fence,
+                "",
+            ]
+    if not findings:
+        parts.append("No findings.")
+    return parts
+
+
+def _where(finding: dict[str, Any], line_count: int) -> str:
+    start, end = finding.get("start_line"), finding.get("end_line", finding.get("start_line"))
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        return "no line given"
+    start, end = min(start, end), max(start, end)
+    if start < 1 or end > line_count:
+        return f"{_lines(start, end)} (not in the file, which has {line_count} lines)"
+    return _lines(start, end)
+
+
+def _longest_backticks(text: str) -> int:
+    run = longest = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest

@@ -1,0 +1,441 @@
+"""Reading an agent file the way Claude Code does: split the frontmatter, parse its YAML.
+
+Pure functions on `str`. Offsets are indices into the text as given (BOM included), so the
+language server and the CLI map them to positions the same way (see `textindex`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Claude Code's own split, verbatim: no `m` flag, so the file must start with `---`, and the
+# closing `---` may sit anywhere (even inside a value).
+FRONTMATTER = re.compile(r"---\s*\n([\s\S]*?)---\s*\n?")
+BOM = "\ufeff"
+_NON_SPACE = re.compile(r"\S")
+MAX_FRONTMATTER_CHARS = 256 * 1024
+MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
+
+
+class _Core12Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema, as Bun's parser reads it: `yes`, `on`, `0777`, `1:30` stay strings."""
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+):
+    _Core12Resolver.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+try:  # libyaml composes nodes in C: about 10x faster than the pure-Python fallback
+    from yaml._yaml import CParser
+
+    class _Composer(CParser, _Core12Resolver):
+        """Builds node trees (never Python objects: tags cannot construct anything)."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Core12Resolver.__init__(self)
+
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+
+    class _Composer(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        _Core12Resolver,
+    ):
+        """Builds node trees (never Python objects: tags cannot construct anything)."""
+
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _Core12Resolver.__init__(self)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where the frontmatter and body lie, as Claude Code splits them."""
+
+    has_frontmatter: bool
+    yaml_start: int = 0
+    yaml_end: int = 0
+    close_start: int = 0
+    close_end: int = 0
+    body_start: int = 0
+
+
+def split_frontmatter(text: str) -> Split:
+    """Returns the frontmatter split of `text` (a leading BOM is skipped, as Claude Code does)."""
+    start = 1 if text.startswith(BOM) else 0
+    match = FRONTMATTER.match(text, start)
+    if match is None:
+        return Split(False, body_start=start)
+    close = text.rfind("---", match.start(1), match.end())
+    return Split(True, match.start(1), match.end(1), close, close + 3, match.end())
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    message: str
+    offset: int
+
+
+@dataclass
+class Entry:
+    """One top-level `key: value` of the frontmatter."""
+
+    key: str
+    key_start: int
+    key_end: int
+    node: yaml.Node
+    value_start: int
+    value_end: int
+    value: Any
+
+
+@dataclass
+class Frontmatter:
+    """The parsed frontmatter; `entries` keeps duplicates in file order, `data` has the last one."""
+
+    entries: list[Entry] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    error: YamlProblem | None = None
+    lenient: bool = False  # True when only Claude Code's lenient retry could parse it
+    rewritten_lines: dict[int, int] = field(default_factory=dict)  # line → value column shift
+    not_mapping: str | None = None  # YAML type name when the document is not a mapping
+    empty: bool = False
+    too_large: bool = False  # longer than agent-ls parses (Claude Code still reads it)
+    source: str = field(default="", repr=False)  # the YAML text between the fences
+    base: int = 0  # offset of `source` in the file's text
+    line_starts: list[int] = field(default_factory=lambda: [0], repr=False)
+    column_maps: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    """For lines the retry changed: column in the retry text → column in the original."""
+
+    def offset(self, mark: Any) -> int:
+        """Returns the text offset of a YAML mark (of the original or the retry text)."""
+        line = min(int(mark.line), len(self.line_starts) - 1)
+        column = int(mark.column)
+        columns = self.column_maps.get(line)
+        if columns is not None:
+            column = columns[min(column, len(columns) - 1)]
+        return self.base + min(self.line_starts[line] + column, len(self.source))
+
+    def span(self, node: yaml.Node) -> tuple[int, int]:
+        """Returns the text offsets of a node, without the line breaks that follow a block."""
+        start, end = self.offset(node.start_mark), self.offset(node.end_mark)
+        while end > start and self.source[end - self.base - 1] in " \t\r\n":
+            end -= 1
+        return start, max(start, end)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether Claude Code gets a mapping out of this frontmatter."""
+        return self.error is None or self.lenient
+
+
+_RETRY_LINE = re.compile(r"^([a-zA-Z_-]+):\s+(.+)$")
+_RETRY_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+
+
+def lenient_rewrite(yaml_text: str) -> tuple[str, dict[int, int]]:
+    """Returns Claude Code's retry text: risky `key: value` lines double-quoted, tabs → spaces.
+
+    Also returns, for each rewritten line, the column where the value starts in the original.
+    """
+    out: list[str] = []
+    rewritten: dict[int, int] = {}
+    for number, line in enumerate(yaml_text.split("\n")):
+        carriage = line.endswith("\r")
+        body = line[:-1] if carriage else line
+        stripped = body.lstrip("\t")
+        body = "  " * (len(body) - len(stripped)) + stripped
+        match = _RETRY_LINE.match(body)
+        if match and match.group(2)[0] not in "\"'" and _RETRY_SPECIAL.search(match.group(2)):
+            value = match.group(2).replace("\\", "\\\\").replace('"', '\\"')
+            body = f'{match.group(1)}: "{value}"'
+            rewritten[number] = match.start(2)
+        out.append(body + ("\r" if carriage else ""))
+    return "\n".join(out), rewritten
+
+
+def _retry_columns(original: str, retried: str, value_column: int | None) -> list[int]:
+    """Maps each column of a retry line (and its end) to the column of the original line."""
+    if value_column is None:  # only leading tabs became two spaces each
+        tabs = len(original) - len(original.lstrip("\t"))
+        return [c // 2 if c < 2 * tabs else c - tabs for c in range(len(retried) + 1)]
+    line = original.removesuffix("\r")
+    quote = retried.index(": ") + 2  # `key: "value"`: the opening quote
+    columns = [min(c, value_column) for c in range(quote)] + [value_column]
+    for i, ch in enumerate(line[value_column:]):
+        columns += [value_column + i] * (2 if ch in '\\"' else 1)
+    return columns + [len(line), len(line), len(line) + 1]  # closing quote, after it, after \r
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Composer(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def parse_frontmatter(text: str, split: Split) -> Frontmatter:
+    """Parses the YAML between the fences, retrying like Claude Code when it fails."""
+    source = text[split.yaml_start : split.yaml_end]
+    result = Frontmatter()
+    if len(source) > MAX_FRONTMATTER_CHARS:
+        result.error = YamlProblem(
+            f"the frontmatter is {len(source):,} characters long; agent-ls checks at most "
+            f"{MAX_FRONTMATTER_CHARS:,}",
+            split.yaml_start,
+        )
+        result.too_large = True
+        return result
+    result.source, result.base, result.line_starts = source, split.yaml_start, _line_starts(source)
+    try:
+        node = _compose(source)
+    except (yaml.YAMLError, RecursionError, ValueError) as err:
+        result.error = _problem(err, source, split.yaml_start)
+        retry, rewritten = lenient_rewrite(source)
+        try:
+            node = _compose(retry)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return result
+        result.lenient = True
+        result.rewritten_lines = rewritten
+        for number, (before, after) in enumerate(
+            zip(source.split("\n"), retry.split("\n"), strict=True)
+        ):
+            if before != after:
+                result.column_maps[number] = _retry_columns(before, after, rewritten.get(number))
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+        result.empty = True
+        return result
+    if not isinstance(node, yaml.MappingNode):
+        result.not_mapping = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        return result
+    for key_node, value_node in node.value:
+        key = to_python(key_node)
+        k0, k1 = result.span(key_node)
+        if not isinstance(key, str):
+            key = source[k0 - split.yaml_start : k1 - split.yaml_start]  # as written: `1`, `[a, b]`
+        v0, v1 = result.span(value_node)
+        if v1 <= v0:  # an empty value: point just after the colon
+            v0 = v1 = k1 + 1
+        value = to_python(value_node)
+        result.entries.append(Entry(key, k0, k1, value_node, v0, v1, value))
+        result.data[key] = value
+    return result
+
+
+def _line_starts(source: str) -> list[int]:
+    starts = [0]
+    index = source.find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = source.find("\n", index + 1)
+    return starts
+
+
+def _problem(err: Exception, source: str, base: int) -> YamlProblem:
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    context = getattr(err, "context", None)
+    message = f"{context}: {problem}" if context else str(problem)
+    starts = _line_starts(source)
+
+    def at(mark: Any) -> int:
+        line = min(int(mark.line), len(starts) - 1)
+        return min(starts[line] + int(mark.column), len(source))
+
+    marks = [
+        m for m in (getattr(err, "problem_mark", None), getattr(err, "context_mark", None)) if m
+    ]
+    if not marks:
+        return YamlProblem(message, base)
+    offset = at(marks[0])
+    if offset >= len(source.rstrip()) and len(marks) > 1:
+        # Found at the end of the frontmatter (an unclosed `[` or quote): point where it opened,
+        # not at the closing fence.
+        offset = at(marks[1])
+    return YamlProblem(message, base + offset)
+
+
+_SCALARS: dict[str, Any] = {
+    "tag:yaml.org,2002:null": lambda v: None,
+    "tag:yaml.org,2002:bool": lambda v: v.lower() == "true",
+    "tag:yaml.org,2002:int": lambda v: int(v, 0) if v[:2] in ("0x", "0o") else int(v),
+    "tag:yaml.org,2002:float": lambda v: float(v.replace(".inf", "inf").replace(".nan", "nan")),
+}
+
+
+def _shallow(node: yaml.Node, seen: dict[int, Any]) -> tuple[Any, bool]:
+    """Returns a scalar's value or a collection's (still empty) container; and whether it is new."""
+    if id(node) in seen:
+        return seen[id(node)], False
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        convert = _SCALARS.get(node.tag)
+        try:
+            value = (
+                convert(node.value.lower() if node.tag.endswith("float") else node.value)
+                if convert
+                else node.value
+            )
+        except ValueError:
+            value = node.value
+    else:
+        value = [] if isinstance(node, yaml.SequenceNode) else {}
+    seen[id(node)] = value
+    return value, not isinstance(node, yaml.ScalarNode)
+
+
+def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
+    """Returns plain data (str, int, float, bool, None, list, dict) for a node tree.
+
+    Aliases share one converted object, so an alias bomb stays linear; unknown tags are read as
+    their plain value, never constructed. Iterative: libyaml's 1,000 levels of nesting cost no
+    Python recursion. A list or mapping used as a key becomes the text `[…]` or `{…}`.
+    """
+    seen = {} if _seen is None else _seen
+    root, fresh = _shallow(node, seen)
+    stack = [node] if fresh else []
+    while stack:
+        current = stack.pop()
+        container = seen[id(current)]
+        if isinstance(current, yaml.SequenceNode):
+            for child in current.value:
+                value, fresh = _shallow(child, seen)
+                container.append(value)
+                if fresh:
+                    stack.append(child)
+            continue
+        for key_node, value_node in current.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = _shallow(key_node, seen)[0]
+            else:
+                key = "[…]" if isinstance(key_node, yaml.SequenceNode) else "{…}"
+            value, fresh = _shallow(value_node, seen)
+            container[key] = value
+            if fresh:
+                stack.append(value_node)
+    return root
+
+
+@dataclass(frozen=True)
+class AgentSource:
+    """An agent file read as Claude Code reads it, before any rule is applied."""
+
+    text: str
+    split: Split
+    frontmatter: Frontmatter | None
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the body holds anything but whitespace (found without copying a long body)."""
+        return _NON_SPACE.search(self.text, self.split.body_start) is not None
+
+    @property
+    def body(self) -> str:
+        return self.text[self.split.body_start :]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        fm = self.frontmatter
+        return fm.data if fm is not None and fm.loaded else {}
+
+
+def read_source(text: str) -> AgentSource:
+    """Splits and parses `text`."""
+    split = split_frontmatter(text)
+    return AgentSource(
+        text, split, parse_frontmatter(text, split) if split.has_frontmatter else None
+    )
+
+
+@dataclass(frozen=True)
+class LoadedAgent:
+    """What Claude Code loads from an agent file."""
+
+    name: str
+    description: str
+    model: str | None
+    tools: Any
+    body: str
+    data: dict[str, Any]
+
+
+def read_agent(text: str) -> LoadedAgent | None:
+    """Returns the agent Claude Code would load from `text`, or None when it would drop it."""
+    from agent_ls.diagnostics.rules import agent_is_dropped  # rules build on this module
+
+    source = read_source(text)
+    data = source.data
+    if agent_is_dropped(source):
+        return None
+    model = data.get("model")
+    return LoadedAgent(
+        name=str(data["name"]),
+        description=str(data["description"]).replace("\\n", "\n"),
+        model=model.strip() if isinstance(model, str) else None,
+        tools=data.get("tools"),
+        body=source.body.strip(),
+        data=data,
+    )
+
+
+def looks_like_agent(data: dict[str, Any]) -> bool:
+    """Whether frontmatter outside an agent folder is an agent's (not a skill's or a blog's)."""
+    agent_only = ("tools", "model", "color", "disallowedTools", "permissionMode", "maxTurns")
+    return "name" in data and "description" in data and any(k in data for k in agent_only)
+
+
+def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool:
+    """Whether `path` matches one of the workspace-relative `globs` (`**` spans folders).
+
+    Without a root (or outside it), a glob matches any tail of the path: `.claude/agents/**/*.md`
+    matches `/home/me/project/.claude/agents/x.md`. A glob starting with `**/` matches any tail
+    even inside the root, whose own path may hold the agent folder (`check .claude/agents`).
+    """
+    absolute = os.path.abspath(path)  # no symlink resolution: one cheap call per file
+    relative: str | None = None
+    if root is not None:
+        prefix = os.path.join(os.path.abspath(root), "")
+        if absolute.startswith(prefix):
+            relative = absolute[len(prefix) :]
+    for glob in globs:
+        pattern = _glob_regex(glob)
+        if relative is not None and pattern.fullmatch(relative):
+            return True
+        if (relative is None or glob.startswith("**/")) and _tail_regex(glob).search(absolute):
+            return True
+    return False
+
+
+@functools.cache
+def _tail_regex(glob: str) -> re.Pattern[str]:
+    return re.compile(r"(?:^|/)" + _glob_regex(glob).pattern)
+
+
+@functools.cache
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", glob)
+    table = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.compile("".join(table.get(p, re.escape(p)) for p in parts) + "$")

@@ -1,0 +1,177 @@
+"""The catalogue: everything agent-ls knows about the agent-file format, read from one JSON file.
+
+Diagnostics, completion, hover, quick fixes and `agent-ls schema` all read this; adding a tool or a
+model means editing `claude_code.json`, never code. User settings extend it (`with_settings`).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import difflib
+import functools
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from agent_ls.settings import Settings
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One recognised frontmatter key."""
+
+    name: str
+    type: str
+    doc: str
+    order: int
+    required: bool = False
+    values: str | None = None
+    snippet: str | None = None
+
+
+@dataclass(frozen=True)
+class LegacyTool:
+    name: str
+    replacement: str | None
+    works: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Typed view of one dialect's data file, plus the user's extensions."""
+
+    raw: dict[str, Any]
+    keys: dict[str, KeySpec]
+    key_hints: dict[str, str]
+    tools: dict[str, str]
+    gated_tools: dict[str, str]
+    legacy_tools: dict[str, LegacyTool]
+    model_aliases: dict[str, tuple[str, str]]
+    model_ids: dict[str, str]
+    colors: dict[str, tuple[str, str]]
+    color_synonyms: dict[str, str]
+    enums: dict[str, dict[str, str]]
+    hook_events: dict[str, str]
+    hook_types: dict[str, tuple[str, str]]
+    extra_keys: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def version(self) -> str:
+        return str(self.raw["claudeCodeVersion"])
+
+    @property
+    def name_max_length(self) -> int:
+        return int(self.raw["nameMaxLength"])
+
+    @property
+    def agent_tools(self) -> frozenset[str]:
+        return frozenset(self.raw["agentTools"])
+
+    def with_settings(self, settings: Settings) -> Catalogue:
+        """Returns this catalogue extended by the user's extra keys and tools."""
+        if not settings.extra_keys and not settings.extra_tools:
+            return self
+        tools = dict(self.tools)
+        for name in settings.extra_tools:
+            tools.setdefault(name, "Declared in agent-ls settings (extra-tools).")
+        return replace(self, tools=tools, extra_keys=self.extra_keys | set(settings.extra_keys))
+
+    def inherit_doc(self) -> str:
+        return str(self.raw["models"]["inherit"])
+
+    def resolve_model(self, value: str) -> str | None:
+        """Returns the model ID Claude Code sends for `value`; None means inherit."""
+        value = value.strip()
+        if not value or value.lower() == "inherit":
+            return None
+        alias = self.model_aliases.get(value.lower())
+        return alias[0] if alias else value
+
+    def enum_values(self, key: str) -> dict[str, str]:
+        """Returns value → doc for an enumerated key (color included), else {}."""
+        spec = self.keys.get(key)
+        if spec is None or spec.values is None:
+            return {}
+        if spec.values == "colors":
+            return {name: doc for name, (_, doc) in self.colors.items()}
+        return self.enums[spec.values]
+
+    def nearest_color(self, value: str) -> str | None:
+        """Returns the named color closest to `value` (a hex code, a synonym or a misspelling)."""
+        hex_match = re.fullmatch(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value.strip())
+        if hex_match:
+            digits = hex_match.group(1)
+            if len(digits) == 3:
+                digits = "".join(d * 2 for d in digits)
+            return min(self.colors, key=lambda name: _hue_distance(digits, self.colors[name][0]))
+        return self.color_synonyms.get(value.strip().lower()) or suggest(value, self.colors)
+
+    def all_tool_names(self) -> list[str]:
+        return [*self.tools, *self.gated_tools]
+
+
+def suggest(word: str, candidates: list[str] | dict[str, Any], cutoff: float = 0.6) -> str | None:
+    """Returns the candidate closest to `word` (case-insensitive match first), or None."""
+    names = list(candidates)
+    lowered = {c.lower(): c for c in names}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    squashed = {c.lower().replace("-", "").replace("_", ""): c for c in names}
+    key = word.lower().replace("-", "").replace("_", "")
+    if key in squashed:
+        return squashed[key]
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[close[0]] if close else None
+
+
+def _hue_distance(a: str, b: str) -> float:
+    """Distance between two hex colors by hue first, then lightness and saturation."""
+    ha, la, sa = colorsys.rgb_to_hls(*(int(a[i : i + 2], 16) / 255 for i in (0, 2, 4)))
+    hb, lb, sb = colorsys.rgb_to_hls(*(int(b.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)))
+    hue = min(abs(ha - hb), 1 - abs(ha - hb))
+    return hue * 4 + abs(la - lb) + abs(sa - sb) / 2
+
+
+@functools.cache
+def load_catalogue(dialect: str = "claude_code") -> Catalogue:
+    """Returns the built-in catalogue of `dialect` (parsed once per process)."""
+    raw = json.loads((Path(__file__).parent / f"{dialect}.json").read_text("utf-8"))
+    keys = {
+        name: KeySpec(
+            name=name,
+            type=spec["type"],
+            doc=spec["doc"],
+            order=spec["order"],
+            required=spec.get("required", False),
+            values=spec.get("values"),
+            snippet=spec.get("snippet"),
+        )
+        for name, spec in raw["keys"].items()
+    }
+    models = raw["models"]
+    return Catalogue(
+        raw=raw,
+        keys=keys,
+        key_hints=raw["keyHints"],
+        tools=raw["tools"],
+        gated_tools=raw["gatedTools"],
+        legacy_tools={
+            name: LegacyTool(name, spec["replacement"], spec["works"], spec["doc"])
+            for name, spec in raw["legacyTools"].items()
+        },
+        model_aliases={a: (s["id"], s["doc"]) for a, s in models["aliases"].items()},
+        model_ids=models["ids"],
+        colors={name: (spec["hex"], spec["doc"]) for name, spec in raw["colors"].items()},
+        color_synonyms=raw["colorSynonyms"],
+        enums={
+            "permissionModes": raw["permissionModes"],
+            "memoryScopes": raw["memoryScopes"],
+            "isolationModes": raw["isolationModes"],
+            "effortLevels": raw["effortLevels"],
+        },
+        hook_events=raw["hookEvents"],
+        hook_types={t: (s["requires"], s["doc"]) for t, s in raw["hookTypes"].items()},
+    )

@@ -1,0 +1,1 @@
+"""The protocol layer: pygls wiring and LSP ↔ domain conversions."""

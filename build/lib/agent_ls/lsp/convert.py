@@ -1,0 +1,204 @@
+"""Domain values → LSP types (and back, for fixes carried in diagnostic data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+
+from agent_ls.catalogue import Catalogue
+from agent_ls.completion import Candidate
+from agent_ls.diagnostics.findings import Finding
+from agent_ls.outline import Swatch, Symbol
+from agent_ls.textindex import LineIndex
+
+SOURCE = "agent-ls"
+
+
+def range_of(index: LineIndex, start: int, end: int) -> types.Range:
+    (sl, sc), (el, ec) = index.position(start), index.position(end)
+    return types.Range(
+        start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec)
+    )
+
+
+def diagnostic(
+    finding: Finding, index: LineIndex, uri: str, version: int | None
+) -> types.Diagnostic:
+    """Returns the LSP diagnostic; its `data` carries the fixes, already in LSP coordinates."""
+    data: dict[str, Any] = {"uri": uri, "version": version}
+    if finding.fixes:
+        data["fixes"] = [
+            {
+                "title": fix.title,
+                "preferred": fix.preferred,
+                "edits": [
+                    {"range": range_to_json(range_of(index, e.start, e.end)), "newText": e.text}
+                    for e in fix.edits
+                ],
+            }
+            for fix in finding.fixes
+        ]
+    tags = [types.DiagnosticTag.Unnecessary] if finding.code in ("AL301", "AL411") else None
+    return types.Diagnostic(
+        range=range_of(index, finding.start, finding.end),
+        message=finding.message,
+        severity=types.DiagnosticSeverity(int(finding.severity)),
+        code=finding.code,
+        code_description=None,
+        source=SOURCE,
+        tags=tags,
+        data=data,
+    )
+
+
+def range_to_json(r: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+
+
+def range_from_json(raw: Any) -> types.Range:
+    return types.Range(
+        start=types.Position(line=raw["start"]["line"], character=raw["start"]["character"]),
+        end=types.Position(line=raw["end"]["line"], character=raw["end"]["character"]),
+    )
+
+
+def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[types.CodeAction]:
+    """Returns quick fixes for the diagnostics in the request, read from their `data`.
+
+    Each edit carries the document version, so a client applying it to newer text refuses.
+    """
+    only = params.context.only
+    if only and not any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
+        return []
+    actions: list[types.CodeAction] = []
+    uri = params.text_document.uri
+    for diag in params.context.diagnostics:
+        data = diag.data if isinstance(diag.data, dict) else None
+        if diag.source != SOURCE or not data:
+            continue
+        for fix in data.get("fixes", []):
+            edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+                types.TextEdit(range=range_from_json(e["range"]), new_text=e["newText"])
+                for e in fix["edits"]
+            ]
+            actions.append(
+                types.CodeAction(
+                    title=fix["title"],
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=bool(fix.get("preferred")),
+                    edit=types.WorkspaceEdit(
+                        document_changes=[
+                            types.TextDocumentEdit(
+                                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                                    uri=uri, version=version
+                                ),
+                                edits=edits,
+                            )
+                        ]
+                    ),
+                )
+            )
+    return actions
+
+
+_ITEM_KIND = {
+    "key": types.CompletionItemKind.Property,
+    "tool": types.CompletionItemKind.Function,
+    "value": types.CompletionItemKind.EnumMember,
+}
+
+
+def completion_item(c: Candidate, index: LineIndex, snippets: bool) -> types.CompletionItem:
+    use_snippet = snippets and c.snippet is not None
+    return types.CompletionItem(
+        label=c.label,
+        kind=types.CompletionItemKind.Color if c.detail == "color" else _ITEM_KIND[c.kind],
+        detail=c.detail,
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation)
+        if c.documentation
+        else None,
+        sort_text=c.sort or None,
+        filter_text=c.label,
+        insert_text_format=types.InsertTextFormat.Snippet
+        if use_snippet
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(
+            range=range_of(index, c.start, c.end),
+            new_text=c.snippet if use_snippet and c.snippet else c.insert_text,
+        ),
+    )
+
+
+_SYMBOL_KIND = {
+    "frontmatter": types.SymbolKind.Namespace,
+    "key": types.SymbolKind.Property,
+    "heading": types.SymbolKind.String,
+}
+
+
+def symbol(s: Symbol, index: LineIndex) -> types.DocumentSymbol:
+    r = range_of(index, s.start, s.end)
+    line_end = index.text.find("\n", s.start)
+    selection = range_of(
+        index, s.start, min(s.end, len(index.text) if line_end == -1 else line_end)
+    )
+    return types.DocumentSymbol(
+        name=s.name or "(empty)",
+        kind=_SYMBOL_KIND[s.kind],
+        range=r,
+        selection_range=selection if _contains(r, selection) else r,
+        detail=s.detail or None,
+        children=[symbol(c, index) for c in s.children],
+    )
+
+
+def _contains(outer: types.Range, inner: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return p.line, p.character
+
+    return key(outer.start) <= key(inner.start) and key(inner.end) <= key(outer.end)
+
+
+def folding_ranges(symbols: list[Symbol], index: LineIndex) -> list[types.FoldingRange]:
+    out: list[types.FoldingRange] = []
+
+    def visit(items: list[Symbol]) -> None:
+        for s in items:
+            if s.kind == "key":
+                continue
+            start, end = index.position(s.start)[0], index.position(s.end)[0]
+            if end > start:
+                kind = types.FoldingRangeKind.Region if s.kind == "frontmatter" else None
+                out.append(types.FoldingRange(start_line=start, end_line=end, kind=kind))
+            visit(s.children)
+
+    visit(symbols)
+    return out
+
+
+def color_information(s: Swatch, index: LineIndex) -> types.ColorInformation:
+    red, green, blue = (int(s.hex[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return types.ColorInformation(
+        range=range_of(index, s.start, s.end),
+        color=types.Color(red=red, green=green, blue=blue, alpha=1.0),
+    )
+
+
+def color_presentations(
+    params: types.ColorPresentationParams, cat: Catalogue
+) -> list[types.ColorPresentation]:
+    """Claude Code takes only the 8 names: offer the nearest name for the picked color."""
+    c = params.color
+    picked = "#" + "".join(f"{round(v * 255):02x}" for v in (c.red, c.green, c.blue))
+    nearest = cat.nearest_color(picked)
+    names = [nearest] if nearest else []
+    names += [n for n in cat.colors if n not in names]
+    return [
+        types.ColorPresentation(label=n, text_edit=types.TextEdit(range=params.range, new_text=n))
+        for n in names[:1]
+    ]

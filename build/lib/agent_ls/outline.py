@@ -1,0 +1,84 @@
+"""Document symbols, folding ranges and color swatches of an agent file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent_ls.agentfile import AgentSource
+from agent_ls.catalogue import Catalogue
+
+
+@dataclass
+class Symbol:
+    name: str
+    kind: str  # "frontmatter", "key", "heading"
+    start: int
+    end: int
+    detail: str = ""
+    children: list[Symbol] = field(default_factory=list)
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+
+
+def symbols(source: AgentSource) -> list[Symbol]:
+    """Returns the frontmatter (with its keys) and the body's headings, nested by level."""
+    out: list[Symbol] = []
+    split = source.split
+    if split.has_frontmatter:
+        fm = Symbol("frontmatter", "frontmatter", 0, split.close_end)
+        for entry in source.frontmatter.entries if source.frontmatter else []:
+            detail = entry.value if isinstance(entry.value, str) else ""
+            fm.children.append(
+                Symbol(
+                    entry.key,
+                    "key",
+                    entry.key_start,
+                    max(entry.value_end, entry.key_end),
+                    detail[:80],
+                )
+            )
+        out.append(fm)
+    stack: list[tuple[int, Symbol]] = []
+    text = source.text
+    body_start = split.body_start
+    fences = [m.start() for m in _FENCE.finditer(text, body_start)]
+    for match in _HEADING.finditer(text, body_start):
+        if sum(1 for f in fences if f < match.start()) % 2:
+            continue  # inside a code block
+        level = len(match.group(1))
+        heading = Symbol(match.group(2), "heading", match.start(), match.end())
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].children if stack else out).append(heading)
+        stack.append((level, heading))
+    _close_sections(out, len(text.rstrip()))
+    return out
+
+
+def _close_sections(items: list[Symbol], end: int) -> None:
+    """Extends each heading to just before the next sibling, so outlines and folds nest."""
+    for i, item in enumerate(items):
+        if item.kind == "heading":
+            nxt = items[i + 1].start - 1 if i + 1 < len(items) else end
+            item.end = max(item.end, nxt)
+            _close_sections(item.children, item.end)
+
+
+@dataclass(frozen=True)
+class Swatch:
+    start: int
+    end: int
+    hex: str
+
+
+def color_swatches(source: AgentSource, cat: Catalogue) -> list[Swatch]:
+    """Returns a swatch for a valid `color` value."""
+    fm = source.frontmatter
+    out = []
+    for entry in fm.entries if fm else []:
+        if entry.key == "color" and isinstance(entry.value, str) and entry.value in cat.colors:
+            out.append(Swatch(entry.value_start, entry.value_end, cat.colors[entry.value][0]))
+    return out

@@ -1,0 +1,158 @@
+"""`agent-ls ask`: a persona action from the terminal, the answer streamed to stdout.
+
+    agent-ls ask --agent backend-engineer --action review app/db.py:10-42
+
+Exit codes: 0 answered, 1 the API call failed, 2 a usage problem (file, range, agent, action,
+selection size, missing key, credentials in the selection). Messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+from agent_ls.personas.actions import actions_for
+from agent_ls.personas.agents import PersonaDirectory
+from agent_ls.personas.client import MessagesApi, api_settings
+from agent_ls.personas.failures import PersonaError
+from agent_ls.personas.prompt import Selection, language_of
+from agent_ls.personas.session import prepare
+from agent_ls.settings import find_project_root, load_project_settings
+from agent_ls.textindex import LineIndex
+
+_RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
+
+
+def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
+    """Adds the options of `agent-ls ask` to `parser`."""
+    parser.add_argument(
+        "target",
+        nargs="?",
+        metavar="FILE[:START-END]",
+        help="the file, optionally with a 1-based line range (whole file by default)",
+    )
+    parser.add_argument(
+        "--agent", default="backend-engineer", help="the agent to ask (default: %(default)s)"
+    )
+    parser.add_argument("--action", default="review", help="what to ask for (default: %(default)s)")
+    parser.add_argument(
+        "--list", action="store_true", help="list the agents and their actions, then exit"
+    )
+    parser.add_argument("--model", help="use this model (alias or ID) instead of the agent's")
+    parser.add_argument("--base-url", help="Messages API base URL (proxies, gateways)")
+    parser.add_argument(
+        "--allow-secrets",
+        action="store_true",
+        help="send the selection even if it looks like it holds credentials",
+    )
+
+
+def parse_target(target: str) -> tuple[Path, int | None, int | None]:
+    """Returns (path, first, last) of `FILE[:START[-END]]`: 1-based lines, None: whole file."""
+    match = _RANGE.match(target)
+    if match is None or Path(target).exists():
+        return Path(target), None, None
+    start = int(match.group("start"))
+    end = int(match.group("end") or start)
+    return Path(match.group("path")), start, end
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"agent-ls ask: {message}\n")
+    return code
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    """Runs `agent-ls ask`; returns the exit code."""
+    anchor = Path(args.target.rsplit(":", 1)[0] if args.target else ".").resolve()
+    root = find_project_root(anchor)
+    settings, problems = load_project_settings(root)
+    for problem in problems:
+        sys.stderr.write(f"agent-ls ask: {problem}\n")
+    personas_settings = settings.personas
+    if args.model:
+        personas_settings = dataclasses.replace(personas_settings, model_override=args.model)
+    if args.base_url:
+        personas_settings = dataclasses.replace(personas_settings, base_url=args.base_url)
+    directory = PersonaDirectory()
+    directory.scan(root, settings.agent_globs)
+    personas = directory.personas()
+
+    if args.list:
+        for name, persona in sorted(personas.items()):
+            where = "shipped" if persona.shipped else str(persona.path)
+            ids = ", ".join(a.id for a in actions_for(name))
+            sys.stdout.write(f"{name} ({where})\n  actions: {ids}\n")
+        return 0
+    if not args.target:
+        return _fail("name a FILE (or FILE:START-END) to work on", 2)
+
+    path, first, last = parse_target(args.target)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return _fail(f"cannot read {path}: {err}", 2)
+    index = LineIndex(text)
+    if first is None or last is None:
+        start, end = 0, len(text)
+    else:
+        line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if not 1 <= first <= last or first > line_count:
+            return _fail(
+                f"{args.target}: lines {first}-{last} are not in the file ({line_count} lines)", 2
+            )
+        start, end = index.line_start(first - 1), index.line_start(min(last, line_count))
+    try:
+        prepared = prepare(
+            personas,
+            args.agent,
+            args.action,
+            Selection(text, start, end),
+            file_name=str(path),
+            language=language_of(path),
+            settings=personas_settings,
+        )
+        if prepared.secrets and not args.allow_secrets and personas_settings.secrets != "allow":
+            if personas_settings.secrets == "refuse" or not _confirm(prepared.secrets_warning()):
+                return _fail(
+                    f"{prepared.secrets_warning()} Nothing was sent (--allow-secrets sends it).",
+                    2,
+                )
+        call = api_settings(personas_settings)
+    except PersonaError as err:
+        return _fail(err.message, 2)
+
+    sys.stderr.write(f"{prepared.title} · {path} · {prepared.prompt.model}\n")
+    try:
+        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, _write))
+    except PersonaError as err:
+        sys.stdout.write("\n")
+        return _fail(err.message, 2 if err.kind == "usage" else 1)
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+        return _fail("cancelled", 130)
+    if not answer.text.endswith("\n"):
+        sys.stdout.write("\n")
+    if answer.stop_reason == "max_tokens":
+        sys.stderr.write(
+            "agent-ls ask: the answer was cut off at max_tokens (setting personas max-tokens)\n"
+        )
+    return 0
+
+
+def _write(piece: str) -> None:
+    sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
+def _confirm(warning: str) -> bool:
+    """Asks on the terminal; returns False when there is no terminal to ask on."""
+    if not sys.stdin.isatty():
+        return False
+    sys.stderr.write(f"{warning} Send it to the API anyway? [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")

@@ -1,0 +1,223 @@
+"""The workspace: which files are agent files, their names across files, and `.mcp.json`.
+
+Shared by the CLI (a folder walk) and the language server (an index kept up to date as files
+change). Reading files never raises: unreadable or binary files become AL901 findings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent_ls.agentfile import (
+    MAX_FILE_BYTES,
+    AgentSource,
+    looks_like_agent,
+    matches_globs,
+    read_source,
+)
+from agent_ls.catalogue import Catalogue
+from agent_ls.diagnostics.findings import Finding
+from agent_ls.diagnostics.rules import CheckContext, check_source
+from agent_ls.settings import Settings
+
+SKIP_DIRS = frozenset(
+    {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+)
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be checked; the message says why."""
+
+
+def read_text(path: Path) -> str:
+    """Returns a file's text as Claude Code decodes it (invalid UTF-8 → U+FFFD).
+
+    Only regular files are read: a FIFO named `*.md` would block a plain open or read forever.
+    """
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+                raise UnreadableFile(f"not a regular file ({kind}): skipped")
+            data = handle.read(MAX_FILE_BYTES * 8 + 1)
+    except OSError as err:
+        raise UnreadableFile(f"cannot read: {err.strerror or err}") from err
+    if b"\0" in data[:8192]:
+        raise UnreadableFile("binary file (contains NUL bytes), not an agent file")
+    return data.decode("utf-8", errors="replace")
+
+
+def load_mcp_servers(root: Path | None) -> frozenset[str] | None:
+    """Returns the server names of `root/.mcp.json`, or None when there is no readable one."""
+    if root is None:
+        return None
+    try:
+        data = json.loads((root / ".mcp.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    servers = data.get("mcpServers") if isinstance(data, dict) else None
+    return frozenset(servers) if isinstance(servers, dict) else frozenset()
+
+
+def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
+    """Whether `path` lies where agents are looked for (agent globs, relative to `root`)."""
+    return path.suffix == ".md" and matches_globs(path, root, settings.agent_globs)
+
+
+def walk_markdown(folder: Path) -> Iterator[Path]:
+    """Yields every `.md` file under `folder`, following symlinks once (no loops), sorted."""
+    seen: set[tuple[int, int]] = set()
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        try:
+            stat = os.stat(current)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            if name.endswith(".md"):
+                yield Path(current) / name
+
+
+@dataclass(frozen=True)
+class AgentName:
+    """Where one file declares its agent name."""
+
+    path: Path
+    name: str
+    start: int
+    end: int
+
+
+@dataclass
+class AgentNames:
+    """Agent names across the workspace, to find duplicates (AL208)."""
+
+    by_path: dict[Path, AgentName] = field(default_factory=dict)
+    by_key: dict[str, set[Path]] = field(default_factory=dict)
+    """Paths by lookup key, so finding a file's duplicates costs no scan of the workspace."""
+
+    def update(self, path: Path, source: AgentSource | None) -> None:
+        """Records (or forgets, when None or nameless) the name declared by `path`."""
+        old = self.by_path.pop(path, None)
+        if old is not None:
+            self.by_key[_lookup_key(old.name)].discard(path)
+        entry = None
+        if source is not None and source.frontmatter is not None:
+            entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
+        if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
+            return
+        self.by_path[path] = AgentName(path, entry.value, entry.value_start, entry.value_end)
+        self.by_key.setdefault(_lookup_key(entry.value), set()).add(path)
+
+    def duplicates(self, path: Path) -> Finding | None:
+        """Returns AL208 for `path` when another file declares the same agent name."""
+        mine = self.by_path.get(path)
+        if mine is None:
+            return None
+        others = sorted(self.by_key[_lookup_key(mine.name)] - {path}, key=str)
+        if not others:
+            return None
+        # Claude Code prefers the agent folder of the deeper project; inside one agent folder
+        # (subfolders included) its scan order decides, which agent-ls cannot know.
+        depth = {p: _project_depth(p) for p in (path, *others)}
+        leaders = [p for p in (path, *others) if depth[p] == max(depth.values())]
+        other_list = ", ".join(f"`{p}`" for p in others[:3]) + (" …" if len(others) > 3 else "")
+        if leaders == [path]:
+            verdict = (
+                "Claude Code loads this one (its project folder is deeper) and ignores the others"
+            )
+        elif path not in leaders and len(leaders) == 1:
+            verdict = f"Claude Code loads `{leaders[0]}` (its project folder is deeper) and ignores this one"
+        elif path not in leaders:
+            verdict = (
+                "Claude Code loads one of those in the deeper project folder and ignores this one"
+            )
+        else:
+            verdict = (
+                "Claude Code keeps only one of them, the first in its scan order, and ignores "
+                "the others (its debug log names the active one)"
+            )
+        return Finding(
+            "AL208",
+            f"The agent name `{mine.name}` is also used by {other_list}: {verdict}.",
+            mine.start,
+            mine.end,
+        )
+
+
+def _project_depth(path: Path) -> int:
+    """Depth of the project folder whose `.claude/agents` holds `path` (its parent's, if none)."""
+    parts = path.absolute().parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == ".claude" and parts[i + 1] == "agents":
+            return i
+    return len(parts) - 1
+
+
+def _lookup_key(name: str) -> str:
+    """Claude Code keys agents by their exact name: `c-dup` and `C_Dup` are two agents (2.1.328)."""
+    return name
+
+
+@dataclass
+class FileReport:
+    """The findings for one file, with the text they point into."""
+
+    path: Path
+    text: str
+    findings: list[Finding]
+
+
+def check_paths(
+    paths: Iterable[Path],
+    explicit: set[Path],
+    root: Path | None,
+    settings: Settings,
+    catalogue: Catalogue,
+) -> tuple[list[FileReport], list[tuple[Path, str]]]:
+    """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
+
+    Files in `explicit` are always checked as agents; others only when they sit in an agent
+    folder or carry agent frontmatter. Duplicate names are checked across all of them.
+    """
+    catalogue = catalogue.with_settings(settings)
+    mcp = load_mcp_servers(root)
+    names = AgentNames()
+    reports: list[FileReport] = []
+    errors: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            text = read_text(path)
+        except UnreadableFile as err:
+            errors.append((path, str(err)))
+            continue
+        source = read_source(text)
+        agent_path = path in explicit or is_agent_path(path, root, settings)
+        ctx = CheckContext(catalogue, agent_path, path.stem, mcp)
+        findings = check_source(source, ctx)
+        if not agent_path and not findings and not looks_like_agent(source.data):
+            continue
+        names.update(path, source)
+        # Every finding (and the name, for AL208) lies before the body: keep only that much text,
+        # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
+        end = source.split.body_start if source.split.has_frontmatter else 0
+        end = max([end, *(f.end for f in findings)])
+        reports.append(FileReport(path, text[:end], findings))
+    for report in reports:
+        duplicate = names.duplicates(report.path)
+        if duplicate is not None:
+            report.findings.append(duplicate)
+            report.findings.sort(key=lambda f: (f.start, f.end, f.code))
+    return reports, errors
