@@ -10,6 +10,9 @@ Measures, from the client's side of the pipe:
                request → last byte of the answer), for a rewrite (applyEdit round trip included)
                and a review (Markdown file + showDocument round trip included)
 The fake API answers with a known latency (200 ms to the first byte, then 40 events 5 ms apart).
+The client acts as the VS Code extension does: it shows rewrites itself (experimental.agentLs.
+previewEdits, so no question from the server), applies the edit and sends its didChange, then
+undoes it (another didChange) so that every run starts from the same text.
 Prints a table; writes every sample to bench/results/persona-<time>.json. Asserts nothing.
 """
 
@@ -26,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,7 @@ CAPABILITIES: Json = {
         },
     },
     "window": {"workDoneProgress": True, "showDocument": {"support": True}},
+    "experimental": {"agentLs": {"previewEdits": True, "workspaceTrusted": True}},
     "textDocument": {
         **CLIENT_CAPABILITIES["textDocument"],
         "codeAction": {
@@ -68,12 +73,36 @@ CAPABILITIES: Json = {
 }
 
 
+@dataclass
 class BenchClient(LspClient):
-    """Accepts edits and shown documents, as an editor would."""
+    """Applies edits (and says so with didChange) and accepts shown documents, as an editor
+    would."""
+
+    texts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """By URI: the document's version and text, as this editor has it."""
+
+    def open(self, uri: str, language_id: str, text: str, version: int = 1) -> None:
+        self.texts[uri] = (version, text)
+        super().open(uri, language_id, text, version)
+
+    def replace(self, uri: str, text: str) -> None:
+        """Replaces the whole document (a didChange with the next version)."""
+        version = self.texts[uri][0] + 1
+        self.texts[uri] = (version, text)
+        self.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": text}],
+            },
+        )
 
     def _answer(self, request: Json) -> Json:
         method = request["method"]
         if method == "workspace/applyEdit":
+            for change in request["params"]["edit"]["documentChanges"]:
+                uri = change["textDocument"]["uri"]
+                self.replace(uri, applied(self.texts[uri][1], change["edits"]))
             return {"applied": True}
         if method == "window/showDocument":
             return {"success": True}
@@ -144,6 +173,23 @@ def answer(chars: int = 400) -> Message:
     )
 
 
+def applied(text: str, edits: list[Json]) -> str:
+    """Returns `text` with LSP text edits applied (ASCII text: characters are UTF-16 units)."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: Json) -> int:
+        return min(
+            starts[min(position["line"], len(starts) - 1)] + position["character"], len(text)
+        )
+
+    spans = [(offset(e["range"]["start"]), offset(e["range"]["end"]), e["newText"]) for e in edits]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
 async def start(workspace: Path, api: FakeAnthropic) -> BenchClient:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
     env[KEY_ENV] = "sk-ant-bench-key"
@@ -170,6 +216,7 @@ async def run_command(
     client: BenchClient, uri: str, action: str
 ) -> tuple[float, float | None, float | None]:
     """Returns (round trip, → first $/progress, → first progress report) in seconds."""
+    original = client.texts[uri][1]
     seen = len(client.progress)
     sent = time.perf_counter()
     result = await client.request(
@@ -181,6 +228,8 @@ async def run_command(
     )  # fmt: skip
     done = time.perf_counter()
     assert result and result["status"] in ("applied", "shown"), result
+    if result["status"] == "applied":
+        client.replace(uri, original)  # the user undoes it: the next run sees the same text
     fresh = client.progress[seen:]
     begin = next((at for at, p in fresh if p["value"].get("kind") == "begin"), None)
     report = next((at for at, p in fresh if p["value"].get("kind") == "report"), None)

@@ -21,6 +21,13 @@ from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "personas"))
+import persona_helpers  # noqa: E402
+
+from fakeapi import FakeAnthropic, reply_text  # noqa: E402
+
+fake_api = persona_helpers.fake_api  # the fake Messages API on loopback (a fixture)
+
 pytestmark = pytest.mark.editor
 
 REPO = Path(__file__).resolve().parents[2]
@@ -175,13 +182,17 @@ def run_scenario(
     *,
     state: Path,
     home: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Runs tests/editors/nvim/<scenario>.lua on `file` and returns the result it wrote.
 
-    Neovim's own folders (XDG_*) go under `state`, and so does HOME unless `home` is given.
+    Neovim's own folders (XDG_*) go under `state`, and so does HOME unless `home` is given;
+    `env` is added to the environment (Neovim's, hence the server's).
     """
     result_path = state / f"{scenario}.json"
+    extra_env = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "NVIM", "VIM"))}
+    env.update(extra_env)
     env.update(
         {
             "HOME": str(home or state / "home"),
@@ -370,3 +381,64 @@ def test_persona_actions_listed_on_a_visual_selection(
     assert any("backend-engineer" in title for title in result["selection_titles"]), result
     # Offered only on a non-empty selection.
     assert not [t for t in result["empty_range_titles"] if "backend-engineer" in t], result
+
+
+HARDENED_SOURCE = """\
+def create_order(db, payload):
+    if not isinstance(payload, dict):
+        raise TypeError(f"payload must be a dict, not {type(payload).__name__}")
+    order = db.insert("orders", payload)
+    return order["id"]
+"""
+HARDEN = "backend-engineer: harden error handling"
+KEY_ENV = "AGENT_LS_NVIM_TEST_KEY"
+
+
+def run_persona_rewrite(
+    nvim: str, source: Path, state: Path, api: FakeAnthropic, answers: list[str]
+) -> dict[str, Any]:
+    """Runs the persona_rewrite scenario on `source`: the fake API answers HARDENED_SOURCE and
+    the server's questions get `answers`, in order."""
+    api.script(reply_text(f"```python\n{HARDENED_SOURCE}```"))
+    args = {
+        "settings": {"personas": {"baseUrl": api.base_url, "apiKeyEnv": KEY_ENV, "maxRetries": 0}},
+        "selection": {"first": 0, "last": len(SOURCE_FILE.splitlines()) - 1},
+        "action": HARDEN,
+        "answers": answers,
+    }
+    env = {KEY_ENV: "sk-ant-nvim-test-0123456789"}
+    return run_scenario(nvim, "persona_rewrite", source, args, state=state, env=env)
+
+
+def test_persona_rewrite_asks_shows_the_diff_then_applies(
+    nvim: str, workspace: Path, state: Path, fake_api: FakeAnthropic
+) -> None:
+    source = write(workspace, "src/orders.py", SOURCE_FILE)
+
+    result = run_persona_rewrite(nvim, source, state, fake_api, ["Show diff", "Apply"])
+
+    first, second = result["questions"]
+    assert first["titles"] == ["Apply", "Show diff", "Discard"]
+    assert HARDEN in first["prompt"] and "src/orders.py" in first["prompt"]
+    assert second["titles"] == ["Apply", "Discard"]  # asked again after the diff was shown
+    ((shown),) = result["shown"]
+    assert shown["lines"][:2] == ["--- a/src/orders.py", "+++ b/src/orders.py"]
+    assert "+    if not isinstance(payload, dict):" in shown["lines"]
+    assert result["lines_before"] == SOURCE_FILE.splitlines()
+    assert result["lines_after"] == HARDENED_SOURCE.splitlines()  # exactly the rewrite
+    assert result["modified"] is True
+    assert source.read_text(encoding="utf-8") == SOURCE_FILE  # for the user to save
+    assert len(fake_api.requests) == 1
+
+
+def test_persona_rewrite_discarded_changes_nothing(
+    nvim: str, workspace: Path, state: Path, fake_api: FakeAnthropic
+) -> None:
+    source = write(workspace, "src/orders.py", SOURCE_FILE)
+
+    result = run_persona_rewrite(nvim, source, state, fake_api, ["Discard"])
+
+    (question,) = result["questions"]
+    assert question["titles"] == ["Apply", "Show diff", "Discard"]
+    assert result["lines_after"] == SOURCE_FILE.splitlines()
+    assert result["modified"] is False and result["shown"] == []

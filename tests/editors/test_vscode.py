@@ -2,8 +2,9 @@
 
 - The unit tests (`npm test`): the extension's own logic under Node's test runner, no VS Code.
 - The end-to-end test (`npm run e2e`): packages the .vsix, installs it into code-server (real
-  VS Code 1.139) in headless Chromium, and checks diagnostics, a quick fix and completion
-  against the real agent-ls server. Its pieces are installed by `editors/vscode/scripts/setup.sh`
+  VS Code 1.139) in headless Chromium, and checks diagnostics, a quick fix, completion and a
+  persona rewrite (progress notification with Cancel, diff, one Apply; a cancelled run) against
+  the real agent-ls server and the project's fake Messages API. Its pieces are installed by `editors/vscode/scripts/setup.sh`
   (`make test` runs it) and by `.ci/run` (chromium, libkrb5-dev).
 
 A missing piece skips with its name, except with CI=true, where it fails.

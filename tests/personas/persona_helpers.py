@@ -88,6 +88,10 @@ class Editor:
     message_requests: list[types.ShowMessageRequestParams] = field(default_factory=list)
     answer_message_request: str | None = None
     """Title of the action to pick in window/showMessageRequest (None: dismiss)."""
+    answers: list[str] = field(default_factory=list)
+    """Titles to pick in the next showMessageRequests, in order (then answer_message_request)."""
+    edit_reply: types.ApplyWorkspaceEditResult | None = None
+    """When set, workspace/applyEdit gets this reply and the edit is not applied."""
 
     def uri(self, relative: str) -> str:
         return (self.root / relative).as_uri()
@@ -169,8 +173,16 @@ class Editor:
         assert isinstance(result, dict), result
         return result
 
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+
     def apply(self, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         edit = params.edit
+        if self.edit_reply is not None:
+            self.refused.append(edit)
+            return self.edit_reply
         changes: list[tuple[str, int | None, list[Any]]] = []
         for change in edit.document_changes or []:
             assert isinstance(change, types.TextDocumentEdit), change
@@ -226,7 +238,8 @@ StartEditor = Callable[..., Awaitable[Editor]]
 async def start_editor(
     persona_workspace: Path, fake_api: FakeAnthropic
 ) -> AsyncIterator[StartEditor]:
-    """Returns `start(capabilities=..., key=..., personas=..., env=...)` → an initialized Editor.
+    """Returns `start(capabilities=..., key=..., personas=..., env=..., experimental=...)` → an
+    initialized Editor (`experimental`: the client's `experimental.agentLs` capabilities).
 
     The server is `python -m agent_ls serve`, with no ANTHROPIC_* variables; the fake API's URL and
     the key variable's name reach it through initializationOptions (section agentLs).
@@ -239,6 +252,7 @@ async def start_editor(
         personas: dict[str, Any] | None = None,
         env: dict[str, str] | None = None,
         raw_capabilities: types.ClientCapabilities | None = None,
+        experimental: dict[str, Any] | None = None,
     ) -> Editor:
         extra = {KEY_ENV: key} if key else {}
         config = ClientServerConfig(
@@ -260,7 +274,7 @@ async def start_editor(
             params: types.ShowMessageRequestParams,
         ) -> types.MessageActionItem | None:
             editor.message_requests.append(params)
-            answer = editor.answer_message_request
+            answer = editor.answers.pop(0) if editor.answers else editor.answer_message_request
             return types.MessageActionItem(title=answer) if answer else None
 
         settings = {
@@ -274,9 +288,12 @@ async def start_editor(
             },
         }
         root = persona_workspace.as_uri()
+        chosen = raw_capabilities or client_capabilities(capabilities)
+        if experimental is not None:  # agent-ls's own client capabilities (experimental.agentLs)
+            chosen.experimental = {"agentLs": experimental}
         await client.initialize_session(
             types.InitializeParams(
-                capabilities=raw_capabilities or client_capabilities(capabilities),
+                capabilities=chosen,
                 root_uri=root,
                 workspace_folders=[types.WorkspaceFolder(uri=root, name="workspace")],
                 initialization_options={"agentLs": settings},

@@ -57,6 +57,20 @@ CANCEL_HARDENED = """        order = self.db.get("orders", order_id)
 """
 
 
+VSCODE_EXTENSION = {"previewEdits": True, "workspaceTrusted": True}
+"""What the agent-ls VS Code extension announces: it shows the diff and asks Apply/Discard itself."""
+
+
+async def start_confirming(start: StartEditor, capabilities: str, **options: Any) -> Editor:
+    """Starts an editor that confirms every rewrite (personas.confirm = always): VS Code through
+    the extension's own preview, any other client by answering "Apply" to the server's question."""
+    if capabilities == "visual-studio-code":
+        return await start(capabilities, experimental=VSCODE_EXTENSION, **options)
+    editor = await start(capabilities, **options)
+    editor.answer_message_request = "Apply"
+    return editor
+
+
 def fenced(code: str) -> str:
     return f"```python\n{code}```"
 
@@ -163,7 +177,7 @@ async def test_two_rewrites_at_once_apply_the_first_and_refuse_the_stale_second(
     capfd: pytest.CaptureFixture[str],
     capabilities: str,
 ) -> None:
-    editor = await start_editor(capabilities)
+    editor = await start_confirming(start_editor, capabilities)
     uri = editor.open(ORDERS)
     original = editor.texts[uri]
     first, second = threading.Event(), threading.Event()
@@ -201,7 +215,8 @@ async def test_two_rewrites_of_one_selection_released_together_apply_once(
     capfd: pytest.CaptureFixture[str],
     capabilities: str,
 ) -> None:
-    editor = await start_editor(capabilities)  # Neovim: edits carry no version (no documentChanges)
+    # Neovim: edits carry no version (no documentChanges)
+    editor = await start_confirming(start_editor, capabilities)
     uri = editor.open(ORDERS)
     original = editor.texts[uri]
     selection = editor.range_of(uri, CREATE)
@@ -243,7 +258,7 @@ async def test_two_rewrites_of_one_selection_released_together_apply_once(
 async def test_typing_while_two_answers_stream_applies_nothing(
     start_editor: StartEditor, fake_api: FakeAnthropic, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    editor = await start_editor("visual-studio-code")
+    editor = await start_confirming(start_editor, "visual-studio-code")
     uri = editor.open(ORDERS)
     held = threading.Event()
     slow = Message(content=[text(fenced(CANCEL_HARDENED))], chunk_chars=4, event_delay=0.03)
@@ -274,7 +289,8 @@ async def test_typing_while_two_answers_stream_applies_nothing(
 async def test_typing_while_a_resolve_streams_gives_no_edit(
     start_editor: StartEditor, fake_api: FakeAnthropic, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    editor = await start_editor("visual-studio-code")  # resolves edits lazily
+    # Edits are resolved lazily when nothing needs confirming.
+    editor = await start_editor("visual-studio-code", personas={"confirm": "never"})
     uri = editor.open(ORDERS)
     offered = await editor.persona_actions(uri, editor.range_of(uri, CREATE))
     action = offered["backend-engineer: harden error handling"]
@@ -307,7 +323,7 @@ async def test_typing_while_a_resolve_streams_gives_no_edit(
 async def test_cancel_storm_applies_nothing_ends_every_progress_and_the_server_goes_on(
     start_editor: StartEditor, fake_api: FakeAnthropic, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    editor = await start_editor("visual-studio-code")
+    editor = await start_editor("visual-studio-code", personas={"confirm": "never"})  # resolves
     uri = editor.open(ORDERS)
     original = editor.texts[uri]
     release = threading.Event()
@@ -372,9 +388,9 @@ async def test_cancel_storm_applies_nothing_ends_every_progress_and_the_server_g
 async def test_a_cancel_that_comes_while_the_editor_applies_does_not_claim_nothing_was_applied(
     start_editor: StartEditor, fake_api: FakeAnthropic, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """VS Code shows a persona edit for review (needsConfirmation) while the progress, with its
-    Cancel button, is still up: a cancel at that point cannot take the edit back."""
-    editor = await start_editor("visual-studio-code")
+    """The VS Code extension shows a persona edit's diff while the progress, with its Cancel
+    button, is still up: a cancel at that point cannot take the edit back."""
+    editor = await start_confirming(start_editor, "visual-studio-code")
     uri = editor.open(ORDERS)
     original = editor.texts[uri]
     apply = editor.apply
@@ -441,3 +457,86 @@ async def test_connections_dropped_during_concurrent_actions_each_fail_clearly(
     assert_every_progress_ended_once(editor, 4)
     await still_serves(editor, uri)
     await assert_key_never_leaked(editor, capfd)
+
+
+# -- 5. the document is not the one the answer was computed on --------------------------------
+
+
+@pytest.mark.parametrize("reopened_text", ["same", "different"])
+async def test_a_close_and_reopen_at_the_same_version_during_the_stream_applies_nothing(
+    start_editor: StartEditor,
+    fake_api: FakeAnthropic,
+    capfd: pytest.CaptureFixture[str],
+    reopened_text: str,
+) -> None:
+    """Helix and Emacs start versions again at each open: version 1 before the close and version 1
+    after the reopen are different documents, even when the text is the same."""
+    editor = await start_confirming(start_editor, "neovim")
+    uri = editor.open(ORDERS)
+    original = editor.texts[uri]
+    release = threading.Event()
+    fake_api.script(reply_text(fenced(CREATE_HARDENED), hold=release))
+    running = asyncio.ensure_future(
+        editor.run(uri, editor.range_of(uri, CREATE), "backend-engineer", "harden", version=1)
+    )
+    await requests_seen(fake_api, 1)
+    editor.close(uri)
+    reopened = original if reopened_text == "same" else "# reopened\n" + original
+    assert editor.open(ORDERS, reopened) == uri and editor.versions[uri] == 1
+    await editor.code_actions(uri, editor.range_of(uri, "create_order"))  # both are seen
+    release.set()
+    result = await asyncio.wait_for(running, WAIT)
+    assert result["status"] == "stale", result
+    assert editor.applied == [] and editor.message_requests == []  # not even asked
+    assert editor.texts[uri] == reopened
+    assert any("closed and reopened" in m for m in warnings_of(editor))
+    assert_every_progress_ended_once(editor, 1)
+    await assert_key_never_leaked(editor, capfd)
+
+
+async def test_a_close_during_the_stream_applies_nothing(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_confirming(start_editor, "visual-studio-code")
+    uri = editor.open(ORDERS)
+    release = threading.Event()
+    fake_api.script(reply_text(fenced(CREATE_HARDENED), hold=release))
+    running = asyncio.ensure_future(
+        editor.run(uri, editor.range_of(uri, CREATE), "backend-engineer", "harden")
+    )
+    await requests_seen(fake_api, 1)
+    editor.close(uri)
+    await still_serves(editor, editor.open("app/other.py", CREATE))
+    release.set()
+    result = await asyncio.wait_for(running, WAIT)
+    assert result["status"] == "stale", result
+    assert editor.applied == [] and editor.refused == []
+
+
+async def test_typing_while_the_user_decides_applies_nothing(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    """The Apply question is up (a client without its own preview); the user types, then
+    answers Apply: the edit was computed on the text before the typing, so it is refused."""
+    editor = await start_editor("neovim")
+    uri = editor.open(ORDERS)
+    typed = editor.texts[uri] + "\n# typed while the question was up\n"
+    answered = asyncio.Event()
+    show_message_request = editor.client.protocol.fm.features[types.WINDOW_SHOW_MESSAGE_REQUEST]
+
+    async def type_then_apply(params: types.ShowMessageRequestParams) -> types.MessageActionItem:
+        editor.message_requests.append(params)
+        editor.change(uri, typed)
+        await editor.code_actions(uri, editor.range_of(uri, "create_order"))  # seen by the server
+        answered.set()
+        return types.MessageActionItem(title="Apply")
+
+    editor.client.protocol.fm.features[types.WINDOW_SHOW_MESSAGE_REQUEST] = type_then_apply
+    fake_api.script(reply_text(fenced(CREATE_HARDENED)))
+    result = await asyncio.wait_for(
+        editor.run(uri, editor.range_of(uri, CREATE), "backend-engineer", "harden"), WAIT
+    )
+    editor.client.protocol.fm.features[types.WINDOW_SHOW_MESSAGE_REQUEST] = show_message_request
+    assert answered.is_set() and len(editor.message_requests) == 1
+    assert result["status"] == "stale", result
+    assert editor.applied == [] and editor.texts[uri] == typed

@@ -70,7 +70,8 @@ return {
     --     maxRetries        = 2,
     --     contextLines      = 40,              -- lines of context on each side of a selection
     --     maxSelectionChars = 60000,
-    --     secrets           = 'ask',           -- selection looks like a secret: ask|refuse|allow
+    --     secrets           = 'ask',           -- code looks like a secret: ask|refuse|redact|allow
+    --     confirm           = 'always',        -- rewrites: ask Apply / Show diff / Discard first
     --   },
     --
     -- An empty dict (not `{}`, which would be sent as a JSON array).

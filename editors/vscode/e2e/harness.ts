@@ -252,3 +252,39 @@ export function findFiles(dir: string, pattern: RegExp): string[] {
   walk(dir);
   return found;
 }
+
+export interface FakeApi {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the project's fake Messages API (tests/fakeapi: real HTTP and SSE on loopback) with the
+ * Python of the agent-ls install, answering every request with `answer` after `delaySeconds`.
+ */
+export async function startFakeApi(agentLs: string, answer: string, delaySeconds: number, timeoutMs: number): Promise<FakeApi> {
+  const python = path.join(path.dirname(agentLs), 'python');
+  const child = spawn(python, ['-m', 'fakeapi', '--text', answer, '--delay', String(delaySeconds)], {
+    cwd: path.join(REPO_ROOT, 'tests'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the fake API did not start within ${timeoutMs} ms\n${output}`)), timeoutMs);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = /^(http:\/\/127\.0\.0\.1:\d+)\s*$/m.exec(output);
+      if (line?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(line[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the fake API exited with ${code}\n${output}`));
+    });
+  });
+  return { baseUrl, stop: () => killGroup(child) };
+}

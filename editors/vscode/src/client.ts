@@ -1,48 +1,51 @@
 /**
  * The language client, adapted in three ways: server commands that share an id with one of the
- * extension's own commands are not registered twice; every work-done progress value is also
- * reported to an observer (the status bar), next to VS Code's own progress UI; and a failed start
- * is only logged here, because the extension shows its own notification saying how to fix it.
+ * extension's own commands are not registered twice; the client tells the server what it does
+ * beyond LSP (`experimental.agentLs`: it previews persona edits itself, and whether VS Code trusts
+ * the workspace; `agentLs/workspaceTrust` when trust is granted later); and a failed start is only
+ * logged here, because the extension shows its own notification saying how to fix it.
  */
 
 import {
   type DynamicFeature,
   ExecuteCommandRequest,
   type ExecuteCommandRegistrationOptions,
-  type Disposable,
   LanguageClient,
   type LanguageClientOptions,
-  type NotificationHandler,
-  type ProgressType,
   type RegistrationData,
   type ServerOptions,
   type StaticFeature,
 } from 'vscode-languageclient/node';
 
 import { commandsToRegister } from './commands';
-import type { ProgressToken, WorkDoneProgressValue } from './status';
 
-export type ProgressObserver = (token: ProgressToken, value: WorkDoneProgressValue) => void;
+/** The notification that tells the server VS Code now trusts the workspace. */
+export const TRUST_NOTIFICATION = 'agentLs/workspaceTrust';
+
+/** What the client announces under `experimental.agentLs` at initialize. */
+export interface AgentLsCapabilities {
+  /** Persona edits sent with workspace/applyEdit are shown as a diff with Apply/Discard. */
+  previewEdits: boolean;
+  workspaceTrusted: boolean;
+}
 
 export class AgentLsClient extends LanguageClient {
-  private progressObserver: ProgressObserver | undefined;
-
-  constructor(serverOptions: ServerOptions, clientOptions: LanguageClientOptions) {
+  constructor(serverOptions: ServerOptions, clientOptions: LanguageClientOptions, capabilities: () => AgentLsCapabilities) {
     super('agentLs', 'agent-ls', serverOptions, clientOptions);
+    const feature: StaticFeature = {
+      fillClientCapabilities: (filled) => {
+        filled.experimental = { ...(filled.experimental as object | undefined), agentLs: capabilities() };
+      },
+      initialize: () => undefined,
+      getState: () => ({ kind: 'static' }),
+      clear: () => undefined,
+    };
+    this.registerFeature(feature);
   }
 
-  /** Calls `observer` with every work-done progress value the server sends. */
-  observeProgress(observer: ProgressObserver): void {
-    this.progressObserver = observer;
-  }
-
-  override onProgress<P>(type: ProgressType<P>, token: string | number, handler: NotificationHandler<P>): Disposable {
-    return super.onProgress(type, token, (value: P) => {
-      if (isWorkDoneProgressValue(value)) {
-        this.progressObserver?.(token, value);
-      }
-      return handler(value);
-    });
+  /** Tells the server the workspace is trusted now (VS Code never takes trust back in a session). */
+  notifyTrusted(): Promise<void> {
+    return this.sendNotification(TRUST_NOTIFICATION, { trusted: true });
   }
 
   override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
@@ -59,9 +62,4 @@ export class AgentLsClient extends LanguageClient {
     }
     super.registerFeature(feature);
   }
-}
-
-function isWorkDoneProgressValue(value: unknown): value is WorkDoneProgressValue {
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  return kind === 'begin' || kind === 'report' || kind === 'end';
 }

@@ -14,7 +14,13 @@ export const ClientCommand = {
 /** Server command (workspace/executeCommand) behind `agentLs.checkWorkspace`: same id, no arguments. */
 export const SERVER_CHECK_WORKSPACE = 'agentLs.checkWorkspace';
 
-const CLIENT_COMMAND_IDS: ReadonlySet<string> = new Set(Object.values(ClientCommand));
+/**
+ * Server command the extension registers itself under the same id, so that code actions run it
+ * with a progress notification (Cancel button) rather than through vscode-languageclient.
+ */
+export const SERVER_PERSONA_RUN = 'agentLs.persona.run';
+
+const CLIENT_COMMAND_IDS: ReadonlySet<string> = new Set([...Object.values(ClientCommand), SERVER_PERSONA_RUN]);
 
 /**
  * Returns the server-advertised commands that vscode-languageclient may register as VS Code

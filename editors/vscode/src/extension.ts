@@ -8,8 +8,10 @@ import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 
 import { registerApiKeyCommands } from './apiKeyCommands';
 import type { AgentLsClient } from './client';
-import { ClientCommand, SERVER_CHECK_WORKSPACE, describeCheckResult } from './commands';
-import { LIST_COMMAND, RUN_COMMAND, describeCommandError, personaChoices, personaRunArgument } from './personas';
+import { ClientCommand, SERVER_CHECK_WORKSPACE, SERVER_PERSONA_RUN, describeCheckResult } from './commands';
+import { EditPreview } from './editPreview';
+import { runPersona } from './personaRun';
+import { LIST_COMMAND, type PersonaRunArgument, describeCommandError, personaChoices, personaRunArgument } from './personas';
 import { ServerController, errorMessage } from './server';
 import { needsRestart } from './settings';
 import { ServerStatus } from './status';
@@ -32,11 +34,13 @@ export function activate(context: vscode.ExtensionContext): void {
   render();
   item.show();
 
-  const server = new ServerController(output, status, context);
+  const preview = new EditPreview();
+  const server = new ServerController(output, status, context, preview);
   controller = server;
   context.subscriptions.push(
     output,
     item,
+    preview,
     { dispose: unsubscribe },
     vscode.commands.registerCommand(ClientCommand.restartServer, () => server.restart()),
     vscode.commands.registerCommand(ClientCommand.showOutput, () => output.show()),
@@ -44,6 +48,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(ClientCommand.runPersonaAction, () => runPersonaAction(server, output)),
     vscode.commands.registerCommand(ClientCommand.installServer, () => server.install()),
     ...registerApiKeyCommands(context.secrets, server, output),
+    // The server's code actions carry this command: run it with a progress notification.
+    vscode.commands.registerCommand(SERVER_PERSONA_RUN, (argument: PersonaRunArgument) => {
+      const client = runningClient(server, output);
+      return client === undefined ? undefined : runPersona(client, argument, output);
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void server.client?.notifyTrusted();
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart((section) => event.affectsConfiguration(section))) {
         output.info('Server settings changed: restarting the server');
@@ -111,7 +123,7 @@ async function runPersonaAction(server: ServerController, output: vscode.LogOutp
     return;
   }
   const { document, selection } = editor;
-  let command = LIST_COMMAND;
+  const command = LIST_COMMAND;
   try {
     const choices = personaChoices(await executeServerCommand(client, LIST_COMMAND, []));
     if (choices.length === 0) {
@@ -126,14 +138,13 @@ async function runPersonaAction(server: ServerController, output: vscode.LogOutp
     if (picked === undefined) {
       return;
     }
-    command = RUN_COMMAND;
     const argument = personaRunArgument(
       client.code2ProtocolConverter.asUri(document.uri),
       client.code2ProtocolConverter.asRange(selection),
       picked,
       document.version,
     );
-    await executeServerCommand(client, RUN_COMMAND, [argument]);
+    await runPersona(client, argument, output);
   } catch (error) {
     output.error(`${command}: ${errorMessage(error)}`);
     void vscode.window.showErrorMessage(describeCommandError(command, error));

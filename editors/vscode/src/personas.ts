@@ -126,3 +126,32 @@ export function describeCommandError(command: string, error: unknown): string {
   }
   return `agent-ls: \`${command}\` failed: ${message || 'unknown error'}`;
 }
+
+/** The `value` of a `$/progress` notification for a work-done progress. */
+export type WorkDoneProgressValue =
+  | { kind: 'begin'; title: string; message?: string; percentage?: number }
+  | { kind: 'report'; message?: string; percentage?: number }
+  | { kind: 'end'; message?: string };
+
+/**
+ * Follows one persona run's work-done progress and returns the line its notification shows:
+ * "backend-engineer: review: Streaming: 1,200 characters" (the begin's title, then the latest
+ * message); undefined once it ended.
+ */
+export class PersonaProgressText {
+  private title = 'agent-ls';
+  private message = '';
+
+  next(value: WorkDoneProgressValue): string | undefined {
+    if (value.kind === 'end') {
+      return undefined;
+    }
+    if (value.kind === 'begin' && value.title !== '') {
+      this.title = value.title;
+    }
+    if (value.message !== undefined && value.message !== '') {
+      this.message = value.message;
+    }
+    return this.message === '' ? this.title : `${this.title}: ${this.message}`;
+  }
+}

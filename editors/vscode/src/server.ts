@@ -17,6 +17,7 @@ import {
 import { API_KEY_SECRET, apiKeyVariable, serverEnvironment } from './apiKey';
 import { AgentLsClient } from './client';
 import { CrashPolicy } from './crashPolicy';
+import type { EditPreview } from './editPreview';
 import type { InterpreterCandidate } from './install';
 import { ServerInstaller } from './installer';
 import * as probes from './probes';
@@ -51,6 +52,7 @@ export class ServerController implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
     private readonly status: ServerStatus,
     private readonly context: vscode.ExtensionContext,
+    private readonly preview: EditPreview,
   ) {
     this.installer = new ServerInstaller(context, output);
   }
@@ -154,8 +156,8 @@ export class ServerController implements vscode.Disposable {
         options: { ...(folder ? { cwd: folder.uri.fsPath } : {}), ...(env ? { env } : {}) },
       },
       this.clientOptions(this.errorHandler(commandLine, () => ran)),
+      () => ({ previewEdits: true, workspaceTrusted: vscode.workspace.isTrusted }),
     );
-    client.observeProgress((token, value) => this.status.progress(token, value));
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         ran = true;
@@ -243,6 +245,8 @@ export class ServerController implements vscode.Disposable {
       synchronize: { configurationSection: SECTION },
       middleware: {
         workspace: {
+          // The server sends workspace/applyEdit only for persona rewrites: show each one first.
+          handleApplyEdit: (params, next) => this.preview.handle(params, next),
           configuration: async (params, token, next) => {
             const result = await next(params, token);
             if (!Array.isArray(result)) {

@@ -21,6 +21,7 @@ export const PERSONA_KEYS = [
   'contextLines',
   'maxSelectionChars',
   'secrets',
+  'confirm',
 ] as const;
 
 /** Setting prefixes whose change needs a new server process (apiKeyEnv: the stored key's variable). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { describeCommandError, personaChoices, personaRunArgument } from '../src/personas';
+import { PersonaProgressText, describeCommandError, personaChoices, personaRunArgument } from '../src/personas';
 
 describe('personaChoices', () => {
   it('reads actions grouped by agent', () => {
@@ -100,5 +100,22 @@ describe('describeCommandError', () => {
       'agent-ls: `agentLs.persona.run` failed: API key missing',
     );
     assert.match(describeCommandError('c', 'boom'), /failed: boom/);
+  });
+});
+
+describe('PersonaProgressText', () => {
+  it("shows the run's title with its latest message", () => {
+    const text = new PersonaProgressText();
+    assert.equal(text.next({ kind: 'begin', title: 'backend-engineer: review' }), 'backend-engineer: review');
+    assert.equal(
+      text.next({ kind: 'report', message: 'Streaming: 120 characters' }),
+      'backend-engineer: review: Streaming: 120 characters',
+    );
+    assert.equal(text.next({ kind: 'report' }), 'backend-engineer: review: Streaming: 120 characters', 'a report without a message keeps the last one');
+    assert.equal(text.next({ kind: 'end', message: 'done' }), undefined);
+  });
+
+  it('has a title before any begin', () => {
+    assert.equal(new PersonaProgressText().next({ kind: 'report', message: 'Applying the edit…' }), 'agent-ls: Applying the edit…');
   });
 });

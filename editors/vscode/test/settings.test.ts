@@ -127,4 +127,10 @@ describe('package.json declares every setting', () => {
   it("opens Claude agent files as Markdown, not in VS Code's own Agent mode", () => {
     assert.deepEqual(manifest.contributes.configurationDefaults['files.associations'], { '**/.claude/agents/**/*.md': 'markdown' });
   });
+
+  it('lets only the user choose where code and credentials go (not a workspace)', () => {
+    for (const key of ['agentLs.personas.baseUrl', 'agentLs.personas.apiKeyEnv']) {
+      assert.ok(['application', 'machine'].includes(properties[key]?.scope ?? ''), `${key} has scope ${properties[key]?.scope}`);
+    }
+  });
 });

@@ -26,6 +26,7 @@ from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
 from agent_ls.lsp import convert
+from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.outline import color_swatches, symbols
@@ -176,13 +177,19 @@ class AgentLanguageServer(LanguageServer):
         findings = self.with_workspace_findings(uri, analysis)
         diagnostics = [
             convert.diagnostic(f, analysis.index, uri, analysis.version) for f in findings
-        ]
+        ] + self.settings_file_diagnostics(uri, analysis)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri, version=analysis.version, diagnostics=diagnostics
             )
         )
         return findings
+
+    def settings_file_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
+        """Returns the warnings of a repository settings file (none for any other document)."""
+        return config_diagnostics(
+            self.workspace_root, self.path_of(uri), analysis.source.text, self.encoding()
+        )
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
         previous = self.pending.pop(uri, None)
@@ -420,6 +427,7 @@ def build_server() -> AgentLanguageServer:
         findings = ls.with_workspace_findings(uri, analysis)
         return types.RelatedFullDocumentDiagnosticReport(
             items=[convert.diagnostic(f, analysis.index, uri, analysis.version) for f in findings]
+            + ls.settings_file_diagnostics(uri, analysis)
         )
 
     @server.feature(

@@ -4,10 +4,22 @@ The lead server calls `persona_code_actions` from its codeAction handler (no API
 routes `codeAction/resolve` of persona actions to `resolve_persona_action`, and calls
 `register` once to add the `agentLs.persona.run` and `agentLs.persona.list` commands.
 
-A run: checks (selection, size, key, credentials) → progress begins → the answer streams (progress
-reports a running count) → a rewrite becomes a versioned WorkspaceEdit (returned by resolve, or
-sent with workspace/applyEdit by the command), a report becomes a Markdown document the editor
-opens. Cancelling the progress or the request stops the stream and applies nothing.
+A run: the document is taken from the editor (or read off the event loop, bounded) → checks
+(selection, size, key, workspace trust, credentials) → progress begins → the answer streams
+(progress reports a running count) → a rewrite becomes one versioned WorkspaceEdit (returned by
+resolve, or sent with workspace/applyEdit by the command), a report becomes a Markdown document
+the editor opens. Cancelling the progress or the request stops the stream and applies nothing.
+
+With `personas.confirm = always` a rewrite is only applied once the user has seen it: clients that
+show the diff with Apply/Discard themselves say so with the client capability
+`experimental.agentLs.previewEdits` (the VS Code extension: its Discard answers the applyEdit
+with failureReason DISCARDED); any other client is asked Apply / Show diff / Discard
+(window/showMessageRequest), "Show diff" opening a unified diff (window/showDocument). An edit is
+applied only to the very document it was computed on (`Snapshot.is_current`).
+
+Workspace trust: `experimental.agentLs.workspaceTrusted` at initialize and the notification
+`agentLs/workspaceTrust` (`{"trusted": bool}`); in an untrusted workspace the workspace's own
+agents run only on the user's go-ahead.
 """
 
 from __future__ import annotations
@@ -28,15 +40,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from agent_ls.agentfile import MAX_FILE_BYTES
 from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
 from agent_ls.personas.agents import Persona, PersonaDirectory
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
+from agent_ls.personas.preview import unified_diff
 from agent_ls.personas.prompt import Selection, language_of
-from agent_ls.personas.session import PreparedAction, prepare, replacement, report
+from agent_ls.personas.session import PreparedAction, TextChange, prepare, report, rewrite_edits
 from agent_ls.textindex import LineIndex
-from agent_ls.workspace import is_agent_path
+from agent_ls.workspace import UnreadableFile, is_agent_path, read_text
 
 if TYPE_CHECKING:
     from agent_ls.lsp.server import AgentLanguageServer
@@ -54,6 +68,15 @@ REPORT_INTERVAL = 0.1
 PROGRESS_CREATE_TIMEOUT = 5.0
 """Seconds to wait for the client to accept a progress token (window/workDoneProgress/create)."""
 SEND_ANYWAY = "Send anyway"
+RUN_ANYWAY = "Run it"
+APPLY, SHOW_DIFF, DISCARD = "Apply", "Show diff", "Discard"
+DISCARDED = "discarded by the user"
+"""The failureReason of an applyEdit the user discarded in the client's own diff preview."""
+CLIENT_CAPABILITY = "agentLs"
+"""Key of agent-ls's client capabilities under `experimental` (previewEdits, workspaceTrusted)."""
+TRUST_NOTIFICATION = "agentLs/workspaceTrust"
+READ_LIMIT = MAX_FILE_BYTES * 8
+"""Largest file, in bytes, a persona action reads from disk (one that is not open)."""
 
 Status = Literal["applied", "edit", "shown", "failed", "cancelled", "stale", "declined"]
 
@@ -85,7 +108,9 @@ class PersonaState:
     warming: bool = False
     report_dir: Path | None = None
     reports: int = 0
-    edits_sent: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    workspace_trusted: bool | None = None
+    """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
+    edits_sent: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
     """By URI: the open document and version the last workspace/applyEdit was computed on. Until
     the editor's didChange arrives, another run on that same version must not apply (an edit
     without a version, as sent to clients without documentChanges, would land on shifted text)."""
@@ -155,8 +180,10 @@ def persona_code_actions(
 ) -> list[types.CodeAction]:
     """Returns one action per persona and action for a non-empty selection (cheap: no API call).
 
-    Rewrites are resolved lazily when the client resolves edits; otherwise (and for reports)
-    the action carries the `agentLs.persona.run` command.
+    Rewrites are resolved lazily when the client resolves edits and nothing needs confirming
+    (`personas.confirm = never`); otherwise (and for reports, and always for the VS Code
+    extension, which runs the command under its own progress notification) the action carries
+    the `agentLs.persona.run` command, which asks before it applies.
     """
     selected = params.range
     if selected.start == selected.end:
@@ -168,8 +195,11 @@ def persona_code_actions(
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
     resolve_props = _supports(server, "text_document.code_action.resolve_support.properties") or []
-    lazy_edits = "edit" in resolve_props and bool(
-        _supports(server, "text_document.code_action.data_support")
+    lazy_edits = (
+        server.settings.personas.confirm == "never"
+        and not _client_extension(server, "previewEdits")
+        and "edit" in resolve_props
+        and bool(_supports(server, "text_document.code_action.data_support"))
     )
     wire_range = range_to_json(selected)
     actions: list[types.CodeAction] = []
@@ -241,13 +271,16 @@ def list_personas(server: AgentLanguageServer) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RunRequest:
-    """The arguments of a run: `{"uri", "range", "agent", "action"}` and the listing's `version`."""
+    """The arguments of a run: `{"uri", "range", "agent", "action"}`, the listing's `version`,
+    and optionally the client's own progress token `workDoneToken` (the server then creates none:
+    the VS Code extension shows that progress as a notification with Cancel)."""
 
     uri: str
     range: types.Range
     agent: str
     action: str
     version: int | None = None
+    work_done_token: str | int | None = None
 
     @staticmethod
     def parse(raw: Any) -> RunRequest:
@@ -256,13 +289,14 @@ class RunRequest:
                 f"{RUN_COMMAND} wants one argument {{uri, range, agent, action}}", "usage"
             )
         try:
-            version = raw.get("version")
+            version, token = raw.get("version"), raw.get("workDoneToken")
             return RunRequest(
                 str(raw["uri"]),
                 range_from_json(raw["range"]),
                 str(raw["agent"]),
                 str(raw["action"]),
                 version if isinstance(version, int) else None,
+                token if isinstance(token, (str, int)) and not isinstance(token, bool) else None,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise PersonaError(f"{RUN_COMMAND}: bad argument ({err})", "usage") from None
@@ -376,22 +410,72 @@ def _cancel_with_request(server: AgentLanguageServer, work: asyncio.Future[Any])
     )
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The document a run works on: the open instance (None when read from disk), its version
+    and its text. An edit is applied only while all three are unchanged."""
+
+    uri: str
+    document: Any
+    version: int | None
+    text: str
+
+    def is_current(self, server: AgentLanguageServer) -> bool:
+        """Returns whether the editor's document is still the very one the run was computed on:
+        the same open instance (a close and reopen makes a new one, even at the same version),
+        the same version and the same text."""
+        current = server.workspace.text_documents.get(self.uri)
+        if self.document is None:  # read from disk: it must not have been opened meanwhile
+            return current is None
+        return (
+            current is self.document
+            and current.version == self.version
+            and current.source == self.text
+            and not _edit_sent(server, self.uri, current)
+        )
+
+
+async def read_document(server: AgentLanguageServer, uri: str) -> Snapshot:
+    """Returns the editor's copy of `uri`, else the saved file read in a worker thread (a bounded,
+    non-blocking read: FIFOs, devices and files over READ_LIMIT are refused with PersonaError)."""
+    document = server.workspace.text_documents.get(uri)
+    if document is not None:
+        return Snapshot(uri, document, document.version, document.source)
+    path = server.path_of(uri)
+    if path is None:
+        raise PersonaError(f"Cannot read {uri}: open it in the editor first.", "usage")
+    try:
+        text = await asyncio.to_thread(_read_saved, path)
+    except UnreadableFile as err:
+        raise PersonaError(f"Cannot read {path.name}: {err}. Nothing was sent.", "usage") from None
+    return Snapshot(uri, None, None, text)
+
+
+def _read_saved(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise UnreadableFile(f"cannot read: {err.strerror or err}") from err
+    if size > READ_LIMIT:
+        raise UnreadableFile(f"{size:,} bytes, over the {READ_LIMIT:,}-byte limit")
+    return read_text(path)  # refuses what is not a regular file, without blocking on it
+
+
 async def _perform(
     server: AgentLanguageServer, request: RunRequest, progress: _Progress, *, apply: bool
 ) -> Outcome:
-    documents = server.workspace.text_documents
-    open_document = documents.get(request.uri)
-    version = open_document.version if open_document is not None else None
-    if request.version is not None and version is not None and request.version != version:
+    open_document = server.workspace.text_documents.get(request.uri)
+    if (
+        request.version is not None
+        and open_document is not None
+        and request.version != open_document.version
+    ):
         return Outcome(
             "stale",
             "The document changed since the action was offered: select the code and try again.",
         )
-    document = open_document or server.workspace.get_text_document(request.uri)
-    try:
-        text = document.source
-    except OSError as err:
-        raise PersonaError(f"Cannot read {request.uri}: {err}", "usage") from None
+    snapshot = await read_document(server, request.uri)
+    text = snapshot.text
     index = LineIndex(text, server.encoding())
     start = index.offset(request.range.start.line, request.range.start.character)
     end = index.offset(request.range.end.line, request.range.end.character)
@@ -407,6 +491,8 @@ async def _perform(
         settings=server.settings.personas,
     )
     call = api_settings(server.settings.personas)
+    if not await _trusted_or_allowed(server, prepared):
+        return Outcome("declined", "Nothing was sent: the workspace is not trusted.")
     if prepared.secrets and not await _may_send_secrets(server, prepared):
         return Outcome("declined", "Nothing was sent.")
 
@@ -422,64 +508,94 @@ async def _perform(
 
     if prepared.action.kind == "report":
         return await _show_report(server, prepared, report(prepared, answer), path)
-    new_text = replacement(prepared, answer)
-    current = documents.get(request.uri)
-    if version is not None and (
-        current is None or current.version != version or _edit_sent(server, request.uri, current)
-    ):
-        return Outcome(
-            "stale",
-            "The document changed while the agent was working: nothing was applied. "
-            "Run the action again.",
-        )
-    edit = _workspace_edit(
-        server,
-        request.uri,
-        version,
-        range_of(index, start, end),
-        new_text,
-        prepared.title,
-        apply=apply,
-    )
+    changes = rewrite_edits(prepared, answer)
+    if not await _still_current(server, snapshot):
+        return _stale_outcome()
+    edit = _workspace_edit(server, snapshot, index, changes)
     if not apply:
         return Outcome("edit", f"{prepared.title}: edit ready", edit=edit)
     if not _supports(server, "workspace.apply_edit"):
         _tell(
             server,
-            f"{prepared.title}: the editor cannot apply edits; the proposed code is in the log.",
+            f"{prepared.title}: the editor cannot apply edits; the proposed change is in the log.",
             types.MessageType.Warning,
         )
         server.window_log_message(
-            types.LogMessageParams(type=types.MessageType.Log, message=new_text)
+            types.LogMessageParams(
+                type=types.MessageType.Log,
+                message=unified_diff(text, changes, prepared.file_name),
+            )
         )
         return Outcome("failed", "The editor cannot apply edits (workspace/applyEdit).")
-    progress.report("Applying the edit…")
+    if _confirms_here(server):
+        progress.report("Waiting for your decision…")
+        decided = await _confirm(server, prepared, snapshot, changes)
+        if decided is not None:
+            return decided
+        if not await _still_current(server, snapshot):
+            return _stale_outcome()
+    previewed = server.settings.personas.confirm == "always" and bool(
+        _client_extension(server, "previewEdits")
+    )
+    progress.report("Showing the change: Apply or Discard" if previewed else "Applying the edit…")
+    return await _send_edit(server, snapshot, edit, prepared.title, progress)
+
+
+async def _still_current(server: AgentLanguageServer, snapshot: Snapshot) -> bool:
+    """Returns whether an edit computed on `snapshot` may go out now: the open document is the
+    very same (`Snapshot.is_current`); a file read from disk still holds the same text there and
+    is still not open (checked last, with no await after it)."""
+    if snapshot.document is None:
+        try:
+            if (await read_document(server, snapshot.uri)).text != snapshot.text:
+                return False
+        except PersonaError:
+            return False
+    return snapshot.is_current(server)
+
+
+def _stale_outcome() -> Outcome:
+    return Outcome(
+        "stale",
+        "The document changed while the agent was working (or was closed and reopened): "
+        "nothing was applied. Run the action again.",
+    )
+
+
+async def _send_edit(
+    server: AgentLanguageServer,
+    snapshot: Snapshot,
+    edit: types.WorkspaceEdit,
+    title: str,
+    progress: _Progress,
+) -> Outcome:
+    """Sends `edit` with workspace/applyEdit; returns what the editor did with it."""
     sent = state_of(server).edits_sent
-    if current is not None and version is not None:
-        sent[request.uri] = (current, version)  # no await since the check above: no race
+    if snapshot.document is not None:
+        sent[snapshot.uri] = (snapshot.document, snapshot.version)  # no await since the check
     applying: asyncio.Future[types.ApplyWorkspaceEditResult] = asyncio.ensure_future(
-        server.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=edit, label=prepared.title)
-        )
+        server.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=title))
     )
     try:
         result = await asyncio.shield(applying)
     except asyncio.CancelledError:
-        # The editor has the edit (VS Code may be showing it for review): a cancel cannot take
-        # it back, so report what the editor did rather than "nothing was applied".
+        # The editor has the edit (it may be showing its diff): a cancel cannot take it back,
+        # so report what the editor did rather than "nothing was applied".
         progress.end("Too late to cancel: the edit is with the editor, which applies it or not")
         result = await applying
-    if not result.applied:
-        record = sent.get(request.uri)
-        if record is not None and record[0] is current and record[1] == version:
-            del sent[request.uri]
-        reason = f" ({result.failure_reason})" if result.failure_reason else ""
-        return Outcome(
-            "stale",
-            f"The editor did not apply the edit{reason}: the document probably changed. "
-            "Nothing was applied.",
-        )
-    return Outcome("applied", f"{prepared.title}: applied")
+    if result.applied:
+        return Outcome("applied", f"{title}: applied")
+    record = sent.get(snapshot.uri)
+    if record is not None and record[0] is snapshot.document and record[1] == snapshot.version:
+        del sent[snapshot.uri]
+    if result.failure_reason == DISCARDED:
+        return Outcome("declined", f"{title}: discarded, nothing was applied.")
+    reason = f" ({result.failure_reason})" if result.failure_reason else ""
+    return Outcome(
+        "stale",
+        f"The editor did not apply the edit{reason}: the document probably changed. "
+        "Nothing was applied.",
+    )
 
 
 def _edit_sent(server: AgentLanguageServer, uri: str, document: Any) -> bool:
@@ -495,83 +611,175 @@ def _edit_sent(server: AgentLanguageServer, uri: str, document: Any) -> bool:
     return False
 
 
+def _confirms_here(server: AgentLanguageServer) -> bool:
+    """Whether the server asks before applying: `confirm = always` and the client does not show
+    the diff with Apply/Discard itself (the agent-ls VS Code extension does)."""
+    return server.settings.personas.confirm == "always" and not _client_extension(
+        server, "previewEdits"
+    )
+
+
+async def _confirm(
+    server: AgentLanguageServer,
+    prepared: PreparedAction,
+    snapshot: Snapshot,
+    changes: list[TextChange],
+) -> Outcome | None:
+    """Asks Apply / Show diff / Discard (window/showMessageRequest); "Show diff" opens the unified
+    diff (window/showDocument, else a message) and asks again. Returns None for Apply, else how
+    the run ended."""
+    diff = unified_diff(snapshot.text, changes, prepared.file_name)
+    added = sum(1 for line in diff.splitlines() if line[:1] == "+" and line[:3] != "+++")
+    removed = sum(1 for line in diff.splitlines() if line[:1] == "-" and line[:3] != "---")
+    choices = [APPLY, SHOW_DIFF, DISCARD]
+    while True:
+        picked = await _ask(
+            server,
+            types.MessageType.Info,
+            f"{prepared.title}: apply the change to {prepared.file_name} "
+            f"(+{added} −{removed} lines)?",
+            choices,
+            unanswerable="set agentLs.personas.confirm to never to apply rewrites without asking. "
+            "Nothing was applied.",
+        )
+        if picked == APPLY:
+            return None
+        if picked != SHOW_DIFF:
+            return Outcome("declined", f"{prepared.title}: discarded, nothing was applied.")
+        await _show_diff(server, prepared, diff)
+        choices = [APPLY, DISCARD]
+
+
+async def _show_diff(server: AgentLanguageServer, prepared: PreparedAction, diff: str) -> None:
+    """Opens `diff` as a .diff file in the editor (else shows it in a message and the log)."""
+    stem = Path(prepared.file_name).name
+    path = _new_output_file(server, f"{stem}.{prepared.persona.name}.{prepared.action.id}", "diff")
+    path.write_text(diff, encoding="utf-8")
+    if _supports(server, "window.show_document.support"):
+        shown = await server.window_show_document_async(
+            types.ShowDocumentParams(uri=from_fs_path(str(path)) or path.as_uri(), take_focus=True)
+        )
+        if shown.success:
+            return
+    server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=diff))
+    _tell(
+        server, f"{prepared.title}: the change:\n{diff[:REPORT_IN_MESSAGE]}", types.MessageType.Info
+    )
+
+
+def _client_extension(server: AgentLanguageServer, key: str) -> Any:
+    """Returns `key` of the client's `experimental.agentLs` capabilities (None when absent)."""
+    experimental = getattr(server.client_capabilities, "experimental", None)
+    ours = experimental.get(CLIENT_CAPABILITY) if isinstance(experimental, dict) else None
+    return ours.get(key) if isinstance(ours, dict) else None
+
+
+def workspace_trusted(server: AgentLanguageServer) -> bool:
+    """Returns whether the editor trusts the workspace (the last agentLs/workspaceTrust
+    notification, else the initialize capability; a client that says nothing trusts it)."""
+    trusted = state_of(server).workspace_trusted
+    if trusted is None:
+        trusted = _client_extension(server, "workspaceTrusted") is not False
+    return trusted
+
+
+async def _trusted_or_allowed(server: AgentLanguageServer, prepared: PreparedAction) -> bool:
+    """Returns whether to run: always for the shipped personas and in a trusted workspace; for
+    the workspace's own agents in an untrusted one, only on the user's go-ahead."""
+    if prepared.persona.shipped or workspace_trusted(server):
+        return True
+    picked = await _ask(
+        server,
+        types.MessageType.Warning,
+        f"{prepared.title}: this agent comes from a workspace you have not trusted. "
+        f"Its instructions and your code ({prepared.file_name}) would go to the API. Run it?",
+        [RUN_ANYWAY, "Cancel"],
+        unanswerable="trust the workspace to run its agents. Nothing was sent.",
+    )
+    return picked == RUN_ANYWAY
+
+
 async def _may_send_secrets(server: AgentLanguageServer, prepared: PreparedAction) -> bool:
-    """Returns whether to send a selection that seems to hold credentials (the secrets setting)."""
+    """Returns whether to send code that seems to hold credentials (the secrets setting: `allow`
+    sends it, `redact` sends it with each credential replaced by a placeholder, `refuse` raises
+    PersonaError, `ask` asks)."""
     policy = server.settings.personas.secrets
-    if policy == "allow":
+    if policy in ("allow", "redact"):
         return True
     warning = prepared.secrets_warning()
     if policy == "refuse":
         raise PersonaError(
             f"{warning} Not sent (setting agentLs.personas.secrets is refuse).", "usage"
         )
-    answer = await server.window_show_message_request_async(
-        types.ShowMessageRequestParams(
-            type=types.MessageType.Warning,
-            message=f"{prepared.title}: {warning} Send it to the Anthropic API anyway?",
-            actions=[
-                types.MessageActionItem(title=SEND_ANYWAY),
-                types.MessageActionItem(title="Cancel"),
-            ],
-        )
+    picked = await _ask(
+        server,
+        types.MessageType.Warning,
+        f"{prepared.title}: {warning} Send it to the Anthropic API anyway?",
+        [SEND_ANYWAY, "Cancel"],
+        unanswerable="set agentLs.personas.secrets to decide without a question. Nothing was sent.",
     )
-    return answer is not None and answer.title == SEND_ANYWAY
+    return picked == SEND_ANYWAY
+
+
+async def _ask(
+    server: AgentLanguageServer,
+    kind: types.MessageType,
+    message: str,
+    choices: list[str],
+    *,
+    unanswerable: str,
+) -> str | None:
+    """Returns the title the user picked (window/showMessageRequest), None when dismissed; raises
+    PersonaError, saying what to do instead (`unanswerable`), when the editor cannot ask."""
+    try:
+        answer = await server.window_show_message_request_async(
+            types.ShowMessageRequestParams(
+                type=kind,
+                message=message,
+                actions=[types.MessageActionItem(title=c) for c in choices],
+            )
+        )
+    except Exception as err:  # noqa: BLE001 - an editor without showMessageRequest answers an error
+        log.info("window/showMessageRequest failed: %s", err)
+        raise PersonaError(
+            f"The editor cannot ask a question (window/showMessageRequest failed): {unanswerable}",
+            "usage",
+        ) from None
+    return answer.title if answer is not None else None
 
 
 def _workspace_edit(
-    server: AgentLanguageServer,
-    uri: str,
-    version: int | None,
-    where: types.Range,
-    new_text: str,
-    label: str,
-    *,
-    apply: bool,
+    server: AgentLanguageServer, snapshot: Snapshot, index: LineIndex, changes: list[TextChange]
 ) -> types.WorkspaceEdit:
-    """Returns a versioned edit replacing exactly `where`, marked for confirmation when possible."""
+    """Returns one edit making every change, versioned when the client takes documentChanges."""
+    edits = [
+        types.TextEdit(range=range_of(index, c.start, c.end), new_text=c.text) for c in changes
+    ]
     if not _supports(server, "workspace.workspace_edit.document_changes"):
-        return types.WorkspaceEdit(changes={uri: [types.TextEdit(range=where, new_text=new_text)]})
-    annotated = (
-        _supports(server, "workspace.workspace_edit.change_annotation_support") is not None
-        if apply
-        else bool(_supports(server, "text_document.code_action.honors_change_annotations"))
+        return types.WorkspaceEdit(changes={snapshot.uri: list(edits)})
+    document = types.OptionalVersionedTextDocumentIdentifier(
+        uri=snapshot.uri, version=snapshot.version
     )
-    annotation_id = f"agentLs.persona.{uuid.uuid4().hex[:8]}"
-    edit: types.TextEdit | types.AnnotatedTextEdit = (
-        types.AnnotatedTextEdit(range=where, new_text=new_text, annotation_id=annotation_id)
-        if annotated
-        else types.TextEdit(range=where, new_text=new_text)
+    return types.WorkspaceEdit(
+        document_changes=[types.TextDocumentEdit(text_document=document, edits=list(edits))]
     )
-    document_edit = types.TextDocumentEdit(
-        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-        edits=[edit],
-    )
-    annotations = (
-        {
-            annotation_id: types.ChangeAnnotation(
-                label=label,
-                needs_confirmation=True,
-                description="Code written by an AI agent: review it before applying.",
-            )
-        }
-        if annotated
-        else None
-    )
-    return types.WorkspaceEdit(document_changes=[document_edit], change_annotations=annotations)
+
+
+def _new_output_file(server: AgentLanguageServer, stem: str, suffix: str) -> Path:
+    """Returns a new file path in the server's own temporary folder (reports and diffs)."""
+    state = state_of(server)
+    if state.report_dir is None:
+        state.report_dir = Path(tempfile.mkdtemp(prefix="agent-ls-personas-"))
+    state.reports += 1
+    return state.report_dir / f"{stem}.{state.reports}.{suffix}"
 
 
 async def _show_report(
     server: AgentLanguageServer, prepared: PreparedAction, markdown: str, source: Path | None
 ) -> Outcome:
     """Writes the report to a Markdown file the editor opens (else: a message and the log)."""
-    state = state_of(server)
-    if state.report_dir is None:
-        state.report_dir = Path(tempfile.mkdtemp(prefix="agent-ls-personas-"))
-    state.reports += 1
     stem = source.stem if source else "selection"
-    path = (
-        state.report_dir / f"{stem}.{prepared.persona.name}.{prepared.action.id}.{state.reports}.md"
-    )
+    path = _new_output_file(server, f"{stem}.{prepared.persona.name}.{prepared.action.id}", "md")
     path.write_text(markdown, encoding="utf-8")
     uri = from_fs_path(str(path)) or path.as_uri()
     server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=markdown))
@@ -619,9 +827,20 @@ async def resolve_persona_action(
     return action
 
 
+class _LateCancelFilter(logging.Filter):
+    """Drops pygls's warning about a $/cancelRequest for a request already answered. Editors
+    cancel requests whose answers crossed in flight (VS Code does, all the time, and cancelling a
+    persona action may race its answer), and VS Code's Output channel shows every server stderr
+    line as an error: a normal cancel must not look like a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cancel notification for unknown message id")
+
+
 def register(server: AgentLanguageServer) -> None:
     """Registers the persona commands on `server`."""
     state_of(server)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_LateCancelFilter())
 
     @server.command(RUN_COMMAND)
     async def run_command(ls: Any, *args: Any) -> dict[str, Any]:
@@ -630,8 +849,16 @@ def register(server: AgentLanguageServer) -> None:
         except PersonaError as err:
             _tell(ls, err.message, types.MessageType.Error)
             return Outcome("failed", err.message).as_json()
-        outcome = await run_persona(ls, request, apply=True)
+        outcome = await run_persona(ls, request, apply=True, progress_token=request.work_done_token)
         return outcome.as_json()
+
+    @server.feature(TRUST_NOTIFICATION)
+    def workspace_trust(ls: Any, params: Any) -> None:
+        trusted = getattr(params, "trusted", None)
+        if isinstance(params, Mapping):
+            trusted = params.get("trusted")
+        if isinstance(trusted, bool):
+            state_of(ls).workspace_trusted = trusted
 
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:
