@@ -1,1 +1,0 @@
-"""The protocol layer: pygls wiring and LSP ↔ domain conversions."""
