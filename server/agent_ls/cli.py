@@ -76,6 +76,12 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: error)",
     )
     check.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes in place, then report the rest"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing"
+    )
+    check.add_argument(
         "--color",
         choices=["auto", "always", "never"],
         default="auto",
@@ -182,6 +188,14 @@ def _check(args: argparse.Namespace) -> int:
             files.append(path)
             explicit.add(path)
     reports, errors = check_paths(dict.fromkeys(files), explicit, root, settings, load_catalogue())
+    if args.fix or args.diff:
+        changed = _apply_fixes(reports, root, settings, args.diff)
+        if args.diff:
+            return 1 if changed else 0
+        if changed:
+            reports, errors = check_paths(
+                dict.fromkeys(files), explicit, root, settings, load_catalogue()
+            )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
     if reports or not (missing or errors):  # nothing checked: the errors say it all
@@ -194,6 +208,47 @@ def _check(args: argparse.Namespace) -> int:
     threshold = FAIL_ON[args.fail_on]
     failing = any(f.severity <= threshold for r in reports for f in r.findings)
     return 1 if failing else 0
+
+
+def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> int:
+    """Fixes each reported file with a preferred fix (or prints the diff); returns how many files
+    change. A file that is not valid UTF-8, or changed since it was read, is left alone."""
+    from agent_ls.catalogue import load_catalogue
+    from agent_ls.diagnostics.rules import CheckContext, check
+    from agent_ls.fixing import fix_text, unified_diff, write_fixed
+    from agent_ls.workspace import load_mcp_servers
+
+    catalogue = load_catalogue().with_settings(settings)
+    mcp = load_mcp_servers(root)
+    changed = fixes = 0
+    for report in reports:
+        if not any(fix.preferred for f in report.findings for fix in f.fixes):
+            continue
+        name = _printable(_path_text(report.path))
+        try:
+            raw = report.path.read_bytes()
+            before = raw.decode("utf-8")
+        except OSError as err:
+            sys.stderr.write(f"agent-ls: {name}: not fixed ({err.strerror})\n")
+            continue
+        except UnicodeDecodeError:  # writing it back would lose the bytes Claude Code reads
+            sys.stderr.write(f"agent-ls: {name}: not fixed (not valid UTF-8)\n")
+            continue
+        ctx = CheckContext(catalogue, True, report.path.stem, mcp)
+        after, applied = fix_text(before, lambda text: check(text, ctx))  # noqa: B023
+        if after == before:
+            continue
+        if diff:
+            _emit(sys.stdout, _valid_text(unified_diff(name, before, after)))
+        elif not write_fixed(report.path, raw, after):
+            sys.stderr.write(f"agent-ls: {name}: changed while being fixed; left alone\n")
+            continue
+        changed += 1
+        fixes += applied
+    verb = "would apply" if diff else "applied"
+    plural = ("es" if fixes != 1 else "", "s" if changed != 1 else "")
+    sys.stderr.write(f"agent-ls: {verb} {fixes} fix{plural[0]} to {changed} file{plural[1]}\n")
+    return changed
 
 
 @dataclass(frozen=True)

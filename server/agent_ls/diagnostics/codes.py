@@ -266,6 +266,12 @@ _TABLE = [
     ),
     Code("AL411", H, "Redundant with `*`", "`*` already means every tool."),
     Code(
+        "AL412",
+        H,
+        "Tool listed twice",
+        "Claude Code reads each tool once; the second mention changes nothing. Remove it.",
+    ),
+    Code(
         "AL501",
         E,
         "Unknown model: sent verbatim",
