@@ -95,3 +95,33 @@ def test_nothing_to_check_says_so(tmp_path: Path) -> None:
     os.mkdir(tmp_path / "empty")
     done = agent_ls("check", "empty", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (0, "0 agent files checked: no problems\n")
+
+
+def test_explain_shows_an_example_and_the_fix(tmp_path: Path) -> None:
+    done = agent_ls("explain", "al412", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout == (
+        "AL412 (hint): Tool listed twice\n\nClaude Code reads each tool once; the second mention "
+        "changes nothing. Remove it.\n\nExample:\n\n```yaml\ntools: Read, Grep, Read\n```\n\n"
+        "Fix: Remove the second `Read`.\n"
+    )
+
+
+def test_every_example_produces_its_code() -> None:
+    """Each example, put in an otherwise valid agent file, gives the code it illustrates."""
+    from agent_ls.catalogue import load_catalogue
+    from agent_ls.diagnostics.codes import CODES
+    from agent_ls.diagnostics.rules import CheckContext, check
+
+    context = CheckContext(load_catalogue(), True, "reviewer", None)
+    with_examples = [c for c in CODES.values() if c.example]
+    assert len(with_examples) >= 20
+    for code in with_examples:
+        if code.code == "AL101" or "---\n" in code.example or code.example.endswith("---"):
+            text = code.example + "\n"  # a whole file
+        else:
+            head = [f"{k}: {v}" for k, v in (("name", "reviewer"), ("description", "Reviews"))]
+            head = [line for line in head if line.split(":")[0] + ":" not in code.example]
+            text = "---\n" + "".join(f"{h}\n" for h in head) + f"{code.example}\n---\nBody\n"
+        found = {f.code for f in check(text, context)}
+        assert code.code in found, (code.code, text, found)
