@@ -188,16 +188,15 @@ def _check(args: argparse.Namespace) -> int:
             files.append(path)
             explicit.add(path)
     reports, errors = check_paths(dict.fromkeys(files), explicit, root, settings, load_catalogue())
-    if args.fix or args.diff:
-        changed = _apply_fixes(reports, root, settings, args.diff)
-        if args.diff:
-            return 1 if changed else 0
-        if changed:
-            reports, errors = check_paths(
-                dict.fromkeys(files), explicit, root, settings, load_catalogue()
-            )
+    changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
+    if changed and args.fix:
+        reports, errors = check_paths(
+            dict.fromkeys(files), explicit, root, settings, load_catalogue()
+        )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
+    if args.diff:  # the diff is the output
+        return 2 if missing or errors else 1 if changed else 0
     if reports or not (missing or errors):  # nothing checked: the errors say it all
         if args.format == "text":
             _write_text(reports, sys.stdout, use_color(args.color, sys.stdout, os.environ))

@@ -105,3 +105,10 @@ def test_a_file_changed_since_it_was_read_is_left_alone(tmp_path: Path) -> None:
     assert write_fixed(path, BROKEN.encode(), FIXED) is True
     assert path.read_bytes() == FIXED.encode() and path.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["agent.md"]
+
+
+def test_diff_with_a_missing_path_still_exits_2(tmp_path: Path) -> None:
+    root = folder(tmp_path)
+    done = agent_ls("check", ".", "nowhere.md", "--diff", cwd=root)
+    assert done.returncode == 2 and "nowhere.md: no such file or folder" in done.stderr
+    assert done.stdout.startswith("--- a/.claude/agents/typo.md\n")
