@@ -137,3 +137,27 @@ def test_the_yaml_quote_fix_is_not_offered_when_quoting_cannot_help() -> None:
     )
     [error] = [f for f in findings(text, "a") if f.code == "AL110"]
     assert error.fixes == ()
+
+
+# The common mistakes whose fixes remove or merge (not every one has a conformance case): the
+# same properties, over the same mutants.
+MISTAKES = {
+    "tools-string": "tools: Read, Frob, TodoWrite, read, Read, Grep",
+    "tools-flow": 'tools: [Read, "TodoWrite", Frob, Read]',
+    "tools-block": "tools:\n  - Read\n  - TodoWrite\n  - 'Frob'\n  - Read",
+    "tools-block-item-string": "tools:\n  - Read, Frob\n  - Grep",
+    "disallowed": "tools: Read\ndisallowedTools: Frob, Write, Write",
+    "allowed-renamed": "allowedTools: Read, Grep",
+    "allowed-merged": "tools: Read, Bash\nallowedTools:\n  - Grep\n  - Read",
+    "allowed-into-flow": "tools: []\nallowedTools: Grep",
+    "name-case": "Name: other\nmodel: gpt-4",
+    "enums": "permissionMode: plann\neffort: hihg\ncolor: Blue\nmodel: sonet",
+}
+
+
+@pytest.mark.parametrize("mutant", list(MUTANTS))
+@pytest.mark.parametrize("lines", list(MISTAKES.values()), ids=list(MISTAKES))
+def test_every_fix_of_a_common_mistake_only_makes_the_file_better(lines: str, mutant: str) -> None:
+    text = MUTANTS[mutant](f"---\nname: mistake\ndescription: d\n{lines}\n---\nBody\n")
+    problems = problems_of(text, "mistake")
+    assert not problems, "\n".join(problems)
