@@ -333,6 +333,21 @@ def test_completion_after_a_tool_offers_tool_names(nvim: str, workspace: Path, s
     assert {"Grep", "Write", "Bash"} <= labels, sorted(labels)
 
 
+def test_completion_while_the_frontmatter_is_unclosed(
+    nvim: str, workspace: Path, state: Path
+) -> None:
+    """Typing a new agent top-down: no closing `---` yet, and tools are still offered."""
+    text = "---\nname: writer\ndescription: Writes documentation.\ntools: Read, \n"
+    agent = write(workspace, ".claude/agents/writer.md", text)
+    tools_line = locate(text, r"^tools:", "tools: Read, ")
+    position = {"line": tools_line.line, "character": tools_line.end}
+
+    result = run_scenario(nvim, "completion", agent, {"position": position}, state=state)
+
+    labels = {item["label"] for item in result["items"]}
+    assert {"Grep", "Write", "Bash"} <= labels and "Read" not in labels, sorted(labels)
+
+
 def test_quick_fix_applied_by_code_action_changes_the_buffer(
     nvim: str, workspace: Path, state: Path
 ) -> None:
