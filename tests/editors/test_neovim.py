@@ -355,13 +355,13 @@ def test_quick_fix_applied_by_code_action_changes_the_buffer(
     reed = locate(BROKEN_AGENT, r"^tools:", "Reed")
     args = {
         "target": {"line": reed.line, "character": reed.start, "code": UNKNOWN_TOOL},
-        "title_contains": "Read",
+        "title_contains": "Remove",  # `Read` is listed already: removed, never duplicated
     }
 
     result = run_scenario(nvim, "quickfix", agent, args, state=state)
 
     expected = BROKEN_AGENT.splitlines()
-    expected[reed.line] = "tools: Read, Read"
+    expected[reed.line] = "tools: Read"
     assert result["lines_before"] == BROKEN_AGENT.splitlines()
     assert result["lines_after"] == expected
     assert result["modified"] is True
