@@ -24,6 +24,7 @@ async def test_completion_before_the_closing_fence(client: LanguageClient) -> No
     keys = await labels_at(client, uri, 3, 2)
     assert "tools" in keys and "model" in keys
     assert "name" not in keys and "description" not in keys  # already written
+    path = client.root / ".claude/agents/values.md"  # type: ignore[attr-defined]
     uri = open_document(client, path, "---\nname: new\ntools: Read, \nmodel: \ncolor: ")
     tools = await labels_at(client, uri, 2, 13)
     assert "Grep" in tools and "Read" not in tools
@@ -40,8 +41,11 @@ async def test_completion_while_the_yaml_is_broken(client: LanguageClient) -> No
 
 
 async def test_hover_before_the_closing_fence_and_on_broken_yaml(client: LanguageClient) -> None:
-    path = client.root / ".claude/agents/new.md"  # type: ignore[attr-defined]
-    for text in ("---\nname: new\nmodel: opus\ntools: Read\n", '---\nname: "x\nmodel: opus\n'):
+    for name, text in (
+        ("open", "---\nname: new\nmodel: opus\ntools: Read\n"),
+        ("broken", '---\nname: "x\nmodel: opus\n'),
+    ):  # one document each: a document is opened once
+        path = client.root / f".claude/agents/{name}-hover.md"  # type: ignore[attr-defined]
         uri = open_document(client, path, text)
         key = await client.text_document_hover_async(
             types.HoverParams(text_document=doc(uri), position=pos(2, 2))
