@@ -150,6 +150,7 @@ MISTAKES = {
     "allowed-renamed": "allowedTools: Read, Grep",
     "allowed-merged": "tools: Read, Bash\nallowedTools:\n  - Grep\n  - Read",
     "allowed-into-flow": "tools: []\nallowedTools: Grep",
+    "allowed-into-block": "tools:\n  - Read\nallowedTools: Grep, Bash\nmodel: opus",
     "name-case": "Name: other\nmodel: gpt-4",
     "enums": "permissionMode: plann\neffort: hihg\ncolor: Blue\nmodel: sonet",
 }

@@ -812,6 +812,13 @@ FIX_RESULTS = [
         "AL301",
         ["tools: [Read, Bash]", "model: opus"],
     ),
+    (
+        "allowed-tools-merged-into-a-block-list",
+        ["tools:", "  - Read", "allowedTools: [Grep]"],
+        "AL301",
+        ["tools:", "  - Read", "  - Grep"],
+    ),
+    ("effort-to-its-nearest", ["effort: hihg"], "AL701", ["effort: high"]),
     ("capital-name-key-deleted", ["Name: b"], "AL301", []),
     ("enum-to-its-nearest", ["permissionMode: plann"], "AL701", ["permissionMode: plan"]),
     ("enum-far-off-still-nearest", ["permissionMode: xyzzy"], "AL701", None),

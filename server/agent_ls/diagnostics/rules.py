@@ -565,6 +565,12 @@ class _Checker:
             joined = ", ".join(new)
             at = tools.value_end - 1
             edits = (Edit(at, at, (", " if tools.value else "") + joined), delete)
+        elif isinstance(tools.value, list) and written.startswith("-"):
+            line_start, line_end = _line_bounds(self.text, tools.value_start)
+            indent = self.text[line_start : tools.value_start]
+            newline = "\r\n" if self.text.startswith("\r", line_end) else "\n"
+            lines = "".join(f"{newline}{indent}- {name}" for name in new)
+            edits = (Edit(tools.value_end, tools.value_end, lines), delete)
         else:
             return None
         if any(delete.start < e.end and e.start < delete.end for e in edits[:-1]):
@@ -877,7 +883,9 @@ class _Checker:
         yield self._dropped(
             entry,
             allowed,
-            suggest(value, self.cat.enum_values("effort")) if isinstance(value, str) else None,
+            suggest(value, self.cat.enum_values("effort"), cutoff=0)
+            if isinstance(value, str)
+            else None,
         )
 
     def _value_positiveInteger(self, entry: Entry) -> Iterator[Finding]:  # noqa: N802 - catalogue type name
