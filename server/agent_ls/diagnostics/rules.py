@@ -546,7 +546,7 @@ class _Checker:
 
     def _merge_tools(self, entry: Entry) -> Fix | None:
         """Moves the tools of `entry` (e.g. `allowedTools`) into the existing `tools`: appended
-        to a plain string or a flow list, and `entry` deleted; None for other shapes."""
+        to a plain string, a flow list or a block list, and `entry` deleted; None otherwise."""
         tools = self._entry("tools")
         if tools is None or not isinstance(entry.value, (str, list)):
             return None
