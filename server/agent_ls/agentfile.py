@@ -456,6 +456,23 @@ def read_source(text: str) -> AgentSource:
     )
 
 
+_OPEN_FENCE = re.compile(r"---[ \t]*\r?\n")
+
+
+def editing_source(source: AgentSource) -> AgentSource:
+    """`source` as an editor sees it mid-edit: a frontmatter opened by `---` but not yet closed
+    (someone typing a new agent top-down) runs to the end of the text, so completion and hover
+    work before the closing fence exists. Claude Code still reads no frontmatter there (AL103)."""
+    if source.split.has_frontmatter:
+        return source
+    text = source.text
+    opening = _OPEN_FENCE.match(text, 1 if text.startswith(BOM) else 0)
+    if opening is None:
+        return source
+    split = Split(True, opening.end(), len(text), len(text), len(text), len(text))
+    return AgentSource(text, split, parse_frontmatter(text, split))
+
+
 @dataclass(frozen=True)
 class LoadedAgent:
     """What Claude Code loads from an agent file."""

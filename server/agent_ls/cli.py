@@ -10,8 +10,9 @@ import argparse
 import base64
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -73,6 +74,18 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
         choices=list(FAIL_ON),
         default="error",
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes in place, then report the rest"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing"
+    )
+    check.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text output (default: auto, on a terminal unless NO_COLOR is set)",
     )
     check.add_argument(
         "--debug", action="store_true", help="print the traceback of an internal error (exit 3)"
@@ -175,14 +188,66 @@ def _check(args: argparse.Namespace) -> int:
             files.append(path)
             explicit.add(path)
     reports, errors = check_paths(dict.fromkeys(files), explicit, root, settings, load_catalogue())
+    changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
+    if changed and args.fix:
+        reports, errors = check_paths(
+            dict.fromkeys(files), explicit, root, settings, load_catalogue()
+        )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
-    _WRITERS[args.format](reports, sys.stdout)
+    if args.diff:  # the diff is the output
+        return 2 if missing or errors else 1 if changed else 0
+    if reports or not (missing or errors):  # nothing checked: the errors say it all
+        if args.format == "text":
+            _write_text(reports, sys.stdout, use_color(args.color, sys.stdout, os.environ))
+        else:
+            _WRITERS[args.format](reports, sys.stdout)
     if missing or errors:
         return 2
     threshold = FAIL_ON[args.fail_on]
     failing = any(f.severity <= threshold for r in reports for f in r.findings)
     return 1 if failing else 0
+
+
+def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> int:
+    """Fixes each reported file with a preferred fix (or prints the diff); returns how many files
+    change. A file that is not valid UTF-8, or changed since it was read, is left alone."""
+    from agent_ls.catalogue import load_catalogue
+    from agent_ls.diagnostics.rules import CheckContext, check
+    from agent_ls.fixing import fix_text, unified_diff, write_fixed
+    from agent_ls.workspace import load_mcp_servers
+
+    catalogue = load_catalogue().with_settings(settings)
+    mcp = load_mcp_servers(root)
+    changed = fixes = 0
+    for report in reports:
+        if not any(fix.preferred for f in report.findings for fix in f.fixes):
+            continue
+        name = _printable(_path_text(report.path))
+        try:
+            raw = report.path.read_bytes()
+            before = raw.decode("utf-8")
+        except OSError as err:
+            sys.stderr.write(f"agent-ls: {name}: not fixed ({err.strerror})\n")
+            continue
+        except UnicodeDecodeError:  # writing it back would lose the bytes Claude Code reads
+            sys.stderr.write(f"agent-ls: {name}: not fixed (not valid UTF-8)\n")
+            continue
+        ctx = CheckContext(catalogue, True, report.path.stem, mcp)
+        after, applied = fix_text(before, lambda text: check(text, ctx))  # noqa: B023
+        if after == before:
+            continue
+        if diff:
+            _emit(sys.stdout, _valid_text(unified_diff(name, before, after)))
+        elif not write_fixed(report.path, raw, after):
+            sys.stderr.write(f"agent-ls: {name}: changed while being fixed; left alone\n")
+            continue
+        changed += 1
+        fixes += applied
+    verb = "would apply" if diff else "applied"
+    plural = ("es" if fixes != 1 else "", "s" if changed != 1 else "")
+    sys.stderr.write(f"agent-ls: {verb} {fixes} fix{plural[0]} to {changed} file{plural[1]}\n")
+    return changed
 
 
 @dataclass(frozen=True)
@@ -195,23 +260,34 @@ class Row:
     message: str
     start: tuple[int, int]
     end: tuple[int, int]
+    source_line: str = ""  # the text of the start line, as written
+    columns: tuple[int, int] = (0, 0)  # the range on `source_line`, in code points
 
 
 def _rows(report: Any) -> list[Row]:
     from agent_ls.textindex import LineIndex
 
     index = LineIndex(report.text)
-    return [
-        Row(
-            report.path,
-            f.code,
-            f.severity.label,
-            _valid_text(f.message),
-            index.position(f.start),
-            index.position(f.end),
+    rows = []
+    for f in report.findings:
+        line_start = report.text.rfind("\n", 0, f.start) + 1
+        line_end = report.text.find("\n", f.start)
+        line = report.text[line_start : len(report.text) if line_end == -1 else line_end]
+        line = line.rstrip("\r")
+        first = min(f.start - line_start, len(line))
+        rows.append(
+            Row(
+                report.path,
+                f.code,
+                f.severity.label,
+                _valid_text(f.message),
+                index.position(f.start),
+                index.position(f.end),
+                _valid_text(line),
+                (first, max(first + 1, min(f.end - line_start, len(line)))),
+            )
         )
-        for f in report.findings
-    ]
+    return rows
 
 
 def _valid_text(text: str) -> str:
@@ -265,22 +341,79 @@ def _write_json(reports: list[Any], out: TextIO) -> None:
     _emit(out, json.dumps({"files": files}, ensure_ascii=False) + "\n")
 
 
-def _write_text(reports: list[Any], out: TextIO) -> None:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_STYLE = {"error": "1;31", "warning": "1;33", "information": "1;34", "hint": "1;36"}
+
+
+def _printable(text: str, keep_tabs: bool = False) -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`), so it stays on one line and
+    cannot drive the terminal."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_tabs and char == "\t":
+            return char
+        return char.encode("unicode_escape").decode("ascii")
+
+    return _CONTROL.sub(escape, text)
+
+
+def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
+    """The source line of `row` with a caret underline below its range (tabs kept aligned)."""
+    number = str(row.start[0] + 1)
+    gutter = " " * len(number)
+    first, last = row.columns
+    line = row.source_line
+    pad = "".join("\t" if c == "\t" else " " for c in _printable(line[:first], keep_tabs=True))
+    width = max(1, len(_printable(line[first:last], keep_tabs=True)))
+    return [
+        f" {paint('1;34', number)} {paint('1;34', '|')} {_printable(line, keep_tabs=True)}\n",
+        f" {gutter} {paint('1;34', '|')} {pad}{paint(_STYLE[row.severity], '^' * width)}\n",
+    ]
+
+
+def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
+    """Each finding with its source line and a caret under its range, then one line per code
+    with the command that explains it, then the summary."""
+    from agent_ls.diagnostics.codes import CODES
+
+    def paint(style: str, text: str) -> str:
+        return f"\x1b[{style}m{text}\x1b[0m" if color else text
+
     counts = {"error": 0, "warning": 0, "information": 0, "hint": 0}
+    per_code: dict[str, int] = {}
     lines = []
     for report in reports:
         for row in _rows(report):
             counts[row.severity] += 1
+            per_code[row.code] = per_code.get(row.code, 0) + 1
             line, character = row.start
             lines.append(
-                f"{_path_text(row.path)}:{line + 1}:{character + 1}: "
-                f"{row.severity} {row.code} {row.message}\n"
+                f"{paint('1', f'{_printable(_path_text(row.path))}:{line + 1}:{character + 1}:')} "
+                f"{paint(_STYLE[row.severity], row.severity)} {paint('1', row.code)} "
+                f"{_printable(row.message)}\n"
             )
+            lines += [*_snippet(row, paint), "\n"]
+    for code, n in sorted(per_code.items()):
+        lines.append(
+            f"{paint('1', code)} ×{n} {CODES[code].title}: run "
+            f"{paint('1', f'agent-ls explain {code}')}\n"
+        )
     summary = ", ".join(
-        f"{n} {k}{'s' if n != 1 and k != 'information' else ''}" for k, n in counts.items() if n
+        paint(_STYLE[k], f"{n} {k}{'s' if n != 1 and k != 'information' else ''}")
+        for k, n in counts.items()
+        if n
     )
     files = f"{len(reports)} agent file{'s' if len(reports) != 1 else ''}"
     _emit(out, "".join(lines) + f"{files} checked: {summary or 'no problems'}\n")
+
+
+def use_color(choice: str, out: TextIO, environ: Mapping[str, str]) -> bool:
+    """Whether to colour: `always`/`never` as asked; `auto` on a terminal unless NO_COLOR is set
+    (to anything but the empty string, https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return not environ.get("NO_COLOR") and out.isatty()
 
 
 def _github_data(text: str) -> str:

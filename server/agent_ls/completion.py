@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent_ls.agentfile import AgentSource
+from agent_ls.agentfile import AgentSource, editing_source
 from agent_ls.catalogue import Catalogue
 
 
@@ -34,7 +34,8 @@ _WORD_BACK = re.compile(r"[\w*().:\[\]-]*$")
 def complete(
     source: AgentSource, offset: int, cat: Catalogue, mcp_servers: frozenset[str] | None
 ) -> list[Candidate]:
-    """Returns the candidates at `offset`, or [] outside the frontmatter."""
+    """Returns the candidates at `offset`, or [] outside the frontmatter (an unclosed one counts)."""
+    source = editing_source(source)
     split = source.split
     text = source.text
     if not split.has_frontmatter or not (split.yaml_start <= offset <= split.yaml_end):

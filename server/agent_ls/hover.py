@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agent_ls.agentfile import AgentSource, Entry
+import yaml
+
+from agent_ls.agentfile import AgentSource, Entry, editing_source
 from agent_ls.catalogue import Catalogue
 from agent_ls.diagnostics.codes import explain
 from agent_ls.diagnostics.findings import Finding
@@ -16,6 +18,7 @@ def hover(
     """Returns (Markdown, start, end) for what lies at `offset`, or None."""
     parts: list[str] = []
     span: tuple[int, int] | None = None
+    source = editing_source(source)
     fm = source.frontmatter
     entry = next(
         (
@@ -25,6 +28,8 @@ def hover(
         ),
         None,
     )
+    if entry is None and fm is not None and not fm.entries:
+        entry = _line_entry(source, offset)
     if entry is not None:
         if offset <= entry.key_end:
             spec = cat.keys.get(entry.key)
@@ -51,6 +56,25 @@ def hover(
     if not parts or span is None:
         return None
     return "\n\n---\n\n".join(parts), span[0], span[1]
+
+
+_KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*(?:#.*)?$")
+
+
+def _line_entry(source: AgentSource, offset: int) -> Entry | None:
+    """The top-level `key: value` on the line at `offset`, read from the text alone: hover keeps
+    working while the YAML is broken mid-edit and nothing parses."""
+    split, text = source.split, source.text
+    if not split.yaml_start <= offset <= split.yaml_end:
+        return None
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = _KEY_LINE.match(text, start, len(text) if end == -1 else end)
+    if line is None:
+        return None
+    value = line.group(2)
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", value)
+    return Entry(line.group(1), start, line.end(1), node, line.start(2), line.end(2), value)
 
 
 def _value_hover(

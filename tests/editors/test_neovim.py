@@ -344,6 +344,21 @@ def test_completion_after_a_tool_offers_tool_names(nvim: str, workspace: Path, s
     assert {"Grep", "Write", "Bash"} <= labels, sorted(labels)
 
 
+def test_completion_while_the_frontmatter_is_unclosed(
+    nvim: str, workspace: Path, state: Path
+) -> None:
+    """Typing a new agent top-down: no closing `---` yet, and tools are still offered."""
+    text = "---\nname: writer\ndescription: Writes documentation.\ntools: Read, \n"
+    agent = write(workspace, ".claude/agents/writer.md", text)
+    tools_line = locate(text, r"^tools:", "tools: Read, ")
+    position = {"line": tools_line.line, "character": tools_line.end}
+
+    result = run_scenario(nvim, "completion", agent, {"position": position}, state=state)
+
+    labels = {item["label"] for item in result["items"]}
+    assert {"Grep", "Write", "Bash"} <= labels and "Read" not in labels, sorted(labels)
+
+
 def test_quick_fix_applied_by_code_action_changes_the_buffer(
     nvim: str, workspace: Path, state: Path
 ) -> None:
@@ -351,13 +366,13 @@ def test_quick_fix_applied_by_code_action_changes_the_buffer(
     reed = locate(BROKEN_AGENT, r"^tools:", "Reed")
     args = {
         "target": {"line": reed.line, "character": reed.start, "code": UNKNOWN_TOOL},
-        "title_contains": "Read",
+        "title_contains": "Remove",  # `Read` is listed already: removed, never duplicated
     }
 
     result = run_scenario(nvim, "quickfix", agent, args, state=state)
 
     expected = BROKEN_AGENT.splitlines()
-    expected[reed.line] = "tools: Read, Read"
+    expected[reed.line] = "tools: Read"
     assert result["lines_before"] == BROKEN_AGENT.splitlines()
     assert result["lines_after"] == expected
     assert result["modified"] is True

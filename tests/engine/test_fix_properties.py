@@ -4,7 +4,8 @@ Inputs: every conformance case (`tests/conformance/cases`), and mutants of each:
 ends, a BOM, an emoji at the start of the description, a tab after every top-level key's
 colon. For every finding and every fix it offers:
 - the edits lie inside the text and do not overlap;
-- applying them removes the finding (no finding of its code is left on the edited range);
+- applying them removes the finding (no finding of its code is left on the edited range; for a
+  fix that only deletes, whose cut touches the neighbours, no finding with the same message);
 - no new Error appears (the Errors after are among the Errors before);
 - nothing outside the fix's stated ranges changed: the text between its edits is the same
   before and after.
@@ -94,6 +95,10 @@ def problems_of(text: str, stem: str) -> list[str]:
                     f.start < hi and lo < f.end or f.start <= lo == hi <= f.end for lo, hi in spans
                 )
             ]
+            if all(not e.text for e in edits):  # a removal: its neighbours touch the cut
+                same_place = [
+                    f for f in after if (f.code, f.message) == (finding.code, finding.message)
+                ]
             if finding.code not in ("AL110", "AL111") and same_place:
                 out.append(f"{label}: {finding.code} is still there:\n{fixed}")
             if finding.code in ("AL110", "AL111") and any(f.code == finding.code for f in after):
@@ -132,3 +137,28 @@ def test_the_yaml_quote_fix_is_not_offered_when_quoting_cannot_help() -> None:
     )
     [error] = [f for f in findings(text, "a") if f.code == "AL110"]
     assert error.fixes == ()
+
+
+# The common mistakes whose fixes remove or merge (not every one has a conformance case): the
+# same properties, over the same mutants.
+MISTAKES = {
+    "tools-string": "tools: Read, Frob, TodoWrite, read, Read, Grep",
+    "tools-flow": 'tools: [Read, "TodoWrite", Frob, Read]',
+    "tools-block": "tools:\n  - Read\n  - TodoWrite\n  - 'Frob'\n  - Read",
+    "tools-block-item-string": "tools:\n  - Read, Frob\n  - Grep",
+    "disallowed": "tools: Read\ndisallowedTools: Frob, Write, Write",
+    "allowed-renamed": "allowedTools: Read, Grep",
+    "allowed-merged": "tools: Read, Bash\nallowedTools:\n  - Grep\n  - Read",
+    "allowed-into-flow": "tools: []\nallowedTools: Grep",
+    "allowed-into-block": "tools:\n  - Read\nallowedTools: Grep, Bash\nmodel: opus",
+    "name-case": "Name: other\nmodel: gpt-4",
+    "enums": "permissionMode: plann\neffort: hihg\ncolor: Blue\nmodel: sonet",
+}
+
+
+@pytest.mark.parametrize("mutant", list(MUTANTS))
+@pytest.mark.parametrize("lines", list(MISTAKES.values()), ids=list(MISTAKES))
+def test_every_fix_of_a_common_mistake_only_makes_the_file_better(lines: str, mutant: str) -> None:
+    text = MUTANTS[mutant](f"---\nname: mistake\ndescription: d\n{lines}\n---\nBody\n")
+    problems = problems_of(text, "mistake")
+    assert not problems, "\n".join(problems)

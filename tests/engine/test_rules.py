@@ -408,6 +408,16 @@ CASES: list[Case] = [
         F("AL402", W, "MultiEdit"),
     ),
     C(
+        "tools-listed-twice",
+        doc(*HEAD, "tools: Read, Grep, Read"),
+        F("AL412", H, "Read", (3, 19), ("already listed",)),
+    ),
+    C(
+        "tools-listed-twice-in-a-list",
+        doc(*HEAD, "tools:", "  - Grep", '  - "Grep"'),
+        F("AL412", H, "Grep", (5, 5)),
+    ),
+    C(
         "tools-wrong-case",
         doc(*HEAD, "tools: read"),
         F("AL401", W, "read", (3, 7), ("case-sensitive", "did you mean `Read`?")),
@@ -764,7 +774,77 @@ def test_the_first_fix_removes_its_finding(case: Case, index: int) -> None:
     left = [
         f for f in run(case, fixed) if f.code == finding.code and f.start <= end and start <= f.end
     ]
+    if all(not e.text for e in edits):  # a removal: its neighbours touch the cut
+        left = [
+            f for f in run(case, fixed) if (f.code, f.message) == (finding.code, finding.message)
+        ]
     assert left == [], f"{fix.title!r} gave:\n{fixed}"
+
+
+# -- what the preferred fix of each common mistake writes (the whole file after it) -----------
+FIX_RESULTS = [
+    ("unknown-tool-in-a-string", ["tools: Read, Frob, Grep"], "AL401", ["tools: Read, Grep"]),
+    ("unknown-tool-last", ["tools: Read, Frob"], "AL401", ["tools: Read"]),
+    ("removed-tool-in-a-flow-list", ["tools: [Read, TodoWrite]"], "AL402", ["tools: [Read]"]),
+    (
+        "removed-tool-in-a-block-list",
+        ["tools:", "  - Read", "  - TodoWrite", "  - Grep"],
+        "AL402",
+        ["tools:", "  - Read", "  - Grep"],
+    ),
+    ("quoted-list-item", ['tools: ["TodoWrite", "Read"]'], "AL402", ['tools: ["Read"]']),
+    ("wrong-case-already-listed", ["tools: read, Read"], "AL401", ["tools: Read"]),
+    ("wrong-case-alone", ["tools: Grep, read"], "AL401", ["tools: Grep, Read"]),
+    ("legacy-replacement-listed", ["tools: Edit, MultiEdit"], "AL402", ["tools: Edit"]),
+    ("listed-twice", ["tools: Read, Grep, Read"], "AL412", ["tools: Read, Grep"]),
+    ("unknown-model-to-inherit", ["model: gpt-4"], "AL501", ["model: inherit"]),
+    ("unknown-model-to-nearest", ["model: sonet"], "AL501", ["model: sonnet"]),
+    ("allowed-tools-renamed", ["allowedTools: Read, Grep"], "AL301", ["tools: Read, Grep"]),
+    (
+        "allowed-tools-merged-into-a-string",
+        ["tools: Read", "allowedTools: Grep, Read"],
+        "AL301",
+        ["tools: Read, Grep"],
+    ),
+    (
+        "allowed-tools-merged-into-a-flow-list",
+        ["tools: [Read]", "allowedTools:", "  - Bash", "model: opus"],
+        "AL301",
+        ["tools: [Read, Bash]", "model: opus"],
+    ),
+    (
+        "allowed-tools-merged-into-a-block-list",
+        ["tools:", "  - Read", "allowedTools: [Grep]"],
+        "AL301",
+        ["tools:", "  - Read", "  - Grep"],
+    ),
+    ("effort-to-its-nearest", ["effort: hihg"], "AL701", ["effort: high"]),
+    ("capital-name-key-deleted", ["Name: b"], "AL301", []),
+    ("enum-to-its-nearest", ["permissionMode: plann"], "AL701", ["permissionMode: plan"]),
+    ("enum-far-off-still-nearest", ["permissionMode: xyzzy"], "AL701", None),
+    ("color-to-its-nearest", ["color: Blue"], "AL601", ["color: blue"]),
+]
+
+
+@pytest.mark.parametrize(
+    "lines, code, expected", [r[1:] for r in FIX_RESULTS], ids=[r[0] for r in FIX_RESULTS]
+)
+def test_the_preferred_fix_writes(lines: list[str], code: str, expected: list[str] | None) -> None:
+    text = doc(*HEAD, *lines)
+    [finding] = [f for f in check(text, CheckContext(CAT)) if f.code == code]
+    [fix] = [f for f in finding.fixes if f.preferred]
+    fixed = apply_fix(text, fix)
+    if expected is not None:
+        assert fixed == doc(*HEAD, *expected)
+    assert [f.code for f in check(fixed, CheckContext(CAT))] == []
+
+
+def test_the_only_tool_is_never_removed() -> None:
+    """Removing it would leave zero tools, an Error: only the change to its successor is offered."""
+    for tools, titles in (("TodoWrite", []), ("MultiEdit", ["Change to `Edit`"])):
+        text = doc(*HEAD, f"tools: {tools}")
+        [finding] = [f for f in check(text, CheckContext(CAT)) if f.code == "AL402"]
+        assert [f.title for f in finding.fixes] == titles
 
 
 # -- UTF-16 positions: emoji (2 code units) and CJK (1 code unit) before a finding -------------

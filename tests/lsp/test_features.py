@@ -103,7 +103,12 @@ async def test_quick_fix_round_trip_removes_the_diagnostic(client: LanguageClien
     found = await diagnostics_for(client, uri, 1)
     assert sorted(str(d.code) for d in found) == ["AL301", "AL401", "AL601"]
     version = 1
-    for code, expected_line in (("AL401", "tools: Read, Read"), ("AL601", "color: pink")):
+    steps = (  # (code, a line after its preferred fix, a line gone)
+        ("AL401", "tools: Read", "tools: Read, Reed"),  # `Read` is listed: removed, not duplicated
+        ("AL601", "color: pink", "color: magenta"),
+        ("AL301", "tools: Read", "allowedTools: Read"),  # merged into `tools`
+    )
+    for code, expected_line, gone in steps:
         diagnostic = next(d for d in found if d.code == code)
         actions = await client.text_document_code_action_async(
             types.CodeActionParams(
@@ -119,7 +124,7 @@ async def test_quick_fix_round_trip_removes_the_diagnostic(client: LanguageClien
         change = fix.edit.document_changes[0]
         assert change.text_document.version == version
         text = apply_edits(text, change.edits)
-        assert expected_line in text.splitlines()
+        assert expected_line in text.splitlines() and gone not in text.splitlines()
         version += 1
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(

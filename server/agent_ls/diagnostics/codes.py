@@ -37,6 +37,8 @@ class Code:
     severity: Severity
     title: str
     explanation: str
+    example: str = ""  # frontmatter lines that produce it
+    fix: str = ""  # what to write instead
 
 
 E, W, N, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT  # N: notice
@@ -47,24 +49,32 @@ _TABLE = [
         E,
         "No frontmatter",
         "Claude Code reads an agent only from a file that starts with `---` at its very first byte (a BOM is fine). Without it there is no `name`, and the agent is dropped without any log line.",
+        example="You review code.",
+        fix="Start the file with `---`, the frontmatter, and a closing `---`.",
     ),
     Code(
         "AL102",
         E,
         "Opening fence not at the start",
         "A blank line, indentation or any text before the opening `---` means Claude Code sees no frontmatter, and drops the agent silently.",
+        example="\n---\nname: reviewer\ndescription: Reviews code\n---\nYou review code.",
+        fix="Delete whatever comes before the opening `---`.",
     ),
     Code(
         "AL103",
         E,
         "Unclosed frontmatter",
         "Claude Code needs a second `---`; without it the whole file is body, there is no `name`, and the agent is dropped silently.",
+        example="---\nname: reviewer\ndescription: Reviews code\n\nYou review code.",
+        fix="Add the closing `---` after the last key.",
     ),
     Code(
         "AL104",
         W,
         "`---` inside a value ends the frontmatter",
         "Claude Code ends the frontmatter at the first `---` anywhere, even inside a value (`a---b`); everything after it, keys included, becomes the system prompt.",
+        example="description: fast---careful\ntools: Read",
+        fix="Write the value without `---`, or quote it and keep `---` out of it.",
     ),
     Code(
         "AL105",
@@ -77,12 +87,16 @@ _TABLE = [
         E,
         "YAML syntax error: agent dropped",
         "The frontmatter is not valid YAML, and Claude Code's lenient retry (quoting risky `key: value` lines, tabs to spaces) fails too: it logs 'failed to parse and was ignored', reads `{}`, and drops the agent.",
+        example="description: Use this agent for reviews.\n  Example: the user asks",
+        fix="Quote the value, or write it as a block: `description: |` and the text indented below.",
     ),
     Code(
         "AL111",
         N,
         "YAML syntax error, loaded as written by the lenient retry",
         "The frontmatter is not valid YAML. Claude Code retries after double-quoting every `key: value` line whose value holds `: ` or one of {}[]*&#!|>%@` (unless it both starts and ends with the same quote, or is a `[...]` that parses as a list) and turning leading tabs into spaces — so it loads, and each such value is read literally, as written. Other YAML tools reject the file: quote the value.",
+        example="description: Use when: the user asks",
+        fix='Quote the value: `description: "Use when: the user asks"`.',
     ),
     Code(
         "AL112",
@@ -107,12 +121,16 @@ _TABLE = [
         E,
         "`name` missing",
         "Claude Code identifies an agent by its frontmatter `name` (never the file name). Without one the agent is dropped with no log line.",
+        example="---\ndescription: Reviews code\n---",
+        fix="Add `name: reviewer` (lowercase letters, digits and hyphens).",
     ),
     Code(
         "AL202",
         E,
         "`name` empty or not a string",
         "An empty or non-string `name` (e.g. `name: 12345`, a list) drops the agent (a DEBUG log line at most).",
+        example="name: 12345",
+        fix="Write the name as text: `name: reviewer-12345`.",
     ),
     Code(
         "AL203",
@@ -191,12 +209,16 @@ _TABLE = [
         W,
         "Unknown key",
         "Claude Code loads the agent but ignores keys it does not recognise (it logs a warning). Keys are case-sensitive. Declare your own keys in `[tool.agent-ls] extra-keys` to silence this.",
+        example="allowedTools: Read, Grep\nName: reviewer",
+        fix="Use the key Claude Code reads: `tools: Read, Grep`, `name: reviewer` (the quick fix merges into an existing `tools`).",
     ),
     Code(
         "AL302",
         W,
         "Duplicate key",
         "YAML duplicate keys: Claude Code keeps the last value and ignores the earlier ones.",
+        example="model: opus\nmodel: sonnet",
+        fix="Delete the earlier duplicate; keep the value you mean.",
     ),
     Code(
         "AL303",
@@ -209,12 +231,16 @@ _TABLE = [
         W,
         "Unknown tool",
         "Claude Code silently drops tool names it does not know; names are case-sensitive.",
+        example="tools: Read, Reed, read",
+        fix="Use the exact name (`Read`), or remove the tool; the quick fix never leaves a duplicate.",
     ),
     Code(
         "AL402",
         W,
         "Removed tool",
         "This tool no longer exists in Claude Code and is dropped silently.",
+        example="tools: Read, TodoWrite, MultiEdit",
+        fix="Use the current tool (`MultiEdit` → `Edit`) or remove the legacy one.",
     ),
     Code(
         "AL403",
@@ -233,12 +259,16 @@ _TABLE = [
         E,
         "Empty `tools`: zero tools",
         '`tools:` with an empty value, `""` or `[]` gives the agent no tools at all (the listing even says "All tools"). Remove the key to inherit every tool, or list the tools.',
+        example="tools:",
+        fix="Remove the `tools:` line to inherit every tool, or list the tools: `tools: Read, Grep, Glob`.",
     ),
     Code(
         "AL406",
         E,
         "No known tool: the agent refuses to spawn",
         "Every tool name is unknown or unavailable, so nothing remains: Claude Code lists the agent but refuses to spawn it ('would be spawned with zero tools').",
+        example="tools: Frobnicate, TodoWrite",
+        fix="List at least one tool Claude Code has, e.g. `tools: Read`.",
     ),
     Code(
         "AL407",
@@ -266,10 +296,20 @@ _TABLE = [
     ),
     Code("AL411", H, "Redundant with `*`", "`*` already means every tool."),
     Code(
+        "AL412",
+        H,
+        "Tool listed twice",
+        "Claude Code reads each tool once; the second mention changes nothing. Remove it.",
+        example="tools: Read, Grep, Read",
+        fix="Remove the second `Read`.",
+    ),
+    Code(
         "AL501",
         E,
         "Unknown model: sent verbatim",
         "Claude Code sends an unknown model string to the API verbatim; the API refuses it, so the agent cannot run: it fails each time it is spawned.",
+        example="model: gpt-4",
+        fix="Use an alias (`sonnet`, `opus`, `haiku`), a current model ID, or `inherit`.",
     ),
     Code(
         "AL502",
@@ -289,18 +329,24 @@ _TABLE = [
         W,
         "Color dropped",
         "Claude Code accepts exactly red, blue, green, yellow, purple, orange, pink, cyan (case-sensitive) and silently drops anything else.",
+        example='color: Blue\ncolor: "#60a5fa"',
+        fix="Use one of the eight names, lowercase: `color: blue`.",
     ),
     Code(
         "AL701",
         W,
         "Value dropped",
         "Claude Code drops a value outside the allowed set; the agent loads with the default.",
+        example="permissionMode: plann",
+        fix="Use one of the values it lists: `permissionMode: plan`.",
     ),
     Code(
         "AL702",
         W,
         "Not a boolean",
         'Only true/false (or the strings "true"/"false") count; `yes`, `no`, `on` are strings in YAML 1.2 and the value is dropped.',
+        example="background: yes",
+        fix="Write `true` or `false` (YAML 1.2 reads `yes` as text).",
     ),
     Code(
         "AL703",
@@ -349,6 +395,8 @@ _TABLE = [
         N,
         "Empty body: no system prompt of its own",
         "The Markdown after the frontmatter is the agent's system prompt. It is empty: the agent loads and runs as written, with no instructions of its own.",
+        example="---\nname: reviewer\ndescription: Reviews code\n---\n",
+        fix="Write the agent's instructions after the closing `---`.",
     ),
     Code("AL901", E, "Cannot read file", "The file could not be read or is not text."),
     Code(
@@ -367,4 +415,9 @@ def explain(code: str) -> str | None:
     entry = CODES.get(code.upper())
     if entry is None:
         return None
-    return f"**{entry.code}** ({entry.severity.label}): {entry.title}\n\n{entry.explanation}"
+    text = f"**{entry.code}** ({entry.severity.label}): {entry.title}\n\n{entry.explanation}"
+    if entry.example:
+        text += f"\n\nExample:\n\n```yaml\n{entry.example}\n```"
+    if entry.fix:
+        text += f"\n\nFix: {entry.fix}"
+    return text

@@ -241,6 +241,14 @@ class _Token:
     text: str
     start: int
     end: int
+    unit: tuple[int, int] | None = None  # what removing it deletes: a list item with its quotes
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.unit or (self.start, self.end)
+
+
+_SEPARATOR = re.compile(r"[ \t]*,?[ \t]*")
 
 
 class _Checker:
@@ -526,9 +534,52 @@ class _Checker:
             message += f": did you mean `{hint}`?" if hint else "."
         if hint and hint not in self.fm.data:
             fixes = _change_to(entry.key_start, entry.key_end, hint)
+        elif hint and entry.key.lower() == hint.lower():
+            fixes = (
+                Fix(f"Remove `{entry.key}` (`{hint}` is set)", (self._delete_entry(entry),), True),
+            )
+        elif hint == "tools" and (merge := self._merge_tools(entry)) is not None:
+            fixes = (merge,)
         if not hint:
             message += " Declare it in `[tool.agent-ls] extra-keys` if another tool reads it."
         return Finding("AL301", message, entry.key_start, entry.key_end, fixes)
+
+    def _merge_tools(self, entry: Entry) -> Fix | None:
+        """Moves the tools of `entry` (e.g. `allowedTools`) into the existing `tools`: appended
+        to a plain string, a flow list or a block list, and `entry` deleted; None otherwise."""
+        tools = self._entry("tools")
+        if tools is None or not isinstance(entry.value, (str, list)):
+            return None
+        have = set(
+            split_tool_names(tools.value) if isinstance(tools.value, str) else tools.value or ()
+        )
+        items = entry.value if isinstance(entry.value, list) else split_tool_names(entry.value)
+        new = [t for t in dict.fromkeys(map(str, items)) if t not in have]
+        written = self.text[tools.value_start : tools.value_end]
+        delete = self._delete_entry(entry)
+        if not new:
+            edits: tuple[Edit, ...] = (delete,)
+        elif isinstance(tools.value, str) and written == tools.value and tools.value.strip():
+            edits = (Edit(tools.value_end, tools.value_end, ", " + ", ".join(new)), delete)
+        elif isinstance(tools.value, list) and written.startswith("[") and written.endswith("]"):
+            joined = ", ".join(new)
+            at = tools.value_end - 1
+            edits = (Edit(at, at, (", " if tools.value else "") + joined), delete)
+        elif isinstance(tools.value, list) and written.startswith("-"):
+            line_start, line_end = _line_bounds(self.text, tools.value_start)
+            indent = self.text[line_start : tools.value_start]
+            newline = "\r\n" if self.text.startswith("\r", line_end) else "\n"
+            lines = "".join(f"{newline}{indent}- {name}" for name in new)
+            edits = (Edit(tools.value_end, tools.value_end, lines), delete)
+        else:
+            return None
+        if any(delete.start < e.end and e.start < delete.end for e in edits[:-1]):
+            return None
+        return Fix(
+            f"Move into `tools` and remove `{entry.key}`",
+            tuple(sorted(edits, key=lambda e: e.start)),
+            True,
+        )
 
     def _delete_entry(self, entry: Entry) -> Edit:
         start = _line_bounds(self.text, entry.key_start)[0]
@@ -793,7 +844,11 @@ class _Checker:
             )
             return
         yield self._dropped(
-            entry, shown, suggest(str(value), allowed) if isinstance(value, str) else None
+            entry,
+            shown,
+            suggest(str(value), allowed, cutoff=0)
+            if isinstance(value, (str, int, float))
+            else None,
         )
 
     def _value_range(self, entry: Entry) -> tuple[int, int]:
@@ -828,7 +883,9 @@ class _Checker:
         yield self._dropped(
             entry,
             allowed,
-            suggest(value, self.cat.enum_values("effort")) if isinstance(value, str) else None,
+            suggest(value, self.cat.enum_values("effort"), cutoff=0)
+            if isinstance(value, str)
+            else None,
         )
 
     def _value_positiveInteger(self, entry: Entry) -> Iterator[Finding]:  # noqa: N802 - catalogue type name
@@ -909,7 +966,7 @@ class _Checker:
             )
             return
         hint = suggest(model, names)
-        fixes = _change_to(entry.value_start, entry.value_end, hint)
+        fixes = _change_to(entry.value_start, entry.value_end, hint or "inherit")
         yield Finding(
             "AL501",
             f"Claude Code sends `{model}` to the API verbatim, which refuses it: the agent fails "
@@ -1056,9 +1113,20 @@ class _Checker:
             return
         kept = 0
         names = {t.text.split("(")[0] for t in tokens}
-        has_star = "*" in names
-        for token in tokens:
-            finding, survives = self._tool(token, allow, "Bash" in names, has_star)
+        seen: set[str] = set()
+        for index, token in enumerate(tokens):
+            removal = self._remove_tool(tokens, index)
+            if token.text in seen:
+                yield Finding(
+                    "AL412",
+                    f"`{token.text}` is already listed: Claude Code reads it once.",
+                    token.start,
+                    token.end,
+                    (Fix(f"Remove this `{token.text}`", (removal,), True),) if removal else (),
+                )
+                continue
+            seen.add(token.text)
+            finding, survives = self._tool(token, allow, names, removal)
             kept += survives
             if finding:
                 yield finding
@@ -1077,10 +1145,15 @@ class _Checker:
         elif isinstance(value, list) and isinstance(entry.node, yaml.SequenceNode):
             for node, item in zip(entry.node.value, value, strict=False):
                 start, end = self._node_range(node)
-                if isinstance(item, str):
-                    yield from self._split_tools(item, node, start, end)
+                pieces = list(
+                    self._split_tools(item, node, start, end) if isinstance(item, str) else ()
+                )
+                if len(pieces) == 1:
+                    yield _Token(pieces[0].text, pieces[0].start, pieces[0].end, (start, end))
+                elif isinstance(item, str):
+                    yield from pieces
                 else:
-                    yield _Token(_show(item), start, end)
+                    yield _Token(_show(item), start, end, (start, end))
 
     def _split_tools(self, value: str, node: yaml.Node, start: int, end: int) -> Iterator[_Token]:
         raw = self.text[start:end]
@@ -1092,10 +1165,33 @@ class _Checker:
             else:
                 yield _Token(token, start, end)
 
+    def _remove_tool(self, tokens: list[_Token], index: int) -> Edit | None:
+        """The edit that removes tokens[index] with one separator beside it, or None when it is
+        the only tool (removing it would leave zero tools)."""
+        if len(tokens) < 2:
+            return None
+        start, end = tokens[index].span
+        text = self.text
+        if index + 1 < len(tokens):
+            after = _SEPARATOR.match(text, end)
+            if after and after.end() == tokens[index + 1].span[0] and after.end() > end:
+                return Edit(start, after.end(), "")
+        if index > 0:
+            before = tokens[index - 1].span[1]
+            if _SEPARATOR.fullmatch(text, before, start) and start > before:
+                return Edit(before, end, "")
+        line_start, line_end = _line_bounds(text, start)
+        item = text[line_start:line_end].strip()
+        if item.startswith("-") and item[1:].strip() == text[start:end]:
+            newline = text.find("\n", line_end)
+            return Edit(line_start, len(text) if newline == -1 else newline + 1, "")
+        return None
+
     def _tool(
-        self, token: _Token, allow: bool, has_bash: bool, has_star: bool
+        self, token: _Token, allow: bool, names: set[str], removal: Edit | None
     ) -> tuple[Finding | None, bool]:
         """Returns the finding for one tool name, and whether Claude Code keeps the tool."""
+        has_bash, has_star = "Bash" in names, "*" in names
         cat = self.cat
         text = token.text
         span = (token.start, token.end)
@@ -1138,7 +1234,7 @@ class _Checker:
         if name in cat.legacy_tools:
             legacy = cat.legacy_tools[name]
             repl = legacy.replacement
-            fixes = _change_to(*name_span, repl)
+            fixes = self._tool_fixes(name_span, repl, names, removal)
             if legacy.works:
                 return Finding(
                     "AL403",
@@ -1160,7 +1256,7 @@ class _Checker:
                 *name_span,
             ), True
         hint = suggest(name, cat.all_tool_names(), cutoff=0.7)
-        fixes = _change_to(*name_span, hint)
+        fixes = self._tool_fixes(name_span, hint, names, removal)
         case = hint is not None and hint.lower() == name.lower()
         why = "tool names are case-sensitive, " if case else ""
         return Finding(
@@ -1170,6 +1266,15 @@ class _Checker:
             *name_span,
             fixes,
         ), False
+
+    @staticmethod
+    def _tool_fixes(
+        span: tuple[int, int], hint: str | None, names: set[str], removal: Edit | None
+    ) -> tuple[Fix, ...]:
+        """Change to `hint` unless it is listed already (that would be a duplicate), and removal."""
+        change = _change_to(*span, hint) if hint not in names else ()
+        remove = (Fix("Remove this tool", (removal,), not change),) if removal else ()
+        return change + remove
 
 
 def hooks_problem(value: Any, cat: Catalogue) -> str | None:
