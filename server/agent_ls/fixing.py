@@ -15,14 +15,16 @@ from agent_ls.diagnostics.findings import Edit, Finding
 MAX_ROUNDS = 10
 
 
-def _score(findings: list[Finding]) -> tuple[int, int]:
-    return sum(f.severity == Severity.ERROR for f in findings), len(findings)
+def _score(findings: list[Finding]) -> tuple[int, ...]:
+    """Findings counted by severity, most severe first: a smaller tuple is a better file."""
+    return tuple(sum(f.severity == level for f in findings) for level in Severity)
 
 
 def fix_text(text: str, check: Callable[[str], list[Finding]]) -> tuple[str, int]:
     """Returns the text with every preferred fix applied (non-overlapping ones together, then
     checked again, at most MAX_ROUNDS rounds), and how many fixes it applied. A round is kept
-    only when it leaves fewer findings and no more Errors, so the result is never worse."""
+    only when it makes the file better, severities compared most severe first (fewer Errors;
+    as many Errors and fewer Warnings; …), so the result is never worse."""
     applied = 0
     findings = check(text)
     for _ in range(MAX_ROUNDS):
@@ -44,16 +46,16 @@ def fix_text(text: str, check: Callable[[str], list[Finding]]) -> tuple[str, int
         for edit in sorted(chosen, key=lambda e: e.start, reverse=True):
             fixed = fixed[: edit.start] + edit.text + fixed[edit.end :]
         after = check(fixed)
-        errors, total = _score(after)
-        errors_before, total_before = _score(findings)
-        if errors > errors_before or total >= total_before:
+        if _score(after) >= _score(findings):
             break
         text, findings, applied = fixed, after, applied + count
     return text, applied
 
 
 def unified_diff(name: str, before: str, after: str) -> str:
-    """A unified diff of the fix, as `diff -u` and ruff's `--diff` print it."""
+    """A unified diff of the fix, as `diff -u` and ruff's `--diff` print it (`a/` and `b/`
+    prefixes; an absolute path keeps its own leading slash: `a/tmp/x.md`)."""
+    name = name.lstrip("/")
     return "".join(
         difflib.unified_diff(
             before.splitlines(keepends=True),

@@ -112,3 +112,19 @@ def test_diff_with_a_missing_path_still_exits_2(tmp_path: Path) -> None:
     done = agent_ls("check", ".", "nowhere.md", "--diff", cwd=root)
     assert done.returncode == 2 and "nowhere.md: no such file or folder" in done.stderr
     assert done.stdout.startswith("--- a/.claude/agents/typo.md\n")
+
+
+def test_fix_trades_an_error_for_lesser_findings(tmp_path: Path) -> None:
+    """Closing an unclosed frontmatter removes an Error and brings an Information (empty body):
+    better by severity, so --fix applies it, though the count of findings does not drop."""
+    root = write(tmp_path, {".claude/agents/open.md": "---\nname: open\ndescription: d\n"})
+    done = agent_ls("check", ".", "--fix", cwd=root)
+    assert (root / ".claude/agents/open.md").read_text() == "---\nname: open\ndescription: d\n---\n"
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "AL103" not in done.stdout
+
+
+def test_diff_names_absolute_paths_with_one_slash(tmp_path: Path) -> None:
+    root = write(tmp_path, {".claude/agents/typo.md": BROKEN})
+    done = agent_ls("check", str(root), "--diff", cwd=root)
+    assert done.stdout.startswith(f"--- a{root}/.claude/agents/typo.md\n"), done.stdout[:200]
