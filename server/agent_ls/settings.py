@@ -52,6 +52,8 @@ class PersonaSettings:
     context_lines: int = 40
     """Lines of surrounding code sent on each side of the selection."""
     max_selection_chars: int = 60_000
+    max_turns: int = 8
+    """Turns of the agent's read-only tool loop when its file sets no `maxTurns`."""
     secrets: str = field(default="ask", metadata=USER_ONLY)
     """What to do when what would be sent looks like it holds credentials: ask, refuse, allow, or
     redact (each secret in the context replaced by a placeholder; one in the selection still

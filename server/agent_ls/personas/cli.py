@@ -30,7 +30,13 @@ from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import Answer, ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import Selection, language_of
-from agent_ls.personas.session import PreparedAction, prepare, report, rewrite_edits
+from agent_ls.personas.session import (
+    PreparedAction,
+    prepare,
+    report,
+    rewrite_edits,
+    usage_line,
+)
 from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
 
@@ -133,6 +139,7 @@ def run_ask(args: argparse.Namespace) -> int:
             file_name=str(path),
             language=language_of(path),
             settings=personas_settings,
+            root=root,
         )
         if prepared.secrets and not args.allow_secrets and personas_settings.secrets != "allow":
             if personas_settings.secrets == "refuse" or not _confirm(prepared.secrets_warning()):
@@ -151,7 +158,7 @@ def run_ask(args: argparse.Namespace) -> int:
     sys.stderr.write(f"{prepared.title} · {path} · {prepared.prompt.model}\n")
     progress = _Progress()
     try:
-        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress))
+        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress, progress.status))
         output = _result(prepared, answer, path, call, write=args.write)
     except PersonaError as err:
         progress.end()
@@ -160,6 +167,7 @@ def run_ask(args: argparse.Namespace) -> int:
         progress.end()
         return _fail("cancelled: nothing was applied", 130)
     progress.end()
+    sys.stderr.write(f"agent-ls ask: {answer.model} · {usage_line(answer)}\n")
     sys.stdout.write(call.scrub(output))
     if answer.stop_reason == "max_tokens":
         sys.stderr.write(
@@ -219,6 +227,12 @@ class _Progress:
             self.shown = True
             sys.stderr.write(f"\r… {self.received:,} characters")
             sys.stderr.flush()
+
+    def status(self, sentence: str) -> None:
+        """Announces a retry or a tool call on its own line."""
+        self.end()
+        sys.stderr.write(f"agent-ls ask: {sentence}\n")
+        sys.stderr.flush()
 
     def end(self) -> None:
         if self.shown:

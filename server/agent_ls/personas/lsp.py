@@ -405,6 +405,7 @@ async def _perform(
         language=(open_document.language_id if open_document else None)
         or language_of(path or request.uri),
         settings=server.settings.personas,
+        root=server.workspace_root,
     )
     call = api_settings(server.settings.personas)
     if prepared.secrets and not await _may_send_secrets(server, prepared):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agent_ls.personas import failures
@@ -28,6 +29,7 @@ from agent_ls.personas.prompt import (
     context_window,
 )
 from agent_ls.personas.secrets import SecretFinding, describe_secrets, find_secrets_in, redact
+from agent_ls.personas.tools import workspace_tools
 from agent_ls.settings import PersonaSettings
 
 __all__ = ["PreparedAction", "TextChange", "prepare", "report", "rewrite_edits"]
@@ -92,9 +94,11 @@ def prepare(
     file_name: str,
     language: str,
     settings: PersonaSettings,
+    root: Path | None = None,
 ) -> PreparedAction:
-    """Returns the checked request; raises PersonaError (kind usage) for an unknown agent or
-    action, an empty selection, or one over the size limit."""
+    """Returns the checked request (with the agent's read-only tools over the workspace `root`,
+    when it has any); raises PersonaError (kind usage) for an unknown agent or action, an empty
+    selection, or one over the size limit."""
     persona = personas.get(agent)
     if persona is None:
         names = ", ".join(sorted(personas)) or "none"
@@ -132,6 +136,13 @@ def prepare(
             context_lines=settings.context_lines,
             max_selection_chars=settings.max_selection_chars,
             context=(before, after),
+            tools=workspace_tools(
+                root,
+                persona.tools,
+                persona.disallowed_tools,
+                persona.max_turns,
+                settings.max_turns,
+            ),
         )
     except SelectionTooLarge as err:
         raise PersonaError(str(err), "usage") from None
@@ -177,13 +188,15 @@ def report(prepared: PreparedAction, answer: Answer) -> str:
     parts = [
         f"# {prepared.title}",
         "",
-        f"`{prepared.file_name}`, {_lines(first, last)} · {answer.model}",
+        f"`{prepared.file_name}`, {_lines(first, last)} · {answer.model} · {usage_line(answer)}",
         "",
     ]
     if answer.tool == REPORT_TOOL and isinstance(answer.tool_input, dict):
         parts += _findings(answer.tool_input, prepared)
     else:
         parts.append(answer.text.strip())
+    if answer.tool_calls:
+        parts += ["", "## Tools used", "", *(f"- {call}" for call in answer.tool_calls)]
     if answer.stop_reason == "max_tokens":
         parts += [
             "",
@@ -191,6 +204,16 @@ def report(prepared: PreparedAction, answer: Answer) -> str:
             "setting agentLs.personas.maxTokens.)_",
         ]
     return answer.scrub("\n".join(parts).rstrip("\n") + "\n")
+
+
+def usage_line(answer: Answer) -> str:
+    """Returns the tokens a run used, e.g. "1,200 in, 300 out, 0 cache read, 800 cache write"."""
+    usage = answer.usage
+    return (
+        f"{usage.get('input_tokens', 0):,} in, {usage.get('output_tokens', 0):,} out, "
+        f"{usage.get('cache_read_input_tokens', 0):,} cache read, "
+        f"{usage.get('cache_creation_input_tokens', 0):,} cache write tokens"
+    )
 
 
 def _lines(first: int, last: int) -> str:
