@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from persona_helpers import KEY
+from lsprotocol import types
+from persona_helpers import KEY, StartEditor
 
 from agent_ls.personas.agents import persona_from_text
 from agent_ls.personas.client import ApiSettings, MessagesApi
@@ -272,3 +273,34 @@ async def test_cancel_stops_the_loop_at_once(workspace: Path, fake_api: FakeAnth
         held.set()
     await asyncio.sleep(0.2)
     assert len(fake_api.requests) == 2
+
+
+# -- through the real server over stdio ------------------------------------------------------------
+
+
+async def test_a_read_shows_in_progress_and_in_the_report(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("visual-studio-code")
+    uri = editor.open("app/orders.py")
+    selection = editor.range_of(uri, "def create_order(db, payload):")
+    fake_api.script(
+        call("Read", {"file_path": "app/orders.py", "limit": 3}), call("report_findings", FINDINGS)
+    )
+    result = await editor.run(uri, selection, "backend-engineer", "review")
+    assert result["status"] == "shown", result
+    reports = [
+        value.message
+        for values in editor.progress()
+        for value in values
+        if isinstance(value, types.WorkDoneProgressReport)
+    ]
+    assert "Reading app/orders.py" in reports
+    (shown,) = editor.client.shown_documents
+    markdown = Path(shown.uri.removeprefix("file://")).read_text()
+    assert "## Tools used\n\n- Reading app/orders.py\n" in markdown
+    assert " cache write tokens\n" in markdown.split("\n\n")[1] + "\n"
+    _, second = fake_api.requests
+    (read,) = results_of(second.body)
+    lines = (editor.root / "app/orders.py").read_text().splitlines()
+    assert read["content"] == "\n".join(f"{n:>6}\t{line}" for n, line in enumerate(lines[:3], 1))
