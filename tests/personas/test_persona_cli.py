@@ -14,6 +14,7 @@ from fakeapi import (
     HttpError,
     Message,
     pings_forever,
+    rate_limited,
     reply_text,
     text,
     tool_use,
@@ -22,10 +23,14 @@ from fakeapi import (
 
 
 def ask(
-    workspace: Path, *args: str, key: str | None = KEY, env: dict[str, str] | None = None
+    workspace: Path,
+    *args: str,
+    key: str | None = KEY,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Runs `agent-ls ask` in `workspace`, the user's config folder beside it (empty unless a
-    test writes `config/agent-ls/config.toml`)."""
+    test writes `config/agent-ls/config.toml`), with `stdin` as its input."""
     env = server_env(
         XDG_CONFIG_HOME=str(workspace.parent / "config"),
         **({"ANTHROPIC_API_KEY": key} if key else {}),
@@ -38,6 +43,7 @@ def ask(
         capture_output=True,
         text=True,
         timeout=120,
+        input=stdin,
     )
 
 
@@ -320,3 +326,55 @@ def test_one_deadline_covers_a_stream_that_only_pings(
     assert done.returncode == 1
     assert "No answer from the Anthropic API within 1 s" in done.stderr
     assert "Nothing was applied" in done.stderr
+
+
+def test_ask_at_a_line_takes_the_enclosing_function(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    fake_api.script(reply_text("Fine."))
+    done = ask(persona_workspace, "--base-url", fake_api.base_url, "app/orders.py:18")
+    assert done.returncode == 0, done.stderr
+    assert "agent-ls ask: taking function cancel (lines 16-20)\n" in done.stderr
+    content = fake_api.requests[0].body["messages"][0]["content"]
+    assert "File: app/orders.py (lines 16-20 selected)" in content
+    assert "<selection>\n16 |     def cancel(self, order_id):\n" in content
+
+
+def test_ask_reads_code_from_stdin(persona_workspace: Path, fake_api: FakeAnthropic) -> None:
+    call = {"code": "x = 2\n", "imports": [], "summary": "two"}
+    fake_api.default = Message(
+        content=[tool_use("replace_selection", call)], stop_reason="tool_use"
+    )
+    args = ("--base-url", fake_api.base_url, "--action", "improve", "--agent", "reviewer")
+    done = ask(persona_workspace, *args, "--language", "python", "--diff", "-", stdin="x = 1\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "--- a/<stdin>\n+++ b/<stdin>\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    content = fake_api.requests[0].body["messages"][0]["content"]
+    assert "Language: python\nFile: <stdin> (line 1 selected)" in content
+    refused = ask(persona_workspace, *args, "--apply", "-", stdin="x = 1\n")
+    assert refused.returncode == 2 and "--apply needs a file" in refused.stderr
+
+
+def test_ask_apply_writes_atomically_and_announces_retries(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    call = {
+        "code": "def create_order(db, payload):\n    return None\n",
+        "imports": [],
+        "summary": "s",
+    }
+    fake_api.script(
+        rate_limited(0.05),
+        Message(content=[tool_use("replace_selection", call)], stop_reason="tool_use"),
+    )
+    orders = persona_workspace / "app/orders.py"
+    orders.chmod(0o640)
+    before = orders.read_text()
+    args = ("--action", "harden", "--base-url", fake_api.base_url, "--apply", "app/orders.py:6-9")
+    done = ask(persona_workspace, *args)
+    assert done.returncode == 0, done.stderr
+    assert "agent-ls ask: Rate limited (429): retrying in 0.05 s\n" in done.stderr
+    old = before[before.index("def create_order") : before.index("\n\n\nclass")] + "\n"
+    assert orders.read_text() == before.replace(old, call["code"])
+    assert orders.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in orders.parent.iterdir()) == ["orders.py"]  # no temporary left
