@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from persona_helpers import KEY, server_env
 
+from agent_ls.catalogue import load_catalogue
 from fakeapi import (
     FakeAnthropic,
     HttpError,
@@ -378,3 +379,59 @@ def test_ask_apply_writes_atomically_and_announces_retries(
     assert orders.read_text() == before.replace(old, call["code"])
     assert orders.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in orders.parent.iterdir()) == ["orders.py"]  # no temporary left
+
+
+PROJECT_ACTIONS = """\
+[[personas.actions]]
+agent = "*"
+id = "threat-model"
+title = "threat model"
+kind = "report"
+task = "List the threats to this code."
+model = "haiku"
+
+[[personas.actions]]
+agent = "backend-engineer"
+id = "review"
+title = "review (our checklist)"
+kind = "report"
+task = "Review against our checklist."
+
+[[personas.actions]]
+agent = "reviewer"
+id = "broken"
+kind = "delete"
+title = "x"
+task = "y"
+"""
+
+
+def test_a_project_declares_its_actions_in_agent_ls_toml(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    (persona_workspace / ".agent-ls.toml").write_text(PROJECT_ACTIONS)
+    listed = ask(persona_workspace, "--list", "--base-url", fake_api.base_url)
+    assert listed.returncode == 0, listed.stderr
+    assert (
+        "backend-engineer (shipped)\n  actions: review, explain, failure-modes, harden, validate, "
+        "log, threat-model\n" in listed.stdout
+    )
+    assert "  actions: review, explain, improve, threat-model\n" in listed.stdout  # reviewer
+    assert (
+        ".agent-ls.toml:1: personas.actions: entry 3 (broken) is skipped: kind 'delete' is not "
+        "report or rewrite\n" in listed.stderr
+    )
+    assert fake_api.requests == []  # listing calls nothing
+    fake_api.default = reply_text("Threats: none.")
+    args = ("--base-url", fake_api.base_url, "app/orders.py:6-9")
+    done = ask(persona_workspace, "--action", "threat-model", *args)
+    assert done.returncode == 0, done.stderr
+    first = fake_api.requests[0].body
+    assert first["model"] == load_catalogue().resolve_model("haiku")  # the action's model
+    assert "Task: List the threats to this code." in first["messages"][0]["content"]
+    done = ask(persona_workspace, "--action", "review", *args)
+    assert done.returncode == 0, done.stderr
+    assert "# backend-engineer: review (our checklist)\n" in done.stdout
+    assert (
+        "Task: Review against our checklist." in fake_api.requests[1].body["messages"][0]["content"]
+    )

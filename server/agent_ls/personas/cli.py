@@ -127,7 +127,7 @@ def run_ask(args: argparse.Namespace) -> int:
     if args.list:
         for name, persona in sorted(personas.items()):
             where = "shipped" if persona.shipped else str(persona.path)
-            ids = ", ".join(a.id for a in actions_for(name))
+            ids = ", ".join(a.id for a in actions_for(name, personas_settings.actions))
             sys.stdout.write(f"{name} ({where})\n  actions: {ids}\n")
         return 0
     if not args.target:

@@ -73,12 +73,16 @@ class PreparedAction:
         return sentence
 
 
-def choose_model(persona: Persona, settings: PersonaSettings) -> str:
-    """Returns the model ID to call: the override, else the agent's model, else the default."""
+def choose_model(
+    persona: Persona, settings: PersonaSettings, action: PersonaAction | None = None
+) -> str:
+    """Returns the model ID to call: the override, else the action's model, else the agent's,
+    else the default."""
     from agent_ls.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    for value in (settings.model_override, persona.model or "", settings.default_model):
+    wanted = action.model if action is not None else ""
+    for value in (settings.model_override, wanted, persona.model or "", settings.default_model):
         resolved = catalogue.resolve_model(value)
         if resolved:
             return resolved
@@ -103,9 +107,9 @@ def prepare(
     if persona is None:
         names = ", ".join(sorted(personas)) or "none"
         raise PersonaError(f"There is no agent called {agent!r}. Agents: {names}.", "usage")
-    action = find_action(agent, action_id)
+    action = find_action(agent, action_id, settings.actions)
     if action is None:
-        ids = ", ".join(a.id for a in actions_for(agent))
+        ids = ", ".join(a.id for a in actions_for(agent, settings.actions))
         raise PersonaError(f"{agent} has no action {action_id!r}. Its actions: {ids}.", "usage")
     if not selection.selected.strip():
         raise PersonaError("Select the code to work on first: the selection is empty.", "usage")
@@ -129,7 +133,7 @@ def prepare(
             persona,
             action,
             selection,
-            model=choose_model(persona, settings),
+            model=choose_model(persona, settings, action),
             max_tokens=settings.max_tokens,
             file_name=file_name,
             language=language,
