@@ -187,7 +187,7 @@ class MessagesApi:
                 usage[name] = usage.get(name, 0) + count
             uses = [b for b in final.content if b.type == "tool_use"]
             if tools is None or final_turn or any(b.name == request.tool for b in uses) or not uses:
-                return _answer(final, received, settings, usage, tuple(calls))
+                return _answer(final, received, settings, usage, tuple(calls), request.tool)
             results = []
             for block in uses:
                 data = block.input if isinstance(block.input, dict) else {}
@@ -299,11 +299,13 @@ def _answer(
     settings: ApiSettings,
     usage: dict[str, int],
     calls: tuple[str, ...],
+    answer_tool: str | None,
 ) -> Answer:
-    """Returns the Answer of a final message; raises PersonaError for an incomplete stream, a
-    refusal or an empty answer."""
+    """Returns the Answer of a final message (its call of `answer_tool`, else its first tool
+    call); raises PersonaError for an incomplete stream, a refusal or an empty answer."""
     text = "".join(b.text for b in final.content if b.type == "text")
-    call = next((b for b in reversed(final.content) if b.type == "tool_use"), None)
+    uses = [b for b in final.content if b.type == "tool_use"]
+    call = next((b for b in uses if b.name == answer_tool), uses[0] if uses else None)
     log.info(
         "persona answer: model=%s stop=%s chars=%d tool=%s usage=%s tool calls=%d",
         final.model,
