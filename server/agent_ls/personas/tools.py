@@ -28,6 +28,8 @@ DEFAULT_READ_LINES = 2000
 MAX_LINE_CHARS = 2000
 DEFAULT_HEAD_LIMIT = 250
 MAX_GLOB_RESULTS = 100
+MAX_SEARCHED_FILES = 5_000
+"""Grep and Glob look at no more files than this per call (a huge workspace stays quick)."""
 DEFAULT_MAX_TURNS = 8
 DEFAULT_BUDGET_BYTES = 200_000
 """Total bytes of tool results one call may send back to the model."""
@@ -216,10 +218,12 @@ class WorkspaceTools:
         return self.ignore.matches(relative, path.is_dir())
 
     def _files(self, folder: Path) -> Iterator[Path]:
-        """Yields the visible files under `folder`, sorted, without leaving the workspace."""
+        """Yields the visible files under `folder`, sorted, without leaving the workspace (at
+        most MAX_SEARCHED_FILES)."""
         if folder.is_file():
             yield folder
             return
+        count = 0
         for current, dirs, files in os.walk(folder):
             here = Path(current)
             dirs[:] = sorted(
@@ -232,6 +236,9 @@ class WorkspaceTools:
                     if self.root not in target.parents:
                         continue
                 if not self._ignored(path):
+                    count += 1
+                    if count > MAX_SEARCHED_FILES:
+                        return
                     yield path
 
     # -- the tools -----------------------------------------------------------------------------
