@@ -435,3 +435,19 @@ def test_a_project_declares_its_actions_in_agent_ls_toml(
     assert (
         "Task: Review against our checklist." in fake_api.requests[1].body["messages"][0]["content"]
     )
+
+
+def test_ask_announces_the_agents_tool_calls(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    findings = {"summary": "Checked the callers.", "findings": []}
+    fake_api.script(
+        Message(content=[tool_use("Grep", {"pattern": r"create_order\("})], stop_reason="tool_use"),
+        Message(content=[tool_use("report_findings", findings)], stop_reason="tool_use"),
+    )
+    done = ask(persona_workspace, "--base-url", fake_api.base_url, "app/orders.py:6-9")
+    assert done.returncode == 0, done.stderr
+    assert "agent-ls ask: Searching for `create_order\\(`\n" in done.stderr
+    assert done.stdout.endswith("## Tools used\n\n- Searching for `create_order\\(`\n")
+    (result,) = fake_api.requests[1].body["messages"][-1]["content"]
+    assert result["content"] == "app/orders.py" and result["is_error"] is False
