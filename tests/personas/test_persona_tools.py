@@ -42,6 +42,8 @@ def workspace(tmp_path: Path) -> Path:
     (root / "build").mkdir()
     (root / "build" / "out.py").write_text("charge(1)\n")
     (root / ".gitignore").write_text("build/\n*.log\n")
+    (root / "app" / ".gitignore").write_text("generated_*.py\n")
+    (root / "app" / "generated_client.py").write_text("def charge(): ...\n")
     (root / "debug.log").write_text("charge(\n")
     (tmp_path / "outside.txt").write_text("not yours\n")
     (root / "app" / "escape.py").symlink_to(tmp_path / "outside.txt")
@@ -74,6 +76,7 @@ def test_read_numbers_lines_and_redacts_secrets(workspace: Path) -> None:
         ("/etc/passwd", "outside the workspace"),
         ("build/out.py", "ignored by .gitignore"),
         ("debug.log", "ignored by .gitignore"),
+        ("app/generated_client.py", "ignored by .gitignore"),  # by app/.gitignore
         ("app/logo.png", "binary"),
         ("app/big.txt", "over the 262,144 this mode reads"),
         ("app/missing.py", "does not exist"),

@@ -4,7 +4,7 @@ An agent that has `Read`, `Grep` or `Glob` (declared in `tools`, or every tool i
 gives Grep and Glob, as Claude Code gives an agent with Bash its search) may look at the rest of
 the workspace before it answers. The tools have Claude Code's names and input shapes. Every path
 is confined to the workspace root (resolved, so neither `..` nor a symlink leads out), files the
-root `.gitignore` ignores are invisible, binary files and files over `MAX_FILE_BYTES` are
+`.gitignore` files ignore (the root's and every folder's on the way) are invisible, binary files and files over `MAX_FILE_BYTES` are
 refused, and every result passes through the secrets guard (credentials redacted). A call to any
 other tool of the agent (Edit, Write, Bash, WebFetch, MCP tools…) gets an error result.
 """
@@ -150,7 +150,8 @@ class WorkspaceTools:
     """The agent's other tools, not run here."""
     max_turns: int = DEFAULT_MAX_TURNS
     budget_bytes: int = DEFAULT_BUDGET_BYTES
-    ignore: GitIgnore = field(default_factory=lambda: GitIgnore(()))
+    _ignores: dict[Path, GitIgnore] = field(default_factory=dict, repr=False, compare=False)
+    """The `.gitignore` of each folder looked at, read once per call."""
 
     def definitions(self) -> list[dict[str, Any]]:
         return [DEFINITIONS[name] for name in self.available]
@@ -213,9 +214,19 @@ class WorkspaceTools:
         if path == self.root:
             return False
         relative = self._relative(path)
-        if any(part in SKIP_DIRS for part in relative.split("/")):
+        parts = relative.split("/")
+        if any(part in SKIP_DIRS for part in parts):
             return True
-        return self.ignore.matches(relative, path.is_dir())
+        is_dir = path.is_dir()
+        folder = self.root
+        for depth in range(len(parts)):  # each folder's .gitignore, relative to that folder
+            rules = self._ignores.get(folder)
+            if rules is None:
+                rules = self._ignores[folder] = GitIgnore.of(folder)
+            if rules.matches("/".join(parts[depth:]), is_dir):
+                return True
+            folder = folder / parts[depth]
+        return False
 
     def _files(self, folder: Path) -> Iterator[Path]:
         """Yields the visible files under `folder`, sorted, without leaving the workspace (at
@@ -384,8 +395,8 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class GitIgnore:
-    """The patterns of a root `.gitignore`, matched as git does (last match wins, `!` negates,
-    a `/` inside anchors to the root, a trailing `/` matches folders only)."""
+    """The patterns of one folder's `.gitignore`, matched as git does (last match wins, `!` negates,
+    a `/` inside anchors to its folder, a trailing `/` matches folders only)."""
 
     rules: tuple[tuple[re.Pattern[str], bool, bool], ...]
     """(pattern, negated, folders only)."""
@@ -412,7 +423,7 @@ class GitIgnore:
         return cls(tuple(rules))
 
     def matches(self, relative: str, is_dir: bool) -> bool:
-        """Whether the workspace-relative path (or a folder above it) is ignored."""
+        """Whether the path (relative to this file's folder), or a folder above it, is ignored."""
         ignored = False
         parts = relative.split("/")
         for pattern, negated, folders in self.rules:
@@ -454,5 +465,4 @@ def workspace_tools(
         available,
         tuple(n for n in others if n not in removed),
         turns if turns > 0 else default_max_turns,
-        ignore=GitIgnore.of(resolved),
     )
