@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from agent_ls.personas.actions import PersonaAction, actions_from_data
 from agent_ls.reading import CONFIG_MAX_BYTES, UnreadableFile, read_decoded
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ class PersonaSettings:
     context_lines: int = 40
     """Lines of surrounding code sent on each side of the selection."""
     max_selection_chars: int = 60_000
+    max_turns: int = 8
+    """Turns of the agent's read-only tool loop when its file sets no `maxTurns`."""
+    actions: tuple[PersonaAction, ...] = ()
+    """The project's own actions (`[[personas.actions]]`), beside the shipped ones."""
     secrets: str = field(default="ask", metadata=USER_ONLY)
     """What to do when what would be sent looks like it holds credentials: ask, refuse, allow, or
     redact (each secret in the context replaced by a placeholder; one in the selection still
@@ -123,6 +128,10 @@ def _merge(
         where = f"{prefix}{key}"
         if local_only and f.metadata.get("user_only"):
             problems.append((where, _user_only_message(where)))
+            continue
+        if f.name == "actions":
+            changes[f.name], messages = actions_from_data(value)
+            problems += [(where, f"{where}: {message}") for message in messages]
             continue
         if dataclasses.is_dataclass(current):
             if isinstance(value, Mapping):

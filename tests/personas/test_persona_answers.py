@@ -448,7 +448,8 @@ def test_a_review_through_the_tool_is_rendered_with_exact_lines() -> None:
     assert prepared.prompt.as_kwargs()["tool_choice"] == {"type": "tool", "name": "report_findings"}
     markdown = report(prepared, Answer("", "tool_use", "claude-x", {}, "report_findings", FINDINGS))
     assert markdown == (
-        "# backend-engineer: review\n\n`app/orders.py`, lines 6-9 · claude-x\n\n"
+        "# backend-engineer: review\n\n`app/orders.py`, lines 6-9 · claude-x · "
+        "0 in, 0 out, 0 cache read, 0 cache write tokens\n\n"
         "The handler trusts its input.\n\n"
         "## 1. json.loads raises on bad input · high · line 7\n\n"
         "A malformed body becomes a 500.\n\n"
@@ -461,7 +462,9 @@ def test_a_review_through_the_tool_is_rendered_with_exact_lines() -> None:
 def test_a_text_review_is_shown_as_it_came() -> None:
     prepared = prepared_on(SAMPLE, FUNCTION, action="review")
     markdown = report(prepared, Answer("**L7**: validate.", "end_turn", "m", {}))
-    assert markdown.endswith("· m\n\n**L7**: validate.\n")
+    assert markdown.endswith(
+        "· m · 0 in, 0 out, 0 cache read, 0 cache write tokens\n\n**L7**: validate.\n"
+    )
 
 
 def test_rewrites_are_asked_for_through_the_tool() -> None:

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from persona_helpers import KEY, server_env
 
+from agent_ls.catalogue import load_catalogue
 from fakeapi import (
     FakeAnthropic,
     HttpError,
     Message,
     pings_forever,
+    rate_limited,
     reply_text,
     text,
     tool_use,
@@ -22,10 +24,14 @@ from fakeapi import (
 
 
 def ask(
-    workspace: Path, *args: str, key: str | None = KEY, env: dict[str, str] | None = None
+    workspace: Path,
+    *args: str,
+    key: str | None = KEY,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Runs `agent-ls ask` in `workspace`, the user's config folder beside it (empty unless a
-    test writes `config/agent-ls/config.toml`)."""
+    test writes `config/agent-ls/config.toml`), with `stdin` as its input."""
     env = server_env(
         XDG_CONFIG_HOME=str(workspace.parent / "config"),
         **({"ANTHROPIC_API_KEY": key} if key else {}),
@@ -38,6 +44,7 @@ def ask(
         capture_output=True,
         text=True,
         timeout=120,
+        input=stdin,
     )
 
 
@@ -54,17 +61,23 @@ def test_ask_prints_the_review(persona_workspace: Path, fake_api: FakeAnthropic)
         "app/orders.py:6-9",
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == (
-        "# backend-engineer: review\n\n`app/orders.py`, lines 6-9 · claude-sonnet-5-5\n\n"
-        "L7: json.loads trusts the payload.\n"
-    )
+    header, usage = done.stdout.split("\n\n", 2)[1].split(" · ")[1:]
+    assert header == "claude-sonnet-5-5" and usage.endswith(" cache write tokens")
+    assert done.stdout.startswith("# backend-engineer: review\n\n`app/orders.py`, lines 6-9 · ")
+    assert done.stdout.endswith("\n\nL7: json.loads trusts the payload.\n")
+    # the same usage on stderr: input, output, cache-read and cache-write tokens and the model
+    assert f"agent-ls ask: claude-sonnet-5-5 · {usage}\n" in done.stderr
     assert "backend-engineer: review" in done.stderr
     (request,) = fake_api.requests
     content = request.body["messages"][0]["content"]
     assert "File: app/orders.py (lines 6-9 selected)" in content
     assert "<selection>\n 6 | def create_order(db, payload):\n" in content
     assert request.body["system"][-1]["cache_control"] == {"type": "ephemeral"}
-    assert request.body["tool_choice"] == {"type": "tool", "name": "report_findings"}
+    # backend-engineer has Read and Bash: it may look around first (Read, Grep, Glob), then
+    # answers through report_findings
+    assert request.body["tool_choice"] == {"type": "any"}
+    names = [t["name"] for t in request.body["tools"]]
+    assert names == ["Read", "Grep", "Glob", "report_findings"]
 
 
 HARDENED = (
@@ -95,7 +108,7 @@ def test_ask_prints_a_rewrite_as_a_diff_and_writes_it_on_request(
     assert done.stdout.startswith("--- a/app/orders.py\n+++ b/app/orders.py\n")
     assert "+import logging\n" in done.stdout and "+    except ValueError as err:\n" in done.stdout
     assert "agent-ls ask: Bad JSON is a ValueError." in done.stderr
-    assert fake_api.requests[0].body["tool_choice"] == {"type": "tool", "name": "replace_selection"}
+    assert fake_api.requests[0].body["tools"][-1]["name"] == "replace_selection"
     done = ask(persona_workspace, "--write", *args)
     assert done.returncode == 0, done.stderr
     expected = before.replace("import json\n", "import json\nimport logging\n")
@@ -314,3 +327,127 @@ def test_one_deadline_covers_a_stream_that_only_pings(
     assert done.returncode == 1
     assert "No answer from the Anthropic API within 1 s" in done.stderr
     assert "Nothing was applied" in done.stderr
+
+
+def test_ask_at_a_line_takes_the_enclosing_function(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    fake_api.script(reply_text("Fine."))
+    done = ask(persona_workspace, "--base-url", fake_api.base_url, "app/orders.py:18")
+    assert done.returncode == 0, done.stderr
+    assert "agent-ls ask: taking function cancel (lines 16-20)\n" in done.stderr
+    content = fake_api.requests[0].body["messages"][0]["content"]
+    assert "File: app/orders.py (lines 16-20 selected)" in content
+    assert "<selection>\n16 |     def cancel(self, order_id):\n" in content
+
+
+def test_ask_reads_code_from_stdin(persona_workspace: Path, fake_api: FakeAnthropic) -> None:
+    call = {"code": "x = 2\n", "imports": [], "summary": "two"}
+    fake_api.default = Message(
+        content=[tool_use("replace_selection", call)], stop_reason="tool_use"
+    )
+    args = ("--base-url", fake_api.base_url, "--action", "improve", "--agent", "reviewer")
+    done = ask(persona_workspace, *args, "--language", "python", "--diff", "-", stdin="x = 1\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "--- a/<stdin>\n+++ b/<stdin>\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    content = fake_api.requests[0].body["messages"][0]["content"]
+    assert "Language: python\nFile: <stdin> (line 1 selected)" in content
+    refused = ask(persona_workspace, *args, "--apply", "-", stdin="x = 1\n")
+    assert refused.returncode == 2 and "--apply needs a file" in refused.stderr
+
+
+def test_ask_apply_writes_atomically_and_announces_retries(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    call = {
+        "code": "def create_order(db, payload):\n    return None\n",
+        "imports": [],
+        "summary": "s",
+    }
+    fake_api.script(
+        rate_limited(0.05),
+        Message(content=[tool_use("replace_selection", call)], stop_reason="tool_use"),
+    )
+    orders = persona_workspace / "app/orders.py"
+    orders.chmod(0o640)
+    before = orders.read_text()
+    args = ("--action", "harden", "--base-url", fake_api.base_url, "--apply", "app/orders.py:6-9")
+    done = ask(persona_workspace, *args)
+    assert done.returncode == 0, done.stderr
+    assert "agent-ls ask: Rate limited (429): retrying in 0.05 s\n" in done.stderr
+    old = before[before.index("def create_order") : before.index("\n\n\nclass")] + "\n"
+    assert orders.read_text() == before.replace(old, call["code"])
+    assert orders.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in orders.parent.iterdir()) == ["orders.py"]  # no temporary left
+
+
+PROJECT_ACTIONS = """\
+[[personas.actions]]
+agent = "*"
+id = "threat-model"
+title = "threat model"
+kind = "report"
+task = "List the threats to this code."
+model = "haiku"
+
+[[personas.actions]]
+agent = "backend-engineer"
+id = "review"
+title = "review (our checklist)"
+kind = "report"
+task = "Review against our checklist."
+
+[[personas.actions]]
+agent = "reviewer"
+id = "broken"
+kind = "delete"
+title = "x"
+task = "y"
+"""
+
+
+def test_a_project_declares_its_actions_in_agent_ls_toml(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    (persona_workspace / ".agent-ls.toml").write_text(PROJECT_ACTIONS)
+    listed = ask(persona_workspace, "--list", "--base-url", fake_api.base_url)
+    assert listed.returncode == 0, listed.stderr
+    assert (
+        "backend-engineer (shipped)\n  actions: review, explain, failure-modes, harden, validate, "
+        "log, threat-model\n" in listed.stdout
+    )
+    assert "  actions: review, explain, improve, threat-model\n" in listed.stdout  # reviewer
+    assert (
+        ".agent-ls.toml:1: personas.actions: entry 3 (broken) is skipped: kind 'delete' is not "
+        "report or rewrite\n" in listed.stderr
+    )
+    assert fake_api.requests == []  # listing calls nothing
+    fake_api.default = reply_text("Threats: none.")
+    args = ("--base-url", fake_api.base_url, "app/orders.py:6-9")
+    done = ask(persona_workspace, "--action", "threat-model", *args)
+    assert done.returncode == 0, done.stderr
+    first = fake_api.requests[0].body
+    assert first["model"] == load_catalogue().resolve_model("haiku")  # the action's model
+    assert "Task: List the threats to this code." in first["messages"][0]["content"]
+    done = ask(persona_workspace, "--action", "review", *args)
+    assert done.returncode == 0, done.stderr
+    assert "# backend-engineer: review (our checklist)\n" in done.stdout
+    assert (
+        "Task: Review against our checklist." in fake_api.requests[1].body["messages"][0]["content"]
+    )
+
+
+def test_ask_announces_the_agents_tool_calls(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    findings = {"summary": "Checked the callers.", "findings": []}
+    fake_api.script(
+        Message(content=[tool_use("Grep", {"pattern": r"create_order\("})], stop_reason="tool_use"),
+        Message(content=[tool_use("report_findings", findings)], stop_reason="tool_use"),
+    )
+    done = ask(persona_workspace, "--base-url", fake_api.base_url, "app/orders.py:6-9")
+    assert done.returncode == 0, done.stderr
+    assert "agent-ls ask: Searching for `create_order\\(`\n" in done.stderr
+    assert done.stdout.endswith("## Tools used\n\n- Searching for `create_order\\(`\n")
+    (result,) = fake_api.requests[1].body["messages"][-1]["content"]
+    assert result["content"] == "app/orders.py" and result["is_error"] is False

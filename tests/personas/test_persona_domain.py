@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent_ls.personas.actions import BACKEND_ACTIONS, GENERAL_ACTIONS, actions_for, find_action
+from agent_ls.personas.actions import actions_for, find_action
 from agent_ls.personas.agents import SHIPPED_DIR, PersonaDirectory, persona_from_text
 from agent_ls.personas.answer import fit_replacement
 from agent_ls.personas.failures import PersonaError, http_status, scrub
@@ -287,9 +287,8 @@ def test_persona_from_text_follows_claude_code() -> None:
 
 
 def test_the_backend_engineer_has_its_own_actions() -> None:
-    assert actions_for("backend-engineer") == BACKEND_ACTIONS
-    assert actions_for("anyone") == GENERAL_ACTIONS
-    kinds = {a.id: a.kind for a in BACKEND_ACTIONS}
+    assert [a.id for a in actions_for("anyone")] == ["review", "explain", "improve"]
+    kinds = {a.id: a.kind for a in actions_for("backend-engineer")}
     assert kinds == {
         "review": "report",
         "explain": "report",
@@ -442,3 +441,25 @@ def test_the_file_name_is_scanned_too() -> None:
     prepared = prepare_secret("ask", name="keys/AKIAIOSFODNN7EXAMPLE.py")
     assert ("an AWS access key", "file name") in [(f.kind, f.where) for f in prepared.secrets]
     assert "an AWS access key (in the file name)" in prepared.secrets_warning()
+
+
+def test_project_actions_are_local_settings_read_from_agent_ls_toml(tmp_path: Path) -> None:
+    from agent_ls.settings import read_project_settings
+
+    (tmp_path / ".agent-ls.toml").write_text(
+        '[[personas.actions]]\nagent = "*"\nid = "tests"\ntitle = "write tests"\n'
+        'kind = "rewrite"\ntask = "Add tests."\n\n'
+        '[[personas.actions]]\nagent = "x"\nid = "half"\n'
+    )
+    settings, problems = read_project_settings(tmp_path)
+    (action,) = settings.personas.actions
+    assert (action.id, action.kind, action.agent, action.model) == ("tests", "rewrite", "*", "")
+    assert [a.id for a in actions_for("anyone", settings.personas.actions)] == [
+        "review",
+        "explain",
+        "improve",
+        "tests",
+    ]
+    assert [p.message for p in problems] == [
+        "personas.actions: entry 2 (half) is skipped: title, kind, task missing"
+    ]

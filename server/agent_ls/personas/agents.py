@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from agent_ls.agentfile import MAX_FILE_BYTES, matches_globs, read_agent
 from agent_ls.workspace import UnreadableFile, read_text, walk_markdown
@@ -34,6 +35,11 @@ class Persona:
     """The system prompt: the file's body, trimmed."""
     path: Path | None
     shipped: bool
+    tools: Any = None
+    """The raw `tools` value (None: absent, every tool inherited)."""
+    disallowed_tools: Any = None
+    max_turns: Any = None
+    """The raw `maxTurns` value."""
 
 
 def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) -> Persona | None:
@@ -41,7 +47,17 @@ def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) ->
     agent = read_agent(text)
     if agent is None:
         return None
-    return Persona(agent.name, agent.description, agent.model, agent.body, path, shipped)
+    return Persona(
+        agent.name,
+        agent.description,
+        agent.model,
+        agent.body,
+        path,
+        shipped,
+        agent.data.get("tools"),
+        agent.data.get("disallowedTools"),
+        agent.data.get("maxTurns"),
+    )
 
 
 def merge_personas(*layers: Iterable[Persona]) -> dict[str, Persona]:

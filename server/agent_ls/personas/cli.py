@@ -1,11 +1,14 @@
 """`agent-ls ask`: a persona action from the terminal.
 
     agent-ls ask --agent backend-engineer --action review app/db.py:10-42
+    agent-ls ask --action review app/db.py:17               # the function around line 17
     agent-ls ask --action harden app/db.py:10-42            # prints the rewrite as a diff
-    agent-ls ask --action harden --write app/db.py:10-42    # and applies it
+    agent-ls ask --action harden --apply app/db.py:10-42    # and applies it
+    git show HEAD:app/db.py | agent-ls ask --language python -   # code from stdin
 
 A review or explanation prints its Markdown report to stdout; a rewrite prints a unified diff
-(and applies it with `--write`, unless the file changed meanwhile). Settings come from the
+(and applies it with `--apply`, atomically, unless the file changed meanwhile). Retries, the
+agent's tool calls and the tokens used are reported on stderr. Settings come from the
 user's config file, then the repository's (local settings only: the endpoint, the key's variable
 and the secrets policy are the user's), then the flags. Everything printed is scrubbed of the
 key and of the base URL's credentials.
@@ -21,8 +24,10 @@ import argparse
 import asyncio
 import dataclasses
 import difflib
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from agent_ls.personas.actions import actions_for
@@ -30,7 +35,14 @@ from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import Answer, ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import Selection, language_of
-from agent_ls.personas.session import PreparedAction, prepare, report, rewrite_edits
+from agent_ls.personas.scope import enclosing_scope
+from agent_ls.personas.session import (
+    PreparedAction,
+    prepare,
+    report,
+    rewrite_edits,
+    usage_line,
+)
 from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
 
@@ -43,7 +55,8 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
         "target",
         nargs="?",
         metavar="FILE[:START-END]",
-        help="the file, optionally with a 1-based line range (whole file by default)",
+        help="the file, optionally with a 1-based line range (whole file by default) or one "
+        "line (the function, method or class around it); - reads the code from stdin",
     )
     parser.add_argument(
         "--agent", default="backend-engineer", help="the agent to ask (default: %(default)s)"
@@ -61,18 +74,28 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
         help="send the selection even if what would be sent looks like it holds credentials",
     )
     parser.add_argument(
-        "--write", action="store_true", help="apply a rewrite to the file (default: print a diff)"
+        "--apply",
+        "--write",
+        dest="write",
+        action="store_true",
+        help="apply a rewrite to the file, atomically (default: print a diff)",
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print a rewrite as a unified diff (the default)"
+    )
+    parser.add_argument(
+        "--language", help="the language of the code (default: from the file name; stdin: text)"
     )
 
 
 def parse_target(target: str) -> tuple[Path, int | None, int | None]:
-    """Returns (path, first, last) of `FILE[:START[-END]]`: 1-based lines, None: whole file."""
+    """Returns (path, first, last) of `FILE[:START[-END]]`: 1-based lines; no first: the whole
+    file; no last: a cursor on line `first`."""
     match = _RANGE.match(target)
     if match is None or Path(target).exists():
         return Path(target), None, None
-    start = int(match.group("start"))
-    end = int(match.group("end") or start)
-    return Path(match.group("path")), start, end
+    end = match.group("end")
+    return Path(match.group("path")), int(match.group("start")), int(end) if end else None
 
 
 def _fail(message: str, code: int) -> int:
@@ -82,7 +105,8 @@ def _fail(message: str, code: int) -> int:
 
 def run_ask(args: argparse.Namespace) -> int:
     """Runs `agent-ls ask`; returns the exit code."""
-    anchor = Path(args.target.rsplit(":", 1)[0] if args.target else ".").resolve()
+    named = args.target and args.target != "-"
+    anchor = Path(args.target.rsplit(":", 1)[0] if named else ".").resolve()
     root = find_project_root(anchor)
     user, problems = load_user_settings()
     settings, more = load_project_settings(root, user)
@@ -103,26 +127,37 @@ def run_ask(args: argparse.Namespace) -> int:
     if args.list:
         for name, persona in sorted(personas.items()):
             where = "shipped" if persona.shipped else str(persona.path)
-            ids = ", ".join(a.id for a in actions_for(name))
+            ids = ", ".join(a.id for a in actions_for(name, personas_settings.actions))
             sys.stdout.write(f"{name} ({where})\n  actions: {ids}\n")
         return 0
     if not args.target:
         return _fail("name a FILE (or FILE:START-END) to work on", 2)
 
-    path, first, last = parse_target(args.target)
+    from_stdin = args.target == "-"
+    path, first, last = (Path("<stdin>"), None, None) if from_stdin else parse_target(args.target)
+    if from_stdin and args.write:
+        return _fail("--apply needs a file: code from stdin can only be shown as a diff", 2)
     try:
-        text = path.read_text("utf-8")
+        text = sys.stdin.read() if from_stdin else path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         return _fail(f"cannot read {path}: {err}", 2)
+    language = args.language or ("text" if from_stdin else language_of(path))
     index = LineIndex(text)
-    if first is None or last is None:
+    line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if first is None:
         start, end = 0, len(text)
+    elif not 1 <= first <= (last or first) or first > line_count:
+        shown = f"line {first} is" if last is None else f"lines {first}-{last} are"
+        return _fail(f"{args.target}: {shown} not in the file ({line_count} lines)", 2)
+    elif last is None:
+        scope = enclosing_scope(text, index.line_start(first - 1), language)
+        if scope is None:
+            start, end = index.line_start(first - 1), index.line_start(min(first, line_count))
+            sys.stderr.write(f"agent-ls ask: line {first} is in no function or class: taking it\n")
+        else:
+            start, end = scope.start, scope.end
+            sys.stderr.write(f"agent-ls ask: taking {scope.describe()}\n")
     else:
-        line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
-        if not 1 <= first <= last or first > line_count:
-            return _fail(
-                f"{args.target}: lines {first}-{last} are not in the file ({line_count} lines)", 2
-            )
         start, end = index.line_start(first - 1), index.line_start(min(last, line_count))
     try:
         prepared = prepare(
@@ -131,8 +166,9 @@ def run_ask(args: argparse.Namespace) -> int:
             args.action,
             Selection(text, start, end),
             file_name=str(path),
-            language=language_of(path),
+            language=language,
             settings=personas_settings,
+            root=root,
         )
         if prepared.secrets and not args.allow_secrets and personas_settings.secrets != "allow":
             if personas_settings.secrets == "refuse" or not _confirm(prepared.secrets_warning()):
@@ -151,7 +187,7 @@ def run_ask(args: argparse.Namespace) -> int:
     sys.stderr.write(f"{prepared.title} · {path} · {prepared.prompt.model}\n")
     progress = _Progress()
     try:
-        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress))
+        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress, progress.status))
         output = _result(prepared, answer, path, call, write=args.write)
     except PersonaError as err:
         progress.end()
@@ -160,6 +196,7 @@ def run_ask(args: argparse.Namespace) -> int:
         progress.end()
         return _fail("cancelled: nothing was applied", 130)
     progress.end()
+    sys.stderr.write(f"agent-ls ask: {answer.model} · {usage_line(answer)}\n")
     sys.stdout.write(call.scrub(output))
     if answer.stop_reason == "max_tokens":
         sys.stderr.write(
@@ -199,11 +236,26 @@ def _result(
                     "Run the action again.",
                     "answer",
                 )
-            path.write_text(new, "utf-8")
+            _write_atomically(path, new)
         except (OSError, UnicodeDecodeError) as err:
             raise PersonaError(f"cannot write {path}: {err}", "answer") from None
         sys.stderr.write(f"agent-ls ask: {path} rewritten\n")
     return diff
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replaces the file's content in one step (a temporary file beside it, then a rename), so a
+    reader never sees half of it; the file keeps its permissions."""
+    mode = path.stat().st_mode
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class _Progress:
@@ -219,6 +271,12 @@ class _Progress:
             self.shown = True
             sys.stderr.write(f"\r… {self.received:,} characters")
             sys.stderr.flush()
+
+    def status(self, sentence: str) -> None:
+        """Announces a retry or a tool call on its own line."""
+        self.end()
+        sys.stderr.write(f"agent-ls ask: {sentence}\n")
+        sys.stderr.flush()
 
     def end(self) -> None:
         if self.shown:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from agent_ls.personas import failures
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import PromptRequest
+from agent_ls.personas.tools import ToolRefused
 from agent_ls.settings import PersonaSettings
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Answer:
     tool_input: dict[str, Any] | None = None
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """What nothing shown to the user may echo (the key, the base URL's password)."""
+    tool_calls: tuple[str, ...] = ()
+    """The read-only tool calls made before the answer, as progress showed them."""
 
     def scrub(self, text: str) -> str:
         """Returns `text` without any part of the call's secrets or URL credentials."""
@@ -142,32 +145,90 @@ class MessagesApi:
         settings: ApiSettings,
         request: PromptRequest,
         on_text: Callable[[str], None],
-        on_retry: Callable[[str], None] | None = None,
+        on_status: Callable[[str], None] | None = None,
     ) -> Answer:
         """Returns the whole answer, calling `on_text` with each piece as it arrives (text, or
-        the partial JSON of a tool call) and `on_retry` with a sentence each time the SDK is
-        about to retry.
+        the partial JSON of a tool call) and `on_status` with a sentence each time the SDK is
+        about to retry and each time one of the agent's read-only tools runs.
 
-        Raises PersonaError for every failure (HTTP status, the overall deadline, connection,
-        broken stream, error event, refusal, empty answer). Cancelling the calling task closes
-        the stream.
+        With `request.tools`, the model may call those tools for up to their `max_turns` turns
+        and `budget_bytes` of results before the answer tool is forced; the answer's usage is
+        the sum of all turns. Raises PersonaError for every failure (HTTP status, the overall
+        deadline, connection, broken stream, error event, refusal, empty answer). Cancelling
+        the calling task closes the stream and stops the loop.
         """
         try:
             return await asyncio.wait_for(
-                self._stream(settings, request, on_text, on_retry), settings.timeout
+                self._loop(settings, request, on_text, on_status), settings.timeout
             )
         except asyncio.TimeoutError:
             raise failures.timeout(settings.timeout) from None
         except PersonaError as err:  # whatever the API or a gateway echoed: scrubbed here
             raise PersonaError(settings.scrub(err.message), err.kind) from None
 
-    async def _stream(
+    async def _loop(
         self,
         settings: ApiSettings,
         request: PromptRequest,
         on_text: Callable[[str], None],
-        on_retry: Callable[[str], None] | None,
+        on_status: Callable[[str], None] | None,
     ) -> Answer:
+        tools = request.tools
+        messages = list(request.messages)
+        usage: dict[str, int] = {}
+        calls: list[str] = []
+        budget = tools.budget_bytes if tools is not None else 0
+        turns = tools.max_turns if tools is not None else 1
+        for turn in range(1, turns + 1):
+            final_turn = turn == turns or budget <= 0
+            kwargs = request.as_kwargs(messages, final=final_turn)
+            final, received = await self._stream(settings, request, kwargs, on_text, on_status)
+            for name, count in _usage(final.usage).items():
+                usage[name] = usage.get(name, 0) + count
+            uses = [b for b in final.content if b.type == "tool_use"]
+            if tools is None or final_turn or any(b.name == request.tool for b in uses) or not uses:
+                return _answer(final, received, settings, usage, tuple(calls), request.tool)
+            results = []
+            for block in uses:
+                data = block.input if isinstance(block.input, dict) else {}
+                calls.append(tools.describe(block.name, data))
+                if on_status is not None:
+                    on_status(calls[-1])
+                try:
+                    content, error = await asyncio.to_thread(tools.run, block.name, data), False
+                except ToolRefused as err:
+                    content, error = f"Error: {err}", True
+                except OSError as err:
+                    content, error = f"Error: {err.strerror or err}", True
+                size = len(content.encode())
+                if size > budget:
+                    cut = content.encode()[: max(budget, 0)].decode("utf-8", "ignore")
+                    content = f"{cut}\n(cut off: this call's budget of tool output is spent)"
+                budget -= size
+                results.append(
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": block.id,
+                        "content": content,
+                        "is_error": error,
+                    }
+                )
+            said = [b.model_dump(mode="json", exclude_none=True) for b in final.content]
+            messages += [
+                {"role": "assistant", "content": said},
+                {"role": "user", "content": results},
+            ]
+        raise AssertionError("unreachable: the last turn returns")  # pragma: no cover
+
+    async def _stream(
+        self,
+        settings: ApiSettings,
+        request: PromptRequest,
+        kwargs: dict[str, Any],
+        on_text: Callable[[str], None],
+        on_retry: Callable[[str], None] | None,
+    ) -> tuple[Any, int]:
+        """Returns one turn's final message and how many characters streamed."""
         if not self._sdk_ready:  # the import takes a second: never on the event loop
             try:
                 await asyncio.to_thread(_load_sdk)
@@ -180,7 +241,7 @@ class MessagesApi:
         received = 0
         listening = _ON_RETRY.set(on_retry)
         try:
-            async with self._client(settings).messages.stream(**request.as_kwargs()) as stream:
+            async with self._client(settings).messages.stream(**kwargs) as stream:
                 async for event in stream:
                     if event.type == "text":
                         piece = event.text
@@ -205,34 +266,7 @@ class MessagesApi:
             raise failures.broken_stream(received, reason) from None
         finally:
             _ON_RETRY.reset(listening)
-        text = "".join(b.text for b in final.content if b.type == "text")
-        call = next((b for b in final.content if b.type == "tool_use"), None)
-        log.info(
-            "persona answer: model=%s stop=%s chars=%d tool=%s usage=%s",
-            final.model,
-            final.stop_reason,
-            received,
-            call.name if call is not None else None,
-            _usage(final.usage),
-        )
-        if final.stop_reason is None:
-            raise failures.broken_stream(
-                received, "the stream ended before the message was complete"
-            )
-        if final.stop_reason == "refusal":
-            raise failures.refused(text)
-        tool_input = call.input if call is not None and isinstance(call.input, dict) else None
-        if not text.strip() and tool_input is None:
-            raise failures.empty_answer()
-        return Answer(
-            text,
-            final.stop_reason,
-            final.model,
-            _usage(final.usage),
-            call.name if call is not None else None,
-            tool_input,
-            settings.secrets,
-        )
+        return final, received
 
     def _status_error(
         self, err: Any, settings: ApiSettings, request: PromptRequest, *, midway: bool
@@ -257,6 +291,47 @@ class MessagesApi:
                 retry_after=response.headers.get("retry-after") if response is not None else None,
             )
         return error
+
+
+def _answer(
+    final: Any,
+    received: int,
+    settings: ApiSettings,
+    usage: dict[str, int],
+    calls: tuple[str, ...],
+    answer_tool: str | None,
+) -> Answer:
+    """Returns the Answer of a final message (its call of `answer_tool`, else its first tool
+    call); raises PersonaError for an incomplete stream, a refusal or an empty answer."""
+    text = "".join(b.text for b in final.content if b.type == "text")
+    uses = [b for b in final.content if b.type == "tool_use"]
+    call = next((b for b in uses if b.name == answer_tool), uses[0] if uses else None)
+    log.info(
+        "persona answer: model=%s stop=%s chars=%d tool=%s usage=%s tool calls=%d",
+        final.model,
+        final.stop_reason,
+        received,
+        call.name if call is not None else None,
+        usage,
+        len(calls),
+    )
+    if final.stop_reason is None:
+        raise failures.broken_stream(received, "the stream ended before the message was complete")
+    if final.stop_reason == "refusal":
+        raise failures.refused(text)
+    tool_input = call.input if call is not None and isinstance(call.input, dict) else None
+    if not text.strip() and tool_input is None:
+        raise failures.empty_answer()
+    return Answer(
+        text,
+        final.stop_reason,
+        final.model,
+        usage,
+        call.name if call is not None else None,
+        tool_input,
+        settings.secrets,
+        calls,
+    )
 
 
 _ON_RETRY: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(

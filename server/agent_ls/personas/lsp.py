@@ -204,7 +204,7 @@ def persona_code_actions(
     wire_range = range_to_json(selected)
     actions: list[types.CodeAction] = []
     for name in sorted(current_personas(server)):
-        for action in actions_for(name):
+        for action in actions_for(name, server.settings.personas.actions):
             if not _wanted(only, action.code_action_kind):
                 continue
             args = {
@@ -259,7 +259,8 @@ def list_personas(server: AgentLanguageServer) -> dict[str, Any]:
                 if persona.shipped
                 else (from_fs_path(str(persona.path)) if persona.path else None),
                 "actions": [
-                    {"id": a.id, "title": a.title, "kind": a.kind} for a in actions_for(name)
+                    {"id": a.id, "title": a.title, "kind": a.kind}
+                    for a in actions_for(name, server.settings.personas.actions)
                 ],
             }
         )
@@ -489,6 +490,7 @@ async def _perform(
         language=(open_document.language_id if open_document else None)
         or language_of(path or request.uri),
         settings=server.settings.personas,
+        root=server.workspace_root,
     )
     call = api_settings(server.settings.personas)
     if not await _trusted_or_allowed(server, prepared):

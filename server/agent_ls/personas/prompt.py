@@ -16,6 +16,7 @@ from typing import Any
 
 from agent_ls.personas.actions import PersonaAction
 from agent_ls.personas.agents import Persona
+from agent_ls.personas.tools import WorkspaceTools
 
 MAX_CONTEXT_CHARS = 8_000
 """At most this much context is sent on each side of the selection, whatever `context_lines` is."""
@@ -154,17 +155,27 @@ class PromptRequest:
     """The tool the answer is forced through (None: a plain text answer)."""
     delimiters: tuple[str, ...] = field(default=("selection",))
     """The tag names that delimit the data in the request (an answer must not echo them)."""
+    tools: WorkspaceTools | None = field(default=None, compare=False)
+    """The agent's read-only tools, run in a loop before the answer (None: one call)."""
 
-    def as_kwargs(self) -> dict[str, Any]:
+    def as_kwargs(
+        self, messages: list[dict[str, Any]] | None = None, *, final: bool = True
+    ) -> dict[str, Any]:
+        """Returns the keyword arguments of one call (`messages`: the loop's so far). With read
+        tools, a turn that is not `final` lets the model pick any tool; the final one forces the
+        answer tool."""
         kwargs: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self.max_tokens,
             "system": self.system,
-            "messages": self.messages,
+            "messages": self.messages if messages is None else messages,
         }
         if self.tool is not None:
-            kwargs["tools"] = [TOOLS[self.tool]]
-            kwargs["tool_choice"] = {"type": "tool", "name": self.tool}
+            read_tools = self.tools.definitions() if self.tools is not None else []
+            kwargs["tools"] = [*read_tools, TOOLS[self.tool]]
+            forced = final or not read_tools
+            choice = {"type": "tool", "name": self.tool} if forced else {"type": "any"}
+            kwargs["tool_choice"] = choice
         return kwargs
 
 
@@ -289,9 +300,11 @@ def build_prompt(
     context_lines: int,
     max_selection_chars: int,
     context: tuple[str, str] | None = None,
+    tools: WorkspaceTools | None = None,
 ) -> PromptRequest:
     """Returns the request for `action` on `selection` (`context`: the text around it to send,
-    by default the window of `context_lines`); raises SelectionTooLarge over the limit."""
+    by default the window of `context_lines`; `tools`: the agent's read-only tools, announced
+    before the task); raises SelectionTooLarge over the limit."""
     size = selection.end - selection.start
     if size > max_selection_chars:
         raise SelectionTooLarge(
@@ -307,6 +320,8 @@ def build_prompt(
         context_lines=context_lines,
         context=context,
     )
+    if tools is not None:
+        content = f"{content}\n\n{tools.notice()}"
     return PromptRequest(
         model=model,
         max_tokens=max_tokens,
@@ -314,6 +329,7 @@ def build_prompt(
         messages=[{"role": "user", "content": content}],
         tool=REWRITE_TOOL if action.kind == "rewrite" else REPORT_TOOL,
         delimiters=delimiters,
+        tools=tools,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agent_ls.personas import failures
@@ -28,6 +29,7 @@ from agent_ls.personas.prompt import (
     context_window,
 )
 from agent_ls.personas.secrets import SecretFinding, describe_secrets, find_secrets_in, redact
+from agent_ls.personas.tools import workspace_tools
 from agent_ls.settings import PersonaSettings
 
 __all__ = ["PreparedAction", "TextChange", "prepare", "report", "rewrite_edits"]
@@ -71,12 +73,16 @@ class PreparedAction:
         return sentence
 
 
-def choose_model(persona: Persona, settings: PersonaSettings) -> str:
-    """Returns the model ID to call: the override, else the agent's model, else the default."""
+def choose_model(
+    persona: Persona, settings: PersonaSettings, action: PersonaAction | None = None
+) -> str:
+    """Returns the model ID to call: the override, else the action's model, else the agent's,
+    else the default."""
     from agent_ls.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    for value in (settings.model_override, persona.model or "", settings.default_model):
+    wanted = action.model if action is not None else ""
+    for value in (settings.model_override, wanted, persona.model or "", settings.default_model):
         resolved = catalogue.resolve_model(value)
         if resolved:
             return resolved
@@ -92,16 +98,18 @@ def prepare(
     file_name: str,
     language: str,
     settings: PersonaSettings,
+    root: Path | None = None,
 ) -> PreparedAction:
-    """Returns the checked request; raises PersonaError (kind usage) for an unknown agent or
-    action, an empty selection, or one over the size limit."""
+    """Returns the checked request (with the agent's read-only tools over the workspace `root`,
+    when it has any); raises PersonaError (kind usage) for an unknown agent or action, an empty
+    selection, or one over the size limit."""
     persona = personas.get(agent)
     if persona is None:
         names = ", ".join(sorted(personas)) or "none"
         raise PersonaError(f"There is no agent called {agent!r}. Agents: {names}.", "usage")
-    action = find_action(agent, action_id)
+    action = find_action(agent, action_id, settings.actions)
     if action is None:
-        ids = ", ".join(a.id for a in actions_for(agent))
+        ids = ", ".join(a.id for a in actions_for(agent, settings.actions))
         raise PersonaError(f"{agent} has no action {action_id!r}. Its actions: {ids}.", "usage")
     if not selection.selected.strip():
         raise PersonaError("Select the code to work on first: the selection is empty.", "usage")
@@ -125,13 +133,20 @@ def prepare(
             persona,
             action,
             selection,
-            model=choose_model(persona, settings),
+            model=choose_model(persona, settings, action),
             max_tokens=settings.max_tokens,
             file_name=file_name,
             language=language,
             context_lines=settings.context_lines,
             max_selection_chars=settings.max_selection_chars,
             context=(before, after),
+            tools=workspace_tools(
+                root,
+                persona.tools,
+                persona.disallowed_tools,
+                persona.max_turns,
+                settings.max_turns,
+            ),
         )
     except SelectionTooLarge as err:
         raise PersonaError(str(err), "usage") from None
@@ -177,13 +192,15 @@ def report(prepared: PreparedAction, answer: Answer) -> str:
     parts = [
         f"# {prepared.title}",
         "",
-        f"`{prepared.file_name}`, {_lines(first, last)} · {answer.model}",
+        f"`{prepared.file_name}`, {_lines(first, last)} · {answer.model} · {usage_line(answer)}",
         "",
     ]
     if answer.tool == REPORT_TOOL and isinstance(answer.tool_input, dict):
         parts += _findings(answer.tool_input, prepared)
     else:
         parts.append(answer.text.strip())
+    if answer.tool_calls:
+        parts += ["", "## Tools used", "", *(f"- {call}" for call in answer.tool_calls)]
     if answer.stop_reason == "max_tokens":
         parts += [
             "",
@@ -191,6 +208,16 @@ def report(prepared: PreparedAction, answer: Answer) -> str:
             "setting agentLs.personas.maxTokens.)_",
         ]
     return answer.scrub("\n".join(parts).rstrip("\n") + "\n")
+
+
+def usage_line(answer: Answer) -> str:
+    """Returns the tokens a run used, e.g. "1,200 in, 300 out, 0 cache read, 800 cache write"."""
+    usage = answer.usage
+    return (
+        f"{usage.get('input_tokens', 0):,} in, {usage.get('output_tokens', 0):,} out, "
+        f"{usage.get('cache_read_input_tokens', 0):,} cache read, "
+        f"{usage.get('cache_creation_input_tokens', 0):,} cache write tokens"
+    )
 
 
 def _lines(first: int, last: int) -> str:
