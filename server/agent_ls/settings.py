@@ -15,11 +15,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 log = logging.getLogger(__name__)
 
 DEFAULT_AGENT_GLOBS = ("**/.claude/agents/**/*.md",)
@@ -60,8 +55,8 @@ class Settings:
     """Tool names to accept beyond the catalogue (e.g. tools of your own MCP setup)."""
     agent_globs: tuple[str, ...] = DEFAULT_AGENT_GLOBS
     """Workspace-relative globs of agent files, in addition to `.claude/agents/**/*.md`."""
-    debounce_ms: int = 50
-    """Delay between the last keystroke and the diagnostics run."""
+    debounce_ms: int = 0
+    """Delay between the last keystroke and the diagnostics run (0: check at once)."""
     personas: PersonaSettings = field(default_factory=PersonaSettings)
 
     def merged(self, overrides: Mapping[str, Any], *, camel: bool) -> tuple[Settings, list[str]]:
@@ -141,6 +136,10 @@ def load_project_settings(root: Path, base: Settings | None = None) -> tuple[Set
         path = root / name
         if not path.is_file():
             continue
+        if sys.version_info >= (3, 11):  # imported only when there is TOML to read
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
         try:
             data: Any = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
         except (OSError, tomllib.TOMLDecodeError) as err:

@@ -1,18 +1,28 @@
 """The language server: the one protocol layer. Each handler translates LSP ↔ domain, nothing else.
 
-Diagnostics are computed off the event loop (a worker thread), debounced per document, and
-published with the version they were computed for; a result for an older version is dropped.
+Diagnostics are computed off the event loop (a worker thread) as soon as a change arrives (or after
+the configured debounce); changes arriving during a check fold into one more check of the latest
+version, and a result for an older version (or older settings) is never published.
+
+The workspace index keeps, per agent file on disk, only the name it declares (for AL208) and the
+file's identity (to skip unchanged files on a re-index); it is built in a worker thread.
+
+Persona actions (prompts, the API client) are imported on first use or in the background once the
+client is initialized: they are not on the way to the initialize result.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
+import inspect
 import logging
-from collections.abc import Coroutine
+import os
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -29,21 +39,33 @@ from agent_ls.lsp import convert
 from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.outline import color_swatches, symbols
-from agent_ls.personas import lsp as personas  # imports the anthropic SDK only when first used
 from agent_ls.settings import Settings, load_project_settings
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
+    AgentName,
     AgentNames,
     UnreadableFile,
+    declared_name,
     is_agent_path,
     load_mcp_servers,
     read_text,
     walk_markdown,
 )
 
+if TYPE_CHECKING:
+    from agent_ls.personas.lsp import PersonaState
+
 log = logging.getLogger(__name__)
 SECTION = "agentLs"
 CHECK_WORKSPACE = "agentLs.checkWorkspace"
+PERSONAS = "agent_ls.personas.lsp"
+PERSONA_COMMANDS = ("agentLs.persona.run", "agentLs.persona.list")
+"""Advertised at initialize; `personas.register` supplies their handlers on first use."""
+CHECK_WORKSPACE_BATCH = 100
+"""checkWorkspace publishes this many files, then lets other messages through."""
+
+FileIdentity = tuple[int, int, int, int]
+"""(device, inode, size, mtime in ns): a file whose identity is unchanged need not be re-read."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +94,12 @@ class AgentLanguageServer(LanguageServer):
         """Agent names across the workspace (files on disk and open documents)."""
         self.analyses: dict[str, Analysis] = {}
         """The latest analysis of each open document."""
+        self.index: dict[Path, tuple[FileIdentity, AgentName | None]] = {}
+        """Agent files on disk: each one's identity and the name it declares."""
         self.pending: dict[str, asyncio.Task[None]] = {}
-        """Debounced diagnostics runs, by URI."""
+        """Diagnostics runs, by URI: each one checks until it has published the latest version."""
+        self.epoch = 0
+        """Bumped when settings or workspace names change: a check of an older epoch is stale."""
         self.tasks: set[asyncio.Task[Any]] = set()
         self.use_pull = False
         """The client pulls diagnostics (textDocument/diagnostic) instead of receiving them."""
@@ -86,8 +112,15 @@ class AgentLanguageServer(LanguageServer):
         """How long the pending re-index waits for a pause in requests."""
         self.personas_stale = False
         """Agent files changed on disk: the next re-index re-reads the personas too."""
-        self.persona_state = personas.PersonaState()
-        """Personas, the API client and running actions."""
+        self.persona_handlers: dict[str, Callable[..., Any]] = {}
+        """The persona commands' handlers, by command, once `personas.register` gave them."""
+
+    @functools.cached_property
+    def persona_state(self) -> PersonaState:
+        """Personas, the API client and running actions (created on first use)."""
+        from agent_ls.personas import lsp as personas
+
+        return personas.PersonaState()
 
     # -- plumbing ------------------------------------------------------------------------------
     @property
@@ -154,22 +187,20 @@ class AgentLanguageServer(LanguageServer):
         duplicate = self.names.duplicates(path)
         return [*analysis.findings, duplicate] if duplicate else analysis.findings
 
-    async def refresh(self, uri: str, delay_ms: int | None = None) -> None:
-        """Re-checks an open document after the debounce delay, then publishes (push mode)."""
-        delay = self.settings.debounce_ms if delay_ms is None else delay_ms
+    async def refresh(self, uri: str, delay: int) -> None:
+        """Checks an open document after `delay` ms, then publishes (push mode); when it changed
+        (or the settings did) during the check, checks the latest version instead of publishing."""
         if delay:
             await asyncio.sleep(delay / 1000)
-        document = self.workspace.text_documents.get(uri)
-        if document is None:
-            return
-        version, text = document.version, document.source
-        analysis = await asyncio.to_thread(self.analyze, uri, text, version)
-        current = self.workspace.text_documents.get(uri)
-        if current is None or current.version != version:
-            return  # superseded by a newer edit, whose own run will publish
-        self.remember(uri, analysis)
-        if not self.use_pull:
-            self.publish(uri, analysis)
+        while (document := self.workspace.text_documents.get(uri)) is not None:
+            version, epoch = document.version, self.epoch
+            analysis = await asyncio.to_thread(self.analyze, uri, document.source, version)
+            current = self.workspace.text_documents.get(uri)
+            if current is document and current.version == version and self.epoch == epoch:
+                self.remember(uri, analysis)
+                if not self.use_pull:
+                    self.publish(uri, analysis)
+                return
 
     def publish(self, uri: str, analysis: Analysis) -> list[Finding]:
         """Pushes the document's diagnostics; returns the findings it published."""
@@ -185,10 +216,15 @@ class AgentLanguageServer(LanguageServer):
         return findings
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
-        previous = self.pending.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
-        self.pending[uri] = self.run_task(self.refresh(uri, delay_ms))
+        """Has the document checked and published: at once when no debounce applies (a check
+        already running takes in the change), else after the delay (restarted by each change)."""
+        delay = self.settings.debounce_ms if delay_ms is None else delay_ms
+        running = self.pending.get(uri)
+        if running is not None and not running.done():
+            if not delay:
+                return
+            running.cancel()
+        self.pending[uri] = self.run_task(self.refresh(uri, delay))
 
     def current(self, uri: str) -> Analysis | None:
         """Returns an analysis of the document as it is now (computed here if stale)."""
@@ -240,6 +276,16 @@ class AgentLanguageServer(LanguageServer):
             self.client_settings = result[0]
             self.apply_settings()
 
+    def analyze_files(self, paths: list[Path]) -> list[tuple[str, Analysis]]:
+        """Returns the analyses of saved files by URI, leaving out unreadable ones (worker thread)."""
+        out = []
+        for path in paths:
+            source = self.source_on_disk(path)
+            if source is not None:
+                uri = _uri_of(path)
+                out.append((uri, self.analysis_of(uri, source, None)))
+        return out
+
     def source_on_disk(self, path: Path) -> AgentSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
         try:
@@ -247,19 +293,31 @@ class AgentLanguageServer(LanguageServer):
         except UnreadableFile:
             return None
 
-    def index_workspace(self) -> dict[Path, AgentSource]:
-        """Reads every agent file of the workspace (worker thread); returns sources by path."""
-        sources: dict[Path, AgentSource] = {}
-        if self.workspace_root is None:
-            return sources
-        for path in walk_markdown(self.workspace_root):
-            if not is_agent_path(path, self.workspace_root, self.settings):
-                continue
+    def agent_files(self) -> list[Path]:
+        """Returns the workspace's agent files on disk (walks the folders: worker thread)."""
+        root = self.workspace_root
+        if root is None:
+            return []
+        return [p for p in walk_markdown(root) if is_agent_path(p, root, self.settings)]
+
+    def index_workspace(
+        self, known: dict[Path, tuple[FileIdentity, AgentName | None]]
+    ) -> dict[Path, tuple[FileIdentity, AgentName | None]]:
+        """Returns the name each agent file on disk declares, with its identity (worker thread);
+        files whose identity is as in `known` are not read again."""
+        index: dict[Path, tuple[FileIdentity, AgentName | None]] = {}
+        for path in self.agent_files():
             try:
-                sources[path] = read_source(read_text(path))
-            except UnreadableFile:
+                info = os.stat(path)
+            except OSError:
                 continue
-        return sources
+            identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+            previous = known.get(path)
+            if previous is not None and previous[0] == identity:
+                index[path] = previous
+                continue
+            index[path] = (identity, declared_name(path, self.source_on_disk(path)))
+        return index
 
     def request_reindex(self, quiet_s: float = 0.0) -> None:
         """Re-indexes the workspace once no request came for `quiet_s`; requests made meanwhile
@@ -283,21 +341,33 @@ class AgentLanguageServer(LanguageServer):
     async def reindex(self) -> None:
         if self.personas_stale:
             self.personas_stale = False
+            personas = await asyncio.to_thread(importlib.import_module, PERSONAS)
             await asyncio.to_thread(personas.on_workspace_agents_changed, self)
-        sources = await asyncio.to_thread(self.index_workspace)
-        open_paths = {self.path_of(uri) for uri in self.workspace.text_documents}
-        names = AgentNames()
-        for path, source in sources.items():
-            if path not in open_paths:
-                names.update(path, source)
-        for uri, analysis in self.analyses.items():
+        open_paths = frozenset(self.path_of(uri) for uri in self.workspace.text_documents)
+        self.index, names = await asyncio.to_thread(self.build_index, self.index, open_paths)
+        for uri, analysis in self.analyses.items():  # open documents count as the editor has them
             open_path = self.path_of(uri)
             if open_path is not None and analysis.is_agent:
                 names.update(open_path, analysis.source)
         self.names = names
         self.refresh_all()
 
+    def build_index(
+        self,
+        known: dict[Path, tuple[FileIdentity, AgentName | None]],
+        open_paths: frozenset[Path | None],
+    ) -> tuple[dict[Path, tuple[FileIdentity, AgentName | None]], AgentNames]:
+        """Returns the index of the files on disk and their name table, without the names of
+        `open_paths` (worker thread: 10,000 files must not stall the event loop)."""
+        index = self.index_workspace(known)
+        names = AgentNames()
+        for path, (_, name) in index.items():
+            if path not in open_paths:
+                names.record(path, name)
+        return index, names
+
     def refresh_all(self) -> None:
+        self.epoch += 1
         self.analyses.clear()
         if self.use_pull:
             if _client_supports(self, "workspace.diagnostics.refresh_support"):
@@ -312,6 +382,10 @@ def _path_of(uri: str) -> Path | None:
     """Returns the file path of a `file:` URI (cached: asked on every keystroke)."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
     return Path(path) if path else None
+
+
+def _uri_of(path: Path) -> str:
+    return from_fs_path(str(path)) or path.as_uri()
 
 
 def _client_supports(server: LanguageServer, dotted: str) -> bool:
@@ -344,6 +418,7 @@ def build_server() -> AgentLanguageServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
+        ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
         await ls.pull_settings()
         ls.request_reindex()
 
@@ -380,6 +455,8 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: AgentLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.is_agent_document(params.text_document.uri):
+            from agent_ls.personas import lsp as personas
+
             personas.on_workspace_agents_changed(ls)
             ls.refresh_all()  # a saved name can change duplicates in other files
 
@@ -477,6 +554,8 @@ def build_server() -> AgentLanguageServer:
     ) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         document = ls.workspace.text_documents.get(uri)
+        from agent_ls.personas import lsp as personas
+
         actions = convert.quick_fixes(params, document.version if document else None)
         actions += personas.persona_code_actions(ls, params)
         return actions or None
@@ -486,6 +565,8 @@ def build_server() -> AgentLanguageServer:
         ls: AgentLanguageServer, action: types.CodeAction
     ) -> types.CodeAction:
         if isinstance(action.data, dict) and action.data.get("kind") == "persona":
+            from agent_ls.personas import lsp as personas
+
             return await personas.resolve_persona_action(ls, action)
         return action
 
@@ -528,25 +609,52 @@ def build_server() -> AgentLanguageServer:
     @server.command(CHECK_WORKSPACE)
     async def check_workspace(ls: AgentLanguageServer, *_: Any) -> dict[str, int]:
         """Publishes diagnostics for every agent file of the workspace; returns counts."""
-        sources = await asyncio.to_thread(ls.index_workspace)
-        for path, source in sources.items():
-            ls.names.update(path, source)
+        await ls.reindex()  # the names on disk now (re-reads changed files); re-checks open ones
+        paths = [p for p in ls.index if _uri_of(p) not in ls.workspace.text_documents]
         counts = {"files": 0, "errors": 0, "warnings": 0}
-        for path, source in sources.items():
-            uri = from_fs_path(str(path)) or path.as_uri()
-            if uri in ls.workspace.text_documents:
-                continue
-            findings = ls.publish(uri, ls.analysis_of(uri, source, None))
-            counts["files"] += 1
-            counts["errors"] += sum(f.severity == 1 for f in findings)
-            counts["warnings"] += sum(f.severity == 2 for f in findings)
-        for uri in list(ls.workspace.text_documents):
-            ls.schedule(uri, 0)
+        for start in range(0, len(paths), CHECK_WORKSPACE_BATCH):  # read and checked off the loop
+            batch = paths[start : start + CHECK_WORKSPACE_BATCH]
+            for uri, analysis in await asyncio.to_thread(ls.analyze_files, batch):
+                findings = ls.publish(uri, analysis)
+                counts["files"] += 1
+                counts["errors"] += sum(f.severity == 1 for f in findings)
+                counts["warnings"] += sum(f.severity == 2 for f in findings)
         ls.show_log(
             f"agent-ls: checked {counts['files']} agent files: {counts['errors']} errors, {counts['warnings']} warnings",
             types.MessageType.Info,
         )
         return counts
 
-    personas.register(server)
+    async def persona_command(ls: AgentLanguageServer, command: str, args: tuple[Any, ...]) -> Any:
+        if not ls.persona_handlers:
+            importlib.import_module(PERSONAS).register(_PersonaCommandRecorder(ls))
+        result = ls.persona_handlers[command](ls, *args)
+        return await result if inspect.isawaitable(result) else result
+
+    @server.command(PERSONA_COMMANDS[0])
+    async def persona_run(ls: AgentLanguageServer, *args: Any) -> Any:
+        return await persona_command(ls, PERSONA_COMMANDS[0], args)
+
+    @server.command(PERSONA_COMMANDS[1])
+    async def persona_list(ls: AgentLanguageServer, *args: Any) -> Any:
+        return await persona_command(ls, PERSONA_COMMANDS[1], args)
+
     return server
+
+
+class _PersonaCommandRecorder:
+    """Stands in for the server while `personas.register` runs: keeps the handlers it declares
+    for the commands the server advertised at initialize, and passes anything else through."""
+
+    def __init__(self, server: AgentLanguageServer) -> None:
+        self._server = server
+
+    def command(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def keep(handler: Callable[..., Any]) -> Callable[..., Any]:
+            self._server.persona_handlers[name] = handler
+            return handler
+
+        return keep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._server, name)
