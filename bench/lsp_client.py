@@ -26,6 +26,8 @@ CLIENT_CAPABILITIES: Json = {
         "publishDiagnostics": {"versionSupport": True, "relatedInformation": True},
         "completion": {
             "completionItem": {"snippetSupport": True, "documentationFormat": ["markdown"]},
+            # As VS Code and Neovim 0.11 send it: a list may give one edit range for all items.
+            "completionList": {"itemDefaults": ["editRange", "insertTextFormat", "data"]},
             "contextSupport": True,
         },
         "hover": {"contentFormat": ["markdown", "plaintext"]},

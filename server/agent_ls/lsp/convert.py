@@ -113,8 +113,12 @@ _ITEM_KIND = {
 }
 
 
-def completion_item(c: Candidate, index: LineIndex, snippets: bool) -> types.CompletionItem:
+def completion_item(c: Candidate, index: LineIndex | None, snippets: bool) -> types.CompletionItem:
+    """Returns the LSP item: with `index`, carrying its own text edit; without, replacing the
+    list's default range (`itemDefaults.editRange`) by `textEditText`, so one item serves every
+    request (the server builds it once per catalogue)."""
     use_snippet = snippets and c.snippet is not None
+    new_text = c.snippet if use_snippet and c.snippet else c.insert_text
     return types.CompletionItem(
         label=c.label,
         kind=types.CompletionItemKind.Color if c.detail == "color" else _ITEM_KIND[c.kind],
@@ -127,10 +131,10 @@ def completion_item(c: Candidate, index: LineIndex, snippets: bool) -> types.Com
         insert_text_format=types.InsertTextFormat.Snippet
         if use_snippet
         else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(
-            range=range_of(index, c.start, c.end),
-            new_text=c.snippet if use_snippet and c.snippet else c.insert_text,
-        ),
+        text_edit=types.TextEdit(range=range_of(index, c.start, c.end), new_text=new_text)
+        if index is not None
+        else None,
+        text_edit_text=None if index is not None else new_text,
     )
 
 

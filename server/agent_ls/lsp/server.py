@@ -31,7 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from agent_ls import __version__
 from agent_ls.agentfile import AgentSource, read_source
 from agent_ls.catalogue import Catalogue, load_catalogue
-from agent_ls.completion import complete
+from agent_ls.completion import Candidate, complete
 from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
@@ -103,6 +103,10 @@ class AgentLanguageServer(LanguageServer):
         self.tasks: set[asyncio.Task[Any]] = set()
         self.use_pull = False
         """The client pulls diagnostics (textDocument/diagnostic) instead of receiving them."""
+        self.shared_edit_range = False
+        """The client takes a completion list's default edit range (`itemDefaults.editRange`)."""
+        self.completion_items: dict[tuple[Any, ...], types.CompletionItem] = {}
+        """Completion items without a range of their own, built once per catalogue."""
         self.client_settings: dict[str, Any] = {}
         self.initialization_settings: dict[str, Any] = {}
         self.reindexing: asyncio.Task[None] | None = None
@@ -242,6 +246,24 @@ class AgentLanguageServer(LanguageServer):
         analysis = self.current(uri)
         return analysis if analysis is not None and analysis.is_agent else None
 
+    def completion_item(self, candidate: Candidate, snippets: bool) -> types.CompletionItem:
+        """Returns the candidate's item for a list with a default edit range (built once)."""
+        c = candidate
+        key = (
+            c.label,
+            c.kind,
+            c.detail,
+            c.documentation,
+            c.insert_text,
+            c.snippet,
+            c.sort,
+            snippets,
+        )
+        item = self.completion_items.get(key)
+        if item is None:
+            item = self.completion_items[key] = convert.completion_item(c, None, snippets)
+        return item
+
     # -- settings and workspace ----------------------------------------------------------------
     def apply_settings(self) -> None:
         base = Settings()
@@ -253,6 +275,7 @@ class AgentLanguageServer(LanguageServer):
             messages += problems
         self.settings = base
         self.catalogue = load_catalogue().with_settings(base)
+        self.completion_items.clear()
         self.mcp_servers = load_mcp_servers(self.workspace_root)
         for message in messages:
             self.window_show_message(
@@ -389,12 +412,17 @@ def _uri_of(path: Path) -> str:
 
 
 def _client_supports(server: LanguageServer, dotted: str) -> bool:
+    return _client_value(server, dotted, False) is not False
+
+
+def _client_value(server: LanguageServer, dotted: str, default: Any) -> Any:
+    """Returns the client capability at `dotted` (snake_case), or `default` when not given."""
     node: Any = server.client_capabilities
     for part in dotted.split("."):
         node = getattr(node, part, None)
         if node is None or node is False:
-            return False
-    return True
+            return default
+    return node
 
 
 def build_server() -> AgentLanguageServer:
@@ -414,6 +442,9 @@ def build_server() -> AgentLanguageServer:
         if isinstance(options, dict):
             ls.initialization_settings = options.get(SECTION, options)
         ls.use_pull = _client_supports(ls, "text_document.diagnostic")
+        ls.shared_edit_range = "editRange" in _client_value(
+            ls, "text_document.completion.completion_list.item_defaults", ()
+        )
         ls.apply_settings()
 
     @server.feature(types.INITIALIZED)
@@ -513,6 +544,16 @@ def build_server() -> AgentLanguageServer:
         offset = analysis.index.offset(params.position.line, params.position.character)
         candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
         snippets = _client_supports(ls, "text_document.completion.completion_item.snippet_support")
+        spans = {(c.start, c.end) for c in candidates}
+        if ls.shared_edit_range and len(spans) == 1:  # the usual case: one range for all
+            ((start, end),) = spans
+            return types.CompletionList(
+                is_incomplete=False,
+                items=[ls.completion_item(c, snippets) for c in candidates],
+                item_defaults=types.CompletionItemDefaults(
+                    edit_range=convert.range_of(analysis.index, start, end)
+                ),
+            )
         return types.CompletionList(
             is_incomplete=False,
             items=[convert.completion_item(c, analysis.index, snippets) for c in candidates],
