@@ -101,6 +101,9 @@ def _serve(args: argparse.Namespace) -> int:
     server = build_server()
     gc.freeze()
     gc.enable()
+    # A worker thread (indexing 10,000 files, a check) holds the GIL until asked for it: the event
+    # loop then waits up to this long at each hand-over, several times per request (5 ms default).
+    sys.setswitchinterval(0.0005)
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
