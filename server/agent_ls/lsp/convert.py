@@ -115,8 +115,9 @@ _ITEM_KIND = {
 
 def completion_item(c: Candidate, index: LineIndex | None, snippets: bool) -> types.CompletionItem:
     """Returns the LSP item: with `index`, carrying its own text edit; without, replacing the
-    list's default range (`itemDefaults.editRange`) by `textEditText`, so one item serves every
-    request (the server builds it once per catalogue)."""
+    list's default range (`itemDefaults.editRange`) by `textEditText` (when not the label), so one
+    item serves every request (the server builds it once per catalogue). The filter text is the
+    label, as clients take it by default."""
     use_snippet = snippets and c.snippet is not None
     new_text = c.snippet if use_snippet and c.snippet else c.insert_text
     return types.CompletionItem(
@@ -127,14 +128,13 @@ def completion_item(c: Candidate, index: LineIndex | None, snippets: bool) -> ty
         if c.documentation
         else None,
         sort_text=c.sort or None,
-        filter_text=c.label,
         insert_text_format=types.InsertTextFormat.Snippet
         if use_snippet
         else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(range=range_of(index, c.start, c.end), new_text=new_text)
         if index is not None
         else None,
-        text_edit_text=None if index is not None else new_text,
+        text_edit_text=None if index is not None or new_text == c.label else new_text,
     )
 
 
