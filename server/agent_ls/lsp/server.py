@@ -593,10 +593,10 @@ def build_server() -> AgentLanguageServer:
     def code_action(
         ls: AgentLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
-        uri = params.text_document.uri
-        document = ls.workspace.text_documents.get(uri)
         from agent_ls.personas import lsp as personas
 
+        uri = params.text_document.uri
+        document = ls.workspace.text_documents.get(uri)
         actions = convert.quick_fixes(params, document.version if document else None)
         actions += personas.persona_code_actions(ls, params)
         return actions or None
