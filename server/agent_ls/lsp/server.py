@@ -61,8 +61,9 @@ CHECK_WORKSPACE = "agentLs.checkWorkspace"
 PERSONAS = "agent_ls.personas.lsp"
 PERSONA_COMMANDS = ("agentLs.persona.run", "agentLs.persona.list")
 """Advertised at initialize; `personas.register` supplies their handlers on first use."""
-CHECK_WORKSPACE_BATCH = 100
-"""checkWorkspace publishes this many files, then lets other messages through."""
+CHECK_WORKSPACE_BATCH = 25
+"""checkWorkspace reads and checks this many files in a worker thread, publishes them (a few ms
+on the event loop), then lets other messages through."""
 
 FileIdentity = tuple[int, int, int, int]
 """(device, inode, size, mtime in ns): a file whose identity is unchanged need not be re-read."""
