@@ -25,8 +25,13 @@ CLIENT_CAPABILITIES: Json = {
         "synchronization": {"didSave": True, "dynamicRegistration": False},
         "publishDiagnostics": {"versionSupport": True, "relatedInformation": True},
         "completion": {
-            "completionItem": {"snippetSupport": True, "documentationFormat": ["markdown"]},
-            # As VS Code and Neovim 0.11 send it: a list may give one edit range for all items.
+            # As VS Code sends them: documentation may come with completionItem/resolve, and a
+            # list may give one edit range for all its items (Neovim 0.11 takes that too).
+            "completionItem": {
+                "snippetSupport": True,
+                "documentationFormat": ["markdown"],
+                "resolveSupport": {"properties": ["documentation", "detail"]},
+            },
             "completionList": {"itemDefaults": ["editRange", "insertTextFormat", "data"]},
             "contextSupport": True,
         },

@@ -54,7 +54,13 @@ async def test_tool_completion_in_string_and_list_forms(client: LanguageClient) 
     assert "Grep" in labels and "Bash" in labels
     assert "Read" not in labels  # already listed
     grep = next(i for i in result.items if i.label == "Grep")
-    assert edit_range(result, grep).start == pos(3, 13) and grep.documentation
+    assert edit_range(result, grep).start == pos(3, 13)
+    resolves = client.capabilities.text_document.completion.completion_item.resolve_support
+    if resolves and "documentation" in resolves.properties:  # VS Code: documentation on resolve
+        assert grep.documentation is None
+        grep = await client.completion_item_resolve_async(grep)
+    assert isinstance(grep.documentation, types.MarkupContent)
+    assert "search" in grep.documentation.value.lower()
     listed = await client.text_document_completion_async(
         types.CompletionParams(text_document=doc(uri), position=pos(5, 4))
     )

@@ -106,8 +106,13 @@ class AgentLanguageServer(LanguageServer):
         """The client pulls diagnostics (textDocument/diagnostic) instead of receiving them."""
         self.shared_edit_range = False
         """The client takes a completion list's default edit range (`itemDefaults.editRange`)."""
+        self.resolve_documentation = False
+        """The client asks for an item's documentation with completionItem/resolve."""
         self.completion_items: dict[tuple[Any, ...], types.CompletionItem] = {}
         """Completion items without a range of their own, built once per catalogue."""
+        self.completion_docs: dict[tuple[str, ...], str] = {}
+        """Documentation held back from completion items (by `convert.completion_key`), for
+        resolve; kept across settings changes, as a resolve may come after one."""
         self.client_settings: dict[str, Any] = {}
         self.initialization_settings: dict[str, Any] = {}
         self.reindexing: asyncio.Task[None] | None = None
@@ -247,22 +252,23 @@ class AgentLanguageServer(LanguageServer):
         analysis = self.current(uri)
         return analysis if analysis is not None and analysis.is_agent else None
 
-    def completion_item(self, candidate: Candidate, snippets: bool) -> types.CompletionItem:
-        """Returns the candidate's item for a list with a default edit range (built once)."""
+    def completion_item(
+        self, candidate: Candidate, index: LineIndex | None, snippets: bool
+    ) -> types.CompletionItem:
+        """Returns the candidate's item: with `index`, with its own text edit; without, for a list
+        with a default edit range, built once. Documentation is held back for completionItem/
+        resolve when the client fetches it that way (smaller lists)."""
         c = candidate
-        key = (
-            c.label,
-            c.kind,
-            c.detail,
-            c.documentation,
-            c.insert_text,
-            c.snippet,
-            c.sort,
-            snippets,
-        )
-        item = self.completion_items.get(key)
+        deferred = self.resolve_documentation
+        if deferred and c.documentation:
+            self.completion_docs[convert.completion_key(c)] = c.documentation
+        if index is not None:
+            return convert.completion_item(c, index, snippets, deferred)
+        key = (c.label, c.kind, c.detail, c.documentation, c.insert_text, c.snippet, c.sort)
+        item = self.completion_items.get((*key, snippets))
         if item is None:
-            item = self.completion_items[key] = convert.completion_item(c, None, snippets)
+            item = convert.completion_item(c, None, snippets, deferred)
+            self.completion_items[(*key, snippets)] = item
         return item
 
     # -- settings and workspace ----------------------------------------------------------------
@@ -443,8 +449,12 @@ def build_server() -> AgentLanguageServer:
         if isinstance(options, dict):
             ls.initialization_settings = options.get(SECTION, options)
         ls.use_pull = _client_supports(ls, "text_document.diagnostic")
+        completion = "text_document.completion"
         ls.shared_edit_range = "editRange" in _client_value(
-            ls, "text_document.completion.completion_list.item_defaults", ()
+            ls, f"{completion}.completion_list.item_defaults", ()
+        )
+        ls.resolve_documentation = "documentation" in _client_value(
+            ls, f"{completion}.completion_item.resolve_support.properties", ()
         )
         ls.apply_settings()
 
@@ -533,7 +543,7 @@ def build_server() -> AgentLanguageServer:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(
-            trigger_characters=[":", " ", ",", "-", "["], resolve_provider=False
+            trigger_characters=[":", " ", ",", "-", "["], resolve_provider=True
         ),
     )
     def completion(
@@ -546,19 +556,30 @@ def build_server() -> AgentLanguageServer:
         candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
         snippets = _client_supports(ls, "text_document.completion.completion_item.snippet_support")
         spans = {(c.start, c.end) for c in candidates}
-        if ls.shared_edit_range and len(spans) == 1:  # the usual case: one range for all
+        shared = ls.shared_edit_range and len(spans) == 1  # the usual case: one range for all
+        index = None if shared else analysis.index
+        defaults = None
+        if shared:
             ((start, end),) = spans
-            return types.CompletionList(
-                is_incomplete=False,
-                items=[ls.completion_item(c, snippets) for c in candidates],
-                item_defaults=types.CompletionItemDefaults(
-                    edit_range=convert.range_of(analysis.index, start, end)
-                ),
+            defaults = types.CompletionItemDefaults(
+                edit_range=convert.range_of(analysis.index, start, end)
             )
         return types.CompletionList(
             is_incomplete=False,
-            items=[convert.completion_item(c, analysis.index, snippets) for c in candidates],
+            items=[ls.completion_item(c, index, snippets) for c in candidates],
+            item_defaults=defaults,
         )
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def completion_resolve(
+        ls: AgentLanguageServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        """Adds the documentation a completion list held back (clients that resolve it)."""
+        key = tuple(item.data) if isinstance(item.data, list) else None
+        documentation = ls.completion_docs.get(key) if key else None
+        if documentation and item.documentation is None:
+            item.documentation = convert.markdown(documentation)
+        return item
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: AgentLanguageServer, params: types.HoverParams) -> types.Hover | None:
