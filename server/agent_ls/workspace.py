@@ -229,6 +229,8 @@ def check_paths(
     folder or carry agent frontmatter. Duplicate names are checked across all of them. From
     `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
     results are joined in order: the reports are the same, in the same order, as from one process.
+    (The workers are forked where the platform can: call it from a process without threads, as
+    the CLI is.)
     """
     job = _CheckJob(
         frozenset(explicit),
