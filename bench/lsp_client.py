@@ -25,7 +25,14 @@ CLIENT_CAPABILITIES: Json = {
         "synchronization": {"didSave": True, "dynamicRegistration": False},
         "publishDiagnostics": {"versionSupport": True, "relatedInformation": True},
         "completion": {
-            "completionItem": {"snippetSupport": True, "documentationFormat": ["markdown"]},
+            # As VS Code sends them: documentation may come with completionItem/resolve, and a
+            # list may give one edit range for all its items (Neovim 0.11 takes that too).
+            "completionItem": {
+                "snippetSupport": True,
+                "documentationFormat": ["markdown"],
+                "resolveSupport": {"properties": ["documentation", "detail"]},
+            },
+            "completionList": {"itemDefaults": ["editRange", "insertTextFormat", "data"]},
             "contextSupport": True,
         },
         "hover": {"contentFormat": ["markdown", "plaintext"]},
@@ -250,3 +257,10 @@ def rss_kb(pid: int) -> tuple[int, int]:
         if key in values:
             values[key] = int(rest.split()[0])
     return values["VmRSS"], values["VmHWM"]
+
+
+def cpu_ms(pid: int) -> float:
+    """Returns the user + system CPU time a process has used so far, in ms (10 ms ticks), from
+    /proc: unlike wall time, other processes on a loaded machine do not inflate it."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")

@@ -1,10 +1,13 @@
 """agent-ls measured side by side with its peers, in one run: `python bench/run.py [--quick]`.
 
 Sections (all by default; pick with --only):
-  cli        `agent-ls check` vs agnix, cclint, claudelint on 100 / 1,000 / 10,000 files
-  startup    spawn → initialize result: agent-ls, yaml-language-server, and the pygls-import floor
+  cli        `agent-ls check` vs agnix, cclint, claudelint and the read+compose floor, on 100 /
+             1,000 / 10,000 files
+  startup    spawn → initialize result: agent-ls, yaml-language-server, a minimal pygls server,
+             and the pygls-import floor
   lsp        didOpen, keystroke, completion, hover through a real stdio client
-  workspace  agent-ls on a 10,000-file workspace: time to index, memory, keystroke latency
+  workspace  agent-ls on a 10,000-file workspace: time to index, memory, hover latency while it
+             indexes, keystroke latency
   engine     agent-ls's server-side compute, in-process (bench/engine_bench.py)
   persona    bench/persona_bench.py, when it exists
 
@@ -41,7 +44,7 @@ from bench.corpus import (  # noqa: E402
     keystroke_file,
     keystrokes,
 )
-from bench.lsp_client import Diagnostics, LspClient, rss_kb  # noqa: E402
+from bench.lsp_client import Diagnostics, LspClient, cpu_ms, rss_kb  # noqa: E402
 
 TOOLS = BENCH / ".tools"
 VENV_PY = ROOT / ".venv" / "bin" / "python"
@@ -50,10 +53,13 @@ AGNIX = TOOLS / "venv" / "bin" / "agnix"
 CLAUDELINT = TOOLS / "venv" / "bin" / "claudelint"
 CCLINT = TOOLS / "node" / "node_modules" / ".bin" / "cclint"
 YAML_LS = TOOLS / "node" / "node_modules" / ".bin" / "yaml-language-server"
+MINIMAL_PYGLS = BENCH / "minimal_pygls_server.py"
+FLOOR = BENCH / "floor_read_compose.py"
 CORPORA = BENCH / "corpus"
 GNU_TIME = "/usr/bin/time"
 RESULTS = BENCH / "results"
 SECTIONS = ("cli", "startup", "lsp", "workspace", "engine", "persona")
+MINIMAL_PYGLS_NAME = "minimal pygls server"
 YAML_LS_DELAY_MS = 200.0
 """yaml-language-server validates a fixed 200 ms after the last change (not configurable)."""
 
@@ -88,7 +94,7 @@ FULL = Plan(
     opens=20,
     edits={
         "agent-ls (debounce 0)": 300,
-        "agent-ls (default debounce)": 200,
+        "agent-ls (default settings)": 200,
         "yaml-language-server": 200,
     },
     requests=200,
@@ -104,7 +110,7 @@ QUICK = Plan(
     opens=5,
     edits={
         "agent-ls (debounce 0)": 100,
-        "agent-ls (default debounce)": 40,
+        "agent-ls (default settings)": 40,
         "yaml-language-server": 30,
     },
     requests=50,
@@ -288,6 +294,11 @@ def _claudelint_counts(root: Path, stdout: Path, report: Path) -> Counts:
     return len(list(agents.glob("*.md"))), findings  # it globs agents/*.md only (not subfolders)
 
 
+def _floor_counts(root: Path, stdout: Path, report: Path) -> Counts:
+    data = json.loads(stdout.read_text())
+    return data["files"], None
+
+
 def claudelint_root(corpus: Path) -> Path:
     """claudelint lints plugins (`<root>/.claude-plugin/`, `<root>/agents/*.md`): returns a plugin
     folder beside the corpus whose `agents` links to the corpus's `.claude/agents`."""
@@ -318,12 +329,14 @@ CLI_TOOLS = (
     CliTool(
         "claudelint", lambda c, r: [str(CLAUDELINT), str(claudelint_root(c))], _claudelint_counts
     ),
+    CliTool("floor: read+compose", lambda c, r: [str(VENV_PY), str(FLOOR), "."], _floor_counts),
 )
 
 
 def run_tool(tool: CliTool, corpus: Path, scratch: Path, label: str) -> tuple[ProcessRun, Counts]:
     """Runs one linter over one corpus; returns the measurement and what its output reports."""
-    stdout, report = scratch / f"{tool.name}.out", scratch / f"{tool.name}.report"
+    slug = tool.name.split(":")[0]
+    stdout, report = scratch / f"{slug}.out", scratch / f"{slug}.report"
     report.unlink(missing_ok=True)
     run = run_process(tool.argv(corpus, report), corpus, stdout)
     log(f"cli {corpus.name:>6} {tool.name:<10} {label}: {run.wall_s:7.2f} s  rc={run.returncode}")
@@ -523,12 +536,11 @@ def servers(small: Path, yaml_ws: Path) -> list[Server]:
             init_options={"debounceMs": 0},
         ),
         Server(
-            "agent-ls (default debounce)",
+            "agent-ls (default settings)",
             [str(AGENT_LS), "serve"],
             small,
             agent_doc,
             "markdown",
-            delay_ms=50.0,
         ),
         Server(
             "yaml-language-server",
@@ -738,7 +750,7 @@ def report_lsp(results: dict[str, Any]) -> None:
     print(
         "\nFixed delays are included in 'keystroke → diagnostics' and subtracted in "
         "'keystroke compute':"
-        f" agent-ls default debounce {results['agent-ls (default debounce)']['delay_ms']:.0f} ms,"
+        f" agent-ls default settings {results['agent-ls (default settings)']['delay_ms']:.0f} ms,"
         f" yaml-language-server {YAML_LS_DELAY_MS:.0f} ms."
         " Timeouts (no fresh diagnostics within 5 s): "
         + ", ".join(f"{n}: {r['keystroke_timeouts']}" for n, r in results.items())
@@ -761,31 +773,42 @@ def bench_startup(plan: Plan, small: Path, yaml_ws: Path) -> dict[str, Any]:
         "floor: python -c pass": [str(VENV_PY), "-c", "pass"],
     }
     agent_ls, _, yaml_ls = servers(small, yaml_ws)
-    samples: dict[str, list[float]] = {
-        name: [] for name in [*floors, "agent-ls", "yaml-language-server"]
-    }
+    minimal = Server(MINIMAL_PYGLS_NAME, [str(VENV_PY), str(MINIMAL_PYGLS)], small, small, "")
+    started = {"agent-ls": agent_ls, "yaml-language-server": yaml_ls, MINIMAL_PYGLS_NAME: minimal}
+    samples: dict[str, list[float]] = {name: [] for name in [*floors, *started]}
+    cpu: dict[str, list[float]] = {name: [] for name in started}
     for i in range(plan.startup_repeats + 1):  # the first round warms caches and is dropped
         for name, argv in floors.items():
             t0 = time.perf_counter()
             subprocess.run(argv, check=True)
             if i:
                 samples[name].append((time.perf_counter() - t0) * 1000)
-        for name, server in (("agent-ls", agent_ls), ("yaml-language-server", yaml_ls)):
+        for name, server in started.items():
 
-            async def once(server: Server = server) -> float:
+            async def once(server: Server = server) -> tuple[float, float]:
                 client, elapsed = await start(server)
+                used = cpu_ms(client.pid)
                 await client.close()
-                return elapsed
+                return elapsed, used
 
-            elapsed = asyncio.run(once())
+            elapsed, used = asyncio.run(once())
             if i:
                 samples[name].append(elapsed)
+                cpu[name].append(used)
     log("startup done")
-    return {name: {**summary(s), "raw": s} for name, s in samples.items()}
+    return {
+        name: {
+            **summary(s),
+            "raw": s,
+            **({"cpu_ms_mean": sum(cpu[name]) / len(cpu[name])} if cpu.get(name) else {}),
+        }
+        for name, s in samples.items()
+    }
 
 
 def report_startup(results: dict[str, Any]) -> None:
     floor = results["floor: python -c 'import pygls.lsp.server'"]["median"]
+    minimal = results[MINIMAL_PYGLS_NAME]["median"]
     ref = results["agent-ls"]
     rows = [
         [
@@ -795,13 +818,26 @@ def report_startup(results: dict[str, Any]) -> None:
             fmt(r["p95"], 0),
             fmt(r["p99"], 0),
             fmt(r["median"] - floor, 0),
+            fmt(r["median"] - minimal, 0),
+            fmt(r.get("cpu_ms_mean"), 0),
             ratio(r["median"], ref["median"]),
         ]
         for name, r in results.items()
     ]
     print_table(
-        "Startup: spawn → initialize result (servers) or spawn → exit (floors), ms",
-        ["process", "n", "median", "p95", "p99", "− pygls floor", "× agent-ls"],
+        "Startup: spawn → initialize result (servers) or spawn → exit (floors), ms; server CPU "
+        "= its user + system time at the initialize result (not inflated by other processes)",
+        [
+            "process",
+            "n",
+            "median",
+            "p95",
+            "p99",
+            "− pygls import",
+            "− minimal server",
+            "server CPU ms (mean)",
+            "× agent-ls",
+        ],
         rows,
     )
 
@@ -810,7 +846,12 @@ def report_startup(results: dict[str, Any]) -> None:
 
 
 async def index_session(root: Path, doc: Path, edits: int) -> dict[str, Any]:
-    """Opens `doc` in the workspace `root`; times indexing by the AL208 it can only get then."""
+    """Opens `doc` in the workspace `root`; times indexing by the AL208 it can only get then.
+
+    With `edits` (the last session), it also sends hover requests back to back from the first
+    diagnostics until the AL208 arrives: their latency is what a user sees while the server
+    indexes (a stalled event loop shows there), then types `edits` keystrokes.
+    """
     server = Server(
         "agent-ls (debounce 0)",
         [str(AGENT_LS), "serve"],
@@ -826,10 +867,24 @@ async def index_session(root: Path, doc: Path, edits: int) -> dict[str, Any]:
         uri, text = doc.as_uri(), doc.read_text()
         first = await open_and_wait(client, uri, "markdown", text)
         out["first_diagnostics_ms"] = (first.at - t0) * 1000
+
+        def is_indexed(d: Diagnostics) -> bool:
+            return d.uri == uri and any(x.get("code") == "AL208" for x in d.items)
+
+        hover_ms: list[float] = []
+        if edits:
+            params = {
+                "textDocument": {"uri": uri},
+                "position": {"line": _line_of(text, "model:"), "character": 2},
+            }
+            deadline = time.perf_counter() + 300
+            while not any(map(is_indexed, client.diagnostics)) and time.perf_counter() < deadline:
+                t1 = time.perf_counter()
+                await client.request("textDocument/hover", params)
+                hover_ms.append((time.perf_counter() - t1) * 1000)
+        out["hover_while_indexing_ms"] = hover_ms
         try:
-            indexed = await client.wait_for_diagnostics(
-                lambda d: d.uri == uri and any(x.get("code") == "AL208" for x in d.items), 0, 300
-            )
+            indexed = await client.wait_for_diagnostics(is_indexed, 0, 300)
             out["indexed_ms"] = (indexed.at - t0) * 1000
         except asyncio.TimeoutError:
             out["indexed_ms"] = None
@@ -873,6 +928,7 @@ def bench_workspace(plan: Plan, small: Path, large: Path) -> dict[str, Any]:
             "hwm_mb": last["hwm_mb"],
             "rss_after_typing_mb": last.get("rss_after_typing_mb"),
             "keystroke_ms": summary(last.get("keystroke_ms", [])),
+            "hover_while_indexing_ms": summary(last["hover_while_indexing_ms"]),
             "keystroke_timeouts": last.get("keystroke_timeouts"),
             "raw_keystroke_ms": last.get("keystroke_ms", []),
         }
@@ -884,7 +940,7 @@ def report_workspace(results: dict[str, Any]) -> None:
     ref = results[labels[0]]
     rows = []
     for label, r in results.items():
-        k = r["keystroke_ms"]
+        k, h = r["keystroke_ms"], r["hover_while_indexing_ms"]
         idx = r["indexed_ms"]
         rows.append(
             [
@@ -900,6 +956,10 @@ def report_workspace(results: dict[str, Any]) -> None:
                 fmt(k["p99"]),
                 ratio(k["median"], ref["keystroke_ms"]["median"]),
                 r["keystroke_timeouts"],
+                h["n"],
+                fmt(h["median"]),
+                fmt(h["p99"]),
+                fmt(h["max"]),
             ]
         )
     print_table(
@@ -917,6 +977,10 @@ def report_workspace(results: dict[str, Any]) -> None:
             "key p99",
             "median × small",
             "timeouts",
+            "n hovers while indexing",
+            "hover median",
+            "hover p99",
+            "hover max",
         ],
         rows,
     )
@@ -1112,6 +1176,83 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "s",
             "limit = agnix's median wall time",
         )
+    checks.extend(speed_targets(results))
+    return checks
+
+
+def speed_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The goals of the speed issue (12), each with the measured figure and a verdict."""
+    checks: list[dict[str, Any]] = []
+
+    def add(target: str, measured: float, limit: float, unit: str, how: str) -> None:
+        met = None if math.isnan(measured) or math.isnan(limit) else bool(measured <= limit)
+        checks.append(
+            {
+                "target": f"speed: {target}",
+                "measured": measured,
+                "limit": limit,
+                "unit": unit,
+                "met": met,
+                "how": how,
+            }
+        )
+
+    lsp = results.get("lsp")
+    if lsp:
+        key = lsp["agent-ls (default settings)"]["keystroke → diagnostics"]
+        how = "default settings, stdio round trip"
+        add("keystroke → diagnostics, median", key["median"], 5, "ms", how)
+        add("keystroke → diagnostics, p99", key["p99"], 10, "ms", how)
+        yaml_ls = lsp["yaml-language-server"]
+        for metric, stats in lsp["agent-ls (default settings)"].items():
+            if metric.startswith("completion") and metric in yaml_ls:
+                add(
+                    f"{metric} median ≤ yaml-language-server's",
+                    stats["median"],
+                    yaml_ls[metric]["median"],
+                    "ms",
+                    f"limit = yaml-language-server's median ({yaml_ls[metric]['items']} items "
+                    f"vs {stats['items']})",
+                )
+    cli = results.get("cli")
+    if cli:
+        size = max(cli, key=int)
+        floor = cli[size]["floor: read+compose"]["wall_s"]["median"]
+        add(
+            f"check on {size} files ≤ 2 × read+compose floor",
+            cli[size]["agent-ls"]["wall_s"]["median"],
+            2 * floor,
+            "s",
+            f"floor {fmt(floor, 3)} s in the same run (medians)",
+        )
+    workspace = results.get("workspace")
+    if workspace:
+        label = list(workspace)[-1]
+        large = workspace[label]
+        add(f"server RSS, {label}", large["rss_mb"], 100, "MB", "VmRSS after indexing")
+        add(f"server peak RSS, {label}", large["hwm_mb"], 100, "MB", "VmHWM after indexing")
+        hovers = large["hover_while_indexing_ms"]
+        add(
+            f"hover while indexing, worst, {label}",
+            hovers["max"],
+            20,
+            "ms",
+            f"{hovers['n']} hovers back to back until AL208 arrived",
+        )
+    startup = results.get("startup")
+    if startup:
+        for clock, key, note in (
+            ("", "median", "medians"),
+            (", server CPU time", "cpu_ms_mean", "means of 10 ms ticks; load-proof"),
+        ):
+            minimal = startup[MINIMAL_PYGLS_NAME][key]
+            add(
+                f"spawn → initialize ≤ minimal pygls server + 30 ms{clock}",
+                startup["agent-ls"][key],
+                minimal + 30,
+                "ms",
+                f"minimal pygls server {fmt(minimal, 0)} ms ({note})",
+            )
     return checks
 
 
@@ -1127,7 +1268,7 @@ def report_targets(checks: list[dict[str, Any]]) -> None:
         for c in checks
     ]
     print_table(
-        "Targets (core issue, section Speed)",
+        "Targets (core issue, section Speed; speed issue 12, prefixed `speed:`)",
         ["target", "measured", "limit", "verdict", "how"],
         rows,
     )
@@ -1197,6 +1338,9 @@ def main() -> None:
         log("installing peers: bench/setup.sh")
         subprocess.run(["bash", str(BENCH / "setup.sh")], check=True)
 
+    # An installed package has its bytecode compiled (pip does it); with PYTHONDONTWRITEBYTECODE
+    # (some shells set it) every server start would compile agent-ls's sources afresh instead.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
     results: dict[str, Any] = {"meta": machine()}

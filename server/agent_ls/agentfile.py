@@ -517,12 +517,10 @@ def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool
     matches `/home/me/project/.claude/agents/x.md`. A glob starting with `**/` matches any tail
     even inside the root, whose own path may hold the agent folder (`check .claude/agents`).
     """
-    absolute = os.path.abspath(path)  # no symlink resolution: one cheap call per file
-    relative: str | None = None
-    if root is not None:
-        prefix = os.path.join(os.path.abspath(root), "")
-        if absolute.startswith(prefix):
-            relative = absolute[len(prefix) :]
+    folder, name = os.path.split(path)
+    absolute_folder, relative_folder = _folder_paths(folder, root)
+    absolute = os.path.join(absolute_folder, name)
+    relative = None if relative_folder is None else os.path.join(relative_folder, name)
     for glob in globs:
         pattern = _glob_regex(glob)
         if relative is not None and pattern.fullmatch(relative):
@@ -530,6 +528,20 @@ def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool
         if (relative is None or glob.startswith("**/")) and _tail_regex(glob).search(absolute):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_paths(folder: str, root: Path | None) -> tuple[str, str | None]:
+    """Returns `folder` made absolute, and relative to `root` ("" for the root itself; None when
+    outside it): worked out once per folder, not once per file (no symlink resolution)."""
+    absolute = os.path.abspath(folder)
+    if root is None:
+        return absolute, None
+    root_path = os.path.abspath(root)
+    if absolute == root_path:
+        return absolute, ""
+    prefix = os.path.join(root_path, "")
+    return absolute, absolute[len(prefix) :] if absolute.startswith(prefix) else None
 
 
 @functools.cache

@@ -7,14 +7,16 @@ items (snippets only when the client supports them).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agent_ls.agentfile import AgentSource, editing_source
 from agent_ls.catalogue import Catalogue
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One completion: what to show and what replaces text[start:end] (a tuple: tens are built
+    per keystroke, and a tuple builds several times faster than a frozen dataclass)."""
+
     label: str
     kind: str  # "key", "tool", "value"
     detail: str

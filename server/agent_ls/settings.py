@@ -76,8 +76,8 @@ class Settings:
     """Tool names to accept beyond the catalogue (e.g. tools of your own MCP setup)."""
     agent_globs: tuple[str, ...] = DEFAULT_AGENT_GLOBS
     """Workspace-relative globs of agent files, in addition to `.claude/agents/**/*.md`."""
-    debounce_ms: int = 50
-    """Delay between the last keystroke and the diagnostics run."""
+    debounce_ms: int = 0
+    """Delay between the last keystroke and the diagnostics run (0: check at once)."""
     personas: PersonaSettings = field(default_factory=PersonaSettings)
 
     def merged(

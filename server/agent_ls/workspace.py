@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_ls.agentfile import (
     MAX_FILE_BYTES,
@@ -32,6 +33,9 @@ from agent_ls.reading import (
     read_decoded,
 )
 from agent_ls.settings import Settings
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 __all__ = ["FileTooLarge", "UnreadableFile", "read_text"]  # re-exported for the server, personas
 _log = logging.getLogger(__name__)
@@ -108,6 +112,16 @@ class AgentName:
     end: int
 
 
+def declared_name(path: Path, source: AgentSource | None) -> AgentName | None:
+    """Returns the agent name `path` declares in `source` (its last `name` key), if any."""
+    if source is None or source.frontmatter is None:
+        return None
+    entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
+    if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
+        return None
+    return AgentName(path, entry.value, entry.value_start, entry.value_end)
+
+
 @dataclass
 class AgentNames:
     """Agent names across the workspace, to find duplicates (AL208)."""
@@ -118,16 +132,17 @@ class AgentNames:
 
     def update(self, path: Path, source: AgentSource | None) -> None:
         """Records (or forgets, when None or nameless) the name declared by `path`."""
+        self.record(path, declared_name(path, source))
+
+    def record(self, path: Path, name: AgentName | None) -> None:
+        """Records `name` as the one `path` declares (None: it declares none)."""
         old = self.by_path.pop(path, None)
         if old is not None:
             self.by_key[_lookup_key(old.name)].discard(path)
-        entry = None
-        if source is not None and source.frontmatter is not None:
-            entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
-        if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
+        if name is None:
             return
-        self.by_path[path] = AgentName(path, entry.value, entry.value_start, entry.value_end)
-        self.by_key.setdefault(_lookup_key(entry.value), set()).add(path)
+        self.by_path[path] = name
+        self.by_key.setdefault(_lookup_key(name.name), set()).add(path)
 
     def duplicates(self, path: Path) -> Finding | None:
         """Returns AL208 for `path` when another file declares the same agent name."""
@@ -197,6 +212,26 @@ class FileReport:
     findings: list[Finding]
 
 
+POOL_MIN_FILES = 400
+"""From this many files on, `check_paths` spreads them over a process per core."""
+_CHUNK_FILES = 250
+
+
+@dataclass(frozen=True)
+class _CheckJob:
+    """What checking one file needs besides its path (the same for every file of a run)."""
+
+    explicit: frozenset[Path]
+    root: Path | None
+    settings: Settings
+    catalogue: Catalogue
+    mcp: frozenset[str] | None
+
+
+_Checked = tuple[list[tuple[FileReport, AgentName | None]], list[tuple[Path, str]]]
+"""Reports of agent files with the names they declare, and (path, reason) for unreadable ones."""
+
+
 def check_paths(
     paths: Iterable[Path],
     explicit: set[Path],
@@ -207,39 +242,100 @@ def check_paths(
     """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
 
     Files in `explicit` are always checked as agents; others only when they sit in an agent
-    folder or carry agent frontmatter. Duplicate names are checked across all of them.
+    folder or carry agent frontmatter. Duplicate names are checked across all of them. From
+    `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
+    results are joined in order: the reports are the same, in the same order, as from one process.
+    (The workers are forked where the platform can: call it from a process without threads, as
+    the CLI is.)
     """
-    catalogue = catalogue.with_settings(settings)
-    mcp = load_mcp_servers(root)
+    job = _CheckJob(
+        frozenset(explicit),
+        root,
+        settings,
+        catalogue.with_settings(settings),
+        load_mcp_servers(root),
+    )
+    files = list(paths)
+    workers = _usable_cores()
+    if len(files) < POOL_MIN_FILES or workers < 2:
+        parts = [_check_files(job, files)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor  # the server never loads it
+
+        chunks = [files[i : i + _CHUNK_FILES] for i in range(0, len(files), _CHUNK_FILES)]
+        with ProcessPoolExecutor(
+            workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(job,)
+        ) as pool:
+            parts = list(pool.map(_check_chunk, chunks))
     names = AgentNames()
     reports: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
-    for path in paths:
-        agent_path = path in explicit or is_agent_path(path, root, settings)
-        try:
-            decoded = read_decoded(path, MAX_FILE_BYTES)
-        except FileTooLarge as err:
-            if agent_path:  # Claude Code skips it: the agent is not loaded
-                reports.append(FileReport(path, "", [too_large_finding(err.size)]))
-            continue
-        except UnreadableFile as err:
-            errors.append((path, str(err)))
-            continue
-        text = decoded.text
-        source = read_source(text)
-        ctx = CheckContext(catalogue, agent_path, path.stem, mcp, decoded.invalid_at)
-        findings = check_source(source, ctx)
-        if not agent_path and not findings and not looks_like_agent(source.data):
-            continue
-        names.update(path, source)
-        # Every finding (and the name, for AL208) lies before the body: keep only that much text,
-        # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
-        end = source.split.body_start if source.split.has_frontmatter else 0
-        end = max([end, *(f.end for f in findings)])
-        reports.append(FileReport(path, text[:end], findings))
+    for checked, unreadable in parts:
+        for report, name in checked:
+            names.record(report.path, name)
+            reports.append(report)
+        errors += unreadable
     for report in reports:
         duplicate = names.duplicates(report.path)
         if duplicate is not None:
             report.findings.append(duplicate)
             report.findings.sort(key=lambda f: (f.start, f.end, f.code))
     return reports, errors
+
+
+def _check_files(job: _CheckJob, paths: Iterable[Path]) -> _Checked:
+    """Checks `paths` (without the duplicate-name rule, which needs every file's name)."""
+    checked: list[tuple[FileReport, AgentName | None]] = []
+    errors: list[tuple[Path, str]] = []
+    for path in paths:
+        agent_path = path in job.explicit or is_agent_path(path, job.root, job.settings)
+        try:
+            decoded = read_decoded(path, MAX_FILE_BYTES)
+        except FileTooLarge as err:
+            if agent_path:  # Claude Code skips it: the agent is not loaded
+                checked.append((FileReport(path, "", [too_large_finding(err.size)]), None))
+            continue
+        except UnreadableFile as err:
+            errors.append((path, str(err)))
+            continue
+        text = decoded.text
+        source = read_source(text)
+        ctx = CheckContext(job.catalogue, agent_path, path.stem, job.mcp, decoded.invalid_at)
+        findings = check_source(source, ctx)
+        if not agent_path and not findings and not looks_like_agent(source.data):
+            continue
+        # Every finding (and the name, for AL208) lies before the body: keep only that much text,
+        # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
+        end = source.split.body_start if source.split.has_frontmatter else 0
+        end = max([end, *(f.end for f in findings)])
+        checked.append((FileReport(path, text[:end], findings), declared_name(path, source)))
+    return checked, errors
+
+
+_worker_job: _CheckJob | None = None
+"""The job of a pool worker process, set once when it starts."""
+
+
+def _start_worker(job: _CheckJob) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _check_chunk(paths: list[Path]) -> _Checked:
+    assert _worker_job is not None, "a pool worker checks only after _start_worker"
+    return _check_files(_worker_job, paths)
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _fork_context() -> BaseContext | None:
+    """Forked workers start at once, with the catalogue already loaded (None: the default)."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None

@@ -1047,7 +1047,7 @@ SETTINGS = [
         "bad-values-keep-defaults",
         {"extraKeys": [1, 2], "debounceMs": -5, "agentGlobs": 3},
         True,
-        {"extra_keys": (), "debounce_ms": 50, "agent_globs": DEFAULT_AGENT_GLOBS},
+        {"extra_keys": (), "debounce_ms": 0, "agent_globs": DEFAULT_AGENT_GLOBS},
         ["extraKeys", "agentGlobs", "debounceMs"],
     ),
     (
@@ -1064,7 +1064,7 @@ SETTINGS = [
         {"personas.max_tokens": 4096},
         ["personas"],
     ),
-    ("bool-is-not-an-int", {"debounceMs": True}, True, {"debounce_ms": 50}, ["debounceMs"]),
+    ("bool-is-not-an-int", {"debounceMs": True}, True, {"debounce_ms": 0}, ["debounceMs"]),
     ("unknown-settings-are-ignored", {"colour": "blue"}, True, {}, []),
 ]
 

@@ -26,12 +26,13 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> 
     root: Path = (
         Path(__file__).parent.parent / "workspaces" / (marker.args[0] if marker else "basic")
     )
-    options: dict[str, Any] = {"debounceMs": 0}
+    defaults = request.node.get_closest_marker("defaults")
+    options: dict[str, Any] = {} if defaults else {"debounceMs": 0}
     settings = request.node.get_closest_marker("settings")
     if settings:
         options.update(settings.args[0])
     publishes(lsp_client)  # record every push from the start: waits never miss one
-    lsp_client.set_configuration({"debounceMs": 0, **options}, section="agentLs")
+    lsp_client.set_configuration(options, section="agentLs")
     result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(request.param),

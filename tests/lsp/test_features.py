@@ -30,6 +30,17 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
+def edit_range(result: types.CompletionList, item: types.CompletionItem) -> types.Range:
+    """The range an item replaces: its own, or the list's default (clients with itemDefaults)."""
+    if item.text_edit is not None:
+        assert isinstance(item.text_edit, types.TextEdit)
+        return item.text_edit.range
+    assert result.item_defaults is not None and isinstance(
+        result.item_defaults.edit_range, types.Range
+    )
+    return result.item_defaults.edit_range
+
+
 async def test_tool_completion_in_string_and_list_forms(client: LanguageClient) -> None:
     path = client.root / ".claude/agents/draft.md"  # type: ignore[attr-defined]
     text = (
@@ -43,7 +54,13 @@ async def test_tool_completion_in_string_and_list_forms(client: LanguageClient) 
     assert "Grep" in labels and "Bash" in labels
     assert "Read" not in labels  # already listed
     grep = next(i for i in result.items if i.label == "Grep")
-    assert grep.text_edit.range.start == pos(3, 13) and grep.documentation
+    assert edit_range(result, grep).start == pos(3, 13)
+    resolves = client.capabilities.text_document.completion.completion_item.resolve_support
+    if resolves and "documentation" in resolves.properties:  # VS Code: documentation on resolve
+        assert grep.documentation is None
+        grep = await client.completion_item_resolve_async(grep)
+    assert isinstance(grep.documentation, types.MarkupContent)
+    assert "search" in grep.documentation.value.lower()
     listed = await client.text_document_completion_async(
         types.CompletionParams(text_document=doc(uri), position=pos(5, 4))
     )

@@ -765,6 +765,21 @@ async def test_an_untrusted_workspaces_agents_need_a_go_ahead(
     assert result["status"] == "shown" and len(editor.message_requests) == 2  # trusted now
 
 
+async def test_trust_granted_before_any_persona_command_counts(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    """The persona glue loads on first use: a trust notification sent before must not be lost."""
+    editor = await start_editor(
+        "visual-studio-code", experimental={"previewEdits": True, "workspaceTrusted": False}
+    )
+    editor.client.protocol.notify("agentLs/workspaceTrust", {"trusted": True})
+    uri, selection = await open_orders(editor)
+    result = await editor.run(uri, selection, "reviewer", "review")
+    assert result["status"] == "shown", result
+    assert editor.message_requests == []  # no go-ahead asked
+    assert len(fake_api.requests) == 1
+
+
 # -- reading documents that are not open ------------------------------------------------------
 
 

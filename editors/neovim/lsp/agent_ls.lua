@@ -59,7 +59,7 @@ return {
     --   extraKeys   = {},                      -- frontmatter keys to accept without a warning
     --   extraTools  = {},                      -- tool names beyond the catalogue (your MCP tools)
     --   agentGlobs  = { '.claude/agents/**/*.md' }, -- extra workspace-relative agent file globs
-    --   debounceMs  = 50,                      -- delay between a change and fresh diagnostics
+    --   debounceMs  = 0,                       -- delay between a change and fresh diagnostics
     --   personas = {
     --     defaultModel      = 'claude-sonnet-5-5', -- for agents with `model: inherit` or none
     --     modelOverride     = '',              -- when set, every persona action uses it

@@ -7,7 +7,6 @@ model means editing `claude_code.json`, never code. User settings extend it (`wi
 from __future__ import annotations
 
 import colorsys
-import difflib
 import functools
 import json
 import re
@@ -123,6 +122,8 @@ def suggest(word: str, candidates: list[str] | dict[str, Any], cutoff: float = 0
     key = word.lower().replace("-", "").replace("_", "")
     if key in squashed:
         return squashed[key]
+    import difflib  # only for a near miss: not on the way to a server's first answer
+
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[close[0]] if close else None
 

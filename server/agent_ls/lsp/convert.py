@@ -116,25 +116,42 @@ _ITEM_KIND = {
 }
 
 
-def completion_item(c: Candidate, index: LineIndex, snippets: bool) -> types.CompletionItem:
+def completion_item(
+    c: Candidate, index: LineIndex | None, snippets: bool, resolve_documentation: bool = False
+) -> types.CompletionItem:
+    """Returns the LSP item: with `index`, carrying its own text edit; without, replacing the
+    list's default range (`itemDefaults.editRange`) by `textEditText` (when not the label), so one
+    item serves every request (the server builds it once per catalogue). The filter text is the
+    label, as clients take it by default. With `resolve_documentation`, the documentation is left
+    for completionItem/resolve; `data` carries `completion_key(c)` to find it."""
     use_snippet = snippets and c.snippet is not None
+    new_text = c.snippet if use_snippet and c.snippet else c.insert_text
     return types.CompletionItem(
         label=c.label,
         kind=types.CompletionItemKind.Color if c.detail == "color" else _ITEM_KIND[c.kind],
         detail=c.detail,
-        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=c.documentation)
-        if c.documentation
+        documentation=markdown(c.documentation)
+        if c.documentation and not resolve_documentation
         else None,
+        data=list(completion_key(c)) if c.documentation and resolve_documentation else None,
         sort_text=c.sort or None,
-        filter_text=c.label,
         insert_text_format=types.InsertTextFormat.Snippet
         if use_snippet
         else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(
-            range=range_of(index, c.start, c.end),
-            new_text=c.snippet if use_snippet and c.snippet else c.insert_text,
-        ),
+        text_edit=types.TextEdit(range=range_of(index, c.start, c.end), new_text=new_text)
+        if index is not None
+        else None,
+        text_edit_text=None if index is not None or new_text == c.label else new_text,
     )
+
+
+def completion_key(c: Candidate) -> tuple[str, str, str]:
+    """What tells a candidate's documentation apart: (kind, label, detail)."""
+    return c.kind, c.label, c.detail
+
+
+def markdown(text: str) -> types.MarkupContent:
+    return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
 
 
 _SYMBOL_KIND = {

@@ -1,18 +1,28 @@
 """The language server: the one protocol layer. Each handler translates LSP ↔ domain, nothing else.
 
-Diagnostics are computed off the event loop (a worker thread), debounced per document, and
-published with the version they were computed for; a result for an older version is dropped.
+Diagnostics are computed off the event loop (a worker thread) as soon as a change arrives (or after
+the configured debounce); changes arriving during a check fold into one more check of the latest
+version, and a result for an older version (or older settings) is never published.
+
+The workspace index keeps, per agent file on disk, only the name it declares (for AL208) and the
+file's identity (to skip unchanged files on a re-index); it is built in a worker thread.
+
+Persona actions (prompts, the API client) are imported on first use or in the background once the
+client is initialized: they are not on the way to the initialize result.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
+import inspect
 import logging
-from collections.abc import Coroutine
+import os
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -21,7 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from agent_ls import __version__
 from agent_ls.agentfile import AgentSource, read_source
 from agent_ls.catalogue import Catalogue, load_catalogue
-from agent_ls.completion import complete
+from agent_ls.completion import Candidate, complete
 from agent_ls.diagnostics.findings import Finding
 from agent_ls.diagnostics.rules import CheckContext, check_source
 from agent_ls.hover import hover
@@ -30,21 +40,36 @@ from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.outline import color_swatches, symbols
-from agent_ls.personas import lsp as personas  # imports the anthropic SDK only when first used
 from agent_ls.settings import Settings, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
+    AgentName,
     AgentNames,
     UnreadableFile,
+    declared_name,
     is_agent_path,
     load_mcp_servers,
     read_text,
     walk_markdown,
 )
 
+if TYPE_CHECKING:
+    from agent_ls.personas.lsp import PersonaState
+
 log = logging.getLogger(__name__)
 SECTION = "agentLs"
 CHECK_WORKSPACE = "agentLs.checkWorkspace"
+PERSONAS = "agent_ls.personas.lsp"
+TRUST_NOTIFICATION = "agentLs/workspaceTrust"
+"""The editor's workspace trust, `{"trusted": bool}` (handled by the persona glue)."""
+PERSONA_COMMANDS = ("agentLs.persona.run", "agentLs.persona.list")
+"""Advertised at initialize; `personas.register` supplies their handlers on first use."""
+CHECK_WORKSPACE_BATCH = 25
+"""checkWorkspace reads and checks this many files in a worker thread, publishes them (a few ms
+on the event loop), then lets other messages through."""
+
+FileIdentity = tuple[int, int, int, int]
+"""(device, inode, size, mtime in ns): a file whose identity is unchanged need not be re-read."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +98,24 @@ class AgentLanguageServer(LanguageServer):
         """Agent names across the workspace (files on disk and open documents)."""
         self.analyses: dict[str, Analysis] = {}
         """The latest analysis of each open document."""
+        self.index: dict[Path, tuple[FileIdentity, AgentName | None]] = {}
+        """Agent files on disk: each one's identity and the name it declares."""
         self.pending: dict[str, asyncio.Task[None]] = {}
-        """Debounced diagnostics runs, by URI."""
+        """Diagnostics runs, by URI: each one checks until it has published the latest version."""
+        self.epoch = 0
+        """Bumped when settings or workspace names change: a check of an older epoch is stale."""
         self.tasks: set[asyncio.Task[Any]] = set()
         self.use_pull = False
         """The client pulls diagnostics (textDocument/diagnostic) instead of receiving them."""
+        self.shared_edit_range = False
+        """The client takes a completion list's default edit range (`itemDefaults.editRange`)."""
+        self.resolve_documentation = False
+        """The client asks for an item's documentation with completionItem/resolve."""
+        self.completion_items: dict[tuple[Any, ...], types.CompletionItem] = {}
+        """Completion items without a range of their own, built once per catalogue."""
+        self.completion_docs: dict[tuple[str, ...], str] = {}
+        """Documentation held back from completion items (by `convert.completion_key`), for
+        resolve; kept across settings changes, as a resolve may come after one."""
         self.client_settings: dict[str, Any] = {}
         self.initialization_settings: dict[str, Any] = {}
         self.reindexing: asyncio.Task[None] | None = None
@@ -87,8 +125,15 @@ class AgentLanguageServer(LanguageServer):
         """How long the pending re-index waits for a pause in requests."""
         self.personas_stale = False
         """Agent files changed on disk: the next re-index re-reads the personas too."""
-        self.persona_state = personas.PersonaState()
-        """Personas, the API client and running actions."""
+        self.persona_handlers: dict[str, Callable[..., Any]] = {}
+        """The persona commands' handlers, by command, once `personas.register` gave them."""
+
+    @functools.cached_property
+    def persona_state(self) -> PersonaState:
+        """Personas, the API client and running actions (created on first use)."""
+        from agent_ls.personas import lsp as personas
+
+        return personas.PersonaState()
 
     # -- plumbing ------------------------------------------------------------------------------
     @property
@@ -155,22 +200,20 @@ class AgentLanguageServer(LanguageServer):
         duplicate = self.names.duplicates(path)
         return [*analysis.findings, duplicate] if duplicate else analysis.findings
 
-    async def refresh(self, uri: str, delay_ms: int | None = None) -> None:
-        """Re-checks an open document after the debounce delay, then publishes (push mode)."""
-        delay = self.settings.debounce_ms if delay_ms is None else delay_ms
+    async def refresh(self, uri: str, delay: int) -> None:
+        """Checks an open document after `delay` ms, then publishes (push mode); when it changed
+        (or the settings did) during the check, checks the latest version instead of publishing."""
         if delay:
             await asyncio.sleep(delay / 1000)
-        document = self.workspace.text_documents.get(uri)
-        if document is None:
-            return
-        version, text = document.version, document.source
-        analysis = await asyncio.to_thread(self.analyze, uri, text, version)
-        current = self.workspace.text_documents.get(uri)
-        if current is None or current.version != version:
-            return  # superseded by a newer edit, whose own run will publish
-        self.remember(uri, analysis)
-        if not self.use_pull:
-            self.publish(uri, analysis)
+        while (document := self.workspace.text_documents.get(uri)) is not None:
+            version, epoch = document.version, self.epoch
+            analysis = await asyncio.to_thread(self.analyze, uri, document.source, version)
+            current = self.workspace.text_documents.get(uri)
+            if current is document and current.version == version and self.epoch == epoch:
+                self.remember(uri, analysis)
+                if not self.use_pull:
+                    self.publish(uri, analysis)
+                return
 
     def publish(self, uri: str, analysis: Analysis) -> list[Finding]:
         """Pushes the document's diagnostics; returns the findings it published."""
@@ -192,10 +235,15 @@ class AgentLanguageServer(LanguageServer):
         )
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
-        previous = self.pending.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
-        self.pending[uri] = self.run_task(self.refresh(uri, delay_ms))
+        """Has the document checked and published: at once when no debounce applies (a check
+        already running takes in the change), else after the delay (restarted by each change)."""
+        delay = self.settings.debounce_ms if delay_ms is None else delay_ms
+        running = self.pending.get(uri)
+        if running is not None and not running.done():
+            if not delay:
+                return
+            running.cancel()
+        self.pending[uri] = self.run_task(self.refresh(uri, delay))
 
     def current(self, uri: str) -> Analysis | None:
         """Returns an analysis of the document as it is now (computed here if stale)."""
@@ -213,6 +261,25 @@ class AgentLanguageServer(LanguageServer):
         analysis = self.current(uri)
         return analysis if analysis is not None and analysis.is_agent else None
 
+    def completion_item(
+        self, candidate: Candidate, index: LineIndex | None, snippets: bool
+    ) -> types.CompletionItem:
+        """Returns the candidate's item: with `index`, with its own text edit; without, for a list
+        with a default edit range, built once. Documentation is held back for completionItem/
+        resolve when the client fetches it that way (smaller lists)."""
+        c = candidate
+        deferred = self.resolve_documentation
+        if deferred and c.documentation:
+            self.completion_docs[convert.completion_key(c)] = c.documentation
+        if index is not None:
+            return convert.completion_item(c, index, snippets, deferred)
+        key = (c.label, c.kind, c.detail, c.documentation, c.insert_text, c.snippet, c.sort)
+        item = self.completion_items.get((*key, snippets))
+        if item is None:
+            item = convert.completion_item(c, None, snippets, deferred)
+            self.completion_items[(*key, snippets)] = item
+        return item
+
     # -- settings and workspace ----------------------------------------------------------------
     def apply_settings(self) -> None:
         """Layers the settings: defaults → user config file → workspace files (local settings
@@ -226,6 +293,7 @@ class AgentLanguageServer(LanguageServer):
             messages += problems
         self.settings = base
         self.catalogue = load_catalogue().with_settings(base)
+        self.completion_items.clear()
         self.mcp_servers = load_mcp_servers(self.workspace_root)
         for message in messages:
             shown = f"agent-ls: {message}"
@@ -248,6 +316,16 @@ class AgentLanguageServer(LanguageServer):
             self.client_settings = result[0]
             self.apply_settings()
 
+    def analyze_files(self, paths: list[Path]) -> list[tuple[str, Analysis]]:
+        """Returns the analyses of saved files by URI, leaving out unreadable ones (worker thread)."""
+        out = []
+        for path in paths:
+            source = self.source_on_disk(path)
+            if source is not None:
+                uri = _uri_of(path)
+                out.append((uri, self.analysis_of(uri, source, None)))
+        return out
+
     def source_on_disk(self, path: Path) -> AgentSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
         try:
@@ -255,19 +333,31 @@ class AgentLanguageServer(LanguageServer):
         except UnreadableFile:
             return None
 
-    def index_workspace(self) -> dict[Path, AgentSource]:
-        """Reads every agent file of the workspace (worker thread); returns sources by path."""
-        sources: dict[Path, AgentSource] = {}
-        if self.workspace_root is None:
-            return sources
-        for path in walk_markdown(self.workspace_root):
-            if not is_agent_path(path, self.workspace_root, self.settings):
-                continue
+    def agent_files(self) -> list[Path]:
+        """Returns the workspace's agent files on disk (walks the folders: worker thread)."""
+        root = self.workspace_root
+        if root is None:
+            return []
+        return [p for p in walk_markdown(root) if is_agent_path(p, root, self.settings)]
+
+    def index_workspace(
+        self, known: dict[Path, tuple[FileIdentity, AgentName | None]]
+    ) -> dict[Path, tuple[FileIdentity, AgentName | None]]:
+        """Returns the name each agent file on disk declares, with its identity (worker thread);
+        files whose identity is as in `known` are not read again."""
+        index: dict[Path, tuple[FileIdentity, AgentName | None]] = {}
+        for path in self.agent_files():
             try:
-                sources[path] = read_source(read_text(path))
-            except UnreadableFile:
+                info = os.stat(path)
+            except OSError:
                 continue
-        return sources
+            identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+            previous = known.get(path)
+            if previous is not None and previous[0] == identity:
+                index[path] = previous
+                continue
+            index[path] = (identity, declared_name(path, self.source_on_disk(path)))
+        return index
 
     def request_reindex(self, quiet_s: float = 0.0) -> None:
         """Re-indexes the workspace once no request came for `quiet_s`; requests made meanwhile
@@ -291,21 +381,33 @@ class AgentLanguageServer(LanguageServer):
     async def reindex(self) -> None:
         if self.personas_stale:
             self.personas_stale = False
+            personas = await asyncio.to_thread(importlib.import_module, PERSONAS)
             await asyncio.to_thread(personas.on_workspace_agents_changed, self)
-        sources = await asyncio.to_thread(self.index_workspace)
-        open_paths = {self.path_of(uri) for uri in self.workspace.text_documents}
-        names = AgentNames()
-        for path, source in sources.items():
-            if path not in open_paths:
-                names.update(path, source)
-        for uri, analysis in self.analyses.items():
+        open_paths = frozenset(self.path_of(uri) for uri in self.workspace.text_documents)
+        self.index, names = await asyncio.to_thread(self.build_index, self.index, open_paths)
+        for uri, analysis in self.analyses.items():  # open documents count as the editor has them
             open_path = self.path_of(uri)
             if open_path is not None and analysis.is_agent:
                 names.update(open_path, analysis.source)
         self.names = names
         self.refresh_all()
 
+    def build_index(
+        self,
+        known: dict[Path, tuple[FileIdentity, AgentName | None]],
+        open_paths: frozenset[Path | None],
+    ) -> tuple[dict[Path, tuple[FileIdentity, AgentName | None]], AgentNames]:
+        """Returns the index of the files on disk and their name table, without the names of
+        `open_paths` (worker thread: 10,000 files must not stall the event loop)."""
+        index = self.index_workspace(known)
+        names = AgentNames()
+        for path, (_, name) in index.items():
+            if path not in open_paths:
+                names.record(path, name)
+        return index, names
+
     def refresh_all(self) -> None:
+        self.epoch += 1
         self.analyses.clear()
         if self.use_pull:
             if _client_supports(self, "workspace.diagnostics.refresh_support"):
@@ -322,13 +424,22 @@ def _path_of(uri: str) -> Path | None:
     return Path(path) if path else None
 
 
+def _uri_of(path: Path) -> str:
+    return from_fs_path(str(path)) or path.as_uri()
+
+
 def _client_supports(server: LanguageServer, dotted: str) -> bool:
+    return _client_value(server, dotted, False) is not False
+
+
+def _client_value(server: LanguageServer, dotted: str, default: Any) -> Any:
+    """Returns the client capability at `dotted` (snake_case), or `default` when not given."""
     node: Any = server.client_capabilities
     for part in dotted.split("."):
         node = getattr(node, part, None)
         if node is None or node is False:
-            return False
-    return True
+            return default
+    return node
 
 
 def build_server() -> AgentLanguageServer:
@@ -348,10 +459,18 @@ def build_server() -> AgentLanguageServer:
         if isinstance(options, dict):
             ls.initialization_settings = options.get(SECTION, options)
         ls.use_pull = _client_supports(ls, "text_document.diagnostic")
+        completion = "text_document.completion"
+        ls.shared_edit_range = "editRange" in _client_value(
+            ls, f"{completion}.completion_list.item_defaults", ()
+        )
+        ls.resolve_documentation = "documentation" in _client_value(
+            ls, f"{completion}.completion_item.resolve_support.properties", ()
+        )
         ls.apply_settings()
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
+        ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
         await ls.pull_settings()
         ls.request_reindex()
 
@@ -388,6 +507,8 @@ def build_server() -> AgentLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: AgentLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.is_agent_document(params.text_document.uri):
+            from agent_ls.personas import lsp as personas
+
             personas.on_workspace_agents_changed(ls)
             ls.refresh_all()  # a saved name can change duplicates in other files
 
@@ -433,7 +554,7 @@ def build_server() -> AgentLanguageServer:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(
-            trigger_characters=[":", " ", ",", "-", "["], resolve_provider=False
+            trigger_characters=[":", " ", ",", "-", "["], resolve_provider=True
         ),
     )
     def completion(
@@ -445,10 +566,31 @@ def build_server() -> AgentLanguageServer:
         offset = analysis.index.offset(params.position.line, params.position.character)
         candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
         snippets = _client_supports(ls, "text_document.completion.completion_item.snippet_support")
+        spans = {(c.start, c.end) for c in candidates}
+        shared = ls.shared_edit_range and len(spans) == 1  # the usual case: one range for all
+        index = None if shared else analysis.index
+        defaults = None
+        if shared:
+            ((start, end),) = spans
+            defaults = types.CompletionItemDefaults(
+                edit_range=convert.range_of(analysis.index, start, end)
+            )
         return types.CompletionList(
             is_incomplete=False,
-            items=[convert.completion_item(c, analysis.index, snippets) for c in candidates],
+            items=[ls.completion_item(c, index, snippets) for c in candidates],
+            item_defaults=defaults,
         )
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def completion_resolve(
+        ls: AgentLanguageServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        """Adds the documentation a completion list held back (clients that resolve it)."""
+        key = tuple(item.data) if isinstance(item.data, list) else None
+        documentation = ls.completion_docs.get(key) if key else None
+        if documentation and item.documentation is None:
+            item.documentation = convert.markdown(documentation)
+        return item
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: AgentLanguageServer, params: types.HoverParams) -> types.Hover | None:
@@ -484,6 +626,8 @@ def build_server() -> AgentLanguageServer:
     def code_action(
         ls: AgentLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
+        from agent_ls.personas import lsp as personas
+
         uri = params.text_document.uri
         document = ls.workspace.text_documents.get(uri)
         actions = convert.quick_fixes(params, document.version if document else None)
@@ -495,6 +639,8 @@ def build_server() -> AgentLanguageServer:
         ls: AgentLanguageServer, action: types.CodeAction
     ) -> types.CodeAction:
         if isinstance(action.data, dict) and action.data.get("kind") == "persona":
+            from agent_ls.personas import lsp as personas
+
             return await personas.resolve_persona_action(ls, action)
         return action
 
@@ -537,25 +683,56 @@ def build_server() -> AgentLanguageServer:
     @server.command(CHECK_WORKSPACE)
     async def check_workspace(ls: AgentLanguageServer, *_: Any) -> dict[str, int]:
         """Publishes diagnostics for every agent file of the workspace; returns counts."""
-        sources = await asyncio.to_thread(ls.index_workspace)
-        for path, source in sources.items():
-            ls.names.update(path, source)
+        await ls.reindex()  # the names on disk now (re-reads changed files); re-checks open ones
+        paths = [p for p in ls.index if _uri_of(p) not in ls.workspace.text_documents]
         counts = {"files": 0, "errors": 0, "warnings": 0}
-        for path, source in sources.items():
-            uri = from_fs_path(str(path)) or path.as_uri()
-            if uri in ls.workspace.text_documents:
-                continue
-            findings = ls.publish(uri, ls.analysis_of(uri, source, None))
-            counts["files"] += 1
-            counts["errors"] += sum(f.severity == 1 for f in findings)
-            counts["warnings"] += sum(f.severity == 2 for f in findings)
-        for uri in list(ls.workspace.text_documents):
-            ls.schedule(uri, 0)
+        for start in range(0, len(paths), CHECK_WORKSPACE_BATCH):  # read and checked off the loop
+            batch = paths[start : start + CHECK_WORKSPACE_BATCH]
+            for uri, analysis in await asyncio.to_thread(ls.analyze_files, batch):
+                findings = ls.publish(uri, analysis)
+                counts["files"] += 1
+                counts["errors"] += sum(f.severity == 1 for f in findings)
+                counts["warnings"] += sum(f.severity == 2 for f in findings)
         ls.show_log(
             f"agent-ls: checked {counts['files']} agent files: {counts['errors']} errors, {counts['warnings']} warnings",
             types.MessageType.Info,
         )
         return counts
 
-    personas.register(server)
+    async def persona_command(ls: AgentLanguageServer, command: str, args: tuple[Any, ...]) -> Any:
+        if not ls.persona_handlers:
+            importlib.import_module(PERSONAS).register(_PersonaCommandRecorder(ls))
+        result = ls.persona_handlers[command](ls, *args)
+        return await result if inspect.isawaitable(result) else result
+
+    @server.feature(TRUST_NOTIFICATION)
+    def workspace_trust(ls: AgentLanguageServer, params: Any) -> None:
+        importlib.import_module(PERSONAS).on_workspace_trust(ls, params)
+
+    @server.command(PERSONA_COMMANDS[0])
+    async def persona_run(ls: AgentLanguageServer, *args: Any) -> Any:
+        return await persona_command(ls, PERSONA_COMMANDS[0], args)
+
+    @server.command(PERSONA_COMMANDS[1])
+    async def persona_list(ls: AgentLanguageServer, *args: Any) -> Any:
+        return await persona_command(ls, PERSONA_COMMANDS[1], args)
+
     return server
+
+
+class _PersonaCommandRecorder:
+    """Stands in for the server while `personas.register` runs: keeps the handlers it declares
+    for the commands the server advertised at initialize, and passes anything else through."""
+
+    def __init__(self, server: AgentLanguageServer) -> None:
+        self._server = server
+
+    def command(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def keep(handler: Callable[..., Any]) -> Callable[..., Any]:
+            self._server.persona_handlers[name] = handler
+            return handler
+
+        return keep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._server, name)

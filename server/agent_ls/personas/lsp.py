@@ -74,7 +74,6 @@ DISCARDED = "discarded by the user"
 """The failureReason of an applyEdit the user discarded in the client's own diff preview."""
 CLIENT_CAPABILITY = "agentLs"
 """Key of agent-ls's client capabilities under `experimental` (previewEdits, workspaceTrusted)."""
-TRUST_NOTIFICATION = "agentLs/workspaceTrust"
 READ_LIMIT = MAX_FILE_BYTES * 8
 """Largest file, in bytes, a persona action reads from disk (one that is not open)."""
 
@@ -839,6 +838,18 @@ class _LateCancelFilter(logging.Filter):
         return not str(record.msg).startswith("Cancel notification for unknown message id")
 
 
+def on_workspace_trust(server: AgentLanguageServer, params: Any) -> None:
+    """Records the trust an `agentLs/workspaceTrust` notification (`{"trusted": bool}`) gives.
+
+    The server registers the notification itself, at start: it may come before any persona
+    command has loaded this module."""
+    trusted = getattr(params, "trusted", None)
+    if isinstance(params, Mapping):
+        trusted = params.get("trusted")
+    if isinstance(trusted, bool):
+        state_of(server).workspace_trusted = trusted
+
+
 def register(server: AgentLanguageServer) -> None:
     """Registers the persona commands on `server`."""
     state_of(server)
@@ -853,14 +864,6 @@ def register(server: AgentLanguageServer) -> None:
             return Outcome("failed", err.message).as_json()
         outcome = await run_persona(ls, request, apply=True, progress_token=request.work_done_token)
         return outcome.as_json()
-
-    @server.feature(TRUST_NOTIFICATION)
-    def workspace_trust(ls: Any, params: Any) -> None:
-        trusted = getattr(params, "trusted", None)
-        if isinstance(params, Mapping):
-            trusted = params.get("trusted")
-        if isinstance(trusted, bool):
-            state_of(ls).workspace_trusted = trusted
 
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:

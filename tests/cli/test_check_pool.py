@@ -1,0 +1,68 @@
+"""`agent-ls check` over a process pool says exactly what one process says, in the same order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent_ls import cli, workspace
+from agent_ls.catalogue import load_catalogue
+from agent_ls.settings import Settings
+
+FILES = 120
+CHUNK = 25  # five chunks: duplicate names fall in different chunks
+
+
+def write_folder(root: Path) -> None:
+    agents = root / ".claude/agents"
+    (agents / "team").mkdir(parents=True)
+    for i in range(FILES):
+        folder = agents / "team" if i % 7 == 0 else agents
+        tools = "Read, Grep" if i % 3 else "Read, LS"  # LS: a removed tool (a warning)
+        name = f"agent-{i % 40}"  # 0, 40 and 80 share a name, and so on: across chunks
+        (folder / f"a{i:03d}.md").write_text(
+            f"---\nname: {name}\ndescription: Agent {i}\ntools: {tools}\n---\n\nBody {i}.\n"
+        )
+    (agents / "binary.md").write_bytes(b"\0\1\2")  # unreadable: an error line on stderr
+    (root / "notes.md").write_text("# ordinary Markdown, skipped\n")
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "github"])
+def test_pool_output_is_byte_identical_to_one_process(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    output: str,
+) -> None:
+    write_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(workspace, "_CHUNK_FILES", CHUNK)
+    runs = []
+    for pool_from in (10**9, 1):  # one process, then a pool however small the input
+        monkeypatch.setattr(workspace, "POOL_MIN_FILES", pool_from)
+        code = cli.main(["check", ".", "--format", output])
+        runs.append((code, *capsys.readouterr()))
+    assert runs[0] == runs[1]
+    code, out, err = runs[1]
+    assert code == 2 and "binary.md: binary file" in err
+    if output == "text":
+        assert out.count("AL208") == FILES  # every name is declared three times
+        assert "a000.md" in out and "notes.md" not in out
+
+
+def test_pool_finds_duplicates_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_folder(tmp_path)
+    monkeypatch.setattr(workspace, "_CHUNK_FILES", CHUNK)
+    monkeypatch.setattr(workspace, "POOL_MIN_FILES", 1)
+    files = list(workspace.walk_markdown(tmp_path))
+    reports, errors = workspace.check_paths(files, set(), tmp_path, Settings(), load_catalogue())
+    assert [r.path for r in reports] == sorted(
+        (p for p in files if p.name.startswith("a")), key=files.index
+    )
+    first = next(r for r in reports if r.path.name == "a000.md")
+    (duplicate,) = [f for f in first.findings if f.code == "AL208"]
+    assert "a040.md" in duplicate.message and "a080.md" in duplicate.message
+    assert [p.name for p, _ in errors] == ["binary.md"]
