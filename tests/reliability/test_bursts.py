@@ -25,7 +25,9 @@ def summary(found: list[types.Diagnostic]) -> list[tuple[str, int, int, int]]:
     )
 
 
-@pytest.mark.settings({"debounceMs": 50})  # the shipped default: bursts are what it is for
+@pytest.mark.settings(
+    {"debounceMs": 50}
+)  # a debounce users may set (the default 0: test_coalescing)
 async def test_ten_thousand_edits_are_coalesced_and_end_right(
     client: LanguageClient, publishes: Publishes
 ) -> None:
