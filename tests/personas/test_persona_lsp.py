@@ -132,6 +132,8 @@ async def test_vscode_extension_gets_one_plain_edit_to_preview(
     assert "Sending 4 lines to" in (begin.message or "")
     assert any("Streaming" in (r.message or "") for r in reports)
     assert isinstance(end, types.WorkDoneProgressEnd)
+    assert end.message == "applied"  # not the title again: editors show "title: message"
+    assert not any((r.message or "").startswith(begin.title) for r in reports)
 
 
 async def test_clients_without_resolve_get_the_command(

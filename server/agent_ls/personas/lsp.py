@@ -309,6 +309,7 @@ class _Progress:
         self.server = server
         self.token = token
         self.chars = 0
+        self.title = ""
         self._last = 0.0
         self._ended = False
 
@@ -325,6 +326,7 @@ class _Progress:
             self.token = token
         if self.token is None:
             return
+        self.title = title
         progress.begin(
             self.token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=True)
         )
@@ -348,6 +350,10 @@ class _Progress:
             self.report(f"Streaming: {self.chars:,} characters")
 
     def end(self, message: str) -> None:
+        """Ends the progress; a message that repeats the title loses it (editors show both:
+        Neovim's `vim.lsp.status()` is "title: message")."""
+        if self.title and message.startswith(self.title + ": "):
+            message = message[len(self.title) + 2 :]
         if self.token is not None and not self._ended:
             self._ended = True
             self.server.work_done_progress.end(
