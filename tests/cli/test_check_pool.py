@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def write_folder(root: Path) -> None:
         (folder / f"a{i:03d}.md").write_text(
             f"---\nname: {name}\ndescription: Agent {i}\ntools: {tools}\n---\n\nBody {i}.\n"
         )
-    (agents / "binary.md").write_bytes(b"\0\1\2")  # unreadable: an error line on stderr
+    (agents / "binary.md").write_bytes(b"\0\1\2")  # no frontmatter: AL101, as Claude Code reads it
+    os.mkfifo(agents / "fifo.md")  # not a regular file: an error line on stderr
     (root / "notes.md").write_text("# ordinary Markdown, skipped\n")
 
 
@@ -45,9 +47,11 @@ def test_pool_output_is_byte_identical_to_one_process(
         runs.append((code, *capsys.readouterr()))
     assert runs[0] == runs[1]
     code, out, err = runs[1]
-    assert code == 2 and "binary.md: binary file" in err
+    assert code == 2 and "fifo.md: not a regular file" in err
     if output == "text":
-        assert out.count("AL208") == FILES  # every name is declared three times
+        reported = [line for line in out.splitlines() if line.startswith(".claude/")]
+        assert sum(" AL208 " in line for line in reported) == FILES  # every name thrice
+        assert any("binary.md:1:1: error AL101" in line for line in reported)
         assert "a000.md" in out and "notes.md" not in out
 
 
@@ -60,9 +64,9 @@ def test_pool_finds_duplicates_across_chunks(
     files = list(workspace.walk_markdown(tmp_path))
     reports, errors = workspace.check_paths(files, set(), tmp_path, Settings(), load_catalogue())
     assert [r.path for r in reports] == sorted(
-        (p for p in files if p.name.startswith("a")), key=files.index
+        (p for p in files if p.name.startswith(("a", "binary"))), key=files.index
     )
     first = next(r for r in reports if r.path.name == "a000.md")
     (duplicate,) = [f for f in first.findings if f.code == "AL208"]
     assert "a040.md" in duplicate.message and "a080.md" in duplicate.message
-    assert [p.name for p, _ in errors] == ["binary.md"]
+    assert [p.name for p, _ in errors] == ["fifo.md"]
