@@ -88,7 +88,7 @@ def test_invalid_values_and_broken_files_are_located(tmp_path: Path) -> None:
     _, (problem,) = read_project_settings(tmp_path)
     assert (problem.line, problem.message) == (
         0,
-        "debounce-ms = 'soon' is not valid (expected int); using 50",
+        "debounce-ms = 'soon' is not valid (expected int); using 0",
     )
     (tmp_path / ".agent-ls.toml").write_text("a = 1\nb = = 2\n")
     _, (problem,) = read_project_settings(tmp_path)

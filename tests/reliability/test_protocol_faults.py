@@ -7,7 +7,10 @@ must still answer the next request. Shutdown and exit follow the specification's
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -450,3 +453,28 @@ async def test_a_mcp_json_nested_100000_deep_does_not_stop_initialize(tmp_path: 
         assert await server.exit_code() == 0
     finally:
         await server.stop()
+
+
+def test_a_cancel_for_an_answered_request_is_not_logged_as_a_problem() -> None:
+    """Editors cancel requests whose answers crossed in flight; VS Code shows every stderr line of
+    the server as an error. Before any persona action ran, pygls's warning still went out."""
+
+    def frame(message: dict[str, object]) -> bytes:
+        body = json.dumps(message).encode()
+        return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 99}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "agent_ls", "serve"],
+        input=b"".join(frame(m) for m in messages),
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Cancel notification for unknown message id" not in done.stderr

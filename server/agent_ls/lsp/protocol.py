@@ -193,3 +193,13 @@ def top_level_id(body: bytes) -> int | str | None:
         elif depth == 1:
             key = text
     return None
+
+
+class LateCancelFilter(logging.Filter):
+    """Drops pygls's warning about a $/cancelRequest for a request already answered. Editors
+    cancel requests whose answers crossed in flight (VS Code does, all the time, and cancelling a
+    persona action may race its answer), and VS Code's Output channel shows every server stderr
+    line as an error: a normal cancel must not look like a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cancel notification for unknown message id")

@@ -38,7 +38,7 @@ from agent_ls.hover import hover
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.documents import use_lsp_documents
-from agent_ls.lsp.protocol import AgentProtocol
+from agent_ls.lsp.protocol import AgentProtocol, LateCancelFilter
 from agent_ls.outline import color_swatches, symbols
 from agent_ls.settings import Settings, load_project_settings, load_user_settings
 from agent_ls.textindex import LineIndex
@@ -445,6 +445,7 @@ def _client_value(server: LanguageServer, dotted: str, default: Any) -> Any:
 def build_server() -> AgentLanguageServer:
     """Returns a server with every feature registered."""
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message body at INFO
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(LateCancelFilter())
     server = AgentLanguageServer()
 
     @server.feature(types.INITIALIZE)
