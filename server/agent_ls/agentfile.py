@@ -148,12 +148,14 @@ class Frontmatter:
 
     def offset(self, mark: Any) -> int:
         """Returns the text offset of a YAML mark (of the original or the retry text)."""
-        line = min(int(mark.line), len(self.line_starts) - 1)
-        column = int(mark.column)
-        columns = self.column_maps.get(line)
-        if columns is not None:
-            column = columns[min(column, len(columns) - 1)]
-        return self.base + min(self.line_starts[line] + column, len(self.source))
+        starts = self.line_starts
+        line: int = min(mark.line, len(starts) - 1)
+        column: int = mark.column
+        if self.column_maps:  # only after the lenient retry
+            columns = self.column_maps.get(line)
+            if columns is not None:
+                column = columns[min(column, len(columns) - 1)]
+        return self.base + min(starts[line] + column, len(self.source))
 
     def span(self, node: yaml.Node) -> tuple[int, int]:
         """Returns the text offsets of a node, without the line breaks that follow a block."""
@@ -256,6 +258,8 @@ def _run_composer(composer: Any, text: str) -> yaml.Node | None:
 def _check_flow_indentation(root: yaml.Node, text: str) -> None:
     """Raises where a quoted value or a flow list continues on a line that is not indented more
     than the block it sits in: libyaml accepts that, Bun's parser (and YAML 1.2) do not."""
+    if not any(c in text for c in "'\"[{"):  # no quoted value and no flow collection
+        return
     lines: list[str] | None = None
     stack: list[tuple[yaml.Node, int]] = [(root, -1)]
     while stack:

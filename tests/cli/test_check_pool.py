@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def write_folder(root: Path) -> None:
         (folder / f"a{i:03d}.md").write_text(
             f"---\nname: {name}\ndescription: Agent {i}\ntools: {tools}\n---\n\nBody {i}.\n"
         )
-    (agents / "binary.md").write_bytes(b"\0\1\2")  # unreadable: an error line on stderr
+    os.mkfifo(agents / "fifo.md")  # unreadable (not a regular file): an error line on stderr
     (root / "notes.md").write_text("# ordinary Markdown, skipped\n")
 
 
@@ -45,9 +46,9 @@ def test_pool_output_is_byte_identical_to_one_process(
         runs.append((code, *capsys.readouterr()))
     assert runs[0] == runs[1]
     code, out, err = runs[1]
-    assert code == 2 and "binary.md: binary file" in err
+    assert code == 2 and "fifo.md: not a regular file" in err
     if output == "text":
-        assert out.count("AL208") == FILES  # every name is declared three times
+        assert out.count("AL208 The agent name") == FILES  # every name is declared three times
         assert "a000.md" in out and "notes.md" not in out
 
 
@@ -65,4 +66,4 @@ def test_pool_finds_duplicates_across_chunks(
     first = next(r for r in reports if r.path.name == "a000.md")
     (duplicate,) = [f for f in first.findings if f.code == "AL208"]
     assert "a040.md" in duplicate.message and "a080.md" in duplicate.message
-    assert [p.name for p, _ in errors] == ["binary.md"]
+    assert [p.name for p, _ in errors] == ["fifo.md"]
