@@ -159,7 +159,13 @@ class Frontmatter:
 
     def span(self, node: yaml.Node) -> tuple[int, int]:
         """Returns the text offsets of a node, without the line breaks that follow a block."""
-        start, end = self.offset(node.start_mark), self.offset(node.end_mark)
+        if self.column_maps:  # only after the lenient retry
+            start, end = self.offset(node.start_mark), self.offset(node.end_mark)
+        else:  # `offset` without its retry map, inlined: called for every key and value
+            starts, last, size = self.line_starts, len(self.line_starts) - 1, len(self.source)
+            first, final = node.start_mark, node.end_mark
+            start = self.base + min(starts[min(first.line, last)] + first.column, size)
+            end = self.base + min(starts[min(final.line, last)] + final.column, size)
         while end > start and self.source[end - self.base - 1] in " \t\r\n":
             end -= 1
         return start, max(start, end)

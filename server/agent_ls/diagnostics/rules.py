@@ -6,10 +6,11 @@ applies it (see docs/claude-code.md).
 
 from __future__ import annotations
 
+import functools
 import re
 import reprlib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,6 +250,7 @@ class _Token:
 
 
 _SEPARATOR = re.compile(r"[ \t]*,?[ \t]*")
+_TRAILING_COMMENT = re.compile(r"\s*(#.*?)\s*$")
 
 
 class _Checker:
@@ -750,7 +752,9 @@ class _Checker:
         anchor = entry.value_end if entry.value_end > entry.value_start else entry.key_end + 1
         _, line_end = _line_bounds(self.text, anchor)
         rest = self.text[anchor:line_end]
-        match = re.match(r"\s*(#.*?)\s*$", rest)
+        if "#" not in rest:
+            return
+        match = _TRAILING_COMMENT.match(rest)
         if not match or (entry.value_end > entry.value_start and not rest[:1].isspace()):
             return
         comment_start = anchor + match.start(1)
@@ -1115,8 +1119,8 @@ class _Checker:
         names = {t.text.split("(")[0] for t in tokens}
         seen: set[str] = set()
         for index, token in enumerate(tokens):
-            removal = self._remove_tool(tokens, index)
             if token.text in seen:
+                removal = self._remove_tool(tokens, index)
                 yield Finding(
                     "AL412",
                     f"`{token.text}` is already listed: Claude Code reads it once.",
@@ -1126,7 +1130,9 @@ class _Checker:
                 )
                 continue
             seen.add(token.text)
-            finding, survives = self._tool(token, allow, names, removal)
+            # The removal edit is worked out only for a tool that gets a finding (few do).
+            removal_of = functools.partial(self._remove_tool, tokens, index)
+            finding, survives = self._tool(token, allow, names, removal_of)
             kept += survives
             if finding:
                 yield finding
@@ -1188,7 +1194,11 @@ class _Checker:
         return None
 
     def _tool(
-        self, token: _Token, allow: bool, names: set[str], removal: Edit | None
+        self,
+        token: _Token,
+        allow: bool,
+        names: set[str],
+        removal_of: Callable[[], Edit | None],
     ) -> tuple[Finding | None, bool]:
         """Returns the finding for one tool name, and whether Claude Code keeps the tool."""
         has_bash, has_star = "Bash" in names, "*" in names
@@ -1234,7 +1244,7 @@ class _Checker:
         if name in cat.legacy_tools:
             legacy = cat.legacy_tools[name]
             repl = legacy.replacement
-            fixes = self._tool_fixes(name_span, repl, names, removal)
+            fixes = self._tool_fixes(name_span, repl, names, removal_of())
             if legacy.works:
                 return Finding(
                     "AL403",
@@ -1256,7 +1266,7 @@ class _Checker:
                 *name_span,
             ), True
         hint = suggest(name, cat.all_tool_names(), cutoff=0.7)
-        fixes = self._tool_fixes(name_span, hint, names, removal)
+        fixes = self._tool_fixes(name_span, hint, names, removal_of())
         case = hint is not None and hint.lower() == name.lower()
         why = "tool names are case-sensitive, " if case else ""
         return Finding(
