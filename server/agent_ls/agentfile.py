@@ -27,6 +27,19 @@ MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
 class _Core12Resolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema, as Bun's parser reads it: `yes`, `on`, `0777`, `1:30` stay strings."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """`BaseResolver.resolve` for a resolver without path resolvers or wildcard implicit
+        ones (this one has neither): libyaml calls it for every node it composes."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
 
 for _tag, _pattern, _first in (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -388,19 +401,21 @@ def _shallow(node: yaml.Node, seen: dict[int, Any]) -> tuple[Any, bool]:
         return seen[id(node)], False
     value: Any
     if isinstance(node, yaml.ScalarNode):
-        convert = _SCALARS.get(node.tag)
-        try:
-            value = (
-                convert(node.value.lower() if node.tag.endswith("float") else node.value)
-                if convert
-                else node.value
-            )
-        except ValueError:
-            value = node.value
+        value = _scalar(node)
     else:
         value = [] if isinstance(node, yaml.SequenceNode) else {}
     seen[id(node)] = value
     return value, not isinstance(node, yaml.ScalarNode)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    convert = _SCALARS.get(node.tag)
+    if convert is None:
+        return node.value
+    try:
+        return convert(node.value.lower() if node.tag.endswith("float") else node.value)
+    except ValueError:
+        return node.value
 
 
 def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
@@ -410,6 +425,8 @@ def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
     their plain value, never constructed. Iterative: libyaml's 1,000 levels of nesting cost no
     Python recursion. A list or mapping used as a key becomes the text `[…]` or `{…}`.
     """
+    if _seen is None and isinstance(node, yaml.ScalarNode):  # most values: no tree to walk
+        return _scalar(node)
     seen = {} if _seen is None else _seen
     root, fresh = _shallow(node, seen)
     stack = [node] if fresh else []
