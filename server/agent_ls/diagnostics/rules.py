@@ -305,10 +305,11 @@ class _Checker:
         for entry in fm.entries:
             if by_key.get(entry.key) is not entry:
                 continue  # an earlier duplicate: Claude Code ignores it
-            truncated = list(self._comment_truncation(entry))
-            yield from truncated
+            truncated = self._comment_truncation(entry)
+            if truncated is not None:
+                yield truncated
             spec = self.cat.keys.get(entry.key)
-            if spec is not None and not any(f.code == "AL601" for f in truncated):
+            if spec is not None and (truncated is None or truncated.code != "AL601"):
                 yield from self._value(entry, spec.type)
         yield from self._tags()
         yield from self._memory_tools(by_key)
@@ -746,23 +747,24 @@ class _Checker:
                 entry.value_end,
             )
 
-    def _comment_truncation(self, entry: Entry) -> Iterator[Finding]:
+    def _comment_truncation(self, entry: Entry) -> Finding | None:
+        """AL601 or AL213 when a ` #` on the value's line starts a YAML comment that cuts it."""
         if not isinstance(entry.node, yaml.ScalarNode) or entry.node.style not in (None, ""):
-            return
+            return None
         anchor = entry.value_end if entry.value_end > entry.value_start else entry.key_end + 1
         _, line_end = _line_bounds(self.text, anchor)
         rest = self.text[anchor:line_end]
         if "#" not in rest:
-            return
+            return None
         match = _TRAILING_COMMENT.match(rest)
         if not match or (entry.value_end > entry.value_start and not rest[:1].isspace()):
-            return
+            return None
         comment_start = anchor + match.start(1)
         comment = match.group(1)
         if entry.key == "color" and entry.value in (None, ""):
             nearest = self.cat.nearest_color(comment)
             fixes = _change_to(comment_start, comment_start + len(comment), nearest)
-            yield Finding(
+            return Finding(
                 "AL601",
                 f"`{comment}` starts a YAML comment, so `color` is empty and Claude Code shows no "
                 f"color. It accepts {self._color_list()}"
@@ -771,7 +773,6 @@ class _Checker:
                 comment_start + len(comment),
                 fixes,
             )
-            return
         value_text = self.text[entry.value_start : comment_start].rstrip()
         whole = (value_text + " " + comment).strip() if value_text else comment
         reads = (
@@ -779,7 +780,7 @@ class _Checker:
             if entry.value not in (None, "")
             else f"reads `{entry.key}` as empty"
         )
-        yield Finding(
+        return Finding(
             "AL213",
             f"`{comment}` starts a YAML comment: Claude Code {reads}. Quote the value to keep it.",
             comment_start,
