@@ -235,6 +235,7 @@ def split_tool_names(value: str) -> list[str]:
 
 _YAML_TAGS = "tag:yaml.org,2002:"
 _CORE_TAGS = frozenset(f"!!{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map"))
+_CORE_TAG_URIS = frozenset(_YAML_TAGS + t[2:] for t in _CORE_TAGS)
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,8 @@ class _Checker:
     def _tags(self) -> Iterator[Finding]:
         for entry in self.fm.entries:
             tag = entry.node.tag or ""
+            if tag in _CORE_TAG_URIS:  # what the resolver gives every untagged value
+                continue
             if tag.startswith(
                 _YAML_TAGS
             ):  # `!!python/object` arrives as tag:yaml.org,2002:python/…
