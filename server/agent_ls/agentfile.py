@@ -27,6 +27,19 @@ MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
 class _Core12Resolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema, as Bun's parser reads it: `yes`, `on`, `0777`, `1:30` stay strings."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """`BaseResolver.resolve` for a resolver without path resolvers or wildcard implicit
+        ones (this one has neither): libyaml calls it for every node it composes."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
 
 for _tag, _pattern, _first in (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -148,16 +161,24 @@ class Frontmatter:
 
     def offset(self, mark: Any) -> int:
         """Returns the text offset of a YAML mark (of the original or the retry text)."""
-        line = min(int(mark.line), len(self.line_starts) - 1)
-        column = int(mark.column)
-        columns = self.column_maps.get(line)
-        if columns is not None:
-            column = columns[min(column, len(columns) - 1)]
-        return self.base + min(self.line_starts[line] + column, len(self.source))
+        starts = self.line_starts
+        line: int = min(mark.line, len(starts) - 1)
+        column: int = mark.column
+        if self.column_maps:  # only after the lenient retry
+            columns = self.column_maps.get(line)
+            if columns is not None:
+                column = columns[min(column, len(columns) - 1)]
+        return self.base + min(starts[line] + column, len(self.source))
 
     def span(self, node: yaml.Node) -> tuple[int, int]:
         """Returns the text offsets of a node, without the line breaks that follow a block."""
-        start, end = self.offset(node.start_mark), self.offset(node.end_mark)
+        if self.column_maps:  # only after the lenient retry
+            start, end = self.offset(node.start_mark), self.offset(node.end_mark)
+        else:  # `offset` without its retry map, inlined: called for every key and value
+            starts, last, size = self.line_starts, len(self.line_starts) - 1, len(self.source)
+            first, final = node.start_mark, node.end_mark
+            start = self.base + min(starts[min(first.line, last)] + first.column, size)
+            end = self.base + min(starts[min(final.line, last)] + final.column, size)
         while end > start and self.source[end - self.base - 1] in " \t\r\n":
             end -= 1
         return start, max(start, end)
@@ -256,6 +277,8 @@ def _run_composer(composer: Any, text: str) -> yaml.Node | None:
 def _check_flow_indentation(root: yaml.Node, text: str) -> None:
     """Raises where a quoted value or a flow list continues on a line that is not indented more
     than the block it sits in: libyaml accepts that, Bun's parser (and YAML 1.2) do not."""
+    if not any(c in text for c in "'\"[{"):  # no quoted value and no flow collection
+        return
     lines: list[str] | None = None
     stack: list[tuple[yaml.Node, int]] = [(root, -1)]
     while stack:
@@ -378,19 +401,21 @@ def _shallow(node: yaml.Node, seen: dict[int, Any]) -> tuple[Any, bool]:
         return seen[id(node)], False
     value: Any
     if isinstance(node, yaml.ScalarNode):
-        convert = _SCALARS.get(node.tag)
-        try:
-            value = (
-                convert(node.value.lower() if node.tag.endswith("float") else node.value)
-                if convert
-                else node.value
-            )
-        except ValueError:
-            value = node.value
+        value = _scalar(node)
     else:
         value = [] if isinstance(node, yaml.SequenceNode) else {}
     seen[id(node)] = value
     return value, not isinstance(node, yaml.ScalarNode)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    convert = _SCALARS.get(node.tag)
+    if convert is None:
+        return node.value
+    try:
+        return convert(node.value.lower() if node.tag.endswith("float") else node.value)
+    except ValueError:
+        return node.value
 
 
 def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
@@ -400,6 +425,8 @@ def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
     their plain value, never constructed. Iterative: libyaml's 1,000 levels of nesting cost no
     Python recursion. A list or mapping used as a key becomes the text `[…]` or `{…}`.
     """
+    if _seen is None and isinstance(node, yaml.ScalarNode):  # most values: no tree to walk
+        return _scalar(node)
     seen = {} if _seen is None else _seen
     root, fresh = _shallow(node, seen)
     stack = [node] if fresh else []

@@ -275,6 +275,8 @@ class Row:
 
 
 def _rows(report: Any) -> list[Row]:
+    if not report.findings:  # most files of a large folder: no line index to build
+        return []
     from agent_ls.textindex import LineIndex
 
     index = LineIndex(report.text)
@@ -302,6 +304,8 @@ def _rows(report: Any) -> list[Row]:
 
 def _valid_text(text: str) -> str:
     """`text` with any lone surrogate replaced by U+FFFD, so it encodes as UTF-8."""
+    if text.isascii():
+        return text
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 

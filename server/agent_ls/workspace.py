@@ -228,8 +228,12 @@ class _CheckJob:
     mcp: frozenset[str] | None
 
 
-_Checked = tuple[list[tuple[FileReport, AgentName | None]], list[tuple[Path, str]]]
-"""Reports of agent files with the names they declare, and (path, reason) for unreadable ones."""
+_Checked = tuple[
+    list[tuple[int, str, list[Finding], tuple[str, int, int] | None]], list[tuple[int, str]]
+]
+"""Checked files by their place in the list of paths (a `Path` sent back by a pool worker would be
+pickled as its parts and parsed again): for each agent file the text its findings point into, the
+findings and the name it declares (name, start, end); for each unreadable file the reason."""
 
 
 def check_paths(
@@ -258,6 +262,7 @@ def check_paths(
     files = list(paths)
     workers = _usable_cores()
     if len(files) < POOL_MIN_FILES or workers < 2:
+        chunks = [files]
         parts = [_check_files(job, files)]
     else:
         from concurrent.futures import ProcessPoolExecutor  # the server never loads it
@@ -270,11 +275,12 @@ def check_paths(
     names = AgentNames()
     reports: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
-    for checked, unreadable in parts:
-        for report, name in checked:
-            names.record(report.path, name)
-            reports.append(report)
-        errors += unreadable
+    for chunk, (checked, unreadable) in zip(chunks, parts, strict=True):
+        for place, text, findings, declared in checked:
+            path = chunk[place]
+            names.record(path, None if declared is None else AgentName(path, *declared))
+            reports.append(FileReport(path, text, findings))
+        errors += [(chunk[place], reason) for place, reason in unreadable]
     for report in reports:
         duplicate = names.duplicates(report.path)
         if duplicate is not None:
@@ -283,20 +289,19 @@ def check_paths(
     return reports, errors
 
 
-def _check_files(job: _CheckJob, paths: Iterable[Path]) -> _Checked:
+def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
     """Checks `paths` (without the duplicate-name rule, which needs every file's name)."""
-    checked: list[tuple[FileReport, AgentName | None]] = []
-    errors: list[tuple[Path, str]] = []
-    for path in paths:
+    checked: _Checked = ([], [])
+    for place, path in enumerate(paths):
         agent_path = path in job.explicit or is_agent_path(path, job.root, job.settings)
         try:
             decoded = read_decoded(path, MAX_FILE_BYTES)
         except FileTooLarge as err:
             if agent_path:  # Claude Code skips it: the agent is not loaded
-                checked.append((FileReport(path, "", [too_large_finding(err.size)]), None))
+                checked[0].append((place, "", [too_large_finding(err.size)], None))
             continue
         except UnreadableFile as err:
-            errors.append((path, str(err)))
+            checked[1].append((place, str(err)))
             continue
         text = decoded.text
         source = read_source(text)
@@ -308,8 +313,10 @@ def _check_files(job: _CheckJob, paths: Iterable[Path]) -> _Checked:
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
         end = source.split.body_start if source.split.has_frontmatter else 0
         end = max([end, *(f.end for f in findings)])
-        checked.append((FileReport(path, text[:end], findings), declared_name(path, source)))
-    return checked, errors
+        name = declared_name(path, source)
+        declared = None if name is None else (name.name, name.start, name.end)
+        checked[0].append((place, text[:end], findings, declared))
+    return checked
 
 
 _worker_job: _CheckJob | None = None

@@ -6,10 +6,11 @@ applies it (see docs/claude-code.md).
 
 from __future__ import annotations
 
+import functools
 import re
 import reprlib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,6 +235,7 @@ def split_tool_names(value: str) -> list[str]:
 
 _YAML_TAGS = "tag:yaml.org,2002:"
 _CORE_TAGS = frozenset(f"!!{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map"))
+_CORE_TAG_URIS = frozenset(_YAML_TAGS + t[2:] for t in _CORE_TAGS)
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,7 @@ class _Token:
 
 
 _SEPARATOR = re.compile(r"[ \t]*,?[ \t]*")
+_TRAILING_COMMENT = re.compile(r"\s*(#.*?)\s*$")
 
 
 class _Checker:
@@ -303,10 +306,11 @@ class _Checker:
         for entry in fm.entries:
             if by_key.get(entry.key) is not entry:
                 continue  # an earlier duplicate: Claude Code ignores it
-            truncated = list(self._comment_truncation(entry))
-            yield from truncated
+            truncated = self._comment_truncation(entry)
+            if truncated is not None:
+                yield truncated
             spec = self.cat.keys.get(entry.key)
-            if spec is not None and not any(f.code == "AL601" for f in truncated):
+            if spec is not None and (truncated is None or truncated.code != "AL601"):
                 yield from self._value(entry, spec.type)
         yield from self._tags()
         yield from self._memory_tools(by_key)
@@ -323,6 +327,8 @@ class _Checker:
     def _tags(self) -> Iterator[Finding]:
         for entry in self.fm.entries:
             tag = entry.node.tag or ""
+            if tag in _CORE_TAG_URIS:  # what the resolver gives every untagged value
+                continue
             if tag.startswith(
                 _YAML_TAGS
             ):  # `!!python/object` arrives as tag:yaml.org,2002:python/…
@@ -744,21 +750,24 @@ class _Checker:
                 entry.value_end,
             )
 
-    def _comment_truncation(self, entry: Entry) -> Iterator[Finding]:
+    def _comment_truncation(self, entry: Entry) -> Finding | None:
+        """AL601 or AL213 when a ` #` on the value's line starts a YAML comment that cuts it."""
         if not isinstance(entry.node, yaml.ScalarNode) or entry.node.style not in (None, ""):
-            return
+            return None
         anchor = entry.value_end if entry.value_end > entry.value_start else entry.key_end + 1
         _, line_end = _line_bounds(self.text, anchor)
         rest = self.text[anchor:line_end]
-        match = re.match(r"\s*(#.*?)\s*$", rest)
+        if "#" not in rest:
+            return None
+        match = _TRAILING_COMMENT.match(rest)
         if not match or (entry.value_end > entry.value_start and not rest[:1].isspace()):
-            return
+            return None
         comment_start = anchor + match.start(1)
         comment = match.group(1)
         if entry.key == "color" and entry.value in (None, ""):
             nearest = self.cat.nearest_color(comment)
             fixes = _change_to(comment_start, comment_start + len(comment), nearest)
-            yield Finding(
+            return Finding(
                 "AL601",
                 f"`{comment}` starts a YAML comment, so `color` is empty and Claude Code shows no "
                 f"color. It accepts {self._color_list()}"
@@ -767,7 +776,6 @@ class _Checker:
                 comment_start + len(comment),
                 fixes,
             )
-            return
         value_text = self.text[entry.value_start : comment_start].rstrip()
         whole = (value_text + " " + comment).strip() if value_text else comment
         reads = (
@@ -775,7 +783,7 @@ class _Checker:
             if entry.value not in (None, "")
             else f"reads `{entry.key}` as empty"
         )
-        yield Finding(
+        return Finding(
             "AL213",
             f"`{comment}` starts a YAML comment: Claude Code {reads}. Quote the value to keep it.",
             comment_start,
@@ -1115,8 +1123,8 @@ class _Checker:
         names = {t.text.split("(")[0] for t in tokens}
         seen: set[str] = set()
         for index, token in enumerate(tokens):
-            removal = self._remove_tool(tokens, index)
             if token.text in seen:
+                removal = self._remove_tool(tokens, index)
                 yield Finding(
                     "AL412",
                     f"`{token.text}` is already listed: Claude Code reads it once.",
@@ -1126,7 +1134,9 @@ class _Checker:
                 )
                 continue
             seen.add(token.text)
-            finding, survives = self._tool(token, allow, names, removal)
+            # The removal edit is worked out only for a tool that gets a finding (few do).
+            removal_of = functools.partial(self._remove_tool, tokens, index)
+            finding, survives = self._tool(token, allow, names, removal_of)
             kept += survives
             if finding:
                 yield finding
@@ -1188,7 +1198,11 @@ class _Checker:
         return None
 
     def _tool(
-        self, token: _Token, allow: bool, names: set[str], removal: Edit | None
+        self,
+        token: _Token,
+        allow: bool,
+        names: set[str],
+        removal_of: Callable[[], Edit | None],
     ) -> tuple[Finding | None, bool]:
         """Returns the finding for one tool name, and whether Claude Code keeps the tool."""
         has_bash, has_star = "Bash" in names, "*" in names
@@ -1234,7 +1248,7 @@ class _Checker:
         if name in cat.legacy_tools:
             legacy = cat.legacy_tools[name]
             repl = legacy.replacement
-            fixes = self._tool_fixes(name_span, repl, names, removal)
+            fixes = self._tool_fixes(name_span, repl, names, removal_of())
             if legacy.works:
                 return Finding(
                     "AL403",
@@ -1256,7 +1270,7 @@ class _Checker:
                 *name_span,
             ), True
         hint = suggest(name, cat.all_tool_names(), cutoff=0.7)
-        fixes = self._tool_fixes(name_span, hint, names, removal)
+        fixes = self._tool_fixes(name_span, hint, names, removal_of())
         case = hint is not None and hint.lower() == name.lower()
         why = "tool names are case-sensitive, " if case else ""
         return Finding(
