@@ -62,7 +62,11 @@ CHECK_WORKSPACE = "agentLs.checkWorkspace"
 PERSONAS = "agent_ls.personas.lsp"
 TRUST_NOTIFICATION = "agentLs/workspaceTrust"
 """The editor's workspace trust, `{"trusted": bool}` (handled by the persona glue)."""
-PERSONA_COMMANDS = ("agentLs.persona.run", "agentLs.persona.list")
+PERSONA_COMMANDS = (
+    "agentLs.persona.run",
+    "agentLs.persona.list",
+    "agentLs.persona.clearFindings",
+)
 """Advertised at initialize; `personas.register` supplies their handlers on first use."""
 CHECK_WORKSPACE_BATCH = 25
 """checkWorkspace reads and checks this many files in a worker thread, publishes them (a few ms
@@ -229,10 +233,17 @@ class AgentLanguageServer(LanguageServer):
         return findings
 
     def settings_file_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
-        """Returns the warnings of a repository settings file (none for any other document)."""
-        return config_diagnostics(
-            self.workspace_root, self.path_of(uri), analysis.source.text, self.encoding()
+        """Returns the warnings of a repository settings file (none for any other document), and
+        the findings of persona reviews shown on the document."""
+        text = analysis.source.text
+        diagnostics = config_diagnostics(
+            self.workspace_root, self.path_of(uri), text, self.encoding()
         )
+        if "persona_state" in self.__dict__:  # personas have been used
+            from agent_ls.personas import lsp as personas
+
+            diagnostics += personas.finding_diagnostics(self, uri, text)
+        return diagnostics
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
         """Has the document checked and published: at once when no debounce applies (a check
@@ -716,6 +727,10 @@ def build_server() -> AgentLanguageServer:
     @server.command(PERSONA_COMMANDS[1])
     async def persona_list(ls: AgentLanguageServer, *args: Any) -> Any:
         return await persona_command(ls, PERSONA_COMMANDS[1], args)
+
+    @server.command(PERSONA_COMMANDS[2])
+    async def persona_clear_findings(ls: AgentLanguageServer, *args: Any) -> Any:
+        return await persona_command(ls, PERSONA_COMMANDS[2], args)
 
     return server
 

@@ -25,6 +25,7 @@ agents run only on the user's go-ahead.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import tempfile
@@ -42,13 +43,21 @@ from pygls.uris import from_fs_path
 
 from agent_ls.agentfile import MAX_FILE_BYTES
 from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
-from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
+from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, PersonaAction, actions_for
 from agent_ls.personas.agents import Persona, PersonaDirectory
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
 from agent_ls.personas.preview import unified_diff
 from agent_ls.personas.prompt import Selection, language_of
-from agent_ls.personas.session import PreparedAction, TextChange, prepare, report, rewrite_edits
+from agent_ls.personas.session import (
+    LineFinding,
+    PreparedAction,
+    TextChange,
+    line_findings,
+    prepare,
+    report,
+    rewrite_edits,
+)
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import UnreadableFile, is_agent_path, read_text
 
@@ -59,6 +68,18 @@ log = logging.getLogger(__name__)
 
 RUN_COMMAND = "agentLs.persona.run"
 LIST_COMMAND = "agentLs.persona.list"
+CLEAR_FINDINGS_COMMAND = "agentLs.persona.clearFindings"
+FIX_ACTION = "fix-finding"
+"""The id of the rewrite a finding's quick fix runs ("Ask <agent> to fix this")."""
+FINDING_DATA = "persona-finding"
+"""`data.kind` of a finding's diagnostic (its quick fix is found by it)."""
+SEVERITY = {
+    "critical": types.DiagnosticSeverity.Error,
+    "high": types.DiagnosticSeverity.Error,
+    "medium": types.DiagnosticSeverity.Warning,
+    "low": types.DiagnosticSeverity.Information,
+    "info": types.DiagnosticSeverity.Hint,
+}
 RESCAN_SECONDS = 2.0
 """Agent files on disk are re-globbed (in a worker thread) when the last scan is older than this."""
 REPORT_IN_MESSAGE = 4_000
@@ -96,6 +117,20 @@ class Outcome:
         return out
 
 
+@dataclass(frozen=True)
+class KeptFinding:
+    """A review's finding shown on the reviewed document, while the text of its lines (0-based
+    `first`..`last`) is still `lines`."""
+
+    agent: str
+    finding: LineFinding
+    first: int
+    last: int
+    lines: str
+    report: str | None
+    """The report's URI (the diagnostic's related information points at it)."""
+
+
 @dataclass
 class PersonaState:
     """What persona actions keep on a server."""
@@ -109,6 +144,8 @@ class PersonaState:
     reports: int = 0
     workspace_trusted: bool | None = None
     """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
+    findings: dict[str, list[KeptFinding]] = field(default_factory=dict)
+    """By URI: the findings of reviews shown on the document's lines."""
     edits_sent: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
     """By URI: the open document and version the last workspace/applyEdit was computed on. Until
     the editor's didChange arrives, another run on that same version must not apply (an edit
@@ -185,11 +222,12 @@ def persona_code_actions(
     the `agentLs.persona.run` command, which asks before it applies.
     """
     selected = params.range
-    if selected.start == selected.end:
-        return []
     only = [str(k) for k in params.context.only] if params.context.only else None
+    fixes = _finding_fixes(server, params) if _wanted(only, types.CodeActionKind.QuickFix) else []
+    if selected.start == selected.end:
+        return fixes
     if not (_wanted(only, REWRITE_KIND) or _wanted(only, REPORT_KIND)):
-        return []
+        return fixes
     _warm_up(server)
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
@@ -201,7 +239,7 @@ def persona_code_actions(
         and bool(_supports(server, "text_document.code_action.data_support"))
     )
     wire_range = range_to_json(selected)
-    actions: list[types.CodeAction] = []
+    actions: list[types.CodeAction] = fixes
     for name in sorted(current_personas(server)):
         for action in actions_for(name, server.settings.personas.actions):
             if not _wanted(only, action.code_action_kind):
@@ -226,6 +264,141 @@ def persona_code_actions(
                 )
             )
     return actions
+
+
+def _finding_fixes(
+    server: AgentLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    """Returns "Ask <agent> to fix this" for each review finding among the context's diagnostics:
+    a rewrite of the finding's lines with the finding as the task (run by the command, so it
+    goes through the same confirmation as any rewrite)."""
+    uri = params.text_document.uri
+    document = server.workspace.text_documents.get(uri)
+    fixes = []
+    for diagnostic in params.context.diagnostics:
+        data = diagnostic.data
+        if not isinstance(data, dict) or data.get("kind") != FINDING_DATA:
+            continue
+        agent, task = str(data.get("agent", "")), str(data.get("task", ""))
+        args = {
+            "uri": uri,
+            "range": range_to_json(  # whole lines
+                types.Range(types.Position(diagnostic.range.start.line, 0), diagnostic.range.end)
+            ),
+            "agent": agent,
+            "action": FIX_ACTION,
+            "task": task,
+            "version": document.version if document else None,
+        }
+        title = f"Ask {agent} to fix this"
+        fixes.append(
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(title=title, command=RUN_COMMAND, arguments=[args]),
+            )
+        )
+    return fixes
+
+
+# -- review findings on the lines -------------------------------------------------------------
+
+
+def _keep_findings(
+    server: AgentLanguageServer,
+    snapshot: Snapshot,
+    prepared: PreparedAction,
+    found: list[LineFinding],
+    report_uri: str | None,
+) -> None:
+    """Shows a review's findings on the open document's lines (replacing that agent's earlier
+    ones there), and has the editor fetch the document's diagnostics again."""
+    if snapshot.document is None:
+        return
+    index = LineIndex(snapshot.text, server.encoding())
+    agent = prepared.persona.name
+    state = state_of(server)
+    kept = [k for k in state.findings.get(snapshot.uri, []) if k.agent != agent]
+    for finding in found:
+        first, last = finding.first_line - 1, finding.last_line - 1
+        lines = snapshot.text[index.line_start(first) : index.line_end(last)]
+        kept.append(KeptFinding(agent, finding, first, last, lines, report_uri))
+    state.findings[snapshot.uri] = kept
+    _republish(server, snapshot.uri)
+
+
+def finding_diagnostics(server: AgentLanguageServer, uri: str, text: str) -> list[types.Diagnostic]:
+    """Returns the diagnostics of the review findings kept on `uri` whose lines still hold the
+    text they were reviewed with (the others are dropped for good: an edit touched them)."""
+    state = state_of(server)
+    kept = state.findings.get(uri)
+    if not kept:
+        return []
+    index = LineIndex(text, server.encoding())
+    line_count = text.count("\n") + 1
+    still = [
+        k
+        for k in kept
+        if k.last < line_count
+        and text[index.line_start(k.first) : index.line_end(k.last)] == k.lines
+    ]
+    if len(still) != len(kept):
+        state.findings[uri] = still
+    return [_finding_diagnostic(k, index) for k in still]
+
+
+def _finding_diagnostic(kept: KeptFinding, index: LineIndex) -> types.Diagnostic:
+    finding = kept.finding
+    start = index.line_start(kept.first)
+    start += len(kept.lines) - len(kept.lines.lstrip())  # from the first non-blank character
+    related = None
+    if kept.report:
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(
+                    uri=kept.report, range=types.Range(types.Position(0, 0), types.Position(0, 0))
+                ),
+                message=f"{kept.agent}'s report",
+            )
+        ]
+    task = f"Fix this problem a review found: {finding.title}"
+    if finding.detail:
+        task += f"\n\n{finding.detail}"
+    return types.Diagnostic(
+        range=range_of(index, min(start, index.line_end(kept.last)), index.line_end(kept.last)),
+        message=f"{finding.title}\n{finding.detail}".strip(),
+        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Hint),
+        source=kept.agent,
+        code=finding.severity,
+        related_information=related,
+        data={"kind": FINDING_DATA, "agent": kept.agent, "task": task},
+    )
+
+
+def clear_findings(server: AgentLanguageServer, uri: str | None = None) -> int:
+    """Forgets the review findings of `uri` (of every document when None); returns how many."""
+    findings = state_of(server).findings
+    uris = [uri] if uri is not None else list(findings)
+    cleared = 0
+    for each in uris:
+        cleared += len(findings.pop(each, []))
+        _republish(server, each)
+    return cleared
+
+
+def _republish(server: AgentLanguageServer, uri: str) -> None:
+    """Has the editor show the document's diagnostics anew: published again (push clients), or
+    a workspace/diagnostic/refresh (pull clients)."""
+    if not server.use_pull:
+        if uri in server.workspace.text_documents:
+            server.schedule(uri, 0)
+        else:
+            server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+    elif _supports(server, "workspace.diagnostics.refresh_support"):
+        server.workspace_diagnostic_refresh(None)
 
 
 def _warm_up(server: AgentLanguageServer) -> None:
@@ -281,6 +454,8 @@ class RunRequest:
     action: str
     version: int | None = None
     work_done_token: str | int | None = None
+    task: str | None = None
+    """The task of a finding's quick fix (action FIX_ACTION: a rewrite of the range)."""
 
     @staticmethod
     def parse(raw: Any) -> RunRequest:
@@ -289,7 +464,7 @@ class RunRequest:
                 f"{RUN_COMMAND} wants one argument {{uri, range, agent, action}}", "usage"
             )
         try:
-            version, token = raw.get("version"), raw.get("workDoneToken")
+            version, token, task = raw.get("version"), raw.get("workDoneToken"), raw.get("task")
             return RunRequest(
                 str(raw["uri"]),
                 range_from_json(raw["range"]),
@@ -297,6 +472,7 @@ class RunRequest:
                 str(raw["action"]),
                 version if isinstance(version, int) else None,
                 token if isinstance(token, (str, int)) and not isinstance(token, bool) else None,
+                task if isinstance(task, str) and task.strip() else None,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise PersonaError(f"{RUN_COMMAND}: bad argument ({err})", "usage") from None
@@ -486,6 +662,10 @@ async def _perform(
     start = index.offset(request.range.start.line, request.range.start.character)
     end = index.offset(request.range.end.line, request.range.end.character)
     path = server.path_of(request.uri)
+    settings = server.settings.personas
+    if request.task is not None and request.action == FIX_ACTION:
+        fix = PersonaAction(FIX_ACTION, "fix this", "rewrite", request.task, agent=request.agent)
+        settings = dataclasses.replace(settings, actions=(*settings.actions, fix))
     prepared = prepare(
         current_personas(server),
         request.agent,
@@ -494,7 +674,7 @@ async def _perform(
         file_name=_display_name(server, path, request.uri),
         language=(open_document.language_id if open_document else None)
         or language_of(path or request.uri),
-        settings=server.settings.personas,
+        settings=settings,
         root=server.workspace_root,
     )
     call = api_settings(server.settings.personas)
@@ -514,7 +694,11 @@ async def _perform(
     answer = await api.stream(call, prepared.prompt, progress.on_text, progress.report)
 
     if prepared.action.kind == "report":
-        return await _show_report(server, prepared, report(prepared, answer), path)
+        outcome = await _show_report(server, prepared, report(prepared, answer), path)
+        _keep_findings(
+            server, snapshot, prepared, line_findings(prepared, answer), outcome.document
+        )
+        return outcome
     changes = rewrite_edits(prepared, answer)
     if not await _still_current(server, snapshot):
         return _stale_outcome()
@@ -874,6 +1058,12 @@ def register(server: AgentLanguageServer) -> None:
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:
         return list_personas(ls)
+
+    @server.command(CLEAR_FINDINGS_COMMAND)
+    def clear_findings_command(ls: Any, *args: Any) -> dict[str, Any]:
+        """Argument: optionally `{"uri": ...}` (else every document's findings go)."""
+        uri = args[0].get("uri") if args and isinstance(args[0], Mapping) else None
+        return {"cleared": clear_findings(ls, str(uri) if uri else None)}
 
 
 # -- small conversions ------------------------------------------------------------------------

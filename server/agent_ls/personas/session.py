@@ -32,7 +32,15 @@ from agent_ls.personas.secrets import SecretFinding, describe_secrets, find_secr
 from agent_ls.personas.tools import workspace_tools
 from agent_ls.settings import PersonaSettings
 
-__all__ = ["PreparedAction", "TextChange", "prepare", "report", "rewrite_edits"]
+__all__ = [
+    "LineFinding",
+    "PreparedAction",
+    "TextChange",
+    "line_findings",
+    "prepare",
+    "report",
+    "rewrite_edits",
+]
 
 
 @dataclass(frozen=True)
@@ -256,6 +264,45 @@ def _findings(data: dict[str, Any], prepared: PreparedAction) -> list[str]:
     if not findings:
         parts.append("No findings.")
     return parts
+
+
+@dataclass(frozen=True)
+class LineFinding:
+    """One finding of a report_findings call on lines of the file (1-based, inclusive)."""
+
+    first_line: int
+    last_line: int
+    severity: str
+    title: str
+    detail: str
+
+
+def line_findings(prepared: PreparedAction, answer: Answer) -> list[LineFinding]:
+    """Returns the findings of a report_findings answer that name lines of the file (one without
+    lines, or with lines outside the file, stays in the report only)."""
+    if answer.tool != REPORT_TOOL or not isinstance(answer.tool_input, dict):
+        return []
+    findings = answer.tool_input.get("findings")
+    line_count = prepared.selection.text.count("\n") + 1
+    found = []
+    for finding in findings if isinstance(findings, list) else []:
+        if not isinstance(finding, dict) or _where(finding, line_count) == "no line given":
+            continue
+        start, end = finding["start_line"], finding.get("end_line", finding["start_line"])
+        first, last = min(start, end), max(start, end)
+        if first < 1 or last > line_count:
+            continue
+        severity = str(finding.get("severity", "")).lower()
+        found.append(
+            LineFinding(
+                first,
+                last,
+                severity if severity in _SEVERITIES else "info",
+                answer.scrub(" ".join(str(finding.get("title", "")).split()) or "(untitled)"),
+                answer.scrub(str(finding.get("detail", "")).strip()),
+            )
+        )
+    return found
 
 
 def _where(finding: dict[str, Any], line_count: int) -> str:

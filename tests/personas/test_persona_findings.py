@@ -1,0 +1,140 @@
+"""A review's findings on the reviewed lines: published at exact ranges with the agent as source,
+kept beside agent-ls's own diagnostics, dropped when their lines are edited or cleared by command,
+and each with a quick fix that asks the agent to rewrite those lines (the real server over stdio,
+the fake API on loopback; a push client and a pull client)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types
+from persona_helpers import Editor, StartEditor
+
+from fakeapi import FakeAnthropic, Message, tool_use
+
+FINDINGS = {
+    "summary": "Two problems.",
+    "findings": [
+        {
+            "start_line": 7,
+            "end_line": 7,
+            "severity": "high",
+            "title": "json.loads trusts the payload",
+            "detail": "Bad input raises a bare JSONDecodeError.",
+        },
+        {
+            "start_line": 8,
+            "end_line": 9,
+            "severity": "low",
+            "title": "No idempotency key",
+            "detail": "A retry inserts the order twice.",
+        },
+        {"start_line": 99, "end_line": 99, "severity": "info", "title": "Off the end"},
+    ],
+}
+
+
+def review_reply() -> Message:
+    return Message(content=[tool_use("report_findings", FINDINGS)], stop_reason="tool_use")
+
+
+async def review(editor: Editor, fake_api: FakeAnthropic) -> tuple[str, dict[str, Any]]:
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order")
+    where.end = editor.range_of(uri, 'return {"id": order_id}').end
+    fake_api.script(review_reply())
+    result = await editor.run(uri, where, "backend-engineer", "review")
+    assert result["status"] == "shown", result
+    return uri, result
+
+
+async def pushed(editor: Editor, uri: str, count: int) -> list[types.Diagnostic]:
+    """Returns the document's pushed persona diagnostics once there are `count` of them."""
+    for _ in range(200):
+        found = [d for d in editor.client.diagnostics.get(uri, []) if d.source != "agent-ls"]
+        if len(found) == count:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} findings, got {editor.client.diagnostics.get(uri)}")
+
+
+async def pulled(editor: Editor, uri: str) -> list[types.Diagnostic]:
+    report = await editor.client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    return [d for d in report.items if d.source != "agent-ls"]
+
+
+async def clear(editor: Editor, uri: str | None = None) -> Any:
+    return await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="agentLs.persona.clearFindings", arguments=[{"uri": uri}] if uri else []
+        )
+    )
+
+
+async def test_findings_are_pushed_on_their_lines_and_dropped_by_an_edit_over_them(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("visual-studio-code")  # push diagnostics
+    uri, result = await review(editor, fake_api)
+    first, second = sorted(await pushed(editor, uri, 2), key=lambda d: d.range.start.line)
+    assert first.source == second.source == "backend-engineer"
+    assert first.range == types.Range(types.Position(6, 4), types.Position(6, 30))
+    assert first.severity == types.DiagnosticSeverity.Error
+    assert first.message.startswith("json.loads trusts the payload")
+    assert second.range == types.Range(types.Position(7, 4), types.Position(8, 27))
+    assert second.severity == types.DiagnosticSeverity.Information
+    (related,) = first.related_information or []
+    assert related.location.uri == result["document"]  # the report
+    text = editor.texts[uri]
+    editor.change(uri, text.replace("data = json.loads(payload)", "data = parse(payload)"))
+    (left,) = await pushed(editor, uri, 1)
+    assert left.message.startswith("No idempotency key")
+    assert (await clear(editor, uri)) == {"cleared": 1}
+    await pushed(editor, uri, 0)
+
+
+async def test_findings_are_pulled_and_cleared_by_the_command(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("neovim")  # pull diagnostics
+    uri, _ = await review(editor, fake_api)
+    assert {d.range.start.line for d in await pulled(editor, uri)} == {6, 7}
+    assert (await clear(editor)) == {"cleared": 2}
+    assert await pulled(editor, uri) == []
+
+
+async def test_the_quick_fix_asks_the_agent_to_rewrite_the_findings_lines(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("neovim", personas={"confirm": "never"})
+    uri, _ = await review(editor, fake_api)
+    finding = next(d for d in await pulled(editor, uri) if d.range.start.line == 6)
+    actions = await editor.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(types.Position(6, 8), types.Position(6, 8)),
+            context=types.CodeActionContext(diagnostics=[finding]),
+        )
+    )
+    (fix,) = [a for a in actions or [] if a.title == "Ask backend-engineer to fix this"]
+    assert isinstance(fix, types.CodeAction) and fix.kind == types.CodeActionKind.QuickFix
+    assert fix.command is not None
+    fixed = "    data = parse_order(payload)\n"
+    fake_api.script(
+        Message(
+            content=[tool_use("replace_selection", {"code": fixed, "imports": [], "summary": "x"})],
+            stop_reason="tool_use",
+        )
+    )
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=fix.command.command, arguments=fix.command.arguments)
+    )
+    assert result["status"] == "applied", result
+    assert editor.texts[uri].splitlines()[6] == "    data = parse_order(payload)"
+    request = fake_api.requests[-1].body
+    assert "json.loads trusts the payload" in str(request["messages"])
+    assert [d.range.start.line for d in await pulled(editor, uri)] == [7]  # the fixed one went
