@@ -6,6 +6,8 @@ the fake API on loopback; a push client and a pull client)."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -138,3 +140,43 @@ async def test_the_quick_fix_asks_the_agent_to_rewrite_the_findings_lines(
     request = fake_api.requests[-1].body
     assert "json.loads trusts the payload" in str(request["messages"])
     assert [d.range.start.line for d in await pulled(editor, uri)] == [7]  # the fixed one went
+
+
+async def kept_reports(editor: Editor) -> dict[str, Any]:
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="agentLs.persona.reports", arguments=[])
+    )
+    assert isinstance(result, dict), result
+    return result
+
+
+def report_path(uri: str) -> Path:
+    return Path(uri.removeprefix("file://"))
+
+
+async def test_reports_are_kept_in_the_gitignored_workspace_folder(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
+) -> None:
+    subprocess.run(["git", "init", "-q", str(persona_workspace)], check=True)
+    (persona_workspace / ".gitignore").write_text(".agent-ls/\n")
+    editor = await start_editor("visual-studio-code")
+    _, result = await review(editor, fake_api)
+    path = report_path(result["document"])
+    assert path.parent == persona_workspace / ".agent-ls" / "reports"
+    assert "json.loads trusts the payload" in path.read_text()
+    listed = await kept_reports(editor)
+    assert [r["uri"] for r in listed["reports"]] == [result["document"]]
+
+
+async def test_reports_go_to_the_user_cache_when_the_folder_is_not_ignored(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path, tmp_path: Path
+) -> None:
+    subprocess.run(["git", "init", "-q", str(persona_workspace)], check=True)  # no .gitignore
+    cache = tmp_path / "my-cache"
+    editor = await start_editor("neovim", env={"XDG_CACHE_HOME": str(cache)})
+    _, first = await review(editor, fake_api)
+    _, second = await review(editor, fake_api)
+    assert report_path(first["document"]).parent.parent == cache / "agent-ls" / "reports"
+    assert not (persona_workspace / ".agent-ls").exists()
+    listed = await kept_reports(editor)
+    assert {r["uri"] for r in listed["reports"]} == {first["document"], second["document"]}

@@ -66,6 +66,7 @@ PERSONA_COMMANDS = (
     "agentLs.persona.run",
     "agentLs.persona.list",
     "agentLs.persona.clearFindings",
+    "agentLs.persona.reports",
 )
 """Advertised at initialize; `personas.register` supplies their handlers on first use."""
 CHECK_WORKSPACE_BATCH = 25
@@ -731,6 +732,10 @@ def build_server() -> AgentLanguageServer:
     @server.command(PERSONA_COMMANDS[2])
     async def persona_clear_findings(ls: AgentLanguageServer, *args: Any) -> Any:
         return await persona_command(ls, PERSONA_COMMANDS[2], args)
+
+    @server.command(PERSONA_COMMANDS[3])
+    async def persona_reports(ls: AgentLanguageServer, *args: Any) -> Any:
+        return await persona_command(ls, PERSONA_COMMANDS[3], args)
 
     return server
 

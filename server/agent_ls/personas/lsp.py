@@ -43,6 +43,7 @@ from pygls.uris import from_fs_path
 
 from agent_ls.agentfile import MAX_FILE_BYTES
 from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
+from agent_ls.personas import reports
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, PersonaAction, actions_for
 from agent_ls.personas.agents import Persona, PersonaDirectory
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
@@ -68,6 +69,7 @@ log = logging.getLogger(__name__)
 
 RUN_COMMAND = "agentLs.persona.run"
 LIST_COMMAND = "agentLs.persona.list"
+REPORTS_COMMAND = "agentLs.persona.reports"
 CLEAR_FINDINGS_COMMAND = "agentLs.persona.clearFindings"
 FIX_ACTION = "fix-finding"
 """The id of the rewrite a finding's quick fix runs ("Ask <agent> to fix this")."""
@@ -141,7 +143,10 @@ class PersonaState:
     rescanning: bool = False
     warming: bool = False
     report_dir: Path | None = None
+    """The server's temporary folder of diffs."""
     reports: int = 0
+    kept_reports: tuple[Path | None, Path] | None = None
+    """The workspace root and the folder its reports are kept in (`reports.report_folder`)."""
     workspace_trusted: bool | None = None
     """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
     findings: dict[str, list[KeptFinding]] = field(default_factory=dict)
@@ -957,7 +962,7 @@ def _workspace_edit(
 
 
 def _new_output_file(server: AgentLanguageServer, stem: str, suffix: str) -> Path:
-    """Returns a new file path in the server's own temporary folder (reports and diffs)."""
+    """Returns a new file path in the server's own temporary folder (diffs)."""
     state = state_of(server)
     if state.report_dir is None:
         state.report_dir = Path(tempfile.mkdtemp(prefix="agent-ls-personas-"))
@@ -970,8 +975,9 @@ async def _show_report(
 ) -> Outcome:
     """Writes the report to a Markdown file the editor opens (else: a message and the log)."""
     stem = source.stem if source else "selection"
-    path = _new_output_file(server, f"{stem}.{prepared.persona.name}.{prepared.action.id}", "md")
-    path.write_text(markdown, encoding="utf-8")
+    folder = await asyncio.to_thread(_reports_folder, server)
+    path = reports.new_report(folder, f"{stem}.{prepared.persona.name}.{prepared.action.id}")
+    await asyncio.to_thread(path.write_text, markdown, encoding="utf-8")
     uri = from_fs_path(str(path)) or path.as_uri()
     server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=markdown))
     if _supports(server, "window.show_document.support"):
@@ -989,6 +995,25 @@ async def _show_report(
     )
     _tell(server, text, types.MessageType.Info)
     return Outcome("shown", f"{prepared.title}: done", document=uri)
+
+
+def _reports_folder(server: AgentLanguageServer) -> Path:
+    """Returns the folder the workspace's reports are kept in (found once per root; blocking)."""
+    state, root = state_of(server), server.workspace_root
+    if state.kept_reports is None or state.kept_reports[0] != root:
+        state.kept_reports = (root, reports.report_folder(root))
+    return state.kept_reports[1]
+
+
+def list_kept_reports(server: AgentLanguageServer) -> dict[str, Any]:
+    """Returns the workspace's kept reports, newest first (`agentLs.persona.reports`)."""
+    folder = _reports_folder(server)
+    return {
+        "folder": from_fs_path(str(folder)),
+        "reports": [
+            {"uri": from_fs_path(str(p)), "name": p.name} for p in reports.list_reports(folder)
+        ],
+    }
 
 
 def _tell(server: AgentLanguageServer, message: str, kind: types.MessageType) -> None:
@@ -1058,6 +1083,10 @@ def register(server: AgentLanguageServer) -> None:
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:
         return list_personas(ls)
+
+    @server.command(REPORTS_COMMAND)
+    async def reports_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return await asyncio.to_thread(list_kept_reports, ls)
 
     @server.command(CLEAR_FINDINGS_COMMAND)
     def clear_findings_command(ls: Any, *args: Any) -> dict[str, Any]:
