@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 from persona_helpers import Editor, StartEditor
 
@@ -180,3 +181,63 @@ async def test_reports_go_to_the_user_cache_when_the_folder_is_not_ignored(
     assert not (persona_workspace / ".agent-ls").exists()
     listed = await kept_reports(editor)
     assert {r["uri"] for r in listed["reports"]} == {first["document"], second["document"]}
+
+
+CURSOR_FILES = [
+    (
+        "app/tax.py",
+        "python",
+        "import math\n\n\ndef tax(amount):\n    rate = 0.2\n    return math.ceil(amount * rate)\n",
+        "rate = 0.2",
+        "function tax (lines 4-6)",
+    ),
+    (
+        "app/tax.ts",
+        "typescript",
+        "import { ceil } from './m';\n\nexport function tax(amount: number): number {\n"
+        "  const rate = 0.2;\n  return ceil(amount * rate);\n}\n",
+        "const rate",
+        "function tax (lines 3-6)",
+    ),
+    (
+        "app/tax.go",
+        "go",
+        'package tax\n\nimport "math"\n\nfunc Tax(amount float64) float64 {\n'
+        "\trate := 0.2\n\treturn math.Ceil(amount * rate)\n}\n",
+        "rate :=",
+        "function Tax (lines 5-8)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "language", "text", "inside", "scope"), CURSOR_FILES)
+async def test_a_bare_cursor_offers_the_actions_on_the_enclosing_function(
+    start_editor: StartEditor,
+    fake_api: FakeAnthropic,
+    name: str,
+    language: str,
+    text: str,
+    inside: str,
+    scope: str,
+) -> None:
+    editor = await start_editor("visual-studio-code")
+    uri = editor.open(name, text, language)
+    cursor = editor.range_of(uri, inside).start
+    offered = await editor.persona_actions(uri, types.Range(cursor, cursor))
+    action = offered[f"backend-engineer: review · {scope}"]
+    assert action.command is not None and action.command.arguments
+    (args,) = action.command.arguments
+    first, last = (int(n) for n in scope.rsplit(" ", 1)[1].strip("()").split("-"))
+    assert args["range"]["start"] == {"line": first - 1, "character": 0}
+    assert args["range"]["end"]["line"] in (last - 1, last)
+    fake_api.script(review_reply())
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=action.command.command, arguments=[args])
+    )
+    assert result["status"] == "shown", result
+    begins = [v[0] for v in editor.progress() if v]
+    assert any(
+        isinstance(b, types.WorkDoneProgressBegin) and scope in (b.message or "") for b in begins
+    )
+    sent = str(fake_api.requests[-1].body["messages"])
+    assert "rate" in sent and "import" not in sent.split("<selection>")[-1].split("</selection>")[0]

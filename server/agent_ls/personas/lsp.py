@@ -50,6 +50,7 @@ from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
 from agent_ls.personas.preview import unified_diff
 from agent_ls.personas.prompt import Selection, language_of
+from agent_ls.personas.scope import enclosing_scope
 from agent_ls.personas.session import (
     LineFinding,
     PreparedAction,
@@ -229,10 +230,14 @@ def persona_code_actions(
     selected = params.range
     only = [str(k) for k in params.context.only] if params.context.only else None
     fixes = _finding_fixes(server, params) if _wanted(only, types.CodeActionKind.QuickFix) else []
-    if selected.start == selected.end:
-        return fixes
     if not (_wanted(only, REWRITE_KIND) or _wanted(only, REPORT_KIND)):
         return fixes
+    scope = None
+    if selected.start == selected.end:
+        found = _cursor_scope(server, params.text_document.uri, selected.start)
+        if found is None:
+            return fixes
+        selected, scope = found
     _warm_up(server)
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
@@ -257,6 +262,9 @@ def persona_code_actions(
                 "version": document.version if document else None,
             }
             title = f"{name}: {action.title}"
+            if scope is not None:
+                args["scope"] = scope
+                title += f" · {scope}"
             command = None
             if not (lazy_edits and action.kind == "rewrite"):
                 command = types.Command(title=title, command=RUN_COMMAND, arguments=[args])
@@ -269,6 +277,23 @@ def persona_code_actions(
                 )
             )
     return actions
+
+
+def _cursor_scope(
+    server: AgentLanguageServer, uri: str, cursor: types.Position
+) -> tuple[types.Range, str] | None:
+    """Returns the range and description (e.g. "function f (lines 6-9)") of the function,
+    method or class around a bare cursor in an open document; None at the top level."""
+    document = server.workspace.text_documents.get(uri)
+    if document is None:
+        return None
+    text = document.source
+    index = LineIndex(text, server.encoding())
+    language = document.language_id or language_of(server.path_of(uri) or uri)
+    scope = enclosing_scope(text, index.offset(cursor.line, cursor.character), language)
+    if scope is None:
+        return None
+    return range_of(index, scope.start, scope.end), scope.describe()
 
 
 def _finding_fixes(
@@ -461,6 +486,8 @@ class RunRequest:
     work_done_token: str | int | None = None
     task: str | None = None
     """The task of a finding's quick fix (action FIX_ACTION: a rewrite of the range)."""
+    scope: str | None = None
+    """What the range is when it was taken at a bare cursor (e.g. "function f (lines 6-9)")."""
 
     @staticmethod
     def parse(raw: Any) -> RunRequest:
@@ -469,7 +496,8 @@ class RunRequest:
                 f"{RUN_COMMAND} wants one argument {{uri, range, agent, action}}", "usage"
             )
         try:
-            version, token, task = raw.get("version"), raw.get("workDoneToken"), raw.get("task")
+            version, token = raw.get("version"), raw.get("workDoneToken")
+            task, scope = raw.get("task"), raw.get("scope")
             return RunRequest(
                 str(raw["uri"]),
                 range_from_json(raw["range"]),
@@ -478,6 +506,7 @@ class RunRequest:
                 version if isinstance(version, int) else None,
                 token if isinstance(token, (str, int)) and not isinstance(token, bool) else None,
                 task if isinstance(task, str) and task.strip() else None,
+                scope if isinstance(scope, str) and scope.strip() else None,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise PersonaError(f"{RUN_COMMAND}: bad argument ({err})", "usage") from None
@@ -689,10 +718,11 @@ async def _perform(
         return Outcome("declined", "Nothing was sent.")
 
     lines = prepared.selection.last_line - prepared.selection.first_line + 1
+    what = request.scope or f"{lines} line{'s' if lines != 1 else ''}"
     this = asyncio.current_task()
     await progress.begin(
         prepared.title,
-        f"Sending {lines} line{'s' if lines != 1 else ''} to {prepared.prompt.model}…",
+        f"Sending {what} to {prepared.prompt.model}…",
         on_cancel=this.cancel if this is not None else lambda: None,
     )
     api = state_of(server).api
