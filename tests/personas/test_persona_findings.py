@@ -241,3 +241,71 @@ async def test_a_bare_cursor_offers_the_actions_on_the_enclosing_function(
     )
     sent = str(fake_api.requests[-1].body["messages"])
     assert "rate" in sent and "import" not in sent.split("<selection>")[-1].split("</selection>")[0]
+
+
+def write_agent(root: Path, name: str, description: str, model: str = "haiku") -> None:
+    path = root / ".claude" / "agents" / f"{name}.md"
+    path.write_text(
+        f"---\nname: {name}\ndescription: {description}\nmodel: {model}\n---\n\nBe {name}.\n"
+    )
+
+
+async def test_agents_whose_model_the_api_refuses_are_not_offered(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
+) -> None:
+    write_agent(persona_workspace, "gpt-fan", "Reviews with another vendor's model.", "gpt-4")
+    editor = await start_editor("visual-studio-code")
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order(db, payload):")
+    offered = await editor.persona_actions(uri, where)
+    assert "reviewer: review" in offered
+    assert not any(title.startswith(("gpt-fan", "no-description")) for title in offered)
+    await editor.persona_actions(uri, where)
+    hints = [m.message for m in editor.client.log_messages if "gpt-fan" in m.message]
+    assert len(hints) == 1 and "'gpt-4'" in hints[0] and "AL501" in hints[0]  # once
+
+
+async def test_many_agents_get_one_entry_each_that_asks_which_action(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
+) -> None:
+    write_agent(persona_workspace, "css-expert", "Styles web pages: CSS layout and colours.")
+    write_agent(persona_workspace, "orders-expert", "Knows python order payloads and json parsing.")
+    write_agent(persona_workspace, "go-expert", "Go goroutines and channels.")
+    editor = await start_editor("neovim")
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order(db, payload):\n    data = json.loads(payload)")
+    titles = [a.title for a in await editor.code_actions(uri, where)]
+    assert titles[0] == "Ask orders-expert…"  # its description shares the most words
+    assert sorted(titles) == sorted(
+        f"Ask {n}…"
+        for n in ("backend-engineer", "css-expert", "go-expert", "orders-expert", "reviewer")
+    )
+    (entry,) = [a for a in await editor.code_actions(uri, where) if a.title == "Ask reviewer…"]
+    assert entry.command is not None and entry.command.command == "agentLs.persona.choose"
+    fake_api.script(review_reply())
+    editor.answers = ["review"]
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=entry.command.command, arguments=entry.command.arguments)
+    )
+    assert result["status"] == "shown", result
+    asked = editor.message_requests[0]
+    assert asked.message == "Ask reviewer to…"
+    assert [a.title for a in asked.actions or []] == ["review", "explain", "improve"]
+    assert "You review code." in str(fake_api.requests[-1].body["system"])  # reviewer's prompt
+
+
+async def test_the_agent_menu_runs_nothing_when_dismissed(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
+) -> None:
+    for name in ("a-one", "a-two", "a-three"):
+        write_agent(persona_workspace, name, f"Agent {name}.")
+    editor = await start_editor("neovim")
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order(db, payload):")
+    (entry,) = [a for a in await editor.code_actions(uri, where) if a.title == "Ask a-one…"]
+    assert entry.command is not None
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=entry.command.command, arguments=entry.command.arguments)
+    )
+    assert result["status"] == "declined"
+    assert fake_api.requests == []

@@ -67,6 +67,7 @@ PERSONA_COMMANDS = (
     "agentLs.persona.list",
     "agentLs.persona.clearFindings",
     "agentLs.persona.reports",
+    "agentLs.persona.choose",
 )
 """Advertised at initialize; `personas.register` supplies their handlers on first use."""
 CHECK_WORKSPACE_BATCH = 25
@@ -721,21 +722,14 @@ def build_server() -> AgentLanguageServer:
     def workspace_trust(ls: AgentLanguageServer, params: Any) -> None:
         importlib.import_module(PERSONAS).on_workspace_trust(ls, params)
 
-    @server.command(PERSONA_COMMANDS[0])
-    async def persona_run(ls: AgentLanguageServer, *args: Any) -> Any:
-        return await persona_command(ls, PERSONA_COMMANDS[0], args)
+    def persona_entry(command: str) -> Callable[..., Any]:
+        async def entry(ls: AgentLanguageServer, *args: Any) -> Any:
+            return await persona_command(ls, command, args)
 
-    @server.command(PERSONA_COMMANDS[1])
-    async def persona_list(ls: AgentLanguageServer, *args: Any) -> Any:
-        return await persona_command(ls, PERSONA_COMMANDS[1], args)
+        return entry
 
-    @server.command(PERSONA_COMMANDS[2])
-    async def persona_clear_findings(ls: AgentLanguageServer, *args: Any) -> Any:
-        return await persona_command(ls, PERSONA_COMMANDS[2], args)
-
-    @server.command(PERSONA_COMMANDS[3])
-    async def persona_reports(ls: AgentLanguageServer, *args: Any) -> Any:
-        return await persona_command(ls, PERSONA_COMMANDS[3], args)
+    for command in PERSONA_COMMANDS:
+        server.command(command)(persona_entry(command))
 
     return server
 

@@ -45,7 +45,7 @@ from agent_ls.agentfile import MAX_FILE_BYTES
 from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
 from agent_ls.personas import reports
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, PersonaAction, actions_for
-from agent_ls.personas.agents import Persona, PersonaDirectory
+from agent_ls.personas.agents import Persona, PersonaDirectory, rank_personas
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
 from agent_ls.personas.preview import unified_diff
@@ -57,6 +57,7 @@ from agent_ls.personas.session import (
     TextChange,
     line_findings,
     prepare,
+    refused_model,
     report,
     rewrite_edits,
 )
@@ -70,6 +71,10 @@ log = logging.getLogger(__name__)
 
 RUN_COMMAND = "agentLs.persona.run"
 LIST_COMMAND = "agentLs.persona.list"
+CHOOSE_COMMAND = "agentLs.persona.choose"
+MENU_AGENTS = 3
+"""Up to this many agents, each of their actions is a code action; beyond, each agent is one
+("Ask <agent>…") whose command asks which of its actions to run."""
 REPORTS_COMMAND = "agentLs.persona.reports"
 CLEAR_FINDINGS_COMMAND = "agentLs.persona.clearFindings"
 FIX_ACTION = "fix-finding"
@@ -152,6 +157,8 @@ class PersonaState:
     """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
     findings: dict[str, list[KeptFinding]] = field(default_factory=dict)
     """By URI: the findings of reviews shown on the document's lines."""
+    hinted: set[tuple[str, str]] = field(default_factory=set)
+    """(agent, model) pairs already logged as not offered (the API refuses the model)."""
     edits_sent: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
     """By URI: the open document and version the last workspace/applyEdit was computed on. Until
     the editor's didChange arrives, another run on that same version must not apply (an edit
@@ -199,6 +206,28 @@ def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
         if path is not None and is_agent_path(path, root, server.settings):
             overlays[path] = document.source
     return state.directory.personas(overlays)
+
+
+def offered_personas(server: AgentLanguageServer) -> dict[str, Persona]:
+    """Returns the personas the code actions offer: not those whose model the API refuses (an
+    unknown model, AL501), each logged once with why. (An agent file Claude Code would not load
+    is no persona at all: its diagnostics say why.)"""
+    state = state_of(server)
+    offered = {}
+    for name, persona in current_personas(server).items():
+        model = refused_model(persona, server.settings.personas)
+        if model is None:
+            offered[name] = persona
+        elif (name, model) not in state.hinted:
+            state.hinted.add((name, model))
+            server.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Info,
+                    message=f"agent-ls: {name} is not offered as a persona: the API refuses its "
+                    f"model {model!r} (AL501). Use an alias, a model ID or inherit.",
+                )
+            )
+    return offered
 
 
 # -- listing ----------------------------------------------------------------------------------
@@ -250,7 +279,17 @@ def persona_code_actions(
     )
     wire_range = range_to_json(selected)
     actions: list[types.CodeAction] = fixes
-    for name in sorted(current_personas(server)):
+    personas = offered_personas(server)
+    if len(personas) > MENU_AGENTS:
+        context = _menu_context(server, uri, selected)
+        ranked = rank_personas(personas.values(), context)
+        menu = {"uri": uri, "range": wire_range, "version": document.version if document else None}
+        if scope is not None:
+            menu["scope"] = scope
+        return actions + [
+            entry for p in ranked if (entry := _agent_entry(server, p.name, only, menu, scope))
+        ]
+    for name in sorted(personas):
         for action in actions_for(name, server.settings.personas.actions):
             if not _wanted(only, action.code_action_kind):
                 continue
@@ -277,6 +316,71 @@ def persona_code_actions(
                 )
             )
     return actions
+
+
+def _menu_context(server: AgentLanguageServer, uri: str, selected: types.Range) -> str:
+    """Returns what the agents' descriptions are matched against: language, file name, code."""
+    document = server.workspace.text_documents.get(uri)
+    path = server.path_of(uri)
+    language = (document.language_id if document else None) or language_of(path or uri)
+    if document is None:
+        return f"{language} {uri}"
+    index = LineIndex(document.source, server.encoding())
+    start = index.offset(selected.start.line, selected.start.character)
+    end = index.offset(selected.end.line, selected.end.character)
+    return f"{language} {uri} {document.source[start:end]}"
+
+
+def _agent_entry(
+    server: AgentLanguageServer,
+    name: str,
+    only: list[str] | None,
+    menu: dict[str, Any],
+    scope: str | None,
+) -> types.CodeAction | None:
+    """Returns the one code action of agent `name` in a long list ("Ask <agent>…"), None when
+    none of its actions is of a kind the client asked for."""
+    kinds = [
+        a.code_action_kind
+        for a in actions_for(name, server.settings.personas.actions)
+        if _wanted(only, a.code_action_kind)
+    ]
+    if not kinds:
+        return None
+    title = f"Ask {name}…" + (f" · {scope}" if scope else "")
+    args = {**menu, "agent": name}
+    return types.CodeAction(
+        title=title,
+        kind=REPORT_KIND if REPORT_KIND in kinds else REWRITE_KIND,
+        command=types.Command(title=title, command=CHOOSE_COMMAND, arguments=[args]),
+    )
+
+
+async def choose_and_run(server: AgentLanguageServer, raw: Any) -> Outcome:
+    """Asks which of the agent's actions to run (window/showMessageRequest; Neovim shows it with
+    vim.ui.select), then runs it (`agentLs.persona.choose`)."""
+    try:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("agent"), str):
+            raise PersonaError(
+                f"{CHOOSE_COMMAND} wants one argument {{uri, range, agent}}", "usage"
+            )
+        agent = raw["agent"]
+        choices = actions_for(agent, server.settings.personas.actions)
+        picked = await _ask(
+            server,
+            types.MessageType.Info,
+            f"Ask {agent} to…",
+            [a.title for a in choices],
+            unanswerable="pick the action from a client that lists every action. Nothing was run.",
+        )
+    except PersonaError as err:
+        _tell(server, err.message, types.MessageType.Error)
+        return Outcome("failed", err.message)
+    action = next((a for a in choices if a.title == picked), None)
+    if action is None:
+        return Outcome("declined", "Nothing was run.")
+    request = RunRequest.parse({**raw, "action": action.id})
+    return await run_persona(server, request, apply=True, progress_token=request.work_done_token)
 
 
 def _cursor_scope(
@@ -1113,6 +1217,10 @@ def register(server: AgentLanguageServer) -> None:
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:
         return list_personas(ls)
+
+    @server.command(CHOOSE_COMMAND)
+    async def choose_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return (await choose_and_run(ls, args[0] if args else None)).as_json()
 
     @server.command(REPORTS_COMMAND)
     async def reports_command(ls: Any, *args: Any) -> dict[str, Any]:

@@ -38,6 +38,7 @@ __all__ = [
     "TextChange",
     "line_findings",
     "prepare",
+    "refused_model",
     "report",
     "rewrite_edits",
 ]
@@ -95,6 +96,22 @@ def choose_model(
         if resolved:
             return resolved
     return settings.default_model
+
+
+def refused_model(persona: Persona, settings: PersonaSettings) -> str | None:
+    """Returns the agent's model when the API would refuse it (an unknown name Claude Code sends
+    verbatim, as diagnostic AL501 says), None when it is usable or not used (an override)."""
+    from agent_ls.catalogue import load_catalogue
+
+    if settings.model_override or not isinstance(persona.model, str):
+        return None
+    model = persona.model.strip()
+    lowered = model.lower()
+    catalogue = load_catalogue()
+    known = {m.lower() for m in catalogue.model_ids} | set(catalogue.model_aliases)
+    if not model or lowered == "inherit" or lowered in known or lowered.startswith("claude-"):
+        return None
+    return model
 
 
 def prepare(
