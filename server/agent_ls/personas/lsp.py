@@ -2,7 +2,9 @@
 
 The lead server calls `persona_code_actions` from its codeAction handler (no API call there),
 routes `codeAction/resolve` of persona actions to `resolve_persona_action`, and calls
-`register` once to add the `agentLs.persona.run` and `agentLs.persona.list` commands.
+`register` once to add the persona commands (`agentLs.persona.run`, `.list`, `.choose`,
+`.reports`, `.clearFindings`); it merges `finding_diagnostics` (a review's findings on their
+lines) into each publish and pull of a document.
 
 A run: the document is taken from the editor (or read off the event loop, bounded) → checks
 (selection, size, key, workspace trust, credentials) → progress begins → the answer streams
