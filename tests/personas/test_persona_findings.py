@@ -14,7 +14,7 @@ import pytest
 from lsprotocol import types
 from persona_helpers import Editor, StartEditor
 
-from fakeapi import FakeAnthropic, Message, tool_use
+from fakeapi import FakeAnthropic, Message, reply_text, tool_use
 
 FINDINGS = {
     "summary": "Two problems.",
@@ -308,4 +308,50 @@ async def test_the_agent_menu_runs_nothing_when_dismissed(
         types.ExecuteCommandParams(command=entry.command.command, arguments=entry.command.arguments)
     )
     assert result["status"] == "declined"
+    assert fake_api.requests == []
+
+
+async def follow_up(editor: Editor, args: dict[str, Any]) -> Any:
+    return await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="agentLs.persona.followUp", arguments=[args])
+    )
+
+
+async def test_a_follow_up_continues_the_reports_conversation_in_its_file(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("visual-studio-code")
+    _, result = await review(editor, fake_api)
+    report = result["document"]
+    fake_api.script(reply_text("Use a unique key on the insert."), reply_text("Yes, in the db."))
+    answered = await follow_up(
+        editor, {"report": report, "question": "How to avoid the duplicate?"}
+    )
+    assert answered["status"] == "shown", answered
+    second = await follow_up(editor, {"report": report, "question": "Where does it go?"})
+    assert second["status"] == "shown", second
+    first_call, second_call = (r.body for r in fake_api.requests[-2:])
+    assert "tools" not in first_call  # a plain answer
+    roles = [m["role"] for m in second_call["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant", "user"]
+    said = second_call["messages"]
+    assert "json.loads trusts the payload" in said[1]["content"]  # the report, sent again
+    assert said[2]["content"] == "How to avoid the duplicate?"
+    assert said[3]["content"] == "Use a unique key on the insert."
+    text = report_path(report).read_text()
+    assert (
+        text.index("json.loads trusts the payload")
+        < text.index("## Follow-up: How to avoid the duplicate?\n\nUse a unique key on the insert.")
+        < text.index("## Follow-up: Where does it go?\n\nYes, in the db.")
+    )
+
+
+async def test_a_follow_up_of_an_unknown_report_or_without_question_fails_clearly(
+    start_editor: StartEditor, fake_api: FakeAnthropic
+) -> None:
+    editor = await start_editor("visual-studio-code")
+    unknown = await follow_up(editor, {"report": "file:///nowhere.md", "question": "Why?"})
+    assert unknown["status"] == "failed" and "run the action again" in unknown["message"]
+    blank = await follow_up(editor, {"report": "file:///nowhere.md", "question": "  "})
+    assert blank["status"] == "failed" and "{report, question}" in blank["message"]
     assert fake_api.requests == []

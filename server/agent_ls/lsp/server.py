@@ -68,6 +68,7 @@ PERSONA_COMMANDS = (
     "agentLs.persona.clearFindings",
     "agentLs.persona.reports",
     "agentLs.persona.choose",
+    "agentLs.persona.followUp",
 )
 """Advertised at initialize; `personas.register` supplies their handlers on first use."""
 CHECK_WORKSPACE_BATCH = 25

@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +51,7 @@ from agent_ls.personas.agents import Persona, PersonaDirectory, rank_personas
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
 from agent_ls.personas.preview import unified_diff
-from agent_ls.personas.prompt import Selection, language_of
+from agent_ls.personas.prompt import PromptRequest, Selection, language_of
 from agent_ls.personas.scope import enclosing_scope
 from agent_ls.personas.session import (
     LineFinding,
@@ -62,6 +62,7 @@ from agent_ls.personas.session import (
     refused_model,
     report,
     rewrite_edits,
+    usage_line,
 )
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import UnreadableFile, is_agent_path, read_text
@@ -73,6 +74,7 @@ log = logging.getLogger(__name__)
 
 RUN_COMMAND = "agentLs.persona.run"
 LIST_COMMAND = "agentLs.persona.list"
+FOLLOW_UP_COMMAND = "agentLs.persona.followUp"
 CHOOSE_COMMAND = "agentLs.persona.choose"
 MENU_AGENTS = 3
 """Up to this many agents, each of their actions is a code action; beyond, each agent is one
@@ -142,6 +144,16 @@ class KeptFinding:
 
 
 @dataclass
+class Conversation:
+    """A report's conversation so far (a follow-up sends it again, with its question)."""
+
+    prompt: PromptRequest
+    messages: list[dict[str, Any]]
+    title: str
+    path: Path
+
+
+@dataclass
 class PersonaState:
     """What persona actions keep on a server."""
 
@@ -159,6 +171,8 @@ class PersonaState:
     """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
     findings: dict[str, list[KeptFinding]] = field(default_factory=dict)
     """By URI: the findings of reviews shown on the document's lines."""
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    """By report URI: the conversations of this server's reports (`agentLs.persona.followUp`)."""
     hinted: set[tuple[str, str]] = field(default_factory=set)
     """(agent, model) pairs already logged as not offered (the API refuses the model)."""
     edits_sent: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
@@ -383,6 +397,55 @@ async def choose_and_run(server: AgentLanguageServer, raw: Any) -> Outcome:
         return Outcome("declined", "Nothing was run.")
     request = RunRequest.parse({**raw, "action": action.id})
     return await run_persona(server, request, apply=True, progress_token=request.work_done_token)
+
+
+async def follow_up(server: AgentLanguageServer, raw: Any) -> Outcome:
+    """Continues a report's conversation with a question (`agentLs.persona.followUp`,
+    `{"report": uri, "question": text}`): the earlier turns are sent again, and the answer is
+    appended to the report file, which the editor shows again."""
+    progress = _Progress(server, None)
+    return await _finished(server, progress, _follow_up(server, raw, progress))
+
+
+async def _follow_up(server: AgentLanguageServer, raw: Any, progress: _Progress) -> Outcome:
+    report_uri = raw.get("report") if isinstance(raw, Mapping) else None
+    question = raw.get("question") if isinstance(raw, Mapping) else None
+    if not isinstance(report_uri, str) or not isinstance(question, str) or not question.strip():
+        raise PersonaError(f"{FOLLOW_UP_COMMAND} wants one argument {{report, question}}", "usage")
+    conversation = state_of(server).conversations.get(report_uri)
+    if conversation is None:
+        raise PersonaError(
+            "That report's conversation is not known to this server (it was made before the "
+            "server started): run the action again.",
+            "usage",
+        )
+    call = api_settings(server.settings.personas)
+    messages = [*conversation.messages, {"role": "user", "content": question.strip()}]
+    prompt = dataclasses.replace(conversation.prompt, messages=messages, tool=None, tools=None)
+    this = asyncio.current_task()
+    await progress.begin(
+        conversation.title,
+        f"Asking a follow-up of {prompt.model}…",
+        on_cancel=this.cancel if this is not None else lambda: None,
+    )
+    answer = await state_of(server).api.stream(call, prompt, progress.on_text, progress.report)
+    said = answer.scrub(answer.text.strip()) or "(no answer)"
+    conversation.messages = [*messages, {"role": "assistant", "content": said}]
+    asked = answer.scrub(" ".join(question.split()))
+    addition = f"\n## Follow-up: {asked}\n\n{said}\n\n_{answer.model} · {usage_line(answer)}_\n"
+    await asyncio.to_thread(_append, conversation.path, addition)
+    if _supports(server, "window.show_document.support"):
+        await server.window_show_document_async(
+            types.ShowDocumentParams(uri=report_uri, take_focus=True)
+        )
+    else:
+        _tell(server, f"{conversation.title}: {said[:REPORT_IN_MESSAGE]}", types.MessageType.Info)
+    return Outcome("shown", f"{conversation.title}: follow-up answered", document=report_uri)
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
 
 
 def _cursor_scope(
@@ -691,7 +754,15 @@ async def run_persona(
     returned in the outcome (codeAction/resolve). The user is told about every failure.
     """
     progress = _Progress(server, progress_token)
-    work = asyncio.ensure_future(_perform(server, request, progress, apply=apply))
+    return await _finished(server, progress, _perform(server, request, progress, apply=apply))
+
+
+async def _finished(
+    server: AgentLanguageServer, progress: _Progress, perform: Awaitable[Outcome]
+) -> Outcome:
+    """Returns the outcome of `perform`, cancelled with the request or the progress, every
+    failure turned into an outcome the user is told about; ends the progress."""
+    work = asyncio.ensure_future(perform)
     _cancel_with_request(server, work)
     try:
         outcome = await work
@@ -835,7 +906,14 @@ async def _perform(
     answer = await api.stream(call, prepared.prompt, progress.on_text, progress.report)
 
     if prepared.action.kind == "report":
-        outcome = await _show_report(server, prepared, report(prepared, answer), path)
+        markdown = report(prepared, answer)
+        outcome = await _show_report(server, prepared, markdown, path)
+        shown = server.path_of(outcome.document) if outcome.document else None
+        if shown is not None:
+            said = {"role": "assistant", "content": markdown}
+            state_of(server).conversations[outcome.document or ""] = Conversation(
+                prepared.prompt, [*prepared.prompt.messages, said], prepared.title, shown
+            )
         _keep_findings(
             server, snapshot, prepared, line_findings(prepared, answer), outcome.document
         )
@@ -1223,6 +1301,10 @@ def register(server: AgentLanguageServer) -> None:
     @server.command(CHOOSE_COMMAND)
     async def choose_command(ls: Any, *args: Any) -> dict[str, Any]:
         return (await choose_and_run(ls, args[0] if args else None)).as_json()
+
+    @server.command(FOLLOW_UP_COMMAND)
+    async def follow_up_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return (await follow_up(ls, args[0] if args else None)).as_json()
 
     @server.command(REPORTS_COMMAND)
     async def reports_command(ls: Any, *args: Any) -> dict[str, Any]:
