@@ -456,20 +456,9 @@ def _client_value(server: LanguageServer, dotted: str, default: Any) -> Any:
     return node
 
 
-class _LateCancelFilter(logging.Filter):
-    """Drops pygls's warning about a $/cancelRequest for a request already answered. Editors
-    cancel requests whose answers crossed in flight (VS Code does, all the time, from its first
-    requests on; cancelling a persona action may race its answer), and VS Code's Output channel
-    shows every server stderr line as an error: a normal cancel must not look like a failure."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Cancel notification for unknown message id")
-
-
 def build_server() -> AgentLanguageServer:
     """Returns a server with every feature registered."""
     logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message body at INFO
-    logging.getLogger("pygls.protocol.json_rpc").addFilter(_LateCancelFilter())
     server = AgentLanguageServer()
 
     @server.feature(types.INITIALIZE)

@@ -1257,6 +1257,16 @@ async def resolve_persona_action(
     return action
 
 
+class _LateCancelFilter(logging.Filter):
+    """Drops pygls's warning about a $/cancelRequest for a request already answered. Editors
+    cancel requests whose answers crossed in flight (VS Code does, all the time, and cancelling a
+    persona action may race its answer), and VS Code's Output channel shows every server stderr
+    line as an error: a normal cancel must not look like a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Cancel notification for unknown message id")
+
+
 def on_workspace_trust(server: AgentLanguageServer, params: Any) -> None:
     """Records the trust an `agentLs/workspaceTrust` notification (`{"trusted": bool}`) gives.
 
@@ -1272,6 +1282,7 @@ def on_workspace_trust(server: AgentLanguageServer, params: Any) -> None:
 def register(server: AgentLanguageServer) -> None:
     """Registers the persona commands on `server`."""
     state_of(server)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_LateCancelFilter())
 
     @server.command(RUN_COMMAND)
     async def run_command(ls: Any, *args: Any) -> dict[str, Any]:
