@@ -11,5 +11,12 @@ def test_the_server_advertises_the_persona_commands_under_their_own_names() -> N
     from agent_ls.lsp.server import PERSONA_COMMANDS, build_server
     from agent_ls.personas import lsp as personas
 
-    assert PERSONA_COMMANDS == (personas.RUN_COMMAND, personas.LIST_COMMAND)
+    assert PERSONA_COMMANDS == (
+        personas.RUN_COMMAND,
+        personas.LIST_COMMAND,
+        personas.CLEAR_FINDINGS_COMMAND,
+        personas.REPORTS_COMMAND,
+        personas.CHOOSE_COMMAND,
+        personas.FOLLOW_UP_COMMAND,
+    )
     assert set(PERSONA_COMMANDS) <= set(build_server().protocol.fm.commands)

@@ -257,7 +257,10 @@ async def start_editor(
         extra = {KEY_ENV: key} if key else {}
         config = ClientServerConfig(
             server_command=[sys.executable, "-m", "agent_ls", "serve"],
-            server_env=server_env(**extra, **(env or {})),
+            server_env=server_env(
+                **extra,
+                **{"XDG_CACHE_HOME": str(persona_workspace.parent / "cache"), **(env or {})},
+            ),
         )
         client = await config.start()
         assert isinstance(client, LanguageClient)

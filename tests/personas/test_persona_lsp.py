@@ -61,8 +61,9 @@ async def test_actions_are_offered_for_a_selection_only(
     assert "backend-engineer: harden error handling" in offered
     assert "reviewer: review" in offered  # a workspace agent
     assert not any(title.startswith("no-description") for title in offered)  # Claude Code drops it
-    empty = types.Range(start=selection.start, end=selection.start)
-    assert await editor.persona_actions(uri, empty) == {}
+    top_level = editor.range_of(uri, "import json")
+    empty = types.Range(start=top_level.start, end=top_level.start)
+    assert await editor.persona_actions(uri, empty) == {}  # a bare cursor in no function
     assert fake_api.requests == []  # listing never calls the API
 
 

@@ -62,7 +62,14 @@ CHECK_WORKSPACE = "agentLs.checkWorkspace"
 PERSONAS = "agent_ls.personas.lsp"
 TRUST_NOTIFICATION = "agentLs/workspaceTrust"
 """The editor's workspace trust, `{"trusted": bool}` (handled by the persona glue)."""
-PERSONA_COMMANDS = ("agentLs.persona.run", "agentLs.persona.list")
+PERSONA_COMMANDS = (
+    "agentLs.persona.run",
+    "agentLs.persona.list",
+    "agentLs.persona.clearFindings",
+    "agentLs.persona.reports",
+    "agentLs.persona.choose",
+    "agentLs.persona.followUp",
+)
 """Advertised at initialize; `personas.register` supplies their handlers on first use."""
 CHECK_WORKSPACE_BATCH = 25
 """checkWorkspace reads and checks this many files in a worker thread, publishes them (a few ms
@@ -229,10 +236,17 @@ class AgentLanguageServer(LanguageServer):
         return findings
 
     def settings_file_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
-        """Returns the warnings of a repository settings file (none for any other document)."""
-        return config_diagnostics(
-            self.workspace_root, self.path_of(uri), analysis.source.text, self.encoding()
+        """Returns the warnings of a repository settings file (none for any other document), and
+        the findings of persona reviews shown on the document."""
+        text = analysis.source.text
+        diagnostics = config_diagnostics(
+            self.workspace_root, self.path_of(uri), text, self.encoding()
         )
+        if "persona_state" in self.__dict__:  # personas have been used
+            from agent_ls.personas import lsp as personas
+
+            diagnostics += personas.finding_diagnostics(self, uri, text)
+        return diagnostics
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
         """Has the document checked and published: at once when no debounce applies (a check
@@ -710,13 +724,14 @@ def build_server() -> AgentLanguageServer:
     def workspace_trust(ls: AgentLanguageServer, params: Any) -> None:
         importlib.import_module(PERSONAS).on_workspace_trust(ls, params)
 
-    @server.command(PERSONA_COMMANDS[0])
-    async def persona_run(ls: AgentLanguageServer, *args: Any) -> Any:
-        return await persona_command(ls, PERSONA_COMMANDS[0], args)
+    def persona_entry(command: str) -> Callable[..., Any]:
+        async def entry(ls: AgentLanguageServer, *args: Any) -> Any:
+            return await persona_command(ls, command, args)
 
-    @server.command(PERSONA_COMMANDS[1])
-    async def persona_list(ls: AgentLanguageServer, *args: Any) -> Any:
-        return await persona_command(ls, PERSONA_COMMANDS[1], args)
+        return entry
+
+    for command in PERSONA_COMMANDS:
+        server.command(command)(persona_entry(command))
 
     return server
 

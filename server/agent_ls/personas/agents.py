@@ -7,6 +7,7 @@ cached by modification time; the editor's unsaved text of an open agent file win
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -70,6 +71,20 @@ def merge_personas(*layers: Iterable[Persona]) -> dict[str, Persona]:
                 merged[persona.name] = persona
                 seen.add(persona.name)
     return merged
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+
+
+def rank_personas(personas: Iterable[Persona], context: str) -> list[Persona]:
+    """Returns the personas best suited to `context` (the language, file name and code) first:
+    by how many words of their description it holds, then by name."""
+    words = set(_WORD.findall(context.lower()))
+
+    def overlap(persona: Persona) -> int:
+        return len(set(_WORD.findall(persona.description.lower())) & words)
+
+    return sorted(personas, key=lambda p: (-overlap(p), p.name))
 
 
 class PersonaDirectory:

@@ -2,7 +2,9 @@
 
 The lead server calls `persona_code_actions` from its codeAction handler (no API call there),
 routes `codeAction/resolve` of persona actions to `resolve_persona_action`, and calls
-`register` once to add the `agentLs.persona.run` and `agentLs.persona.list` commands.
+`register` once to add the persona commands (`agentLs.persona.run`, `.list`, `.choose`,
+`.reports`, `.clearFindings`); it merges `finding_diagnostics` (a review's findings on their
+lines) into each publish and pull of a document.
 
 A run: the document is taken from the editor (or read off the event loop, bounded) → checks
 (selection, size, key, workspace trust, credentials) → progress begins → the answer streams
@@ -25,13 +27,14 @@ agents run only on the user's go-ahead.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,13 +45,25 @@ from pygls.uris import from_fs_path
 
 from agent_ls.agentfile import MAX_FILE_BYTES
 from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
-from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
-from agent_ls.personas.agents import Persona, PersonaDirectory
+from agent_ls.personas import reports
+from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, PersonaAction, actions_for
+from agent_ls.personas.agents import Persona, PersonaDirectory, rank_personas
 from agent_ls.personas.client import ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError, scrub
 from agent_ls.personas.preview import unified_diff
-from agent_ls.personas.prompt import Selection, language_of
-from agent_ls.personas.session import PreparedAction, TextChange, prepare, report, rewrite_edits
+from agent_ls.personas.prompt import PromptRequest, Selection, language_of
+from agent_ls.personas.scope import enclosing_scope
+from agent_ls.personas.session import (
+    LineFinding,
+    PreparedAction,
+    TextChange,
+    line_findings,
+    prepare,
+    refused_model,
+    report,
+    rewrite_edits,
+    usage_line,
+)
 from agent_ls.textindex import LineIndex
 from agent_ls.workspace import UnreadableFile, is_agent_path, read_text
 
@@ -59,6 +74,24 @@ log = logging.getLogger(__name__)
 
 RUN_COMMAND = "agentLs.persona.run"
 LIST_COMMAND = "agentLs.persona.list"
+FOLLOW_UP_COMMAND = "agentLs.persona.followUp"
+CHOOSE_COMMAND = "agentLs.persona.choose"
+MENU_AGENTS = 3
+"""Up to this many agents, each of their actions is a code action; beyond, each agent is one
+("Ask <agent>…") whose command asks which of its actions to run."""
+REPORTS_COMMAND = "agentLs.persona.reports"
+CLEAR_FINDINGS_COMMAND = "agentLs.persona.clearFindings"
+FIX_ACTION = "fix-finding"
+"""The id of the rewrite a finding's quick fix runs ("Ask <agent> to fix this")."""
+FINDING_DATA = "persona-finding"
+"""`data.kind` of a finding's diagnostic (its quick fix is found by it)."""
+SEVERITY = {
+    "critical": types.DiagnosticSeverity.Error,
+    "high": types.DiagnosticSeverity.Error,
+    "medium": types.DiagnosticSeverity.Warning,
+    "low": types.DiagnosticSeverity.Information,
+    "info": types.DiagnosticSeverity.Hint,
+}
 RESCAN_SECONDS = 2.0
 """Agent files on disk are re-globbed (in a worker thread) when the last scan is older than this."""
 REPORT_IN_MESSAGE = 4_000
@@ -96,6 +129,30 @@ class Outcome:
         return out
 
 
+@dataclass(frozen=True)
+class KeptFinding:
+    """A review's finding shown on the reviewed document, while the text of its lines (0-based
+    `first`..`last`) is still `lines`."""
+
+    agent: str
+    finding: LineFinding
+    first: int
+    last: int
+    lines: str
+    report: str | None
+    """The report's URI (the diagnostic's related information points at it)."""
+
+
+@dataclass
+class Conversation:
+    """A report's conversation so far (a follow-up sends it again, with its question)."""
+
+    prompt: PromptRequest
+    messages: list[dict[str, Any]]
+    title: str
+    path: Path
+
+
 @dataclass
 class PersonaState:
     """What persona actions keep on a server."""
@@ -106,9 +163,18 @@ class PersonaState:
     rescanning: bool = False
     warming: bool = False
     report_dir: Path | None = None
+    """The server's temporary folder of diffs."""
     reports: int = 0
+    kept_reports: tuple[Path | None, Path] | None = None
+    """The workspace root and the folder its reports are kept in (`reports.report_folder`)."""
     workspace_trusted: bool | None = None
     """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
+    findings: dict[str, list[KeptFinding]] = field(default_factory=dict)
+    """By URI: the findings of reviews shown on the document's lines."""
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    """By report URI: the conversations of this server's reports (`agentLs.persona.followUp`)."""
+    hinted: set[tuple[str, str]] = field(default_factory=set)
+    """(agent, model) pairs already logged as not offered (the API refuses the model)."""
     edits_sent: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
     """By URI: the open document and version the last workspace/applyEdit was computed on. Until
     the editor's didChange arrives, another run on that same version must not apply (an edit
@@ -158,6 +224,28 @@ def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
     return state.directory.personas(overlays)
 
 
+def offered_personas(server: AgentLanguageServer) -> dict[str, Persona]:
+    """Returns the personas the code actions offer: not those whose model the API refuses (an
+    unknown model, AL501), each logged once with why. (An agent file Claude Code would not load
+    is no persona at all: its diagnostics say why.)"""
+    state = state_of(server)
+    offered = {}
+    for name, persona in current_personas(server).items():
+        model = refused_model(persona, server.settings.personas)
+        if model is None:
+            offered[name] = persona
+        elif (name, model) not in state.hinted:
+            state.hinted.add((name, model))
+            server.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Info,
+                    message=f"agent-ls: {name} is not offered as a persona: the API refuses its "
+                    f"model {model!r} (AL501). Use an alias, a model ID or inherit.",
+                )
+            )
+    return offered
+
+
 # -- listing ----------------------------------------------------------------------------------
 
 
@@ -185,11 +273,16 @@ def persona_code_actions(
     the `agentLs.persona.run` command, which asks before it applies.
     """
     selected = params.range
-    if selected.start == selected.end:
-        return []
     only = [str(k) for k in params.context.only] if params.context.only else None
+    fixes = _finding_fixes(server, params) if _wanted(only, types.CodeActionKind.QuickFix) else []
     if not (_wanted(only, REWRITE_KIND) or _wanted(only, REPORT_KIND)):
-        return []
+        return fixes
+    scope = None
+    if selected.start == selected.end:
+        found = _cursor_scope(server, params.text_document.uri, selected.start)
+        if found is None:
+            return fixes
+        selected, scope = found
     _warm_up(server)
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
@@ -201,8 +294,18 @@ def persona_code_actions(
         and bool(_supports(server, "text_document.code_action.data_support"))
     )
     wire_range = range_to_json(selected)
-    actions: list[types.CodeAction] = []
-    for name in sorted(current_personas(server)):
+    actions: list[types.CodeAction] = fixes
+    personas = offered_personas(server)
+    if len(personas) > MENU_AGENTS:
+        context = _menu_context(server, uri, selected)
+        ranked = rank_personas(personas.values(), context)
+        menu = {"uri": uri, "range": wire_range, "version": document.version if document else None}
+        if scope is not None:
+            menu["scope"] = scope
+        return actions + [
+            entry for p in ranked if (entry := _agent_entry(server, p.name, only, menu, scope))
+        ]
+    for name in sorted(personas):
         for action in actions_for(name, server.settings.personas.actions):
             if not _wanted(only, action.code_action_kind):
                 continue
@@ -214,6 +317,9 @@ def persona_code_actions(
                 "version": document.version if document else None,
             }
             title = f"{name}: {action.title}"
+            if scope is not None:
+                args["scope"] = scope
+                title += f" · {scope}"
             command = None
             if not (lazy_edits and action.kind == "rewrite"):
                 command = types.Command(title=title, command=RUN_COMMAND, arguments=[args])
@@ -226,6 +332,272 @@ def persona_code_actions(
                 )
             )
     return actions
+
+
+def _menu_context(server: AgentLanguageServer, uri: str, selected: types.Range) -> str:
+    """Returns what the agents' descriptions are matched against: language, file name, code."""
+    document = server.workspace.text_documents.get(uri)
+    path = server.path_of(uri)
+    language = (document.language_id if document else None) or language_of(path or uri)
+    if document is None:
+        return f"{language} {uri}"
+    index = LineIndex(document.source, server.encoding())
+    start = index.offset(selected.start.line, selected.start.character)
+    end = index.offset(selected.end.line, selected.end.character)
+    return f"{language} {uri} {document.source[start:end]}"
+
+
+def _agent_entry(
+    server: AgentLanguageServer,
+    name: str,
+    only: list[str] | None,
+    menu: dict[str, Any],
+    scope: str | None,
+) -> types.CodeAction | None:
+    """Returns the one code action of agent `name` in a long list ("Ask <agent>…"), None when
+    none of its actions is of a kind the client asked for."""
+    kinds = [
+        a.code_action_kind
+        for a in actions_for(name, server.settings.personas.actions)
+        if _wanted(only, a.code_action_kind)
+    ]
+    if not kinds:
+        return None
+    title = f"Ask {name}…" + (f" · {scope}" if scope else "")
+    args = {**menu, "agent": name}
+    return types.CodeAction(
+        title=title,
+        kind=REPORT_KIND if REPORT_KIND in kinds else REWRITE_KIND,
+        command=types.Command(title=title, command=CHOOSE_COMMAND, arguments=[args]),
+    )
+
+
+async def choose_and_run(server: AgentLanguageServer, raw: Any) -> Outcome:
+    """Asks which of the agent's actions to run (window/showMessageRequest; Neovim shows it with
+    vim.ui.select), then runs it (`agentLs.persona.choose`)."""
+    try:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("agent"), str):
+            raise PersonaError(
+                f"{CHOOSE_COMMAND} wants one argument {{uri, range, agent}}", "usage"
+            )
+        agent = raw["agent"]
+        choices = actions_for(agent, server.settings.personas.actions)
+        picked = await _ask(
+            server,
+            types.MessageType.Info,
+            f"Ask {agent} to…",
+            [a.title for a in choices],
+            unanswerable="pick the action from a client that lists every action. Nothing was run.",
+        )
+    except PersonaError as err:
+        _tell(server, err.message, types.MessageType.Error)
+        return Outcome("failed", err.message)
+    action = next((a for a in choices if a.title == picked), None)
+    if action is None:
+        return Outcome("declined", "Nothing was run.")
+    request = RunRequest.parse({**raw, "action": action.id})
+    return await run_persona(server, request, apply=True, progress_token=request.work_done_token)
+
+
+async def follow_up(server: AgentLanguageServer, raw: Any) -> Outcome:
+    """Continues a report's conversation with a question (`agentLs.persona.followUp`,
+    `{"report": uri, "question": text}`): the earlier turns are sent again, and the answer is
+    appended to the report file, which the editor shows again."""
+    progress = _Progress(server, None)
+    return await _finished(server, progress, _follow_up(server, raw, progress))
+
+
+async def _follow_up(server: AgentLanguageServer, raw: Any, progress: _Progress) -> Outcome:
+    report_uri = raw.get("report") if isinstance(raw, Mapping) else None
+    question = raw.get("question") if isinstance(raw, Mapping) else None
+    if not isinstance(report_uri, str) or not isinstance(question, str) or not question.strip():
+        raise PersonaError(f"{FOLLOW_UP_COMMAND} wants one argument {{report, question}}", "usage")
+    conversation = state_of(server).conversations.get(report_uri)
+    if conversation is None:
+        raise PersonaError(
+            "That report's conversation is not known to this server (it was made before the "
+            "server started): run the action again.",
+            "usage",
+        )
+    call = api_settings(server.settings.personas)
+    messages = [*conversation.messages, {"role": "user", "content": question.strip()}]
+    prompt = dataclasses.replace(conversation.prompt, messages=messages, tool=None, tools=None)
+    this = asyncio.current_task()
+    await progress.begin(
+        conversation.title,
+        f"Asking a follow-up of {prompt.model}…",
+        on_cancel=this.cancel if this is not None else lambda: None,
+    )
+    answer = await state_of(server).api.stream(call, prompt, progress.on_text, progress.report)
+    said = answer.scrub(answer.text.strip()) or "(no answer)"
+    conversation.messages = [*messages, {"role": "assistant", "content": said}]
+    asked = answer.scrub(" ".join(question.split()))
+    addition = f"\n## Follow-up: {asked}\n\n{said}\n\n_{answer.model} · {usage_line(answer)}_\n"
+    await asyncio.to_thread(_append, conversation.path, addition)
+    if _supports(server, "window.show_document.support"):
+        await server.window_show_document_async(
+            types.ShowDocumentParams(uri=report_uri, take_focus=True)
+        )
+    else:
+        _tell(server, f"{conversation.title}: {said[:REPORT_IN_MESSAGE]}", types.MessageType.Info)
+    return Outcome("shown", f"{conversation.title}: follow-up answered", document=report_uri)
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
+
+
+def _cursor_scope(
+    server: AgentLanguageServer, uri: str, cursor: types.Position
+) -> tuple[types.Range, str] | None:
+    """Returns the range and description (e.g. "function f (lines 6-9)") of the function,
+    method or class around a bare cursor in an open document; None at the top level."""
+    document = server.workspace.text_documents.get(uri)
+    if document is None:
+        return None
+    text = document.source
+    index = LineIndex(text, server.encoding())
+    language = document.language_id or language_of(server.path_of(uri) or uri)
+    scope = enclosing_scope(text, index.offset(cursor.line, cursor.character), language)
+    if scope is None:
+        return None
+    return range_of(index, scope.start, scope.end), scope.describe()
+
+
+def _finding_fixes(
+    server: AgentLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    """Returns "Ask <agent> to fix this" for each review finding among the context's diagnostics:
+    a rewrite of the finding's lines with the finding as the task (run by the command, so it
+    goes through the same confirmation as any rewrite)."""
+    uri = params.text_document.uri
+    document = server.workspace.text_documents.get(uri)
+    fixes = []
+    for diagnostic in params.context.diagnostics:
+        data = diagnostic.data
+        if not isinstance(data, dict) or data.get("kind") != FINDING_DATA:
+            continue
+        agent, task = str(data.get("agent", "")), str(data.get("task", ""))
+        args = {
+            "uri": uri,
+            "range": range_to_json(  # whole lines
+                types.Range(types.Position(diagnostic.range.start.line, 0), diagnostic.range.end)
+            ),
+            "agent": agent,
+            "action": FIX_ACTION,
+            "task": task,
+            "version": document.version if document else None,
+        }
+        title = f"Ask {agent} to fix this"
+        fixes.append(
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(title=title, command=RUN_COMMAND, arguments=[args]),
+            )
+        )
+    return fixes
+
+
+# -- review findings on the lines -------------------------------------------------------------
+
+
+def _keep_findings(
+    server: AgentLanguageServer,
+    snapshot: Snapshot,
+    prepared: PreparedAction,
+    found: list[LineFinding],
+    report_uri: str | None,
+) -> None:
+    """Shows a review's findings on the open document's lines (replacing that agent's earlier
+    ones there), and has the editor fetch the document's diagnostics again."""
+    if snapshot.document is None:
+        return
+    index = LineIndex(snapshot.text, server.encoding())
+    agent = prepared.persona.name
+    state = state_of(server)
+    kept = [k for k in state.findings.get(snapshot.uri, []) if k.agent != agent]
+    for finding in found:
+        first, last = finding.first_line - 1, finding.last_line - 1
+        lines = snapshot.text[index.line_start(first) : index.line_end(last)]
+        kept.append(KeptFinding(agent, finding, first, last, lines, report_uri))
+    state.findings[snapshot.uri] = kept
+    _republish(server, snapshot.uri)
+
+
+def finding_diagnostics(server: AgentLanguageServer, uri: str, text: str) -> list[types.Diagnostic]:
+    """Returns the diagnostics of the review findings kept on `uri` whose lines still hold the
+    text they were reviewed with (the others are dropped for good: an edit touched them)."""
+    state = state_of(server)
+    kept = state.findings.get(uri)
+    if not kept:
+        return []
+    index = LineIndex(text, server.encoding())
+    line_count = text.count("\n") + 1
+    still = [
+        k
+        for k in kept
+        if k.last < line_count
+        and text[index.line_start(k.first) : index.line_end(k.last)] == k.lines
+    ]
+    if len(still) != len(kept):
+        state.findings[uri] = still
+    return [_finding_diagnostic(k, index) for k in still]
+
+
+def _finding_diagnostic(kept: KeptFinding, index: LineIndex) -> types.Diagnostic:
+    finding = kept.finding
+    start = index.line_start(kept.first)
+    start += len(kept.lines) - len(kept.lines.lstrip())  # from the first non-blank character
+    related = None
+    if kept.report:
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(
+                    uri=kept.report, range=types.Range(types.Position(0, 0), types.Position(0, 0))
+                ),
+                message=f"{kept.agent}'s report",
+            )
+        ]
+    task = f"Fix this problem a review found: {finding.title}"
+    if finding.detail:
+        task += f"\n\n{finding.detail}"
+    return types.Diagnostic(
+        range=range_of(index, min(start, index.line_end(kept.last)), index.line_end(kept.last)),
+        message=f"{finding.title}\n{finding.detail}".strip(),
+        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Hint),
+        source=kept.agent,
+        code=finding.severity,
+        related_information=related,
+        data={"kind": FINDING_DATA, "agent": kept.agent, "task": task},
+    )
+
+
+def clear_findings(server: AgentLanguageServer, uri: str | None = None) -> int:
+    """Forgets the review findings of `uri` (of every document when None); returns how many."""
+    findings = state_of(server).findings
+    uris = [uri] if uri is not None else list(findings)
+    cleared = 0
+    for each in uris:
+        cleared += len(findings.pop(each, []))
+        _republish(server, each)
+    return cleared
+
+
+def _republish(server: AgentLanguageServer, uri: str) -> None:
+    """Has the editor show the document's diagnostics anew: published again (push clients), or
+    a workspace/diagnostic/refresh (pull clients)."""
+    if not server.use_pull:
+        if uri in server.workspace.text_documents:
+            server.schedule(uri, 0)
+        else:
+            server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+    elif _supports(server, "workspace.diagnostics.refresh_support"):
+        server.workspace_diagnostic_refresh(None)
 
 
 def _warm_up(server: AgentLanguageServer) -> None:
@@ -281,6 +653,10 @@ class RunRequest:
     action: str
     version: int | None = None
     work_done_token: str | int | None = None
+    task: str | None = None
+    """The task of a finding's quick fix (action FIX_ACTION: a rewrite of the range)."""
+    scope: str | None = None
+    """What the range is when it was taken at a bare cursor (e.g. "function f (lines 6-9)")."""
 
     @staticmethod
     def parse(raw: Any) -> RunRequest:
@@ -290,6 +666,7 @@ class RunRequest:
             )
         try:
             version, token = raw.get("version"), raw.get("workDoneToken")
+            task, scope = raw.get("task"), raw.get("scope")
             return RunRequest(
                 str(raw["uri"]),
                 range_from_json(raw["range"]),
@@ -297,6 +674,8 @@ class RunRequest:
                 str(raw["action"]),
                 version if isinstance(version, int) else None,
                 token if isinstance(token, (str, int)) and not isinstance(token, bool) else None,
+                task if isinstance(task, str) and task.strip() else None,
+                scope if isinstance(scope, str) and scope.strip() else None,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise PersonaError(f"{RUN_COMMAND}: bad argument ({err})", "usage") from None
@@ -375,7 +754,15 @@ async def run_persona(
     returned in the outcome (codeAction/resolve). The user is told about every failure.
     """
     progress = _Progress(server, progress_token)
-    work = asyncio.ensure_future(_perform(server, request, progress, apply=apply))
+    return await _finished(server, progress, _perform(server, request, progress, apply=apply))
+
+
+async def _finished(
+    server: AgentLanguageServer, progress: _Progress, perform: Awaitable[Outcome]
+) -> Outcome:
+    """Returns the outcome of `perform`, cancelled with the request or the progress, every
+    failure turned into an outcome the user is told about; ends the progress."""
+    work = asyncio.ensure_future(perform)
     _cancel_with_request(server, work)
     try:
         outcome = await work
@@ -486,6 +873,10 @@ async def _perform(
     start = index.offset(request.range.start.line, request.range.start.character)
     end = index.offset(request.range.end.line, request.range.end.character)
     path = server.path_of(request.uri)
+    settings = server.settings.personas
+    if request.task is not None and request.action == FIX_ACTION:
+        fix = PersonaAction(FIX_ACTION, "fix this", "rewrite", request.task, agent=request.agent)
+        settings = dataclasses.replace(settings, actions=(*settings.actions, fix))
     prepared = prepare(
         current_personas(server),
         request.agent,
@@ -494,7 +885,7 @@ async def _perform(
         file_name=_display_name(server, path, request.uri),
         language=(open_document.language_id if open_document else None)
         or language_of(path or request.uri),
-        settings=server.settings.personas,
+        settings=settings,
         root=server.workspace_root,
     )
     call = api_settings(server.settings.personas)
@@ -504,17 +895,29 @@ async def _perform(
         return Outcome("declined", "Nothing was sent.")
 
     lines = prepared.selection.last_line - prepared.selection.first_line + 1
+    what = request.scope or f"{lines} line{'s' if lines != 1 else ''}"
     this = asyncio.current_task()
     await progress.begin(
         prepared.title,
-        f"Sending {lines} line{'s' if lines != 1 else ''} to {prepared.prompt.model}…",
+        f"Sending {what} to {prepared.prompt.model}…",
         on_cancel=this.cancel if this is not None else lambda: None,
     )
     api = state_of(server).api
     answer = await api.stream(call, prepared.prompt, progress.on_text, progress.report)
 
     if prepared.action.kind == "report":
-        return await _show_report(server, prepared, report(prepared, answer), path)
+        markdown = report(prepared, answer)
+        outcome = await _show_report(server, prepared, markdown, path)
+        shown = server.path_of(outcome.document) if outcome.document else None
+        if shown is not None:
+            said = {"role": "assistant", "content": markdown}
+            state_of(server).conversations[outcome.document or ""] = Conversation(
+                prepared.prompt, [*prepared.prompt.messages, said], prepared.title, shown
+            )
+        _keep_findings(
+            server, snapshot, prepared, line_findings(prepared, answer), outcome.document
+        )
+        return outcome
     changes = rewrite_edits(prepared, answer)
     if not await _still_current(server, snapshot):
         return _stale_outcome()
@@ -773,7 +1176,7 @@ def _workspace_edit(
 
 
 def _new_output_file(server: AgentLanguageServer, stem: str, suffix: str) -> Path:
-    """Returns a new file path in the server's own temporary folder (reports and diffs)."""
+    """Returns a new file path in the server's own temporary folder (diffs)."""
     state = state_of(server)
     if state.report_dir is None:
         state.report_dir = Path(tempfile.mkdtemp(prefix="agent-ls-personas-"))
@@ -786,8 +1189,9 @@ async def _show_report(
 ) -> Outcome:
     """Writes the report to a Markdown file the editor opens (else: a message and the log)."""
     stem = source.stem if source else "selection"
-    path = _new_output_file(server, f"{stem}.{prepared.persona.name}.{prepared.action.id}", "md")
-    path.write_text(markdown, encoding="utf-8")
+    folder = await asyncio.to_thread(_reports_folder, server)
+    path = reports.new_report(folder, f"{stem}.{prepared.persona.name}.{prepared.action.id}")
+    await asyncio.to_thread(path.write_text, markdown, encoding="utf-8")
     uri = from_fs_path(str(path)) or path.as_uri()
     server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=markdown))
     if _supports(server, "window.show_document.support"):
@@ -805,6 +1209,25 @@ async def _show_report(
     )
     _tell(server, text, types.MessageType.Info)
     return Outcome("shown", f"{prepared.title}: done", document=uri)
+
+
+def _reports_folder(server: AgentLanguageServer) -> Path:
+    """Returns the folder the workspace's reports are kept in (found once per root; blocking)."""
+    state, root = state_of(server), server.workspace_root
+    if state.kept_reports is None or state.kept_reports[0] != root:
+        state.kept_reports = (root, reports.report_folder(root))
+    return state.kept_reports[1]
+
+
+def list_kept_reports(server: AgentLanguageServer) -> dict[str, Any]:
+    """Returns the workspace's kept reports, newest first (`agentLs.persona.reports`)."""
+    folder = _reports_folder(server)
+    return {
+        "folder": from_fs_path(str(folder)),
+        "reports": [
+            {"uri": from_fs_path(str(p)), "name": p.name} for p in reports.list_reports(folder)
+        ],
+    }
 
 
 def _tell(server: AgentLanguageServer, message: str, kind: types.MessageType) -> None:
@@ -863,6 +1286,24 @@ def register(server: AgentLanguageServer) -> None:
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:
         return list_personas(ls)
+
+    @server.command(CHOOSE_COMMAND)
+    async def choose_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return (await choose_and_run(ls, args[0] if args else None)).as_json()
+
+    @server.command(FOLLOW_UP_COMMAND)
+    async def follow_up_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return (await follow_up(ls, args[0] if args else None)).as_json()
+
+    @server.command(REPORTS_COMMAND)
+    async def reports_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return await asyncio.to_thread(list_kept_reports, ls)
+
+    @server.command(CLEAR_FINDINGS_COMMAND)
+    def clear_findings_command(ls: Any, *args: Any) -> dict[str, Any]:
+        """Argument: optionally `{"uri": ...}` (else every document's findings go)."""
+        uri = args[0].get("uri") if args and isinstance(args[0], Mapping) else None
+        return {"cleared": clear_findings(ls, str(uri) if uri else None)}
 
 
 # -- small conversions ------------------------------------------------------------------------

@@ -32,7 +32,16 @@ from agent_ls.personas.secrets import SecretFinding, describe_secrets, find_secr
 from agent_ls.personas.tools import workspace_tools
 from agent_ls.settings import PersonaSettings
 
-__all__ = ["PreparedAction", "TextChange", "prepare", "report", "rewrite_edits"]
+__all__ = [
+    "LineFinding",
+    "PreparedAction",
+    "TextChange",
+    "line_findings",
+    "prepare",
+    "refused_model",
+    "report",
+    "rewrite_edits",
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,22 @@ def choose_model(
         if resolved:
             return resolved
     return settings.default_model
+
+
+def refused_model(persona: Persona, settings: PersonaSettings) -> str | None:
+    """Returns the agent's model when the API would refuse it (an unknown name Claude Code sends
+    verbatim, as diagnostic AL501 says), None when it is usable or not used (an override)."""
+    from agent_ls.catalogue import load_catalogue
+
+    if settings.model_override or not isinstance(persona.model, str):
+        return None
+    model = persona.model.strip()
+    lowered = model.lower()
+    catalogue = load_catalogue()
+    known = {m.lower() for m in catalogue.model_ids} | set(catalogue.model_aliases)
+    if not model or lowered == "inherit" or lowered in known or lowered.startswith("claude-"):
+        return None
+    return model
 
 
 def prepare(
@@ -256,6 +281,45 @@ def _findings(data: dict[str, Any], prepared: PreparedAction) -> list[str]:
     if not findings:
         parts.append("No findings.")
     return parts
+
+
+@dataclass(frozen=True)
+class LineFinding:
+    """One finding of a report_findings call on lines of the file (1-based, inclusive)."""
+
+    first_line: int
+    last_line: int
+    severity: str
+    title: str
+    detail: str
+
+
+def line_findings(prepared: PreparedAction, answer: Answer) -> list[LineFinding]:
+    """Returns the findings of a report_findings answer that name lines of the file (one without
+    lines, or with lines outside the file, stays in the report only)."""
+    if answer.tool != REPORT_TOOL or not isinstance(answer.tool_input, dict):
+        return []
+    findings = answer.tool_input.get("findings")
+    line_count = prepared.selection.text.count("\n") + 1
+    found = []
+    for finding in findings if isinstance(findings, list) else []:
+        if not isinstance(finding, dict) or _where(finding, line_count) == "no line given":
+            continue
+        start, end = finding["start_line"], finding.get("end_line", finding["start_line"])
+        first, last = min(start, end), max(start, end)
+        if first < 1 or last > line_count:
+            continue
+        severity = str(finding.get("severity", "")).lower()
+        found.append(
+            LineFinding(
+                first,
+                last,
+                severity if severity in _SEVERITIES else "info",
+                answer.scrub(" ".join(str(finding.get("title", "")).split()) or "(untitled)"),
+                answer.scrub(str(finding.get("detail", "")).strip()),
+            )
+        )
+    return found
 
 
 def _where(finding: dict[str, Any], line_count: int) -> str:
