@@ -701,6 +701,11 @@ async function checkUserSettingInRemoteWindow(page: Page): Promise<void> {
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
   check(text.includes('(agentLs.server.pythonPath, from User settings) cannot import agent_ls'), `notification: ${text}`);
   step(`User setting read in a remote window: "${text}"`);
+  // VS Code 1.139 shows Settings as a modal over the editors, which races the next Command
+  // Palette step for focus: reload the window (the settings stay) to leave it.
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor();
+  await page.locator('.notification-toast', { hasText: 'agentLs.server.pythonPath' }).first().waitFor();
 }
 
 /**
