@@ -89,6 +89,17 @@ class Catalogue:
         alias = self.model_aliases.get(value.lower())
         return alias[0] if alias else value
 
+    def model_kind(self, value: str) -> str:
+        """Returns how Claude Code treats a `model` value: "inherit" (empty or `inherit`),
+        "known" (an alias or a current model ID, any case), "claude" (another `claude-…` ID, sent
+        verbatim) or "unknown" (sent verbatim, and the API refuses it)."""
+        lowered = value.strip().lower()
+        if not lowered or lowered == "inherit":
+            return "inherit"
+        if lowered in self.model_aliases or lowered in {m.lower() for m in self.model_ids}:
+            return "known"
+        return "claude" if lowered.startswith("claude-") else "unknown"
+
     def enum_values(self, key: str) -> dict[str, str]:
         """Returns value → doc for an enumerated key (color included), else {}."""
         spec = self.keys.get(key)

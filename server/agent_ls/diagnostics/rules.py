@@ -959,13 +959,11 @@ class _Checker:
             yield self._bad_type(entry, "a model name", "AL503")
             return
         model = value.strip()
-        lowered = model.lower()
-        if lowered == "inherit" or lowered in self.cat.model_aliases or model in self.cat.model_ids:
+        kind = self.cat.model_kind(model)  # full IDs in any case count: Claude Code lowers them
+        if kind in ("inherit", "known"):
             return
-        if lowered in {known.lower() for known in self.cat.model_ids}:
-            return  # Claude Code 2.1.328 sends `Claude-Haiku-5-5` as `claude-haiku-5-5`
         names = [*self.cat.model_aliases, *self.cat.model_ids, "inherit"]
-        if lowered.startswith("claude-"):
+        if kind == "claude":
             yield Finding(
                 "AL502",
                 f"Claude Code sends `{model}` to the API verbatim; it is not a current model ID "

@@ -106,12 +106,7 @@ def refused_model(persona: Persona, settings: PersonaSettings) -> str | None:
     if settings.model_override or not isinstance(persona.model, str):
         return None
     model = persona.model.strip()
-    lowered = model.lower()
-    catalogue = load_catalogue()
-    known = {m.lower() for m in catalogue.model_ids} | set(catalogue.model_aliases)
-    if not model or lowered == "inherit" or lowered in known or lowered.startswith("claude-"):
-        return None
-    return model
+    return model if load_catalogue().model_kind(model) == "unknown" else None
 
 
 def prepare(
