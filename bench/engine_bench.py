@@ -36,6 +36,8 @@ from agent_ls.completion import complete  # noqa: E402
 from agent_ls.diagnostics.rules import CheckContext, check, check_source  # noqa: E402
 from agent_ls.hover import hover  # noqa: E402
 from agent_ls.lsp import convert  # noqa: E402
+from agent_ls.lsp.capabilities import ClientFeatures  # noqa: E402
+from agent_ls.lsp.completion import completion_item  # noqa: E402
 from agent_ls.lsp.server import AgentLanguageServer  # noqa: E402
 from agent_ls.textindex import LineIndex  # noqa: E402
 from agent_ls.workspace import AgentNames  # noqa: E402
@@ -121,11 +123,11 @@ def main() -> None:
         "key": index.offset(1, 0),
     }
     server = AgentLanguageServer()  # its cache of completion items, as a client with
-    server.resolve_documentation = True  # itemDefaults.editRange and resolveSupport gets them
+    server.client = ClientFeatures(completion_resolves_documentation=True)  # resolve gets them
 
     def completion(offset: int) -> None:
         candidates = complete(source, offset, catalogue, None)
-        [server.completion_item(c, None, True) for c in candidates]
+        [completion_item(server, c, None, True) for c in candidates]
         if candidates:
             convert.range_of(index, candidates[0].start, candidates[0].end)
 

@@ -126,6 +126,7 @@ def listing_in_process(workspace: Path, runs: int) -> list[float]:
     from lsprotocol import types
     from pygls.workspace import Workspace
 
+    from agent_ls.lsp.capabilities import resolve
     from agent_ls.lsp.personas.menu import persona_code_actions
     from agent_ls.lsp.server import build_server
 
@@ -137,7 +138,7 @@ def listing_in_process(workspace: Path, runs: int) -> list[float]:
             CAPABILITIES, types.ClientCapabilities
         )
         server.workspace_root = workspace
-        server.apply_settings = lambda: None  # type: ignore[method-assign]
+        server.client = resolve(protocol.client_capabilities)
         path = workspace / "app" / "orders.py"
         server.workspace.put_text_document(
             types.TextDocumentItem(

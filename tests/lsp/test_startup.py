@@ -8,8 +8,9 @@ from __future__ import annotations
 
 
 def test_the_server_advertises_the_persona_commands_under_their_own_names() -> None:
+    from agent_ls.lsp.commands import PERSONA_COMMANDS
     from agent_ls.lsp.personas import state as personas
-    from agent_ls.lsp.server import PERSONA_COMMANDS, build_server
+    from agent_ls.lsp.server import build_server
 
     assert PERSONA_COMMANDS == (
         personas.RUN_COMMAND,

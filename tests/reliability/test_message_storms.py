@@ -15,6 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from agent_ls.lsp import workspace_index
 from agent_ls.lsp.server import AgentLanguageServer, build_server
 
 
@@ -95,7 +98,9 @@ async def test_handled_notifications_leave_nothing_behind() -> None:
     assert len(server.protocol._request_futures) < 5, len(server.protocol._request_futures)
 
 
-async def test_a_storm_of_watched_file_events_costs_one_or_two_index_runs(tmp_path: Path) -> None:
+async def test_a_storm_of_watched_file_events_costs_one_or_two_index_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     agents = tmp_path / ".claude" / "agents"
     agents.mkdir(parents=True)
     for i in range(100):
@@ -103,14 +108,14 @@ async def test_a_storm_of_watched_file_events_costs_one_or_two_index_runs(tmp_pa
     server, receive = started(tmp_path)
     await settle(server)
     runs = 0
-    index = server.reindex
+    index = workspace_index.reindex
 
-    async def counted() -> None:
+    async def counted(ls: AgentLanguageServer) -> None:
         nonlocal runs
         runs += 1
-        await index()
+        await index(ls)
 
-    server.reindex = counted  # type: ignore[method-assign]
+    monkeypatch.setattr(workspace_index, "reindex", counted)
     for i in range(100):
         uri = (agents / f"a{i}.md").as_uri()
         receive(

@@ -15,9 +15,7 @@ from agent_ls.lsp.convert import range_of
 from agent_ls.lsp.personas.editor import (
     REPORT_IN_MESSAGE,
     ask,
-    client_extension,
     state_of,
-    supports,
     tell,
     workspace_trusted,
 )
@@ -81,9 +79,7 @@ async def may_send_secrets(server: AgentLanguageServer, prepared: PreparedAction
 def confirms_here(server: AgentLanguageServer) -> bool:
     """Whether the server asks before applying: `confirm = always` and the client does not show
     the diff with Apply/Discard itself (the agent-ls VS Code extension does)."""
-    return server.settings.personas.confirm == "always" and not client_extension(
-        server, "previewEdits"
-    )
+    return server.settings.personas.confirm == "always" and not server.client.previews_edits
 
 
 async def confirm(
@@ -122,7 +118,7 @@ async def _show_diff(server: AgentLanguageServer, prepared: PreparedAction, diff
     stem = Path(prepared.file_name).name
     path = _new_output_file(server, f"{stem}.{prepared.persona.name}.{prepared.action.id}", "diff")
     path.write_text(diff, encoding="utf-8")
-    if supports(server, "window.show_document.support"):
+    if server.client.show_document:
         shown = await server.window_show_document_async(
             types.ShowDocumentParams(uri=from_fs_path(str(path)) or path.as_uri(), take_focus=True)
         )
@@ -150,7 +146,7 @@ def workspace_edit(
     edits = [
         types.TextEdit(range=range_of(index, c.start, c.end), new_text=c.text) for c in changes
     ]
-    if not supports(server, "workspace.workspace_edit.document_changes"):
+    if not server.client.versioned_edits:
         return types.WorkspaceEdit(changes={snapshot.uri: list(edits)})
     document = types.OptionalVersionedTextDocumentIdentifier(
         uri=snapshot.uri, version=snapshot.version

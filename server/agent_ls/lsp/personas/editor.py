@@ -1,11 +1,11 @@
-"""What the persona glue says to and asks of the editor: messages, questions, client capabilities,
-workspace trust."""
+"""What the persona glue says to and asks of the editor: messages, questions, and whether it
+trusts the workspace."""
 
 from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -20,8 +20,6 @@ log = logging.getLogger(__name__)
 
 REPORT_IN_MESSAGE = 4_000
 """Without showDocument, a report up to this long is shown whole in a message (and logged)."""
-CLIENT_CAPABILITY = "agentLs"
-"""Key of agent-ls's client capabilities under `experimental` (previewEdits, workspaceTrusted)."""
 
 
 def state_of(server: AgentLanguageServer) -> PersonaState:
@@ -29,28 +27,12 @@ def state_of(server: AgentLanguageServer) -> PersonaState:
     return server.persona_state
 
 
-def supports(server: AgentLanguageServer, dotted: str) -> Any:
-    node: Any = server.client_capabilities
-    for part in dotted.split("."):
-        node = getattr(node, part, None)
-        if node is None:
-            return None
-    return node
-
-
-def client_extension(server: AgentLanguageServer, key: str) -> Any:
-    """Returns `key` of the client's `experimental.agentLs` capabilities (None when absent)."""
-    experimental = getattr(server.client_capabilities, "experimental", None)
-    ours = experimental.get(CLIENT_CAPABILITY) if isinstance(experimental, dict) else None
-    return ours.get(key) if isinstance(ours, dict) else None
-
-
 def workspace_trusted(server: AgentLanguageServer) -> bool:
     """Returns whether the editor trusts the workspace (the last agentLs/workspaceTrust
     notification, else the initialize capability; a client that says nothing trusts it)."""
     trusted = state_of(server).workspace_trusted
     if trusted is None:
-        trusted = client_extension(server, "workspaceTrusted") is not False
+        trusted = server.client.workspace_trusted
     return trusted
 
 

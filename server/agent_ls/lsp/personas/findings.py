@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from agent_ls.lsp.convert import range_to_json
-from agent_ls.lsp.personas.editor import state_of, supports
+from agent_ls.lsp.diagnostics import schedule
+from agent_ls.lsp.personas.editor import state_of
 from agent_ls.lsp.personas.snapshot import Snapshot
 from agent_ls.lsp.personas.state import (
     FINDING_DATA,
@@ -96,12 +97,12 @@ def clear_findings(server: AgentLanguageServer, uri: str | None = None) -> int:
 def _republish(server: AgentLanguageServer, uri: str) -> None:
     """Has the editor show the document's diagnostics anew: published again (push clients), or
     a workspace/diagnostic/refresh (pull clients)."""
-    if not server.use_pull:
+    if not server.client.pull_diagnostics:
         if uri in server.workspace.text_documents:
-            server.schedule(uri, 0)
+            schedule(server, uri, 0)
         else:
             server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
-    elif supports(server, "workspace.diagnostics.refresh_support"):
+    elif server.client.diagnostic_refresh:
         server.workspace_diagnostic_refresh(None)

@@ -12,7 +12,7 @@ from pygls.uris import from_fs_path
 
 from agent_ls.lsp.convert import range_of, range_to_json
 from agent_ls.lsp.personas.directory import current_personas, offered_personas
-from agent_ls.lsp.personas.editor import ask, client_extension, state_of, supports, tell
+from agent_ls.lsp.personas.editor import ask, state_of, tell
 from agent_ls.lsp.personas.findings import finding_fixes
 from agent_ls.lsp.personas.run import RunRequest, run_persona
 from agent_ls.lsp.personas.state import CHOOSE_COMMAND, RUN_COMMAND, Outcome
@@ -61,12 +61,10 @@ def persona_code_actions(
     _warm_up(server)
     uri = params.text_document.uri
     document = server.workspace.text_documents.get(uri)
-    resolve_props = supports(server, "text_document.code_action.resolve_support.properties") or []
     lazy_edits = (
         server.settings.personas.confirm == "never"
-        and not client_extension(server, "previewEdits")
-        and "edit" in resolve_props
-        and bool(supports(server, "text_document.code_action.data_support"))
+        and not server.client.previews_edits
+        and server.client.code_action_resolves_edit
     )
     wire_range = range_to_json(selected)
     actions: list[types.CodeAction] = fixes

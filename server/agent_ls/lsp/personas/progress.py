@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from agent_ls.lsp.personas.editor import supports, tell
+from agent_ls.lsp.personas.editor import tell
 from agent_ls.lsp.personas.state import Outcome
 from agent_ls.personas.failures import PersonaError
 
@@ -42,7 +42,7 @@ class Progress:
 
     async def begin(self, title: str, message: str, on_cancel: Callable[[], Any]) -> None:
         progress = self.server.work_done_progress
-        if self.token is None and supports(self.server, "window.work_done_progress"):
+        if self.token is None and self.server.client.work_done_progress:
             token = str(uuid.uuid4())
             try:
                 # A client that never answers must not hold the run: go on without progress.

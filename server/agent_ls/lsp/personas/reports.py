@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from agent_ls.lsp.personas.editor import REPORT_IN_MESSAGE, state_of, supports, tell
+from agent_ls.lsp.personas.editor import REPORT_IN_MESSAGE, state_of, tell
 from agent_ls.lsp.personas.progress import Progress, finished
 from agent_ls.lsp.personas.state import FOLLOW_UP_COMMAND, Outcome
 from agent_ls.personas import reports as report_files
@@ -34,7 +34,7 @@ async def show_report(
     await asyncio.to_thread(path.write_text, markdown, encoding="utf-8")
     uri = from_fs_path(str(path)) or path.as_uri()
     server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=markdown))
-    if supports(server, "window.show_document.support"):
+    if server.client.show_document:
         shown = await server.window_show_document_async(
             types.ShowDocumentParams(uri=uri, take_focus=True)
         )
@@ -105,7 +105,7 @@ async def _follow_up(server: AgentLanguageServer, raw: Any, progress: Progress) 
     asked = answer.scrub(" ".join(question.split()))
     addition = f"\n## Follow-up: {asked}\n\n{said}\n\n_{answer.model} · {usage_line(answer)}_\n"
     await asyncio.to_thread(_append, conversation.path, addition)
-    if supports(server, "window.show_document.support"):
+    if server.client.show_document:
         await server.window_show_document_async(
             types.ShowDocumentParams(uri=report_uri, take_focus=True)
         )

@@ -23,7 +23,7 @@ from agent_ls.lsp.personas.apply import (
     workspace_edit,
 )
 from agent_ls.lsp.personas.directory import current_personas
-from agent_ls.lsp.personas.editor import client_extension, state_of, supports, tell
+from agent_ls.lsp.personas.editor import state_of, tell
 from agent_ls.lsp.personas.findings import keep_findings
 from agent_ls.lsp.personas.progress import Progress, finished
 from agent_ls.lsp.personas.reports import show_report
@@ -172,7 +172,7 @@ async def _perform(
     edit = workspace_edit(server, snapshot, index, changes)
     if not apply:
         return Outcome("edit", f"{prepared.title}: edit ready", edit=edit)
-    if not supports(server, "workspace.apply_edit"):
+    if not server.client.apply_edit:
         tell(
             server,
             f"{prepared.title}: the editor cannot apply edits; the proposed change is in the log.",
@@ -192,9 +192,7 @@ async def _perform(
             return decided
         if not await still_current(server, snapshot):
             return stale_outcome()
-    previewed = server.settings.personas.confirm == "always" and bool(
-        client_extension(server, "previewEdits")
-    )
+    previewed = server.settings.personas.confirm == "always" and server.client.previews_edits
     progress.report("Showing the change: Apply or Discard" if previewed else "Applying the edit…")
     return await send_edit(server, snapshot, edit, prepared.title, progress)
 

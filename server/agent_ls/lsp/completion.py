@@ -1,0 +1,79 @@
+"""textDocument/completion and completionItem/resolve.
+
+One edit range is usually shared by every candidate: a client that takes a list's default edit
+range gets items without ranges of their own, built once per catalogue; a client that resolves
+documentation gets it on resolve (smaller lists).
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from agent_ls.completion import Candidate, complete
+from agent_ls.lsp import convert
+from agent_ls.lsp.languageserver import AgentLanguageServer
+from agent_ls.textindex import LineIndex
+
+OPTIONS = types.CompletionOptions(
+    trigger_characters=[":", " ", ",", "-", "["], resolve_provider=True
+)
+
+
+def register(server: AgentLanguageServer) -> None:
+    """Registers completion and its resolve on `server`."""
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, OPTIONS)
+    def completion(
+        ls: AgentLanguageServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
+        analysis = ls.agent_analysis(params.text_document.uri)
+        if analysis is None:
+            return None
+        offset = analysis.index.offset(params.position.line, params.position.character)
+        candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
+        snippets = ls.client.snippets
+        spans = {(c.start, c.end) for c in candidates}
+        shared = ls.client.completion_edit_range and len(spans) == 1  # the usual: one for all
+        index = None if shared else analysis.index
+        defaults = None
+        if shared:
+            ((start, end),) = spans
+            defaults = types.CompletionItemDefaults(
+                edit_range=convert.range_of(analysis.index, start, end)
+            )
+        return types.CompletionList(
+            is_incomplete=False,
+            items=[completion_item(ls, c, index, snippets) for c in candidates],
+            item_defaults=defaults,
+        )
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def completion_resolve(
+        ls: AgentLanguageServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        """Adds the documentation a completion list held back (clients that resolve it)."""
+        key = tuple(item.data) if isinstance(item.data, list) else None
+        documentation = ls.completion_docs.get(key) if key else None
+        if documentation and item.documentation is None:
+            item.documentation = convert.markdown(documentation)
+        return item
+
+
+def completion_item(
+    ls: AgentLanguageServer, candidate: Candidate, index: LineIndex | None, snippets: bool
+) -> types.CompletionItem:
+    """Returns the candidate's item: with `index`, with its own text edit; without, for a list
+    with a default edit range, built once. Documentation is held back for completionItem/
+    resolve when the client fetches it that way (smaller lists)."""
+    c = candidate
+    deferred = ls.client.completion_resolves_documentation
+    if deferred and c.documentation:
+        ls.completion_docs[convert.completion_key(c)] = c.documentation
+    if index is not None:
+        return convert.completion_item(c, index, snippets, deferred)
+    key = (c.label, c.kind, c.detail, c.documentation, c.insert_text, c.snippet, c.sort)
+    item = ls.completion_items.get((*key, snippets))
+    if item is None:
+        item = convert.completion_item(c, None, snippets, deferred)
+        ls.completion_items[(*key, snippets)] = item
+    return item

@@ -1,0 +1,40 @@
+"""initialize and initialized: the workspace root, the client's capabilities (resolved once) and
+settings; once initialized, the settings the client holds, the workspace index, and the persona
+glue warmed in a worker thread (it is not on the way to the initialize result)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+
+from lsprotocol import types
+
+from agent_ls.lsp.capabilities import resolve
+from agent_ls.lsp.commands import PERSONAS
+from agent_ls.lsp.configuration import apply_settings, pull_settings
+from agent_ls.lsp.documents import use_lsp_documents
+from agent_ls.lsp.languageserver import SECTION, AgentLanguageServer
+from agent_ls.lsp.workspace_index import request_reindex
+
+
+def register(server: AgentLanguageServer) -> None:
+    """Registers initialize and initialized on `server`."""
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: AgentLanguageServer, params: types.InitializeParams) -> None:
+        use_lsp_documents(ls.workspace)  # documents kept exactly as the client has them
+        root = params.root_uri or (
+            params.workspace_folders[0].uri if params.workspace_folders else None
+        )
+        ls.workspace_root = ls.path_of(root) if root else None
+        options = params.initialization_options
+        if isinstance(options, dict):
+            ls.initialization_settings = options.get(SECTION, options)
+        ls.client = resolve(params.capabilities)
+        apply_settings(ls)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
+        ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
+        await pull_settings(ls)
+        request_reindex(ls)
