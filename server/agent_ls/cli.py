@@ -15,10 +15,14 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from agent_ls import __version__
+
+if TYPE_CHECKING:
+    from agent_ls.settings import Settings
+    from agent_ls.workspace import FileReport
 
 FAIL_ON = {"error": 1, "warning": 2, "information": 3}
 
@@ -219,7 +223,7 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
-def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> int:
+def _apply_fixes(reports: Sequence[FileReport], root: Path, settings: Settings, diff: bool) -> int:
     """Fixes each reported file with a preferred fix (or prints the diff); returns how many files
     change. A file that is not valid UTF-8, or changed since it was read, is left alone."""
     from agent_ls.catalogue import load_catalogue
@@ -274,7 +278,8 @@ class Row:
     columns: tuple[int, int] = (0, 0)  # the range on `source_line`, in code points
 
 
-def _rows(report: Any) -> list[Row]:
+def _rows(report: FileReport) -> list[Row]:
+    """Returns the file's findings as rows, in order."""
     if not report.findings:  # most files of a large folder: no line index to build
         return []
     from agent_ls.textindex import LineIndex
@@ -340,7 +345,7 @@ def _range_json(row: Row) -> dict[str, Any]:
     return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
 
 
-def _write_json(reports: list[Any], out: TextIO) -> None:
+def _write_json(reports: Sequence[FileReport], out: TextIO) -> None:
     """One object, `{"files": [{"path", ["path_bytes",] "diagnostics"}]}`; valid UTF-8 always."""
     files = []
     for report in reports:
@@ -386,7 +391,7 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
     ]
 
 
-def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
+def _write_text(reports: Sequence[FileReport], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
     from agent_ls.diagnostics.codes import CODES
@@ -440,7 +445,7 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _write_github(reports: list[Any], out: TextIO) -> None:
+def _write_github(reports: Sequence[FileReport], out: TextIO) -> None:
     """GitHub Actions workflow commands, one per finding; nothing in a file name or message can
     end the command or start another."""
     level = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
@@ -474,7 +479,7 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
     return {"uri": "file://" + quote(absolute.replace(os.sep.encode(), b"/"))}
 
 
-def _write_sarif(reports: list[Any], out: TextIO) -> None:
+def _write_sarif(reports: Sequence[FileReport], out: TextIO) -> None:
     from agent_ls.diagnostics.codes import CODES
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
@@ -535,7 +540,7 @@ def _write_sarif(reports: list[Any], out: TextIO) -> None:
     _emit(out, json.dumps(sarif, ensure_ascii=False) + "\n")
 
 
-_WRITERS = {
+_WRITERS: dict[str, Callable[[Sequence[FileReport], TextIO], None]] = {
     "text": _write_text,
     "json": _write_json,
     "sarif": _write_sarif,
