@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from agent_ls.features.symbols import color_swatches
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
-from agent_ls.outline import color_swatches
 
 
 def register(server: AgentLanguageServer) -> None:

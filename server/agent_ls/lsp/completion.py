@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from agent_ls.completion import Candidate, complete
+from agent_ls.core.textindex import LineIndex
+from agent_ls.features.completion import Candidate, complete
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
-from agent_ls.textindex import LineIndex
 
 OPTIONS = types.CompletionOptions(
     trigger_characters=[":", " ", ",", "-", "["], resolve_provider=True

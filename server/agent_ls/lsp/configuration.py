@@ -8,7 +8,7 @@ import logging
 
 from lsprotocol import types
 
-from agent_ls.catalogue import load_catalogue
+from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.lsp.languageserver import SECTION, AgentLanguageServer
 from agent_ls.lsp.workspace_index import request_reindex
 from agent_ls.settings import load_project_settings, load_user_settings

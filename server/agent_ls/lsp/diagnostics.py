@@ -12,7 +12,7 @@ import asyncio
 
 from lsprotocol import types
 
-from agent_ls.diagnostics.findings import Finding
+from agent_ls.core.findings import Finding
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from agent_ls.hover import hover
+from agent_ls.features.hover import hover
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
 

@@ -22,14 +22,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from agent_ls import __version__
-from agent_ls.agentfile import AgentSource, read_source
-from agent_ls.catalogue import Catalogue, load_catalogue
-from agent_ls.diagnostics.findings import Finding
-from agent_ls.diagnostics.rules import CheckContext, check_source
+from agent_ls.core.findings import Finding
+from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects.agents import CheckContext, check_source
+from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
 from agent_ls.lsp.capabilities import ClientFeatures
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.settings import Settings
-from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
     AgentName,
     AgentNames,
@@ -52,7 +52,7 @@ class Analysis:
     """One document version, read and checked."""
 
     version: int | None
-    source: AgentSource
+    source: MarkdownSource
     findings: list[Finding]
     index: LineIndex
     is_agent: bool
@@ -97,7 +97,7 @@ class AgentLanguageServer(LanguageServer):
         self.personas_stale = False
         """Agent files changed on disk: the next re-index re-reads the personas too."""
         self.persona_handlers: dict[str, Callable[..., Any]] = {}
-        """The persona commands' handlers, by command, once `personas.register` gave them."""
+        """The persona commands' handlers, by command, once the glue's `register` gave them."""
 
     @functools.cached_property
     def persona_state(self) -> PersonaState:
@@ -148,7 +148,7 @@ class AgentLanguageServer(LanguageServer):
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
         return self.analysis_of(uri, read_source(text), version)
 
-    def analysis_of(self, uri: str, source: AgentSource, version: int | None) -> Analysis:
+    def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
         path = self.path_of(uri)
         agent_path = self.is_agent_document(uri)
@@ -191,7 +191,7 @@ class AgentLanguageServer(LanguageServer):
         analysis = self.current(uri)
         return analysis if analysis is not None and analysis.is_agent else None
 
-    def source_on_disk(self, path: Path) -> AgentSource | None:
+    def source_on_disk(self, path: Path) -> MarkdownSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
         try:
             return read_source(read_text(path))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from agent_ls.core.textindex import LineIndex
+from agent_ls.features.symbols import Symbol, symbols
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
-from agent_ls.outline import Symbol, symbols
-from agent_ls.textindex import LineIndex
 
 
 def register(server: AgentLanguageServer) -> None:

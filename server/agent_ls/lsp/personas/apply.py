@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_of
 from agent_ls.lsp.personas.editor import (
     REPORT_IN_MESSAGE,
@@ -25,7 +26,6 @@ from agent_ls.lsp.personas.state import Outcome
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.preview import unified_diff
 from agent_ls.personas.session import PreparedAction, TextChange
-from agent_ls.textindex import LineIndex
 
 if TYPE_CHECKING:
     from agent_ls.lsp.languageserver import AgentLanguageServer

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_to_json
 from agent_ls.lsp.diagnostics import schedule
 from agent_ls.lsp.personas.editor import state_of
@@ -18,7 +19,6 @@ from agent_ls.lsp.personas.state import (
     KeptFinding,
 )
 from agent_ls.personas.session import LineFinding, PreparedAction
-from agent_ls.textindex import LineIndex
 
 if TYPE_CHECKING:
     from agent_ls.lsp.languageserver import AgentLanguageServer

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_of, range_to_json
 from agent_ls.lsp.personas.directory import current_personas, offered_personas
 from agent_ls.lsp.personas.editor import ask, state_of, tell
@@ -22,7 +23,6 @@ from agent_ls.personas.client import ApiSettings, api_settings
 from agent_ls.personas.failures import PersonaError
 from agent_ls.personas.prompt import language_of
 from agent_ls.personas.scope import enclosing_scope
-from agent_ls.textindex import LineIndex
 
 if TYPE_CHECKING:
     from agent_ls.lsp.languageserver import AgentLanguageServer

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_from_json
 from agent_ls.lsp.personas.apply import (
     confirm,
@@ -40,7 +41,6 @@ from agent_ls.personas.session import (
     report,
     rewrite_edits,
 )
-from agent_ls.textindex import LineIndex
 
 if TYPE_CHECKING:
     from agent_ls.lsp.languageserver import AgentLanguageServer

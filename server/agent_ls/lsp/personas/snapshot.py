@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent_ls.agentfile import MAX_FILE_BYTES
+from agent_ls.core.frontmatter import MAX_FILE_BYTES
 from agent_ls.lsp.personas.editor import state_of
 from agent_ls.lsp.personas.state import Outcome
 from agent_ls.personas.failures import PersonaError

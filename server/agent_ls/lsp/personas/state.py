@@ -9,12 +9,12 @@ from typing import Any, Literal
 
 from lsprotocol import types
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_of
 from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import MessagesApi
 from agent_ls.personas.prompt import PromptRequest
 from agent_ls.personas.session import LineFinding
-from agent_ls.textindex import LineIndex
 
 RUN_COMMAND = "agentLs.persona.run"
 LIST_COMMAND = "agentLs.persona.list"
