@@ -117,18 +117,18 @@ class Tools(ValueType[AgentFile]):
         listed = set(_WORD.findall(site.typed))
         if not site.in_list:
             listed |= set(_WORD.findall(site.after))
-        options = [Option(n, "tool", d) for n, d in cat.tools.items() if n not in listed]
+        options = [(n, "tool", d) for n, d in cat.tools.items() if n not in listed]
         options += [
-            Option(n, "tool · may be unavailable", d)
+            (n, "tool · may be unavailable", d)
             for n, d in cat.gated_tools.items()
             if n not in listed
         ]
         options += [
-            Option(f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
+            (f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
             for s in sorted(site.mcp_servers or ())
         ]
         if not listed and not site.in_list:
-            options.append(Option("*", "all tools", "Every tool."))
+            options.append(("*", "all tools", "Every tool."))
         return options
 
     def hover(

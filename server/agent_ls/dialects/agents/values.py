@@ -23,9 +23,7 @@ def _enum_schema(values: dict[str, str]) -> dict[str, Any]:
 
 def _enum_options(spec: KeySpec, cat: Catalogue) -> list[Option]:
     hidden = cat.raw["completionHides"]
-    return [
-        Option(v, spec.name, d) for v, d in cat.enum_values(spec.name).items() if v not in hidden
-    ]
+    return [(v, spec.name, d) for v, d in cat.enum_values(spec.name).items() if v not in hidden]
 
 
 def _enum_hover(entry: Entry, cat: Catalogue, extra: str = "") -> tuple[str, int, int] | None:
@@ -96,6 +94,7 @@ class Colors(Enum):
 
     name = "colors"
     codes = ("AL601",)
+    completion_kind = "color"
 
     def check(self, entry: Entry, file: AgentFile) -> Iterator[Finding]:
         cat = file.cat
@@ -226,7 +225,7 @@ class Boolean(ValueType[AgentFile]):
         )
 
     def candidates(self, site: ValueSite) -> list[Option]:
-        return [Option(b, "boolean", "") for b in site.catalogue.raw["booleanStrings"]]
+        return [(b, "boolean", "") for b in site.catalogue.raw["booleanStrings"]]
 
     def schema(self, spec: KeySpec, catalogue: Any) -> dict[str, Any]:
         return {"anyOf": [{"type": "boolean"}, {"enum": list(catalogue.raw["booleanStrings"])}]}
@@ -289,9 +288,9 @@ class Model(ValueType[AgentFile]):
 
     def candidates(self, site: ValueSite) -> list[Option]:
         cat = site.catalogue
-        options = [Option(a, f"alias → {i}", doc) for a, (i, doc) in cat.model_aliases.items()]
-        options += [Option(i, "model ID", doc) for i, doc in cat.model_ids.items()]
-        options.append(Option("inherit", "default", cat.inherit_doc()))
+        options = [(a, f"alias → {i}", doc) for a, (i, doc) in cat.model_aliases.items()]
+        options += [(i, "model ID", doc) for i, doc in cat.model_ids.items()]
+        options.append(("inherit", "default", cat.inherit_doc()))
         return options
 
     def hover(
