@@ -29,7 +29,7 @@ import copy
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
@@ -208,9 +208,17 @@ class FileContext:
 # -- value types -----------------------------------------------------------------------------------
 
 
-Option = tuple[str, str, str]
-"""A completion candidate of a value: (label, detail, documentation); a plain tuple, as tens
-are built per keystroke."""
+class Option(NamedTuple):
+    """A completion candidate of a value: label, detail, documentation. Any
+    `(label, detail, doc)` tuple serves (`Choice`): a hot path may build plain tuples."""
+
+    label: str
+    detail: str
+    doc: str
+
+
+Choice = tuple[str, str, str]
+"""(label, detail, documentation) of a completion candidate; an `Option` is one."""
 
 
 class ValueSite(NamedTuple):
@@ -245,7 +253,7 @@ class ValueType(Generic[_Ctx]):
         """Yields the findings of the value of `entry` (the one Claude Code reads)."""
         return iter(())
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> Sequence[Choice]:
         """Returns the completion candidates at `site`, in order."""
         return []
 

@@ -21,7 +21,7 @@ from agent_ls.dialects.agents.context import (
     split_tool_names,
     tool_name_spans,
 )
-from agent_ls.dialects.base import Applies, KeySpec, Option, ValueSite, ValueType, change_to
+from agent_ls.dialects.base import Applies, Choice, KeySpec, ValueSite, ValueType, change_to
 
 __all__ = ["Tools", "split_tool_names", "tool_name_spans"]
 
@@ -112,7 +112,7 @@ class Tools(ValueType[AgentFile]):
                 *file.value_range(entry),
             )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         cat = site.catalogue
         listed = set(_WORD.findall(site.typed))
         if not site.in_list:

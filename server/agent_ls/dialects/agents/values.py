@@ -14,14 +14,14 @@ from agent_ls.core.suggest import suggest
 from agent_ls.core.yamltext import describe_type, dropped_value, show
 from agent_ls.dialects.agents.catalogue import Catalogue
 from agent_ls.dialects.agents.context import VALUE_TYPES, AgentFile
-from agent_ls.dialects.base import KeySpec, Option, ValueSite, ValueType, change_to
+from agent_ls.dialects.base import Choice, KeySpec, ValueSite, ValueType, change_to
 
 
 def _enum_schema(values: dict[str, str]) -> dict[str, Any]:
     return {"enum": list(values), "markdownEnumDescriptions": list(values.values())}
 
 
-def _enum_options(spec: KeySpec, cat: Catalogue) -> list[Option]:
+def _enum_options(spec: KeySpec, cat: Catalogue) -> list[Choice]:
     hidden = cat.raw["completionHides"]
     return [(v, spec.name, d) for v, d in cat.enum_values(spec.name).items() if v not in hidden]
 
@@ -76,7 +76,7 @@ class Enum(ValueType[AgentFile]):
             else None,
         )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         return _enum_options(site.spec, site.catalogue)
 
     def hover(
@@ -224,7 +224,7 @@ class Boolean(ValueType[AgentFile]):
             change_to(entry.value_start, entry.value_end, hint),
         )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         return [(b, "boolean", "") for b in site.catalogue.raw["booleanStrings"]]
 
     def schema(self, spec: KeySpec, catalogue: Any) -> dict[str, Any]:
@@ -286,7 +286,7 @@ class Model(ValueType[AgentFile]):
             change_to(entry.value_start, entry.value_end, hint or "inherit"),
         )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         cat = site.catalogue
         options = [(a, f"alias → {i}", doc) for a, (i, doc) in cat.model_aliases.items()]
         options += [(i, "model ID", doc) for i, doc in cat.model_ids.items()]
