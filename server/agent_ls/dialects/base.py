@@ -13,8 +13,11 @@ A dialect is one folder under `dialects/` holding:
   `FrontmatterDialect`, which implements all of them from its keys, value types and rules;
 - **rules**: plain functions registered on the dialect's `Rules` with the codes they emit and
   what they apply to (`Applies`). A rule takes the per-file context (`FileContext`, or the
-  dialect's subclass of it) and yields `Finding`s. A rule that depends on another's outcome
-  reads it from the context (data the earlier phase filled), never from code strings;
+  dialect's subclass of it) and yields `Finding`s (or returns a tuple of them: a rule run for
+  every key need not be a generator). A rule that depends on another's outcome reads it from
+  the context (data the earlier phase filled, e.g. `FileContext.judged`), never from code
+  strings. Quick fixes travel with the findings (`Finding.fixes`; the preferred ones are what
+  `check --fix` applies, `features.fixes`);
 - **value types**: one `ValueType` subclass per catalogue `type`, registered on the dialect's
   `ValueTypes`; it owns the check, the completion candidates, the hover and the JSON schema of
   a value, so the four cannot disagree. A catalogue key whose `type` names no registered class
@@ -136,6 +139,9 @@ class CheckContext:
     """Server names from the workspace's `.mcp.json`; None when there is none."""
     invalid_utf8_at: int | None = None
     """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
+    quote_fixes: bool = True
+    """Whether a YAML error gets its quoting fix, found by parsing candidate quotings again
+    (`check` without `--fix` shows no fixes and skips that work)."""
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:

@@ -68,10 +68,16 @@ def _unknown_key(file: AgentFile, entry: Entry) -> Finding:
     return Finding("AL301", message, entry.key_start, entry.key_end, fixes)
 
 
+_NORMAL_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
+
 def normalise_name(value: str) -> str:
     """Returns `value` as lowercase letters, digits and single hyphens."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", value)
-    return re.sub(r"[^a-z0-9]+", "-", spaced.lower()).strip("-")
+    if _NORMAL_NAME.fullmatch(value):  # most names: already so
+        return value
+    return _NOT_NAME.sub("-", _CAMEL_HUMP.sub(r"\1-\2", value).lower()).strip("-")
 
 
 @RULES.rule("AL201", "AL202", "AL203", "AL204", "AL205", "AL206", "AL207", "AL209")
