@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from agent_ls.features.symbols import color_swatches
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
 
@@ -22,7 +21,7 @@ def register(server: AgentLanguageServer) -> None:
             return []
         return [
             convert.color_information(s, analysis.index)
-            for s in color_swatches(analysis.source, ls.catalogue)
+            for s in analysis.dialect.swatches(analysis.source)
         ]
 
     @server.feature(types.TEXT_DOCUMENT_COLOR_PRESENTATION)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from agent_ls.core.textindex import LineIndex
-from agent_ls.features.completion import Candidate, complete
+from agent_ls.features.completion import Candidate
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
 
@@ -30,7 +30,7 @@ def register(server: AgentLanguageServer) -> None:
         if analysis is None:
             return None
         offset = analysis.index.offset(params.position.line, params.position.character)
-        candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
+        candidates = analysis.dialect.complete(analysis.source, offset, ls.mcp_servers)
         snippets = ls.client.snippets
         spans = {(c.start, c.end) for c in candidates}
         shared = ls.client.completion_edit_range and len(spans) == 1  # the usual: one for all

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from agent_ls.features.hover import hover
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
 
@@ -18,11 +17,8 @@ def register(server: AgentLanguageServer) -> None:
         if analysis is None:
             return None
         offset = analysis.index.offset(params.position.line, params.position.character)
-        found = hover(
-            analysis.source,
-            offset,
-            ls.catalogue,
-            ls.with_workspace_findings(params.text_document.uri, analysis),
+        found = analysis.dialect.hover(
+            analysis.source, offset, ls.with_workspace_findings(params.text_document.uri, analysis)
         )
         if found is None:
             return None

@@ -25,8 +25,8 @@ from agent_ls import __version__
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.core.textindex import LineIndex
-from agent_ls.dialects.agents import CheckContext, check_source
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
+from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.lsp.capabilities import ClientFeatures
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.settings import Settings
@@ -34,6 +34,8 @@ from agent_ls.workspace import (
     AgentName,
     AgentNames,
     UnreadableFile,
+    agent_globs,
+    dialect_of,
     is_agent_path,
     read_text,
 )
@@ -56,6 +58,8 @@ class Analysis:
     findings: list[Finding]
     index: LineIndex
     is_agent: bool
+    dialect: Dialect
+    """The dialect that checked it (chosen by path, `workspace.dialect_of`)."""
 
 
 class AgentLanguageServer(LanguageServer):
@@ -108,7 +112,7 @@ class AgentLanguageServer(LanguageServer):
 
     def rescan_personas(self) -> None:
         """Re-reads the workspace's agent files as personas now (blocking: when they changed)."""
-        self.persona_state.scan(self.workspace_root, tuple(self.settings.agent_globs))
+        self.persona_state.scan(self.workspace_root, agent_globs(self.settings))
 
     # -- plumbing ------------------------------------------------------------------------------
     @property
@@ -151,14 +155,14 @@ class AgentLanguageServer(LanguageServer):
     def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
         path = self.path_of(uri)
-        agent_path = self.is_agent_document(uri)
+        dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         ctx = CheckContext(
-            self.catalogue, agent_path, path.stem if path else None, self.mcp_servers
+            dialect.catalogue, in_globs, path.stem if path else None, self.mcp_servers
         )
-        findings = check_source(source, ctx)
-        is_agent = agent_path or bool(findings)
+        findings = dialect.check(source, ctx)
+        is_agent = in_globs or bool(findings)
         index = LineIndex(source.text, self.encoding())
-        return Analysis(version, source, findings, index, is_agent)
+        return Analysis(version, source, findings, index, is_agent, dialect)
 
     def remember(self, uri: str, analysis: Analysis) -> None:
         """Keeps `analysis` as the document's latest, and its agent name for AL208."""

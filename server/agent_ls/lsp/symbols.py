@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from agent_ls.core.textindex import LineIndex
-from agent_ls.features.symbols import Symbol, symbols
+from agent_ls.features.symbols import Symbol
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
 
@@ -31,4 +31,4 @@ def register(server: AgentLanguageServer) -> None:
 def outline(ls: AgentLanguageServer, uri: str) -> tuple[list[Symbol], LineIndex] | None:
     """Returns the symbols of an open agent file and its line index; None for anything else."""
     analysis = ls.agent_analysis(uri)
-    return (symbols(analysis.source), analysis.index) if analysis else None
+    return (analysis.dialect.symbols(analysis.source), analysis.index) if analysis else None

@@ -12,7 +12,7 @@ from lsprotocol import types
 from agent_ls.lsp.personas.editor import state_of
 from agent_ls.personas.agents import Persona
 from agent_ls.personas.session import refused_model
-from agent_ls.workspace import is_agent_path
+from agent_ls.workspace import agent_globs, is_agent_path
 
 if TYPE_CHECKING:
     from agent_ls.lsp.languageserver import AgentLanguageServer
@@ -25,7 +25,7 @@ RESCAN_SECONDS = 2.0
 def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
     """Returns the personas by name: shipped, then workspace files, then open agent documents."""
     state = state_of(server)
-    root, globs = server.workspace_root, tuple(server.settings.agent_globs)
+    root, globs = server.workspace_root, agent_globs(server.settings)
     if state.scanned_for != (root, globs):
         state.scan(root, globs)
     elif (
