@@ -321,12 +321,16 @@ def _result_text(result: dict[str, Any]) -> str:
 
 
 def run_claude(
-    binary: Path, root: Path, responder: Any, prompt: str = MAIN_PROMPT
+    binary: Path,
+    root: Path,
+    responder: Any,
+    prompt: str = MAIN_PROMPT,
+    extra_args: tuple[str, ...] = (),
 ) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
     """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
 
-    Its debug log goes to `root/debug.log`; returns the run, every request the fake API got, and
-    the seconds it took.
+    Its debug log goes to `root/debug.log`; `extra_args` follow `-p PROMPT`; returns the run,
+    every request the fake API got, and the seconds it took.
     """
     with FakeAnthropic(responder=responder) as api:
         env = {
@@ -343,7 +347,7 @@ def run_claude(
         started = time.monotonic()
         try:
             run = subprocess.run(
-                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log")],
+                [str(binary), "-p", prompt, *extra_args, "--debug-file", str(root / "debug.log")],
                 cwd=root / "workspace",
                 env=env,
                 capture_output=True,
