@@ -134,6 +134,8 @@ class CheckContext:
     """Server names from the workspace's `.mcp.json`; None when there is none."""
     invalid_utf8_at: int | None = None
     """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
+    path: Path | None = None
+    """The file's path, when it has one: skills and commands are named by their place."""
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:

@@ -72,11 +72,9 @@ def frontmatter_name(text: str) -> str | None:
 
 
 def body_marker(text: str) -> str | None:
-    """The line of a file's body that names its case (`… case s001 …`), to tell who served a name."""
-    for line in text.splitlines():
-        if re.search(r"case [sm]\d{3}", line) or re.search(r"line of [sm]\d{3}", line):
-            return line.strip()
-    return None
+    """The words of a file's body that name its case (`case s001`), to tell who served a name."""
+    found = re.search(r"(?:case|line of) [sm]\d{3}\b", text, re.I)
+    return found.group() if found else None
 
 
 def parse_listing(body: Any) -> dict[str, str]:
@@ -216,8 +214,8 @@ def record(binary: Path) -> dict[str, Any]:
             seen = names.get(name, {})
             known = bool(seen.get("skill_tool") or seen.get("slash_command") or seen.get("listed"))
             expanded = "\n".join(seen.get("invoked", {}).get("text", []))
-            marker = body_marker(texts[rel])
-            served = not expanded or marker is None or marker in expanded
+            marker = body_marker(texts[rel]) or texts[rel].rsplit("---\n", 1)[-1].strip()
+            served = not expanded or marker in expanded
             where = str(claude / rel)
             goldens[rel] = {
                 "name": name,
