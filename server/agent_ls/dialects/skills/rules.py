@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from agent_ls.core.findings import Edit, Finding, Fix
 from agent_ls.core.frontmatter import Entry, MarkdownSource
 from agent_ls.core.suggest import suggest
-from agent_ls.dialects.base import Applies, CheckContext, FileContext, Rules
+from agent_ls.dialects.base import Applies, CheckContext, FileContext, Rules, line_bounds
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue
 from agent_ls.dialects.skills.loader import (
     COMMAND,
@@ -172,7 +172,7 @@ def yaml_problem(file: SkillFile) -> Iterator[Finding]:
     if error is None:
         return
     at = min(max(error.offset, file.split.yaml_start), max(file.split.yaml_end - 1, 0))
-    end = min(at + 1, len(file.text))
+    at, end = line_bounds(file.text, at)
     if file.fm.lenient:
         yield Finding(
             file.code("113"),
