@@ -51,9 +51,15 @@ BATCH = 20
 EXTRA_ARGS = ("--output-format", "stream-json", "--verbose", "--allowedTools", "Skill")
 
 
-def case_files() -> list[str]:
-    """Every case file, as its path under `cases/` (`skills/s001-x/SKILL.md`)."""
-    return sorted(p.relative_to(CASES).as_posix() for p in CASES.rglob("*") if p.is_file())
+def case_files(cases: Path = CASES) -> list[str]:
+    """Every file of `cases/skills` and `cases/commands`, as its path under `cases`
+    (`skills/s001-x/SKILL.md`)."""
+    return sorted(
+        p.relative_to(cases).as_posix()
+        for kind in ("skills", "commands")
+        for p in (cases / kind).rglob("*")
+        if p.is_file()
+    )
 
 
 def path_name(rel: str) -> str:
@@ -172,10 +178,11 @@ def _tool_outcomes(stdout: str, asked: dict[str, str], root: Path) -> dict[str, 
     return outcomes
 
 
-def record(binary: Path) -> dict[str, Any]:
-    """Runs Claude Code once over every case; returns the goldens."""
-    files = case_files()
-    texts = {rel: (CASES / rel).read_bytes().decode("utf-8", "replace") for rel in files}
+def record(binary: Path, cases: Path = CASES) -> dict[str, Any]:
+    """Runs Claude Code once over every file of `cases/skills` and `cases/commands` (either may
+    be missing); returns the goldens."""
+    files = case_files(cases)
+    texts = {rel: (cases / rel).read_bytes().decode("utf-8", "replace") for rel in files}
     probes = list(dict.fromkeys(path_name(rel) for rel in files))
     probes += [n for rel in files if (n := frontmatter_name(texts[rel])) and len(n) < 80]
     conductor = Conductor(list(dict.fromkeys(probes)))
@@ -183,8 +190,10 @@ def record(binary: Path) -> dict[str, Any]:
         root = Path(tmp).resolve()
         (root / "home").mkdir()
         claude = root / "workspace" / ".claude"
+        claude.mkdir(parents=True)
         for kind in ("skills", "commands"):
-            shutil.copytree(CASES / kind, claude / kind)
+            if (cases / kind).is_dir():
+                shutil.copytree(cases / kind, claude / kind, symlinks=True)
         run, _requests, elapsed = run_claude(
             binary, root, conductor, MAIN_PROMPT, extra_args=EXTRA_ARGS
         )

@@ -58,8 +58,8 @@ def place_skill(path: Path | None, has_frontmatter: bool, skill_file: str) -> Pl
     folder = below[0] if len(below) > 1 else path.stem
     is_skill_name = below[-1].lower() == skill_file.lower()
     spaces = " " in folder
-    if len(below) == 1:
-        return Placement(SKILL, folder, "104")
+    if len(below) == 1:  # a loose file: an error only when it looks like a skill
+        return Placement(SKILL, folder, "104") if has_frontmatter else Placement(SUPPORT, folder)
     if len(below) > 2:
         return Placement(SKILL, folder, "103") if is_skill_name else Placement(SUPPORT, folder)
     if below[-1] == skill_file:
