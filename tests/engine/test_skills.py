@@ -53,6 +53,7 @@ ROWS = [
     ),
     Row("SKILL.md nested", ".claude/skills/a/demo/SKILL.md", doc(*HEAD), (("SK103", E, "---"),)),
     Row("loose file in skills/", ".claude/skills/demo.md", doc(*HEAD), (("SK104", E, "---"),)),
+    Row("README in skills/", ".claude/skills/README.md", "# Our skills\n", ()),
     Row(
         "folder without SKILL.md",
         ".claude/skills/demo/notes.md",
