@@ -247,7 +247,7 @@ def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> i
             sys.stderr.write(f"agent-ls: {name}: not fixed (not valid UTF-8)\n")
             continue
         dialect = dialect_of(report.path, root, settings)[0]
-        ctx = CheckContext(dialect.catalogue, True, report.path.stem, mcp)
+        ctx = CheckContext(dialect.catalogue, True, report.path.stem, mcp, path=report.path)
         after, applied = fix_text(before, lambda text: dialect.check(dialect.read(text), ctx))  # noqa: B023
         if after == before:
             continue
@@ -393,7 +393,7 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
 def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.core.findings import CODES
 
     def paint(style: str, text: str) -> str:
         return f"\x1b[{style}m{text}\x1b[0m" if color else text
@@ -479,7 +479,7 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.core.findings import CODES
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
     rules = [

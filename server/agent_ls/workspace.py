@@ -324,7 +324,9 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             continue
         text = decoded.text
         source = dialect.read(text)
-        ctx = CheckContext(dialect.catalogue, in_globs, path.stem, job.mcp, decoded.invalid_at)
+        ctx = CheckContext(
+            dialect.catalogue, in_globs, path.stem, job.mcp, decoded.invalid_at, path=path
+        )
         findings = dialect.check(source, ctx)
         if not in_globs and not findings and not dialect.claims(source, in_globs):
             continue

@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 
 from agent_ls import __version__
-from agent_ls.dialects.agents import CODES
+from agent_ls.dialects import all_dialects
 from agent_ls.dialects.agents.catalogue import load_catalogue
+
+CODES = {code: row for dialect in all_dialects() for code, row in dialect.codes.items()}
 
 CLEAN = "---\nname: {name}\ndescription: Reviews code\ntools: Read, Grep\n---\n\nYou review code.\n"
 WARNING = (

@@ -186,7 +186,7 @@ class AgentLanguageServer(LanguageServer):
         path = self.path_of(uri)
         dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         ctx = CheckContext(
-            dialect.catalogue, in_globs, path.stem if path else None, self.mcp_servers
+            dialect.catalogue, in_globs, path.stem if path else None, self.mcp_servers, path=path
         )
         findings = dialect.check(source, ctx)
         is_agent = in_globs or bool(findings)

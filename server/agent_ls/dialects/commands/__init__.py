@@ -23,6 +23,7 @@ class CommandsDialect(SkillsDialect):
     title = "Claude Code slash command"
     prefix = "CM"
     globs_key = "commandGlobs"
+    schema_id = "https://agent-ls.dev/schemas/claude-code-command.json"
 
     def place(self, path: Path | None, source: MarkdownSource) -> Placement:
         return place_command(path, self.catalogue.skill_file)

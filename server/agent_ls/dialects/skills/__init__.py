@@ -29,6 +29,7 @@ class SkillsDialect(FrontmatterDialect):
     title = "Claude Code skill"
     prefix = "SK"
     globs_key = "skillGlobs"
+    schema_id = "https://agent-ls.dev/schemas/claude-code-skill.json"
 
     def __init__(self, catalogue: SkillsCatalogue, codes_path: Path) -> None:
         self.catalogue = catalogue
