@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from agent_ls.core.findings import Edit, Finding, Fix
 from agent_ls.core.frontmatter import Entry, MarkdownSource
 from agent_ls.core.suggest import suggest
-from agent_ls.dialects.base import Applies, CheckContext, FileContext, Rules, line_bounds
+from agent_ls.dialects.base import (
+    Applies,
+    CheckContext,
+    FileContext,
+    Rules,
+    change_to,
+    line_bounds,
+)
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue
 from agent_ls.dialects.skills.loader import (
     COMMAND,
@@ -42,6 +49,13 @@ class SkillFile(FileContext):
     def code(self, number: str) -> str:
         """This dialect's code for a rule's number (`SK301`, `CM301`)."""
         return self.prefix + number
+
+    def at_value(
+        self, entry: Entry, number: str, message: str, guess: str | None = None
+    ) -> Finding:
+        """A finding of `number` on `entry`'s value; its fix changes the value to `guess`."""
+        start, end = self.value_range(entry)
+        return Finding(self.code(number), message, start, end, change_to(start, end, guess))
 
 
 @dataclass(frozen=True)

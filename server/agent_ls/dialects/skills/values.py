@@ -65,14 +65,12 @@ class DescriptionValue(ValueType["SkillFile"]):
             return
         if isinstance(entry.value, str):
             return  # empty: the first body line is shown (a file rule says so)
-        start, end = file.value_range(entry)
         shown = file.loaded.description if file.loaded else ""
-        yield Finding(
-            file.code("210"),
+        yield file.at_value(
+            entry,
+            "210",
             f"Claude Code drops a {type(entry.value).__name__} as description; the model is "
             f"shown the first body line instead: “{shown}”.",
-            start,
-            end,
         )
 
     def schema(self, spec: KeySpec, catalogue: Any) -> dict[str, Any]:
@@ -123,13 +121,11 @@ class AllowedToolsValue(ValueType["SkillFile"]):
         if value is None:
             return
         if not isinstance(value, (str, list)):
-            start, end = file.value_range(entry)
-            yield Finding(
-                file.code("303"),
+            yield file.at_value(
+                entry,
+                "303",
                 f"Claude Code reads no tools from a {type(value).__name__}: the {file.kind} "
                 "gets no allowed tools.",
-                start,
-                end,
             )
             return
         cat: SkillsCatalogue = file.cat
@@ -216,24 +212,18 @@ class ModelValue(ValueType["SkillFile"]):
             return
         cat: SkillsCatalogue = file.cat
         kind = cat.model_kind(entry.value)
-        start, end = file.value_range(entry)
         if kind == "unknown":
             guess = suggest(entry.value.strip(), list(cat.agents.model_aliases)) or "inherit"
-            yield Finding(
-                file.code("401"),
+            yield file.at_value(
+                entry,
+                "401",
                 f"Claude Code sends `{entry.value.strip()}` to the API verbatim and the API "
                 f"refuses it: the {file.kind} cannot run.",
-                start,
-                end,
-                change_to(start, end, guess),
+                guess,
             )
         elif kind == "claude":
-            yield Finding(
-                file.code("402"),
-                f"`{entry.value.strip()}` is not a current model agent-ls knows.",
-                start,
-                end,
-            )
+            message = f"`{entry.value.strip()}` is not a current model agent-ls knows."
+            yield file.at_value(entry, "402", message)
 
     def candidates(self, site: ValueSite) -> list[Option]:
         agents = site.catalogue.agents
@@ -271,13 +261,11 @@ class BooleanValue(ValueType["SkillFile"]):
     def check(self, entry: Entry, file: SkillFile) -> Iterator[Finding]:
         if entry.value is None or file.cat.boolean(entry.value) is not None:
             return
-        start, end = file.value_range(entry)
-        yield Finding(
-            file.code("501"),
+        yield file.at_value(
+            entry,
+            "501",
             f"Claude Code does not read `{_shown(entry.value)}` as a boolean: `{entry.key}` "
             "counts as false.",
-            start,
-            end,
         )
 
     def candidates(self, site: ValueSite) -> list[Option]:
@@ -320,16 +308,12 @@ class EnumValue(_Enumerated):
         values = file.cat.enum_values(entry.key)
         if entry.value is None or str(entry.value).strip().lower() in values:
             return
-        start, end = file.value_range(entry)
-        guess = suggest(str(entry.value), list(values))
-        yield Finding(
-            file.code("504"),
-            f"Claude Code ignores `{entry.key}: {_shown(entry.value)}` (it knows "
-            + ", ".join(f"`{v}`" for v in values)
-            + ").",
-            start,
-            end,
-            change_to(start, end, guess),
+        known = ", ".join(f"`{v}`" for v in values)
+        yield file.at_value(
+            entry,
+            "504",
+            f"Claude Code ignores `{entry.key}: {_shown(entry.value)}` (it knows {known}).",
+            suggest(str(entry.value), list(values)),
         )
 
 
@@ -348,13 +332,11 @@ class EffortValue(_Enumerated):
             return
         if re.match(r"\s*[+-]?\d", str(value)):
             return  # parseInt reads a leading integer
-        start, end = file.value_range(entry)
-        yield Finding(
-            file.code("503"),
+        yield file.at_value(
+            entry,
+            "503",
             f"Claude Code ignores `effort: {_shown(value)}` with a warning.",
-            start,
-            end,
-            change_to(start, end, suggest(str(value), list(levels))),
+            suggest(str(value), list(levels)),
         )
 
     def candidates(self, site: ValueSite) -> list[Option]:
