@@ -428,22 +428,26 @@ def comparable(goldens: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in goldens.items() if k not in ("seconds",)}
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Returns human-readable differences between two recordings."""
+def diff(
+    old: dict[str, Any], new: dict[str, Any], sections: tuple[str, ...] = ("cases",)
+) -> list[str]:
+    """Returns human-readable differences between two recordings (the items of `sections`
+    one by one)."""
     out = []
     a, b = comparable(old), comparable(new)
     for key in sorted(set(a) | set(b)):
-        if key == "cases":
+        if key in sections:
             continue
         if a.get(key) != b.get(key):
             out.append(f"{key}: {a.get(key)!r} → {b.get(key)!r}")
-    cases_a, cases_b = a.get("cases", {}), b.get("cases", {})
-    for stem in sorted(set(cases_a) | set(cases_b)):
-        if cases_a.get(stem) != cases_b.get(stem):
-            out.append(
-                f"{stem}:\n  golden:   {json.dumps(cases_a.get(stem), ensure_ascii=False)}"
-                f"\n  recorded: {json.dumps(cases_b.get(stem), ensure_ascii=False)}"
-            )
+    for section in sections:
+        items_a, items_b = a.get(section, {}), b.get(section, {})
+        for item in sorted(set(items_a) | set(items_b)):
+            if items_a.get(item) != items_b.get(item):
+                out.append(
+                    f"{item}:\n  golden:   {json.dumps(items_a.get(item), ensure_ascii=False)}"
+                    f"\n  recorded: {json.dumps(items_b.get(item), ensure_ascii=False)}"
+                )
     return out
 
 

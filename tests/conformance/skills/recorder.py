@@ -36,7 +36,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/conformance, for `record`
 sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
 
-from record import RecordError, install, installed_version, run_claude  # noqa: E402
+from record import RecordError, comparable, install, installed_version, run_claude  # noqa: E402
+from record import diff as record_diff  # noqa: E402
 
 from fakeapi import Message, RecordedRequest, reply_text, tool_use  # noqa: E402
 
@@ -265,28 +266,9 @@ def _event(line: str) -> dict[str, Any]:
     return event if isinstance(event, dict) else {}
 
 
-def comparable(goldens: dict[str, Any]) -> dict[str, Any]:
-    """The goldens without what varies between runs."""
-    return {k: v for k, v in goldens.items() if k != "seconds"}
-
-
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Human-readable differences between two recordings."""
-    a, b = comparable(old), comparable(new)
-    out = [
-        f"{k}: {a.get(k)!r} → {b.get(k)!r}"
-        for k in ("claudeCode", "exitCode", "loaderLog")
-        if a.get(k) != b.get(k)
-    ]
-    for section in ("names", "files"):
-        sa, sb = a.get(section, {}), b.get(section, {})
-        for key in sorted(set(sa) | set(sb)):
-            if sa.get(key) != sb.get(key):
-                out.append(
-                    f"{section} {key}:\n  golden:   {json.dumps(sa.get(key), ensure_ascii=False)}"
-                    f"\n  recorded: {json.dumps(sb.get(key), ensure_ascii=False)}"
-                )
-    return out
+    return record_diff(old, new, sections=("names", "files"))
 
 
 def main(argv: list[str] | None = None) -> int:
