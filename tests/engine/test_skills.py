@@ -16,11 +16,12 @@ import pytest
 
 from agent_ls.core.findings import Severity
 from agent_ls.core.frontmatter import read_source
-from agent_ls.dialects import dialect_named
+from agent_ls.dialects import dialect_for, dialect_named
 from agent_ls.dialects.base import CheckContext, ValueSite
 from agent_ls.dialects.commands import DIALECT as COMMANDS
 from agent_ls.dialects.skills import DIALECT as SKILLS
 from agent_ls.dialects.skills import SkillsDialect
+from agent_ls.settings import Settings
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION  # noqa: E741
 
@@ -385,3 +386,21 @@ def test_codes_explain_themselves() -> None:
         for code, row in dialect.codes.items():
             assert code.startswith(dialect.prefix) and row.title and row.explanation
             assert "${" not in row.title + row.explanation + row.fix
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (".claude/skills/review/SKILL.md", "skills"),
+        (".claude/skills/review/reference.md", "skills"),
+        ("my-plugin/skills/review/SKILL.md", "skills"),
+        (".claude/commands/git/push.md", "commands"),
+        (".claude/commands/push.MD", "commands"),
+        (".claude/agents/reviewer.md", "agents"),
+        ("docs/SKILL.md", None),
+    ],
+)
+def test_the_dialect_is_chosen_by_path(path: str, name: str | None) -> None:
+    root = Path("/workspace")
+    dialect = dialect_for(root / path, root, Settings())
+    assert (dialect.name if dialect else None) == name
