@@ -404,3 +404,14 @@ def test_the_dialect_is_chosen_by_path(path: str, name: str | None) -> None:
     root = Path("/workspace")
     dialect = dialect_for(root / path, root, Settings())
     assert (dialect.name if dialect else None) == name
+
+
+def test_extra_tools_and_keys_from_the_settings(tmp_path: Path) -> None:
+    row = Row("extra", SKILL, doc(*HEAD, "allowed-tools: MyTool", "team: core"), ())
+    path = _write(tmp_path, row)
+    plain = SKILLS.check(read_source(row.text), CheckContext(SKILLS.catalogue, path=path))
+    assert [f.code for f in plain] == ["SK301", "SK202"]
+    settings = Settings(extra_keys=("team",), extra_tools=("MyTool",))
+    configured = SKILLS.with_settings(settings)
+    ctx = CheckContext(configured.catalogue, path=path)
+    assert configured.check(read_source(row.text), ctx) == []

@@ -15,9 +15,16 @@ from agent_ls.core.findings import Code, Finding
 from agent_ls.core.frontmatter import MarkdownSource
 from agent_ls.dialects.base import CheckContext, FrontmatterDialect, load_codes
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue, load_catalogue, template_values
-from agent_ls.dialects.skills.loader import LoadedSkill, Placement, load_skill, place_skill
+from agent_ls.dialects.skills.loader import (
+    SUPPORT,
+    LoadedSkill,
+    Placement,
+    load_skill,
+    place_skill,
+)
 from agent_ls.dialects.skills.rules import SkillFile, never_read, never_read_problem, rules_for
 from agent_ls.dialects.skills.values import VALUE_TYPES
+from agent_ls.settings import Settings
 
 __all__ = ["DIALECT", "LoadedSkill", "SkillsDialect"]
 
@@ -30,6 +37,7 @@ class SkillsDialect(FrontmatterDialect):
     prefix = "SK"
     globs_key = "skillGlobs"
     schema_id = "https://agent-ls.dev/schemas/claude-code-skill.json"
+    catalogue: SkillsCatalogue
 
     def __init__(self, catalogue: SkillsCatalogue, codes_path: Path) -> None:
         self.catalogue = catalogue
@@ -39,6 +47,10 @@ class SkillsDialect(FrontmatterDialect):
         self.rules = rules_for(self.prefix, self.codes)
         self.value_types = VALUE_TYPES
         self.validate()
+
+    def extend_catalogue(self, settings: Settings) -> SkillsCatalogue:
+        """The catalogue with `extra-keys` and `extra-tools`."""
+        return self.catalogue.with_settings(settings)
 
     def place(self, path: Path | None, source: MarkdownSource) -> Placement:
         """Where the file sits, and what Claude Code takes it for."""
@@ -50,7 +62,7 @@ class SkillsDialect(FrontmatterDialect):
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         """Every finding; for a file Claude Code never reads, only why."""
         file = self.file_context(source, ctx)
-        if file.kind not in ("skill", "command"):
+        if file.kind == SUPPORT:
             return []  # a skill's support file: Claude Code does not load it as a skill
         if never_read_problem(file) is not None:
             return list(never_read(file))
@@ -63,10 +75,7 @@ class SkillsDialect(FrontmatterDialect):
 
     def load_at(self, source: MarkdownSource, path: Path | None) -> LoadedSkill | None:
         """What Claude Code loads from the file at `path`, or None when it never reads it."""
-        placement = self.place(path, source)
-        if placement.kind not in ("skill", "command"):
-            return None
-        return load_skill(source, placement, self.catalogue)
+        return load_skill(source, self.place(path, source), self.catalogue)
 
 
 DIALECT = SkillsDialect(load_catalogue(), Path(__file__).with_name("codes.json"))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from agent_ls.dialects.agents.catalogue import Catalogue as AgentsCatalogue
 from agent_ls.dialects.agents.catalogue import load_catalogue as load_agents_catalogue
 from agent_ls.dialects.base import KeySpec, key_specs
+from agent_ls.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,18 @@ class SkillsCatalogue:
     enums: dict[str, dict[str, str]]
     agents: AgentsCatalogue
     extra_keys: frozenset[str] = frozenset()
+    extra_tools: frozenset[str] = frozenset()
+
+    def with_settings(self, settings: Settings) -> SkillsCatalogue:
+        """This catalogue with the user's `extra-keys` and `extra-tools` (the agents' settings:
+        the same names mean the same there)."""
+        if not settings.extra_keys and not settings.extra_tools:
+            return self
+        return replace(
+            self,
+            extra_keys=self.extra_keys | set(settings.extra_keys),
+            extra_tools=self.extra_tools | set(settings.extra_tools),
+        )
 
     @property
     def version(self) -> str:

@@ -27,7 +27,7 @@ template): nothing to check."""
 @dataclass(frozen=True)
 class Placement:
     """Where a file sits: what Claude Code takes it for, the name it gets, and the code number
-    (`"102"`) of why it is never read, if it is not."""
+    (`"102"`) of why it never reads it, if it does not."""
 
     kind: str
     name: str
@@ -172,7 +172,7 @@ def load_skill(
     source: MarkdownSource, placement: Placement, cat: SkillsCatalogue
 ) -> LoadedSkill | None:
     """Returns what Claude Code loads from the file, or None when it never reads it."""
-    if placement.problem in ("101", "102", "103", "104", "105", "106", "107", "108"):
+    if placement.problem is not None or placement.kind == SUPPORT:
         return None
     if len(source.text.encode("utf-8", "surrogatepass")) > cat.file_max_bytes:
         return None

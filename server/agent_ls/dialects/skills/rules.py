@@ -44,7 +44,7 @@ class SkillFile(FileContext):
         self.kind = placement.kind
         self.prefix = prefix
         self.loaded: LoadedSkill | None = load_skill(source, placement, self.cat)
-        self.extra_tools: frozenset[str] = frozenset()
+        self.extra_tools = self.cat.extra_tools
 
     def code(self, number: str) -> str:
         """This dialect's code for a rule's number (`SK301`, `CM301`)."""
