@@ -211,6 +211,8 @@ ROWS = [
     Row("effort invalid", SKILL, doc(*HEAD, "effort: extreme"), (("SK503", W, "extreme"),)),
     Row("unknown shell", SKILL, doc(*HEAD, "shell: zsh"), (("SK504", W, "zsh"),)),
     Row("context not fork", CMD, doc("description: d", "context: spawn"), (("CM504", W, "spawn"),)),
+    Row("context is case-sensitive", SKILL, doc(*HEAD, "context: Fork"), (("SK504", W, "Fork"),)),
+    Row("shell is not", SKILL, doc(*HEAD, "shell: PowerShell"), ()),
     # -- the body
     Row(
         "$1 without $0", CMD, doc("description: d", body="Review $1 now.\n"), (("CM601", I, "$1"),)
@@ -415,3 +417,33 @@ def test_extra_tools_and_keys_from_the_settings(tmp_path: Path) -> None:
     configured = SKILLS.with_settings(settings)
     ctx = CheckContext(configured.catalogue, path=path)
     assert configured.check(read_source(row.text), ctx) == []
+
+
+ODD_VALUES = [
+    "",
+    "~",
+    "3",
+    "-1.5",
+    "true",
+    "[a, b]",
+    "[]",
+    "{a: 1}",
+    "{}",
+    "'quoted'",
+    "&x a",
+    "|\n  block",
+]
+
+
+@pytest.mark.parametrize("dialect", [SKILLS, COMMANDS], ids=["skills", "commands"])
+def test_any_value_of_any_key_gives_findings_not_a_crash(dialect: SkillsDialect) -> None:
+    """Every key with values of every YAML shape: checked, completed and hovered cleanly."""
+    for key in [*dialect.catalogue.keys, "allowedTools", "colour"]:
+        for value in ODD_VALUES:
+            text = doc(f"{key}: {value}", body="Use $1 and @a.md and !`x`.\n")
+            source = read_source(text)
+            for finding in dialect.check(source, CheckContext(dialect.catalogue)):
+                assert 0 <= finding.start <= finding.end <= len(text)
+            at = text.index(":") + 2
+            dialect.complete(source, at, None)
+            dialect.hover(source, at, [])

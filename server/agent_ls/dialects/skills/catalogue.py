@@ -97,6 +97,14 @@ class SkillsCatalogue:
             return {}
         return self.enums[spec.values]
 
+    def enum_key(self, key: str, value: str) -> str:
+        """A value as Claude Code compares it with its table: trimmed and lowercased for the
+        tables it reads that way (`shells`), as written for the others (`context: fork`)."""
+        spec = self.keys.get(key)
+        if spec is not None and spec.values in self.raw["caseInsensitiveEnums"]:
+            return value.strip().lower()
+        return value
+
 
 def template_values(raw: dict[str, Any], effort_levels: dict[str, str]) -> dict[str, str]:
     """The catalogue values that `${name}` placeholders in docs and code tables are filled from."""

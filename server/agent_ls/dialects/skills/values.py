@@ -288,7 +288,9 @@ class _Enumerated(ValueType["SkillFile"]):
     def hover(
         self, entry: Entry, offset: int, text: str, spec: KeySpec, catalogue: Any
     ) -> tuple[str, int, int] | None:
-        doc = catalogue.enum_values(spec.name).get(entry.value)
+        if not isinstance(entry.value, str):
+            return None
+        doc = catalogue.enum_values(spec.name).get(catalogue.enum_key(spec.name, entry.value))
         if doc is None:
             return None
         return f"**{entry.value}**: {doc}", entry.value_start, entry.value_end
@@ -306,7 +308,7 @@ class EnumValue(_Enumerated):
 
     def check(self, entry: Entry, file: SkillFile) -> Iterator[Finding]:
         values = file.cat.enum_values(entry.key)
-        if entry.value is None or str(entry.value).strip().lower() in values:
+        if entry.value is None or file.cat.enum_key(entry.key, str(entry.value)) in values:
             return
         known = ", ".join(f"`{v}`" for v in values)
         yield file.at_value(
