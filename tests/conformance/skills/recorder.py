@@ -36,7 +36,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/conformance, for `record`
 sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
 
-from record import RecordError, comparable, install, installed_version, run_claude  # noqa: E402
+from record import (  # noqa: E402
+    RecordError,
+    _strings,  # noqa: E402
+    comparable,
+    install,
+    installed_version,
+    run_claude,
+)
 from record import diff as record_diff  # noqa: E402
 
 from fakeapi import Message, RecordedRequest, reply_text, tool_use  # noqa: E402
@@ -97,16 +104,6 @@ def parse_listing(body: Any) -> dict[str, str]:
             listed[name] = description
         return listed
     return {}
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    return []
 
 
 class Conductor:
