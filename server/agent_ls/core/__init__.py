@@ -1,0 +1,1 @@
+"""The pure core: text, positions and parsers that know no dialect."""
