@@ -93,6 +93,7 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     schema = sub.add_parser("schema", help="print a JSON Schema of the frontmatter")
+    schema.add_argument("--dialect", default="agents", help="agents (default), settings")
     schema.set_defaults(run=_schema)
 
     explain = sub.add_parser("explain", help="explain a diagnostic code, e.g. AL401")
@@ -147,11 +148,15 @@ def _serve(args: argparse.Namespace) -> int:
     return server.exit_code
 
 
-def _schema(_: argparse.Namespace) -> int:
-    from agent_ls.dialects.agents.catalogue import load_catalogue
-    from agent_ls.features.schema import frontmatter_schema
+def _schema(args: argparse.Namespace) -> int:
+    from agent_ls.dialects import all_dialects, dialect_named
 
-    json.dump(frontmatter_schema(load_catalogue()), sys.stdout, indent=2)
+    dialect = dialect_named(args.dialect)
+    if dialect is None:
+        names = ", ".join(d.name for d in all_dialects())
+        sys.stderr.write(f"agent-ls schema: no dialect {args.dialect!r} ({names})\n")
+        return 2
+    json.dump(dialect.schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 

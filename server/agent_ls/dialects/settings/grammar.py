@@ -1,0 +1,114 @@
+"""Hook matchers and permission rules as Claude Code reads them: whether a matcher can ever
+fire, and why a permission rule is skipped (the binary's wording)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from agent_ls.core.suggest import suggest
+
+_NAMES = re.compile(r"[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*")
+_RULE_SYNTAX = re.compile(r"[A-Za-z_]\w*\(.*\)")
+_MCP_PROBE = "mcp__server__tool"
+
+
+def matcher_problem(
+    matcher: str, tools: Collection[str], everything: Collection[str]
+) -> tuple[str, str | None] | None:
+    """Why a tool matcher never fires, with the matcher to write instead; None when it can fire.
+
+    `*`, `""` and the absent matcher match every tool; `A|B` names tools exactly; anything else
+    is a case-sensitive regular expression searched in the tool name.
+    """
+    if matcher in everything:
+        return None
+    if _NAMES.fullmatch(matcher):
+        names = matcher.split("|")
+        if any(name in tools or name.startswith("mcp__") for name in names):
+            return None
+        fixed = [suggest(name, list(tools)) or name for name in names]
+        better = "|".join(fixed) if fixed != names else None
+        case = (
+            " (matchers are case-sensitive)" if better and better.lower() == matcher.lower() else ""
+        )
+        return f"`{matcher}` names no tool{case}, so this hook never runs", better
+    if _RULE_SYNTAX.fullmatch(matcher):
+        tool = matcher.split("(", 1)[0]
+        return (
+            f"`{matcher}` is permission-rule syntax; a matcher is a regular expression over tool "
+            f"names, so this one matches no tool and the hook never runs",
+            tool if tool in tools else None,
+        )
+    try:
+        pattern = re.compile(matcher)
+    except re.error:
+        return f"`{matcher}` is not a valid regular expression: it never matches", None
+    if any(pattern.search(name) for name in tools) or pattern.search(_MCP_PROBE):
+        return None
+    return f"`{matcher}` matches no tool Claude Code has, so this hook never runs", None
+
+
+def rule_problem(
+    rule: str, list_name: str, tools: Collection[str], file_tools: Collection[str]
+) -> tuple[str, bool, str | None]:
+    """Returns (message, skipped, suggestion) for a permission rule; message "" when it is fine.
+
+    `skipped`: Claude Code drops the rule with a message; otherwise the rule loads but names no
+    tool it has. The messages are the binary's.
+    """
+    if not rule.strip():
+        return "Permission rule cannot be empty", True, None
+    tool, content = rule, None
+    if "(" in rule or ")" in rule:
+        tool, sep, rest = rule.partition("(")
+        if not sep or not rest.endswith(")"):
+            return (
+                "Malformed Tool(content) rule. Rules take the form Tool or Tool(content) and must "
+                'end at the closing ")"',
+                True,
+                None,
+            )
+        content = rest[:-1]
+    if content == "":
+        if not tool:
+            return "Empty parentheses with no tool name", True, None
+        return f'Empty parentheses. Either specify a pattern or use just "{tool}"', True, tool
+    if tool.startswith("mcp__"):
+        if content is not None:
+            return "MCP rules do not support patterns in parentheses", True, tool
+        server = tool[5:].split("__", 1)[0]
+        if list_name == "allow" and "*" in server:
+            return (
+                f'Wildcard tool name "{tool}" is not supported in allow rules: a glob is '
+                "permitted only after a literal mcp__<server>__ prefix",
+                True,
+                None,
+            )
+        return "", False, None
+    if not tool:
+        return "Tool name cannot be empty", True, None
+    if list_name == "allow" and "*" in tool:
+        return f'Wildcard tool name "{tool}" is not supported in allow rules', True, None
+    if "_" not in tool and tool[0] != tool[0].upper():
+        fixed = tool[0].upper() + tool[1:]
+        return f'Tool names must start with uppercase. Use "{fixed}"', True, _with(rule, fixed)
+    if tool == "Bash" and content == ":*":
+        return "Prefix cannot be empty before :*", True, None
+    if tool in file_tools and content is not None and ":*" in content:
+        return 'The ":*" syntax is only for Bash prefix rules', True, None
+    if tool not in tools and "*" not in tool:
+        better = suggest(tool, list(tools))
+        hint = f" (did you mean `{better}`?)" if better else ""
+        return (
+            f"`{tool}` matches no known tool{hint}: the rule loads and never applies",
+            False,
+            _with(rule, better) if better else None,
+        )
+    return "", False, None
+
+
+def _with(rule: str, tool: str) -> str:
+    """`rule` with its tool name replaced by `tool`."""
+    _, sep, rest = rule.partition("(")
+    return f"{tool}{sep}{rest}"

@@ -1,0 +1,204 @@
+"""Records what the real Claude Code does with settings files and their hooks: the goldens.
+
+    .venv/bin/python tests/conformance/settings/recorder.py          # write goldens.json
+    .venv/bin/python tests/conformance/settings/recorder.py --check  # compare with goldens.json
+
+Each case is a folder of `cases/` holding the files of one run: `workspace/` (the project's
+`.claude/settings.json` and `.claude/settings.local.json`) and `home/` (the user's
+`~/.claude/settings.json`). The workspace is trusted (`~/.claude.json`), as a user's project is
+after the trust dialog; untrusted, Claude Code ignores a project's permission rules.
+
+Per case, offline, with the pinned binary (`run_claude` of the agents' recorder), one `claude -p`
+whose first request the fake API answers with a tool_use of Bash (`echo hi`), so tool hooks
+fire. A hook in a case writes its label to `fired.log` (`echo LABEL >> fired.log`): the golden
+lists the labels that really fired. From stderr: the files that did not load ("These settings
+did not load…", with the cause), the entries skipped ("These settings entries were skipped…"), the other
+lines (permission-rule notices); and what the Bash tool returned (ran, or denied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests/conformance, for the agents' recorder
+sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
+
+from record import (  # noqa: E402
+    RecordError,
+    _first_user_text,
+    _has_tool_results,
+    _strings,
+    install,
+    installed_version,
+    run_claude,
+)
+
+from fakeapi import Message, RecordedRequest, reply_text, tool_use  # noqa: E402
+
+CASES = HERE / "cases"
+GOLDENS = HERE / "goldens.json"
+PROMPT = "Settings conformance run: run the command."
+FIRED = "fired.log"
+SETTINGS_FILES = (
+    "workspace/.claude/settings.json",
+    "workspace/.claude/settings.local.json",
+    "home/.claude/settings.json",
+)
+NOT_LOADED_HEADER = "These settings did not load"
+SKIPPED_HEADER = "These settings entries were skipped"
+
+
+class Conductor:
+    """Answers the main conversation's first request with `Bash echo hi`, then ends it."""
+
+    def __init__(self) -> None:
+        self.tool_result: dict[str, Any] | None = None
+
+    def __call__(self, request: RecordedRequest) -> Message:
+        body = request.body if isinstance(request.body, dict) else {}
+        if PROMPT not in _first_user_text(body):
+            return reply_text("ok")  # a side request (title, classifier…)
+        if not _has_tool_results(body):
+            command = {"command": "echo hi", "description": "Say hi"}
+            return Message(content=[tool_use("Bash", command)], stop_reason="tool_use")
+        for message in body.get("messages", []):
+            content = message.get("content")
+            for block in content if isinstance(content, list) else []:
+                if isinstance(block, dict) and block.get("type") == "tool_result":
+                    self.tool_result = {
+                        "is_error": bool(block.get("is_error")),
+                        "text": "\n".join(_strings(block.get("content")))[:300],
+                    }
+        return reply_text("done")
+
+
+def case_dirs() -> list[Path]:
+    return sorted(p for p in CASES.iterdir() if p.is_dir())
+
+
+def case_files(case: Path) -> list[str]:
+    """The settings files a case holds, relative to the case folder."""
+    return [name for name in SETTINGS_FILES if (case / name).is_file()]
+
+
+def _normalise(line: str, root: Path) -> str:
+    line = line.rstrip().replace(str(root), "$TMP")
+    return re.sub(r"\b\d+(?:\.\d+)?ms\b", "Nms", line)
+
+
+def _file_of(line: str) -> str | None:
+    """The case-relative settings file a stderr line names (`$TMP/workspace/...`)."""
+    for name in SETTINGS_FILES:
+        if f"$TMP/{name}" in line:
+            return name
+    return None
+
+
+def read_stderr(stderr: str, root: Path) -> dict[str, Any]:
+    """Splits `-p` stderr into the files not loaded (file → [path, cause]; the path is empty for
+    the whole file), the entries skipped ([file, path, message]) and the other lines."""
+    not_loaded: dict[str, list[str]] = {}
+    skipped: list[list[str]] = []
+    other: list[str] = []
+    section = ""
+    for raw in stderr.splitlines():
+        line = _normalise(raw, root)
+        if line.startswith(NOT_LOADED_HEADER):
+            section = "not-loaded"
+            continue
+        if line.startswith(SKIPPED_HEADER):
+            section = "skipped"
+            continue
+        name = _file_of(line)
+        if section and line.startswith("  ") and name is not None:
+            rest = line.split(f"$TMP/{name}", 1)[1]
+            entry = re.match(r" \((.*?)\): (.*)", rest)
+            if section == "not-loaded":
+                not_loaded[name] = [entry.group(1), entry.group(2)] if entry else ["", rest[2:]]
+            elif entry is not None:
+                skipped.append([name, entry.group(1), entry.group(2)])
+            continue
+        if not line.startswith("  "):
+            section = ""
+        if line.strip() and not line.startswith("Fix each problem listed"):
+            other.append(line)
+    return {"notLoaded": not_loaded, "entries": skipped, "other": other}
+
+
+def _trust(root: Path) -> None:
+    config = root / "home" / ".claude.json"
+    if not config.exists():
+        projects = {str(root / "workspace"): {"hasTrustDialogAccepted": True}}
+        config.write_text(json.dumps({"projects": projects}), "utf-8")
+
+
+def record_case(binary: Path, case: Path) -> dict[str, Any]:
+    """Runs Claude Code once on one case; returns its golden."""
+    with tempfile.TemporaryDirectory(prefix="agent-ls-settings-") as tmp:
+        root = Path(tmp).resolve()
+        for part in ("workspace", "home"):
+            shutil.copytree(case / part, root / part) if (case / part).is_dir() else (
+                root / part
+            ).mkdir()
+        _trust(root)
+        conductor = Conductor()
+        run, _, _ = run_claude(binary, root, conductor, PROMPT)
+        fired_log = root / "workspace" / FIRED
+        fired = fired_log.read_text("utf-8").split() if fired_log.exists() else []
+        stderr = read_stderr(run.stderr, root)
+        files = case_files(case)
+        return {
+            "loaded": {name: name not in stderr["notLoaded"] for name in files},
+            "notLoaded": stderr["notLoaded"],
+            "entries": stderr["entries"],
+            "other": stderr["other"],
+            "fired": sorted(set(fired)),
+            "bash": conductor.tool_result,
+            "exitCode": run.returncode,
+        }
+
+
+def record(binary: Path, only: list[str] | None = None) -> dict[str, Any]:
+    cases = {}
+    for case in case_dirs():
+        if only and case.name not in only:
+            continue
+        cases[case.name] = record_case(binary, case)
+    return {"claudeCode": installed_version(), "cases": cases}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with goldens.json")
+    parser.add_argument("--print", action="store_true", help="print the recording, write nothing")
+    parser.add_argument("cases", nargs="*", help="only these cases")
+    args = parser.parse_args(argv)
+    try:
+        goldens = record(install(), args.cases)
+    except RecordError as err:
+        print(f"recorder.py: {err}", file=sys.stderr)  # noqa: T201
+        return 2
+    if args.print:
+        print(json.dumps(goldens, indent=1, ensure_ascii=False))  # noqa: T201
+        return 0
+    if args.check:
+        stored = json.loads(GOLDENS.read_text("utf-8"))
+        changed = [k for k in goldens["cases"] if stored["cases"].get(k) != goldens["cases"][k]]
+        for name in changed:
+            print(f"{name}: {json.dumps(goldens['cases'][name], ensure_ascii=False)}")  # noqa: T201
+        return 1 if changed else 0
+    GOLDENS.write_text(json.dumps(goldens, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(goldens['cases'])} cases → {GOLDENS}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

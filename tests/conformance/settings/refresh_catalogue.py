@@ -1,0 +1,162 @@
+"""Refreshes the settings dialect's table of top-level keys from the pinned Claude Code binary.
+
+    .venv/bin/python tests/conformance/settings/refresh_catalogue.py
+
+The binary embeds its settings schema (zod) as one object literal of `key:()=>schema`, beginning
+`{$schema:()=>`. For each key this reads the type (string, number, boolean, an enum of literal
+values, a list of strings, a map, an object), the bounds of a number, whether an invalid value
+is dropped on its own (`.catch(…)`: the file still loads) or makes the whole file not load, and
+its description. Writes `server/agent_ls/dialects/settings/keys.json`; the hand-written parts of
+the catalogue (hooks, permissions, env) stay in `catalogue.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from record import install, installed_version  # noqa: E402
+
+TARGET = HERE.parents[2] / "server" / "agent_ls" / "dialects" / "settings" / "keys.json"
+ANCHOR = b"return{$schema:()=>"
+
+
+def _skip_string(s: str, i: int) -> int:
+    quote, i, n = s[i], i + 1, len(s)
+    while i < n:
+        if s[i] == "\\":
+            i += 2
+            continue
+        if quote == "`" and s.startswith("${", i):
+            depth, i = 0, i + 2
+            while i < n and not (s[i] == "}" and depth == 0):
+                if s[i] in "\"'`":
+                    i = _skip_string(s, i)
+                    continue
+                depth += {"{": 1, "}": -1}.get(s[i], 0)
+                i += 1
+        elif s[i] == quote:
+            return i + 1
+        i += 1
+    return i
+
+
+def _split_top(s: str, start: int) -> tuple[list[str], int]:
+    """Splits the object literal at `start` into its members; returns them and its end."""
+    members, depth, i, begin = [], 0, start, start + 1
+    while i < len(s):
+        c = s[i]
+        if c in "\"'`":
+            i = _skip_string(s, i)
+            continue
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+            if depth == 0:
+                members.append(s[begin:i])
+                return members, i
+        elif c == "," and depth == 1:
+            members.append(s[begin:i])
+            begin = i + 1
+        i += 1
+    return members, i
+
+
+def _top_calls(body: str) -> list[tuple[str, int]]:
+    """The methods chained at the top level of `body` (`.optional`, `.catch`, …), each with the
+    offset of its argument."""
+    names, depth, i = [], 0, 0
+    while i < len(body):
+        c = body[i]
+        if c in "\"'`":
+            i = _skip_string(body, i)
+            continue
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif c == "." and depth == 0:
+            match = re.match(r"\.(\w+)\(", body[i:])
+            if match:
+                names.append((match.group(1), i + match.end()))
+        i += 1
+    return names
+
+
+def describe(body: str) -> dict[str, Any]:
+    """The catalogue row of one key's zod schema."""
+    row: dict[str, Any] = {}
+    chain = _top_calls(body)
+    calls = [name for name, _ in chain]
+    if body.startswith("r()"):
+        row["type"] = "string"
+    elif body.startswith("v()"):
+        row["type"] = "integer" if "int" in calls else "number"
+        for name, key in (("positive", "exclusiveMinimum"), ("gt", "exclusiveMinimum")):
+            if name in calls:
+                found = re.search(rf"\.{name}\(([\d.]*)\)", body)
+                row[key] = float(found.group(1)) if found and found.group(1) else 0
+        for name, key in (("nonnegative", "minimum"), ("min", "minimum"), ("max", "maximum")):
+            found = re.search(rf"^v\(\)(?:\.\w+\([^)]*\))*?\.{name}\(([\d.]*)\)", body)
+            if found:
+                row[key] = float(found.group(1)) if found.group(1) else 0
+        if "lte" in calls:
+            found = re.search(r"\.lte\(([\d.]+)\)", body)
+            row["maximum"] = float(found.group(1)) if found else None
+    elif body.startswith("M()"):
+        row["type"] = "boolean"
+    elif re.match(r'U\(\["', body):
+        row["type"] = "enum"
+        row["values"] = json.loads(body[2 : body.index("]") + 1])
+    elif body.startswith("O(r())"):
+        row["type"] = "stringList"
+    elif body.startswith("Te(r(),r())"):
+        row["type"] = "stringMap"
+    elif body.startswith("u({"):
+        row["type"] = "object"
+    else:
+        row["type"] = "any"
+    for key in ("exclusiveMinimum", "minimum", "maximum"):
+        if isinstance(row.get(key), float) and row[key].is_integer():
+            row[key] = int(row[key])
+    row["lenient"] = "catch" in calls
+    doc = ""
+    for name, at in chain:
+        if name == "describe" and body[at : at + 1] in "\"'`":
+            raw = body[at : _skip_string(body, at)]
+            doc = json.loads(raw) if raw.startswith('"') else raw[1:-1]
+    row["internal"] = doc.startswith("@internal")
+    row["doc"] = doc.removeprefix("@internal ").strip()
+    return row
+
+
+def extract(binary: Path) -> dict[str, dict[str, Any]]:
+    data = binary.read_bytes()
+    at = data.index(ANCHOR) + len("return")
+    text = data[at : at + 400_000].decode("utf-8", errors="replace")
+    members, _ = _split_top(text, 0)
+    keys = {}
+    for member in members:
+        match = re.match(r'\s*"?([\w$]+)"?:\(\)=>(.*)', member, re.S)
+        if match:
+            keys[match.group(1)] = describe(match.group(2))
+    return keys
+
+
+def main() -> int:
+    keys = extract(install())
+    document = {"claudeCodeVersion": installed_version(), "keys": keys}
+    TARGET.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(f"{len(keys)} keys → {TARGET}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
