@@ -172,9 +172,8 @@ def record(binary: Path, only: list[str] | None = None) -> dict[str, Any]:
     """Records every case (or `only` these); runs overlap, since each mostly waits."""
     cases = [c for c in case_dirs() if not only or c.name in only]
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        goldens = dict(
-            zip([c.name for c in cases], pool.map(lambda c: record_case(binary, c), cases))
-        )
+        recorded = list(pool.map(lambda case: record_case(binary, case), cases))
+    goldens = {case.name: golden for case, golden in zip(cases, recorded, strict=True)}
     return {"claudeCode": installed_version(), "cases": goldens}
 
 
