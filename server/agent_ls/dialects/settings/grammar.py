@@ -10,7 +10,6 @@ from agent_ls.core.suggest import suggest
 
 _NAMES = re.compile(r"[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*")
 _RULE_SYNTAX = re.compile(r"[A-Za-z_]\w*\(.*\)")
-_MCP_PROBE = "mcp__server__tool"
 
 
 def matcher_problem(
@@ -44,7 +43,8 @@ def matcher_problem(
         pattern = re.compile(matcher)
     except re.error:
         return f"`{matcher}` is not a valid regular expression: it never matches", None
-    if any(pattern.search(name) for name in tools) or pattern.search(_MCP_PROBE):
+    # A pattern about MCP tools may match one of a server's tools, which this check cannot see.
+    if any(pattern.search(name) for name in tools) or "mcp" in matcher:
         return None
     return f"`{matcher}` matches no tool Claude Code has, so this hook never runs", None
 
