@@ -197,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in changed:
             print(f"{name}: {json.dumps(goldens['cases'][name], ensure_ascii=False)}")  # noqa: T201
         return 1 if changed else 0
+    if args.cases and GOLDENS.exists():  # re-record some cases: keep the others
+        stored = json.loads(GOLDENS.read_text("utf-8"))
+        goldens["cases"] = {**stored["cases"], **goldens["cases"]}
     GOLDENS.write_text(json.dumps(goldens, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"{len(goldens['cases'])} cases → {GOLDENS}")  # noqa: T201
     return 0
