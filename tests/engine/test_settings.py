@@ -223,3 +223,32 @@ def test_matcher_and_rule_grammar() -> None:
     assert problem is not None and problem[1] == "Bash"
     assert rule_problem("Bash(npm run test:*)", "allow", tools, CAT.file_tools)[0] == ""
     assert rule_problem("Bash(:*)", "allow", tools, CAT.file_tools)[1] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "servers", "expected"),
+    [
+        (hook("PreToolUse", "mcp__gh__get_issue"), None, []),  # servers unknown: not judged
+        (hook("PreToolUse", "mcp__gh__get_issue"), {"github"}, [("ST207", '"mcp__gh__get_issue"')]),
+        (hook("PreToolUse", "mcp__github__get_issue"), {"github"}, []),
+        (hook("PreToolUse", "mcp__gh__x|Read"), {"github"}, []),  # Read still fires
+        (hook("PreToolUse", "mcp__gh__.*"), {"github"}, []),  # a regex: not judged
+        ('{"permissions": {"deny": ["mcp__gh__x"]}}', {"github"}, [("ST302", '"mcp__gh__x"')]),
+        ('{"permissions": {"deny": ["mcp__github__*"]}}', {"github"}, []),
+    ],
+)
+def test_mcp_tools_are_checked_against_the_configured_servers(
+    text: str, servers: set[str] | None, expected: list[tuple[str, str]]
+) -> None:
+    from agent_ls.dialects.base import CheckContext
+
+    ctx = CheckContext(CAT, mcp_servers=None if servers is None else frozenset(servers))
+    found = DIALECT.check(DIALECT.read(text), ctx)
+    assert [(f.code, text[f.start : f.end]) for f in found] == expected
+
+
+def test_matcher_completion_offers_the_configured_servers() -> None:
+    text = '{"hooks": {"PreToolUse": [{"matcher": ""}]}}'
+    offset = text.index('""') + 1
+    labels = [c.label for c in DIALECT.complete(DIALECT.read(text), offset, frozenset({"github"}))]
+    assert "mcp__github__*" in labels and "Bash" in labels

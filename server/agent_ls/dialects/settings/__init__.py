@@ -64,7 +64,7 @@ class SettingsDialect(Dialect):
         return in_globs
 
     def check(self, source: SettingsSource, ctx: CheckContext) -> list[Finding]:  # type: ignore[override]
-        return check_settings(source, self.catalogue)
+        return check_settings(source, self.catalogue, ctx.mcp_servers if ctx else None)
 
     def drops(self, findings: list[Finding]) -> bool:
         """Whether these findings mean Claude Code does not load the file."""
@@ -82,7 +82,7 @@ class SettingsDialect(Dialect):
     def complete(  # type: ignore[override]
         self, source: SettingsSource, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
-        return features.complete(source, offset, self.catalogue)
+        return features.complete(source, offset, self.catalogue, mcp_servers)
 
     def hover(  # type: ignore[override]
         self, source: SettingsSource, offset: int, findings: list[Finding]

@@ -33,8 +33,14 @@ def _site(chain: Chain) -> tuple[list[str], str, JsonString] | None:
     return path, role, string
 
 
-def _options(path: list[str], role: str, cat: SettingsCatalogue) -> list[tuple[str, str, str]]:
-    """(label, kind, doc) of what may be written at a site."""
+def _options(
+    path: list[str], role: str, cat: SettingsCatalogue, servers: frozenset[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(label, kind, doc) of what may be written at a site (`servers`: the MCP servers)."""
+    mcp = [
+        (f"mcp__{s}__*", "tool", f"Every tool of the MCP server `{s}`.")
+        for s in sorted(servers or ())
+    ]
     if role == "key":
         if not path:
             return [(n, "key", cat.keys[n].doc) for n in cat.public_keys()]
@@ -60,7 +66,7 @@ def _options(path: list[str], role: str, cat: SettingsCatalogue) -> list[tuple[s
         return []
     last = path[-1] if path else ""
     if role == "value" and last == "matcher" and len(path) > 1 and path[1] in cat.tool_events:
-        return [(t, "tool", d) for t, d in cat.tools.items()]
+        return [(t, "tool", d) for t, d in cat.tools.items()] + mcp
     if role == "value" and last == "type" and path[:1] == ["hooks"]:
         return [(n, "value", t.doc) for n, t in cat.hook_types.items()]
     if role == "value" and path == ["permissions", "defaultMode"]:
@@ -72,7 +78,7 @@ def _options(path: list[str], role: str, cat: SettingsCatalogue) -> list[tuple[s
         and path[1] in cat.permission_lists
     ):
         forms = [(f, "value", d) for f, d in cat.rule_forms.items()]
-        return forms + [(t, "tool", d) for t, d in cat.tools.items()]
+        return forms + [(t, "tool", d) for t, d in cat.tools.items()] + mcp
     if role == "value" and len(path) == 1:
         key = cat.keys.get(last)
         if key is not None and key.values:
@@ -80,7 +86,12 @@ def _options(path: list[str], role: str, cat: SettingsCatalogue) -> list[tuple[s
     return []
 
 
-def complete(source: SettingsSource, offset: int, cat: SettingsCatalogue) -> list[Candidate]:
+def complete(
+    source: SettingsSource,
+    offset: int,
+    cat: SettingsCatalogue,
+    mcp_servers: frozenset[str] | None = None,
+) -> list[Candidate]:
     """The candidates for the string at `offset` (a key or a value), replacing its content."""
     site = _site(source.doc.path_at(offset))
     if site is None:
@@ -91,7 +102,7 @@ def complete(source: SettingsSource, offset: int, cat: SettingsCatalogue) -> lis
     end = string.end - 1 if closed else string.end
     return [
         Candidate(label, kind, "", doc, label, None, start, max(start, end), f"{i:04d}")
-        for i, (label, kind, doc) in enumerate(_options(path, role, cat))
+        for i, (label, kind, doc) in enumerate(_options(path, role, cat, mcp_servers))
     ]
 
 

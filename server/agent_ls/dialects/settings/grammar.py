@@ -12,20 +12,43 @@ _NAMES = re.compile(r"[A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*")
 _RULE_SYNTAX = re.compile(r"[A-Za-z_]\w*\(.*\)")
 
 
+def mcp_server(tool: str) -> str | None:
+    """The server an MCP tool name (`mcp__server__tool`) belongs to; None for other tools."""
+    if not tool.startswith("mcp__"):
+        return None
+    return tool[5:].split("__", 1)[0]
+
+
+def unknown_server(tool: str, servers: Collection[str] | None) -> str | None:
+    """The server of an MCP tool name when it is known not to be configured."""
+    server = mcp_server(tool)
+    if server is None or servers is None or server in servers or "*" in server:
+        return None
+    return server
+
+
 def matcher_problem(
-    matcher: str, tools: Collection[str], everything: Collection[str]
+    matcher: str,
+    tools: Collection[str],
+    everything: Collection[str],
+    servers: Collection[str] | None = None,
 ) -> tuple[str, str | None] | None:
     """Why a tool matcher never fires, with the matcher to write instead; None when it can fire.
 
     `*`, `""` and the absent matcher match every tool; `A|B` names tools exactly; anything else
-    is a case-sensitive regular expression searched in the tool name.
+    is a case-sensitive regular expression searched in the tool name. `servers`: the MCP servers
+    configured (None when unknown), whose tools a matcher may name.
     """
     if matcher in everything:
         return None
     if _NAMES.fullmatch(matcher):
         names = matcher.split("|")
-        if any(name in tools or name.startswith("mcp__") for name in names):
+        absent = [unknown_server(name, servers) for name in names if name.startswith("mcp__")]
+        if any(name in tools for name in names) or None in absent:
             return None
+        if absent:
+            listed = ", ".join(f"`{a}`" for a in dict.fromkeys(a for a in absent if a))
+            return f"`{matcher}` names the MCP server {listed}, which is not configured", None
         fixed = [suggest(name, list(tools)) or name for name in names]
         better = "|".join(fixed) if fixed != names else None
         case = (
@@ -50,7 +73,11 @@ def matcher_problem(
 
 
 def rule_problem(
-    rule: str, list_name: str, tools: Collection[str], file_tools: Collection[str]
+    rule: str,
+    list_name: str,
+    tools: Collection[str],
+    file_tools: Collection[str],
+    servers: Collection[str] | None = None,
 ) -> tuple[str, bool, str | None]:
     """Returns (message, skipped, suggestion) for a permission rule; message "" when it is fine.
 
@@ -83,6 +110,13 @@ def rule_problem(
                 f'Wildcard tool name "{tool}" is not supported in allow rules: a glob is '
                 "permitted only after a literal mcp__<server>__ prefix",
                 True,
+                None,
+            )
+        absent = unknown_server(tool, servers)
+        if absent is not None:
+            return (
+                f"`{tool}` names the MCP server `{absent}`, which is not configured: the rule never applies",
+                False,
                 None,
             )
         return "", False, None

@@ -54,10 +54,17 @@ def read_settings(text: str) -> SettingsSource:
 class SettingsFile:
     """One settings file being checked."""
 
-    def __init__(self, source: SettingsSource, cat: SettingsCatalogue) -> None:
+    def __init__(
+        self,
+        source: SettingsSource,
+        cat: SettingsCatalogue,
+        mcp_servers: frozenset[str] | None = None,
+    ) -> None:
         self.source = source
         self.text = source.text
         self.cat = cat
+        self.mcp_servers = mcp_servers
+        """The MCP servers configured for the workspace; None when unknown."""
         root = source.doc.root
         self.root = root if source.doc.valid and isinstance(root, JsonObject) else None
         """The top-level object, when the file parses as one (the rules below need it)."""
@@ -357,7 +364,9 @@ def _event(file: SettingsFile, member: JsonMember) -> Iterator[Finding]:
             if problem is not None:
                 yield invalid("ST205", problem[0], problem[1], "hook")
         if isinstance(matcher, JsonString) and event in file.cat.tool_events:
-            found = matcher_problem(matcher.value, file.cat.tools, file.cat.matcher_everything)
+            found = matcher_problem(
+                matcher.value, file.cat.tools, file.cat.matcher_everything, file.mcp_servers
+            )
             if found is not None:
                 message, better = found
                 yield Finding(
@@ -480,7 +489,7 @@ def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Findin
         )
         return
     message, skipped, better = rule_problem(
-        item.value, list_name, file.cat.tools, file.cat.file_tools
+        item.value, list_name, file.cat.tools, file.cat.file_tools, file.mcp_servers
     )
     if not message:
         return
@@ -524,9 +533,12 @@ def env(file: SettingsFile) -> Iterator[Finding]:
             )
 
 
-def check_settings(source: SettingsSource, cat: SettingsCatalogue) -> list[Finding]:
-    """Every finding of one settings file, in document order."""
-    file = SettingsFile(source, cat)
+def check_settings(
+    source: SettingsSource, cat: SettingsCatalogue, mcp_servers: frozenset[str] | None = None
+) -> list[Finding]:
+    """Every finding of one settings file, in document order; `mcp_servers`: the servers
+    configured for the workspace (None when unknown: MCP tool names are then not judged)."""
+    file = SettingsFile(source, cat, mcp_servers)
     findings = [f for rule in RULES.all() for f in rule.check(file)]
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings
