@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,46 +48,40 @@ def _skip_string(s: str, i: int) -> int:
     return i
 
 
-def _split_top(s: str, start: int) -> tuple[list[str], int]:
-    """Splits the object literal at `start` into its members; returns them and its end."""
-    members, depth, i, begin = [], 0, start, start + 1
+def _scan(s: str, start: int) -> Iterator[tuple[int, str, int]]:
+    """Yields (offset, character, depth before it) of `s` from `start`, strings skipped."""
+    depth, i = 0, start
     while i < len(s):
         c = s[i]
         if c in "\"'`":
             i = _skip_string(s, i)
             continue
-        if c in "({[":
-            depth += 1
-        elif c in ")}]":
-            depth -= 1
-            if depth == 0:
-                members.append(s[begin:i])
-                return members, i
-        elif c == "," and depth == 1:
+        yield i, c, depth
+        depth += 1 if c in "({[" else -1 if c in ")}]" else 0
+        i += 1
+
+
+def _split_top(s: str, start: int) -> list[str]:
+    """Splits the object literal at `start` into its members."""
+    members, begin = [], start + 1
+    for i, c, depth in _scan(s, start):
+        if c in ")}]" and depth == 1:
+            members.append(s[begin:i])
+            break
+        if c == "," and depth == 1:
             members.append(s[begin:i])
             begin = i + 1
-        i += 1
-    return members, i
+    return members
 
 
 def _top_calls(body: str) -> list[tuple[str, int]]:
     """The methods chained at the top level of `body` (`.optional`, `.catch`, …), each with the
     offset of its argument."""
-    names, depth, i = [], 0, 0
-    while i < len(body):
-        c = body[i]
-        if c in "\"'`":
-            i = _skip_string(body, i)
-            continue
-        if c in "({[":
-            depth += 1
-        elif c in ")}]":
-            depth -= 1
-        elif c == "." and depth == 0:
-            match = re.match(r"\.(\w+)\(", body[i:])
-            if match:
-                names.append((match.group(1), i + match.end()))
-        i += 1
+    names = []
+    for i, c, depth in _scan(body, 0):
+        match = re.match(r"\.(\w+)\(", body[i:]) if c == "." and depth == 0 else None
+        if match:
+            names.append((match.group(1), i + match.end()))
     return names
 
 
@@ -141,7 +136,7 @@ def extract(binary: Path) -> dict[str, dict[str, Any]]:
     data = binary.read_bytes()
     at = data.index(ANCHOR) + len("return")
     text = data[at : at + 400_000].decode("utf-8", errors="replace")
-    members, _ = _split_top(text, 0)
+    members = _split_top(text, 0)
     keys = {}
     for member in members:
         match = re.match(r'\s*"?([\w$]+)"?:\(\)=>(.*)', member, re.S)

@@ -430,20 +430,27 @@ def all_hooks_disabled(file: SettingsFile) -> Iterator[Finding]:
 # -- permissions ---------------------------------------------------------------------------------
 
 
+def _object_setting(
+    file: SettingsFile, key: str, expected: str
+) -> tuple[JsonObject | None, Finding | None]:
+    """The object value of a top-level setting, or the ST101 of a value that is not one."""
+    node = file.root.get(key) if file.root is not None else None
+    if node is None or isinstance(node, JsonObject):
+        return node, None
+    message = (
+        f"`{key}`: Expected {expected}, but received {json_type(node)}. Claude Code does not "
+        "load this file."
+    )
+    return None, Finding("ST101", message, node.start, node.end)
+
+
 @RULES.rule("ST101", "ST301", "ST302", "ST303", "ST304", applies_to=Applies.FILE)
 def permissions(file: SettingsFile) -> Iterator[Finding]:
     """`permissions`: the rule lists and `defaultMode`."""
-    node = file.root.get("permissions") if file.root is not None else None
+    node, wrong = _object_setting(file, "permissions", "object")
+    if wrong is not None:
+        yield wrong
     if node is None:
-        return
-    if not isinstance(node, JsonObject):
-        yield Finding(
-            "ST101",
-            f"`permissions`: Expected object, but received {json_type(node)}. Claude Code does "
-            "not load this file.",
-            node.start,
-            node.end,
-        )
         return
     cat = file.cat
     for member in node.members:
@@ -507,17 +514,10 @@ def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Findin
 @RULES.rule("ST101", "ST401", applies_to=Applies.FILE)
 def env(file: SettingsFile) -> Iterator[Finding]:
     """`env`: an object of strings (numbers and booleans are turned into text)."""
-    node = file.root.get("env") if file.root is not None else None
+    node, wrong = _object_setting(file, "env", "record")
+    if wrong is not None:
+        yield wrong
     if node is None:
-        return
-    if not isinstance(node, JsonObject):
-        yield Finding(
-            "ST101",
-            f"`env`: Expected record, but received {json_type(node)}. Claude Code does not load "
-            "this file.",
-            node.start,
-            node.end,
-        )
         return
     for member in node.members:
         value = member.value
