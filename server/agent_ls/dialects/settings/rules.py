@@ -30,8 +30,9 @@ from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.dialects.settings.grammar import matcher_problem, rule_problem
 
 RULES: Rules[Any] = Rules()
-SPECIAL_KEYS = ("hooks", "permissions", "env")
-"""Top-level keys whose values have rules of their own."""
+OBJECT_KEYS = {"permissions": "object", "env": "record"}
+"""Top-level keys whose value must be an object (the word the binary's message uses); their
+contents have rules of their own, as have those of `hooks`."""
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,14 @@ def top_level_keys(file: SettingsFile) -> Iterator[Finding]:
         if key is None:
             yield from _unknown_key(member, cat)
             continue
-        if name in SPECIAL_KEYS:
+        if name == "hooks":
             continue
-        problem = type_problem(node, key)
+        if name in OBJECT_KEYS:
+            problem = None
+            if node is not None and not isinstance(node, JsonObject):
+                problem = f"Expected {OBJECT_KEYS[name]}, but received {json_type(node)}"
+        else:
+            problem = type_problem(node, key)
         if problem is None or node is None:
             continue
         if key.lenient:
@@ -430,26 +436,17 @@ def all_hooks_disabled(file: SettingsFile) -> Iterator[Finding]:
 # -- permissions ---------------------------------------------------------------------------------
 
 
-def _object_setting(
-    file: SettingsFile, key: str, expected: str
-) -> tuple[JsonObject | None, Finding | None]:
-    """The object value of a top-level setting, or the ST101 of a value that is not one."""
+def _object_setting(file: SettingsFile, key: str) -> JsonObject | None:
+    """The value of a top-level setting when it is an object (`top_level_keys` judges the
+    rest)."""
     node = file.root.get(key) if file.root is not None else None
-    if node is None or isinstance(node, JsonObject):
-        return node, None
-    message = (
-        f"`{key}`: Expected {expected}, but received {json_type(node)}. Claude Code does not "
-        "load this file."
-    )
-    return None, Finding("ST101", message, node.start, node.end)
+    return node if isinstance(node, JsonObject) else None
 
 
-@RULES.rule("ST101", "ST301", "ST302", "ST303", "ST304", applies_to=Applies.FILE)
+@RULES.rule("ST301", "ST302", "ST303", "ST304", applies_to=Applies.FILE)
 def permissions(file: SettingsFile) -> Iterator[Finding]:
     """`permissions`: the rule lists and `defaultMode`."""
-    node, wrong = _object_setting(file, "permissions", "object")
-    if wrong is not None:
-        yield wrong
+    node = _object_setting(file, "permissions")
     if node is None:
         return
     cat = file.cat
@@ -511,12 +508,10 @@ def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Findin
 # -- env -----------------------------------------------------------------------------------------
 
 
-@RULES.rule("ST101", "ST401", applies_to=Applies.FILE)
+@RULES.rule("ST401", applies_to=Applies.FILE)
 def env(file: SettingsFile) -> Iterator[Finding]:
     """`env`: an object of strings (numbers and booleans are turned into text)."""
-    node, wrong = _object_setting(file, "env", "record")
-    if wrong is not None:
-        yield wrong
+    node = _object_setting(file, "env")
     if node is None:
         return
     for member in node.members:
