@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agent_ls.core.findings import Severity
 from agent_ls.dialects.settings import DIALECT
@@ -252,3 +254,26 @@ def test_matcher_completion_offers_the_configured_servers() -> None:
     offset = text.index('""') + 1
     labels = [c.label for c in DIALECT.complete(DIALECT.read(text), offset, frozenset({"github"}))]
     assert "mcp__github__*" in labels and "Bash" in labels
+
+
+_SAMPLES = sorted(CASES.glob("*/*/.claude/*.json"))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_SAMPLES), st.data())
+def test_any_edit_of_a_settings_file_is_checked_without_a_crash(
+    path: Path, data: st.DataObject
+) -> None:
+    text = path.read_text("utf-8")
+    pieces = list(text)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(pieces)))
+        pieces.insert(at, data.draw(st.sampled_from(list('{}[]:,"\\ 0tn-x') + ["\n"])))
+    text = "".join(pieces)
+    source = DIALECT.read(text)
+    findings = DIALECT.check(source, None)  # type: ignore[arg-type]
+    assert all(0 <= f.start <= f.end <= len(text) for f in findings)
+    assert any(f.code == "ST001" for f in findings) == (not source.doc.valid and not source.empty)
+    for offset in range(0, len(text) + 1, max(1, len(text) // 7)):
+        DIALECT.complete(source, offset, None)
+        DIALECT.hover(source, offset, findings)
