@@ -8,9 +8,10 @@ Each case is a folder of `cases/` holding the files of one run: `workspace/` (th
 `~/.claude/settings.json`). The workspace is trusted (`~/.claude.json`), as a user's project is
 after the trust dialog; untrusted, Claude Code ignores a project's permission rules.
 
-Per case, offline, with the pinned binary (`run_claude` of the agents' recorder), one `claude -p`
-whose first request the fake API answers with a tool_use of Bash (`echo hi`), so tool hooks
-fire. A hook in a case writes its label to `fired.log` (`echo LABEL >> fired.log`): the golden
+Offline, with the pinned binary (`run_claude` of the agents' recorder), `claude -p` runs whose
+first request the fake API answers with a tool_use of Bash (`echo hi`), so tool hooks fire.
+Three cases share a run where they can (`plan`). A hook in a case writes its label to
+`fired.log` (`echo LABEL >> fired.log`, made a log of the case's own in the run): the golden
 lists the labels that really fired. From stderr: the files that did not load ("These settings
 did not load…", with the cause), the entries skipped ("These settings entries were skipped…"), the other
 lines (permission-rule notices); and what the Bash tool returned (ran, or denied).
@@ -21,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +47,6 @@ from fakeapi import Message, RecordedRequest, reply_text, tool_use  # noqa: E402
 CASES = HERE / "cases"
 GOLDENS = HERE / "goldens.json"
 PROMPT = "Settings conformance run: run the command."
-FIRED = "fired.log"
 SETTINGS_FILES = (
     "workspace/.claude/settings.json",
     "workspace/.claude/settings.local.json",
@@ -142,39 +141,89 @@ def _trust(root: Path) -> None:
         config.write_text(json.dumps({"projects": projects}), "utf-8")
 
 
-def record_case(binary: Path, case: Path) -> dict[str, Any]:
-    """Runs Claude Code once on one case; returns its golden."""
+Slots = dict[str, str]
+"""A case's settings files → where they go in a run (the same names unless batched)."""
+
+_SHARED = re.compile(r'"(?:deny|ask|disableAllHooks|defaultMode|env)"')
+"""Settings that act on every file of a run: a case with one of them runs alone."""
+
+
+def batchable(case: Path) -> bool:
+    """A case of one project file that changes nothing for the other files of its run."""
+    files = case_files(case)
+    return files == [SETTINGS_FILES[0]] and not _SHARED.search((case / files[0]).read_text("utf-8"))
+
+
+def plan(cases: list[Path]) -> list[list[tuple[Path, Slots]]]:
+    """The runs that record `cases`: three batchable cases share a run, one per settings file
+    (project, local, user; each file loads or fails alone, and each case's hooks write their own
+    log); any other case runs alone."""
+    runs: list[list[tuple[Path, Slots]]] = []
+    batch = [case for case in cases if batchable(case)]
+    for at in range(0, len(batch), len(SETTINGS_FILES)):
+        group = batch[at : at + len(SETTINGS_FILES)]
+        runs.append(
+            [(case, {SETTINGS_FILES[0]: slot}) for case, slot in zip(group, SETTINGS_FILES)]
+        )
+    runs += [[(case, {f: f for f in case_files(case)})] for case in cases if not batchable(case)]
+    return runs
+
+
+def record_run(binary: Path, run: list[tuple[Path, Slots]]) -> dict[str, dict[str, Any]]:
+    """Runs Claude Code once on the cases of `run`; returns their goldens."""
     with tempfile.TemporaryDirectory(prefix="agent-ls-settings-") as tmp:
         root = Path(tmp).resolve()
         for part in ("workspace", "home"):
-            shutil.copytree(case / part, root / part) if (case / part).is_dir() else (
-                root / part
-            ).mkdir()
+            (root / part).mkdir()
+        for case, slots in run:
+            for name, slot in slots.items():
+                target = root / slot
+                target.parent.mkdir(parents=True, exist_ok=True)
+                text = (case / name).read_bytes().replace(b"fired.log", _log(case).encode())
+                target.write_bytes(text)
         _trust(root)
         conductor = Conductor()
-        run, _, _ = run_claude(binary, root, conductor, PROMPT)
-        fired_log = root / "workspace" / FIRED
-        fired = fired_log.read_text("utf-8").split() if fired_log.exists() else []
-        stderr = read_stderr(run.stderr, root)
-        files = case_files(case)
-        return {
-            "loaded": {name: name not in stderr["notLoaded"] for name in files},
-            "notLoaded": stderr["notLoaded"],
-            "entries": stderr["entries"],
-            "other": stderr["other"],
-            "fired": sorted(set(fired)),
-            "bash": conductor.tool_result,
-            "exitCode": run.returncode,
-        }
+        done, _, _ = run_claude(binary, root, conductor, PROMPT)
+        stderr = read_stderr(done.stderr, root)
+        goldens = {}
+        for case, slots in run:
+            log = root / "workspace" / _log(case)
+            fired = log.read_text("utf-8").split() if log.exists() else []
+            others = set(slots.values()) ^ set().union(*(s.values() for _, s in run))
+            goldens[case.name] = {
+                "loaded": {name: slot not in stderr["notLoaded"] for name, slot in slots.items()},
+                "notLoaded": {
+                    name: stderr["notLoaded"][slot]
+                    for name, slot in slots.items()
+                    if slot in stderr["notLoaded"]
+                },
+                "entries": [
+                    [name, path, message]
+                    for name, slot in slots.items()
+                    for file, path, message in stderr["entries"]
+                    if file == slot
+                ],
+                "other": [
+                    line for line in stderr["other"] if not any(f"$TMP/{o}" in line for o in others)
+                ],
+                "fired": sorted(set(fired)),
+                "bash": conductor.tool_result,
+                "exitCode": done.returncode,
+            }
+        return goldens
+
+
+def _log(case: Path) -> str:
+    return f"fired-{case.name}.log"
 
 
 def record(binary: Path, only: list[str] | None = None) -> dict[str, Any]:
     """Records every case (or `only` these); runs overlap, since each mostly waits."""
     cases = [c for c in case_dirs() if not only or c.name in only]
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        recorded = list(pool.map(lambda case: record_case(binary, case), cases))
-    goldens = {case.name: golden for case, golden in zip(cases, recorded, strict=True)}
-    return {"claudeCode": installed_version(), "cases": goldens}
+        recorded = list(pool.map(lambda run: record_run(binary, run), plan(cases)))
+    goldens = {name: golden for part in recorded for name, golden in sorted(part.items())}
+    return {"claudeCode": installed_version(), "cases": dict(sorted(goldens.items()))}
 
 
 def main(argv: list[str] | None = None) -> int:
