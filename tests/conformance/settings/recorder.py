@@ -163,7 +163,7 @@ def plan(cases: list[Path]) -> list[list[tuple[Path, Slots]]]:
     for at in range(0, len(batch), len(SETTINGS_FILES)):
         group = batch[at : at + len(SETTINGS_FILES)]
         runs.append(
-            [(case, {SETTINGS_FILES[0]: slot}) for case, slot in zip(group, SETTINGS_FILES)]
+            [(case, {SETTINGS_FILES[0]: SETTINGS_FILES[i]}) for i, case in enumerate(group)]
         )
     runs += [[(case, {f: f for f in case_files(case)})] for case in cases if not batchable(case)]
     return runs
