@@ -330,13 +330,13 @@ def _event(file: SettingsFile, member: JsonMember) -> Iterator[Finding]:
         return Finding(code, f"{message}; Claude Code ignores this {what}.", node.start, node.end)
 
     if not isinstance(value, JsonArray):
-        if not (isinstance(value, JsonNull) and not guard):
-            yield invalid(
-                "ST203",
-                f'Hook event "{event}" must be an array of matchers; received {json_type(value)}',
-                value,
-                "event",
+        message = f'Hook event "{event}" must be an array of matchers; received {json_type(value)}'
+        if isinstance(value, JsonNull):  # null drops the event alone, even under a guard event
+            yield Finding(
+                "ST203", f"{message}; Claude Code ignores this event.", value.start, value.end
             )
+        else:
+            yield invalid("ST203", message, value, "event")
         return
     for group in value.items:
         if not isinstance(group, JsonObject):
