@@ -4,7 +4,8 @@
 
 The binary embeds its settings schema (zod) as one object literal of `key:()=>schema`, beginning
 `{$schema:()=>`. For each key this reads the type (string, number, boolean, an enum of literal
-values, a list of strings, a map, an object), the bounds of a number, whether an invalid value
+values, a list of strings or of anything, a record of strings, of enum values or of anything, an
+object), the bounds of a number, whether an invalid value
 is dropped on its own (`.catch(…)`: the file still loads) or makes the whole file not load, and
 its description. Writes `server/agent_ls/dialects/settings/keys.json`; the hand-written parts of
 the catalogue (hooks, permissions, env) stay in `catalogue.json`.
@@ -110,10 +111,19 @@ def describe(body: str) -> dict[str, Any]:
     elif re.match(r'U\(\["', body):
         row["type"] = "enum"
         row["values"] = json.loads(body[2 : body.index("]") + 1])
+    elif re.match(r"U\([A-Za-z_$]", body):  # an enum of values held in a variable
+        row["type"] = "string"
     elif body.startswith("O(r())"):
         row["type"] = "stringList"
+    elif body.startswith("O("):
+        row["type"] = "array"
     elif body.startswith("Te(r(),r())"):
         row["type"] = "stringMap"
+    elif re.match(r'Te\(r\(\),U\(\["', body):
+        row["type"] = "enumMap"
+        row["values"] = json.loads(body[9 : body.index("]") + 1])
+    elif body.startswith("Te(r(),"):  # a record keyed by strings
+        row["type"] = "record"
     elif body.startswith("u({"):
         row["type"] = "object"
     else:

@@ -19,7 +19,8 @@ class KeyType:
     """One top-level setting: its type as the binary's schema has it."""
 
     name: str
-    type: str  # string, number, integer, boolean, enum, stringList, stringMap, object, any
+    type: str  # string, number, integer, boolean, enum, stringList, array,
+    # stringMap, enumMap, record, object, any
     doc: str
     lenient: bool
     """An invalid value is dropped on its own (the file still loads)."""

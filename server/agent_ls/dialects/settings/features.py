@@ -129,7 +129,10 @@ def _key_schema(key: KeyType) -> dict[str, Any]:
         "boolean": {"type": "boolean"},
         "enum": {"type": "string", "enum": list(key.values)},
         "stringList": {"type": "array", "items": {"type": "string"}},
+        "array": {"type": "array"},
         "stringMap": {"type": "object", "additionalProperties": {"type": "string"}},
+        "enumMap": {"type": "object", "additionalProperties": {"enum": list(key.values)}},
+        "record": {"type": "object"},
         "object": {"type": "object"},
     }
     schema = dict(simple.get(key.type, {}))

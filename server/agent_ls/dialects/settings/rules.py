@@ -127,23 +127,30 @@ def file_parses(file: SettingsFile) -> Iterator[Finding]:
 # -- top-level keys -------------------------------------------------------------------------------
 
 
+_EXPECTED = {
+    "string": ("string", "string"),
+    "number": ("number", "number"),
+    "integer": ("number", "number"),
+    "boolean": ("boolean", "boolean"),
+    "enum": ("string", "string"),
+    "stringList": ("array", "array"),
+    "array": ("array", "array"),
+    "stringMap": ("object", "record"),
+    "record": ("object", "record"),
+    "enumMap": ("object", "record"),
+    "object": ("object", "object"),
+}
+"""Each key type's JSON type, and the word the binary's messages use for it."""
+
+
 def type_problem(node: JsonNode | None, key: KeyType) -> str | None:
     """How `node` fails the schema of `key`, in the binary's words; None when it fits."""
     kind = json_type(node)
-    expected = {
-        "string": "string",
-        "number": "number",
-        "integer": "number",
-        "boolean": "boolean",
-        "enum": "string",
-        "stringList": "array",
-        "stringMap": "object",
-        "object": "object",
-    }.get(key.type)
+    expected = _EXPECTED.get(key.type)
     if expected is None:
         return None
-    if kind != expected:
-        return f"Expected {expected}, but received {kind}"
+    if kind != expected[0]:
+        return f"Expected {expected[1]}, but received {kind}"
     if isinstance(node, JsonNumber):
         value = node.value
         if key.type == "integer" and not float(value).is_integer():
@@ -160,10 +167,13 @@ def type_problem(node: JsonNode | None, key: KeyType) -> str | None:
         bad = next((i for i in node.items if not isinstance(i, JsonString)), None)
         if bad is not None:
             return f"Expected string, but received {json_type(bad)} (in the list)"
-    if isinstance(node, JsonObject) and key.type == "stringMap":
-        bad_member = next((m for m in node.members if not isinstance(m.value, JsonString)), None)
-        if bad_member is not None:
-            return f"Expected string, but received {json_type(bad_member.value)}"
+    if isinstance(node, JsonObject) and key.type in ("stringMap", "enumMap"):
+        for member in node.members:
+            if not isinstance(member.value, JsonString):
+                return f"Expected string, but received {json_type(member.value)}"
+            if key.values and member.value.value not in key.values:
+                allowed = ", ".join(f'"{v}"' for v in key.values)
+                return f"`{member.key.value}`: Invalid value. Expected one of: {allowed}"
     return None
 
 
