@@ -7,7 +7,7 @@ The binary embeds its settings schema (zod) as one object literal of `key:()=>sc
 values, a list of strings or of anything, a record of strings, of enum values or of anything, an
 object), the bounds of a number, whether an invalid value
 is dropped on its own (`.catch(…)`: the file still loads) or makes the whole file not load, and
-its description. Writes `server/agent_ls/dialects/settings/keys.json`; the hand-written parts of
+its description. The keys of `permissions` likewise. Writes `server/agent_ls/dialects/settings/keys.json`; the hand-written parts of
 the catalogue (hooks, permissions, env) stay in `catalogue.json`.
 """
 
@@ -27,6 +27,7 @@ from record import install, installed_version  # noqa: E402
 
 TARGET = HERE.parents[2] / "server" / "agent_ls" / "dialects" / "settings" / "keys.json"
 ANCHOR = b"return{$schema:()=>"
+PERMISSIONS_ANCHOR = b'.describe("List of permission rules for allowed operations")'
 
 
 def _skip_string(s: str, i: int) -> int:
@@ -142,24 +143,35 @@ def describe(body: str) -> dict[str, Any]:
     return row
 
 
-def extract(binary: Path) -> dict[str, dict[str, Any]]:
-    data = binary.read_bytes()
-    at = data.index(ANCHOR) + len("return")
-    text = data[at : at + 400_000].decode("utf-8", errors="replace")
-    members = _split_top(text, 0)
+def _members(text: str) -> dict[str, dict[str, Any]]:
+    """The catalogue rows of the object literal `text` starts with (`key:()=>schema` or
+    `key:schema` members)."""
     keys = {}
-    for member in members:
-        match = re.match(r'\s*"?([\w$]+)"?:\(\)=>(.*)', member, re.S)
+    for member in _split_top(text, 0):
+        match = re.match(r'\s*"?([\w$]+)"?:(?:\(\)=>)?(.*)', member, re.S)
         if match:
             keys[match.group(1)] = describe(match.group(2))
     return keys
 
 
+def extract(binary: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """The top-level settings, and the keys of `permissions` (found by its first description,
+    the object literal around it)."""
+    data = binary.read_bytes()
+    at = data.index(ANCHOR) + len("return")
+    top = _members(data[at : at + 400_000].decode("utf-8", errors="replace"))
+    found = data.index(PERMISSIONS_ANCHOR)
+    start = data.rindex(b"u({allow:", 0, found) + 2
+    permissions = _members(data[start : start + 100_000].decode("utf-8", errors="replace"))
+    return {"keys": top, "permissions": permissions}
+
+
 def main() -> int:
-    keys = extract(install())
-    document = {"claudeCodeVersion": installed_version(), "keys": keys}
+    tables = extract(install())
+    document = {"claudeCodeVersion": installed_version(), **tables}
     TARGET.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    print(f"{len(keys)} keys → {TARGET}")  # noqa: T201
+    counts = ", ".join(f"{len(rows)} {name}" for name, rows in tables.items())
+    print(f"{counts} → {TARGET}")  # noqa: T201
     return 0
 
 

@@ -51,11 +51,17 @@ class SettingsCatalogue:
     matcher_everything: frozenset[str]
     default_modes: dict[str, str]
     permission_lists: dict[str, str]
-    permission_keys: dict[str, str]
+    permission_types: dict[str, KeyType]
+    """The keys of `permissions`, as the binary's schema has them."""
     rule_forms: dict[str, str]
     file_tools: frozenset[str]
     tools: dict[str, str]
     """Every tool name Claude Code has, with its doc (for matchers and permission rules)."""
+
+    @property
+    def permission_keys(self) -> dict[str, str]:
+        """The documented keys of `permissions`, with their docs."""
+        return {n: k.doc for n, k in self.permission_types.items() if not k.internal}
 
     def public_keys(self) -> list[str]:
         """The keys offered in completion and suggestions (not the binary's internal ones)."""
@@ -98,7 +104,7 @@ def load_catalogue() -> SettingsCatalogue:
         matcher_everything=frozenset(raw["matcherEverything"]),
         default_modes=raw["defaultModes"],
         permission_lists=raw["permissionLists"],
-        permission_keys=raw["permissionKeys"],
+        permission_types={name: _key(name, row) for name, row in keys["permissions"].items()},
         rule_forms=raw["ruleForms"],
         file_tools=frozenset(raw["fileTools"]),
         tools=tools,

@@ -216,30 +216,32 @@ def top_level_keys(file: SettingsFile) -> Iterator[Finding]:
         if name == "hooks":
             continue
         if name in OBJECT_KEYS:
-            problem = None
             if node is not None and not isinstance(node, JsonObject):
                 problem = f"Expected {OBJECT_KEYS[name]}, but received {json_type(node)}"
+                yield from _typed(name, node, key, problem)
         else:
-            problem = type_problem(node, key)
-        if problem is None or node is None:
-            continue
-        if key.lenient:
-            yield Finding(
-                "ST102",
-                f"`{name}`: {problem}. Claude Code drops this value silently; the default applies.",
-                node.start,
-                node.end,
-                _type_fixes(node, key),
-            )
-        else:
-            yield Finding(
-                "ST101",
-                f"`{name}`: {problem}. Claude Code does not load this file: none of its hooks, "
-                "permission rules or env apply.",
-                node.start,
-                node.end,
-                _type_fixes(node, key),
-            )
+            yield from _typed(name, node, key)
+
+
+def _typed(
+    where: str, node: JsonNode | None, key: KeyType, problem: str | None = None
+) -> Iterator[Finding]:
+    """The finding of a value that does not fit its key's type (`problem`, else judged here):
+    dropped alone for a lenient key, else the whole file does not load."""
+    problem = problem or type_problem(node, key)
+    if problem is None or node is None:
+        return
+    if key.lenient:
+        message = (
+            f"`{where}`: {problem}. Claude Code drops this value silently; the default applies."
+        )
+        yield Finding("ST102", message, node.start, node.end, _type_fixes(node, key))
+    else:
+        message = (
+            f"`{where}`: {problem}. Claude Code does not load this file: none of its hooks, "
+            "permission rules or env apply."
+        )
+        yield Finding("ST101", message, node.start, node.end, _type_fixes(node, key))
 
 
 def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding]:
@@ -453,9 +455,9 @@ def _object_setting(file: SettingsFile, key: str) -> JsonObject | None:
     return node if isinstance(node, JsonObject) else None
 
 
-@RULES.rule("ST301", "ST302", "ST303", "ST304", applies_to=Applies.FILE)
+@RULES.rule("ST101", "ST102", "ST103", "ST301", "ST302", "ST303", "ST304", applies_to=Applies.FILE)
 def permissions(file: SettingsFile) -> Iterator[Finding]:
-    """`permissions`: the rule lists and `defaultMode`."""
+    """`permissions`: the rule lists, `defaultMode` and the other keys."""
     node = _object_setting(file, "permissions")
     if node is None:
         return
@@ -491,6 +493,18 @@ def permissions(file: SettingsFile) -> Iterator[Finding]:
                     if better and isinstance(value, JsonString)
                     else (),
                 )
+        elif name in cat.permission_types:
+            yield from _typed(f"permissions.{name}", value, cat.permission_types[name])
+        else:
+            better = suggest(name, list(cat.permission_keys))
+            hint = f" Did you mean `{better}`?" if better else ""
+            yield Finding(
+                "ST103",
+                f"`{name}` is not a key of `permissions`: Claude Code ignores it.{hint}",
+                member.key.start,
+                member.key.end,
+                _rename(member, better) if better else (),
+            )
 
 
 def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Finding]:
