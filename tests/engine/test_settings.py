@@ -79,6 +79,15 @@ def hook(
             [("ST205", "-5")],
         ),
         (hook("Stop", entry='{"type": "command", "command": "x", "timeout": 30, "when": 1}'), []),
+        (
+            hook("Stop", entry='{"type": "command", "command": "x", "timout": 5}'),
+            [("ST209", '"timout"')],
+        ),
+        ('{"hooks": {"Stop": [{"matchers": "x", "hooks": []}]}}', [("ST209", '"matchers"')]),
+        (
+            hook("Stop", entry='{"type": "command", "comand": "x"}'),
+            [("ST205", '{"type": "command", "comand": "x"}'), ("ST209", '"comand"')],
+        ),
         (hook("PreToolUse", "bash"), [("ST207", '"bash"')]),
         (hook("PreToolUse", "Bsh"), [("ST207", '"Bsh"')]),
         (hook("PreToolUse", "Bash(echo *)"), [("ST207", '"Bash(echo *)"')]),
@@ -157,6 +166,10 @@ def test_every_code_is_emitted_by_a_rule_and_every_rule_code_has_a_row() -> None
         ),
         ('{"permissions": {"allow": ["bash(ls)"]}}', '{"permissions": {"allow": ["Bash(ls)"]}}'),
         ('{"env": {"A": 1}}', '{"env": {"A": "1"}}'),
+        (
+            hook("Stop", entry='{"type": "command", "command": "x", "timout": 5}'),
+            hook("Stop", entry='{"type": "command", "command": "x", "timeout": 5}'),
+        ),
     ],
 )
 def test_the_preferred_fix(text: str, fixed: str) -> None:

@@ -377,10 +377,13 @@ def _event(file: SettingsFile, member: JsonMember) -> Iterator[Finding]:
                 "matcher",
             )
             continue
+        yield from _misspelt_fields(group, ("matcher", "hooks"))
         for entry in entries.items:
             problem = _entry_problem(entry, file.cat)
             if problem is not None:
                 yield invalid("ST205", problem[0], problem[1], "hook")
+            if isinstance(entry, JsonObject):
+                yield from _misspelt_fields(entry, _hook_fields(entry, file.cat))
         if isinstance(matcher, JsonString) and event in file.cat.tool_events:
             found = matcher_problem(
                 matcher.value, file.cat.tools, file.cat.matcher_everything, file.mcp_servers
@@ -394,6 +397,32 @@ def _event(file: SettingsFile, member: JsonMember) -> Iterator[Finding]:
                     matcher.end,
                     _replace_string(matcher, better) if better else (),
                 )
+
+
+def _hook_fields(entry: JsonObject, cat: SettingsCatalogue) -> tuple[str, ...]:
+    """The fields a hook entry may have (those of its type; of every type when it has none)."""
+    type_node = entry.get("type")
+    name = type_node.value if isinstance(type_node, JsonString) else None
+    specs = [cat.hook_types[name]] if name in cat.hook_types else list(cat.hook_types.values())
+    return ("type", *dict.fromkeys(f for spec in specs for f in (*spec.required, *spec.optional)))
+
+
+def _misspelt_fields(node: JsonObject, fields: tuple[str, ...]) -> Iterator[Finding]:
+    """A hint on each unknown field that looks like a misspelt known one (Claude Code ignores
+    unknown fields silently, so `comand` leaves the hook without its command)."""
+    for member in node.members:
+        name = member.key.value
+        if name in fields:
+            continue
+        better = suggest(name, list(fields), cutoff=0.75)
+        if better is not None and better not in {m.key.value for m in node.members}:
+            yield Finding(
+                "ST209",
+                f"Claude Code ignores the field `{name}`: did you mean `{better}`?",
+                member.key.start,
+                member.key.end,
+                _rename(member, better),
+            )
 
 
 _FIELD_TYPES = {
