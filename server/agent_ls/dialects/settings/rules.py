@@ -279,7 +279,16 @@ def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding
 
 
 @RULES.rule(
-    "ST202", "ST102", "ST201", "ST203", "ST204", "ST205", "ST207", "ST211", applies_to=Applies.FILE
+    "ST202",
+    "ST102",
+    "ST201",
+    "ST203",
+    "ST204",
+    "ST205",
+    "ST207",
+    "ST209",
+    "ST211",
+    applies_to=Applies.FILE,
 )
 def hooks(file: SettingsFile) -> Iterator[Finding]:
     """`hooks`: events, matcher groups, hook entries and matchers, as Claude Code reads them."""
