@@ -49,6 +49,7 @@ class SettingsSource:
 
 
 def read_settings(text: str) -> SettingsSource:
+    """Returns a settings file's text with its JSON tree (strict JSON, as Claude Code reads it)."""
     return SettingsSource(text, parse_json(text))
 
 
