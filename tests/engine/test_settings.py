@@ -53,7 +53,12 @@ def hook(
         ('{"skillOverrides": {"x": "off"}}', []),
         ('{"hookz": {}}', [("ST103", '"hookz"')]),
         ('{"Stop": []}', [("ST103", '"Stop"')]),
-        ('{"PreToolUse": []}', [("ST206", '"PreToolUse"')]),
+        ('{"PreToolUse": []}', [("ST103", '"PreToolUse"')]),  # empty: nothing to guard
+        ('{"PreToolUse": [{"hooks": [1]}]}', [("ST206", '"PreToolUse"')]),
+        ('{"hookz": {"PermissionRequest": [{}]}}', [("ST206", '"hookz"')]),
+        ('{"hookz": {"Stop": [{"hooks": [1]}]}}', [("ST103", '"hookz"')]),
+        ('{"mine": [{"matcher": "Bash", "hooks": [1]}]}', [("ST206", '"mine"')]),
+        ('{"env": {"PreToolUse": "x"}}', []),  # env is not scanned
         (hook("PreToolUSe"), [("ST201", '"PreToolUSe"')]),
         ('{"hooks": []}', [("ST202", "[]")]),
         ('{"hooks": "x"}', [("ST102", '"x"')]),

@@ -47,6 +47,8 @@ class SettingsCatalogue:
     hook_events: dict[str, str]
     tool_events: frozenset[str]
     guard_events: frozenset[str]
+    guard_scan_exempt: frozenset[str]
+    """Top-level keys Claude Code does not scan for PreToolUse/PermissionRequest hooks."""
     hook_types: dict[str, HookType]
     matcher_everything: frozenset[str]
     default_modes: dict[str, str]
@@ -97,6 +99,7 @@ def load_catalogue() -> SettingsCatalogue:
         hook_events=raw["hookEvents"],
         tool_events=frozenset(raw["toolEvents"]),
         guard_events=frozenset(raw["guardEvents"]),
+        guard_scan_exempt=frozenset(raw["guardScanExempt"]),
         hook_types={
             name: HookType(name, spec["doc"], spec["required"], spec["optional"])
             for name, spec in raw["hookTypes"].items()

@@ -23,11 +23,17 @@ from agent_ls.core.jsondoc import (
     JsonObject,
     JsonString,
     parse_json,
+    to_python,
 )
 from agent_ls.core.suggest import suggest
 from agent_ls.dialects.base import Applies, Rules
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
-from agent_ls.dialects.settings.grammar import matcher_problem, rule_problem
+from agent_ls.dialects.settings.grammar import (
+    holds_guard_hooks,
+    looks_like_guard,
+    matcher_problem,
+    rule_problem,
+)
 
 RULES: Rules[Any] = Rules()
 OBJECT_KEYS = {"permissions": "object", "env": "record"}
@@ -202,7 +208,7 @@ def _type_fixes(node: JsonNode | None, key: KeyType) -> tuple[Fix, ...]:
     return ()
 
 
-@RULES.rule("ST101", "ST102", "ST103", "ST206", applies_to=Applies.FILE)
+@RULES.rule("ST101", "ST102", "ST103", applies_to=Applies.FILE)
 def top_level_keys(file: SettingsFile) -> Iterator[Finding]:
     """Known keys with values of the wrong type; keys Claude Code does not know."""
     if file.root is None:
@@ -248,15 +254,8 @@ def _typed(
 def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding]:
     name = member.key.value
     key = member.key
-    if name in cat.guard_events:
-        yield Finding(
-            "ST206",
-            f"`{name}` is a hook event outside `hooks`: Claude Code does not load this file "
-            "(a PreToolUse/PermissionRequest hook that cannot be loaded may guard its permissions).",
-            key.start,
-            key.end,
-        )
-        return
+    if guards_outside_hooks(member, cat):
+        return  # ST206 says more
     if name in cat.hook_events:
         yield Finding(
             "ST103",
@@ -274,6 +273,39 @@ def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding
         key.end,
         _rename(member, better) if better else (),
     )
+
+
+def guards_outside_hooks(member: JsonMember, cat: SettingsCatalogue) -> bool:
+    """Whether a top-level member outside `hooks` holds what may be a PreToolUse/
+    PermissionRequest hook (a `PreToolUse` key, or a matcher group, within three levels)."""
+    name = member.key.value
+    if name == "hooks" or name in cat.guard_scan_exempt or member.value is None:
+        return False
+    value = {name: to_python(member.value)}
+    if looks_like_guard(value, cat.guard_events):
+        return True
+    return holds_guard_hooks(
+        value[name],
+        cat.hook_events,
+        cat.guard_events,
+        cat.guard_scan_exempt,
+        matchers_count=name not in cat.hook_events,
+    )
+
+
+@RULES.rule("ST206", applies_to=Applies.FILE)
+def hooks_outside_hooks(file: SettingsFile) -> Iterator[Finding]:
+    """PreToolUse/PermissionRequest hooks (or matcher groups) outside `hooks`: not loaded."""
+    for member in file.root.members if file.root is not None else ():
+        if guards_outside_hooks(member, file.cat):
+            yield Finding(
+                "ST206",
+                f"`{member.key.value}` holds what may be a PreToolUse/PermissionRequest hook outside "
+                "`hooks`: Claude Code does not load this file (such a hook may guard its "
+                "permissions). Hooks belong under `hooks`.",
+                member.key.start,
+                member.key.end,
+            )
 
 
 # -- hooks ----------------------------------------------------------------------------------------
