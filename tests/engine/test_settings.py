@@ -123,6 +123,15 @@ def hook(
             '{"permissions": {"allow": ["Bash(npm run *)", "Read(./secrets/**)", "mcp__gh__*"]}}',
             [],
         ),
+        (
+            '{"permissions": {"allow": ["WebFetch(example.com)"]}}',
+            [("ST301", '"WebFetch(example.com)"')],
+        ),
+        ('{"permissions": {"allow": ["Bash(git * status)"]}}', [("ST306", '"Bash(git * status)"')]),
+        ('{"permissions": {"deny": ["Bash(git * status)"]}}', []),  # broad is fine in a deny
+        ('{"permissions": {"deny": ["Bash(rm *:*)"]}}', [("ST305", '"Bash(rm *:*)"')]),
+        ('{"permissions": {"ask": ["Bash(npm:* x)"]}}', [("ST305", '"Bash(npm:* x)"')]),
+        ('{"permissions": {"allow": ["Bash(npm run test:*)", "Bash(npm run *)"]}}', []),
         ('{"env": {"A": 1}}', [("ST401", "1")]),
         ('{"env": {"A": "1"}}', []),
     ],
@@ -171,6 +180,10 @@ def test_every_code_is_emitted_by_a_rule_and_every_rule_code_has_a_row() -> None
         ),
         ('{"permissions": {"allow": ["bash(ls)"]}}', '{"permissions": {"allow": ["Bash(ls)"]}}'),
         ('{"env": {"A": 1}}', '{"env": {"A": "1"}}'),
+        (
+            '{"permissions": {"allow": ["WebFetch(example.com)"]}}',
+            '{"permissions": {"allow": ["WebFetch(domain:example.com)"]}}',
+        ),
         (
             hook("Stop", entry='{"type": "command", "command": "x", "timout": 5}'),
             hook("Stop", entry='{"type": "command", "command": "x", "timeout": 5}'),

@@ -3,7 +3,8 @@
 For each settings file of each case: agent-ls reports an Error that drops the file exactly when
 Claude Code did not load it; every entry Claude Code skipped has a Warning or an Error at that
 entry; every hook that did not fire in a loaded file (a silent failure) has a finding on its
-matcher group; and no hook that fired has a Warning. `-m conformance` re-records the goldens
+matcher group; no hook that fired has a Warning; a permission rule Claude Code warns about on
+stderr has a finding, and agent-ls's notices (ST305, ST306) come only where it does. `-m conformance` re-records the goldens
 with the pinned binary and fails on any change.
 
     python tests/conformance/settings/test_settings_conformance.py   # prints the figures
@@ -25,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from agent_ls.core.findings import Finding, Severity  # noqa: E402
-from agent_ls.core.jsondoc import JsonArray, JsonNode, JsonObject  # noqa: E402
+from agent_ls.core.jsondoc import JsonArray, JsonNode, JsonObject, JsonString  # noqa: E402
 from agent_ls.dialects.settings import DIALECT  # noqa: E402
 
 GOLDENS = json.loads((HERE / "goldens.json").read_text("utf-8"))
@@ -69,6 +70,21 @@ def hook_entries(root: JsonNode | None) -> Iterator[tuple[JsonNode, list[tuple[i
                 yield entry, spans
 
 
+NOTICES = ("ST305", "ST306")
+"""Codes of what Claude Code says on stderr about a rule it loads."""
+
+
+def rule_items(root: JsonNode | None) -> list[JsonString]:
+    """The permission rules of a file (the strings of `permissions.allow`, `ask`, `deny`)."""
+    permissions = root.get("permissions") if isinstance(root, JsonObject) else None
+    items: list[JsonString] = []
+    for name in ("allow", "ask", "deny"):
+        rules = permissions.get(name) if isinstance(permissions, JsonObject) else None
+        if isinstance(rules, JsonArray):
+            items += [item for item in rules.items if isinstance(item, JsonString)]
+    return items
+
+
 def _fired(label: str, fired: list[str]) -> bool:
     """Whether a hook's label is among those that fired (`env-$FOO` wrote its expansion)."""
     if "$" in label:
@@ -106,6 +122,13 @@ def judge(case: str, name: str) -> list[str]:
             problems.append(f"hook {labels[0]} never fired, and agent-ls says nothing")
         if fired and warned:
             problems.append(f"hook {labels[0]} fired, but agent-ls warns about it")
+    for item in rule_items(root):
+        said = any(f"): {item.value} " in line for line in golden["other"])
+        noticed = [f.code for f in findings if f.start == item.start and f.code in NOTICES]
+        if said and not any(f.start == item.start for f in findings):
+            problems.append(f"Claude Code warns about the rule {item.value}, agent-ls says nothing")
+        if noticed and not said:
+            problems.append(f"agent-ls reports {noticed} on {item.value}, Claude Code says nothing")
     if loaded:
         errors = [f.code for f in findings if f.severity == Severity.ERROR]
         if errors:

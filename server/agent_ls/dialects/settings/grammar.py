@@ -129,6 +129,12 @@ def rule_problem(
         return f'Tool names must start with uppercase. Use "{fixed}"', True, _with(rule, fixed)
     if tool == "Bash" and content == ":*":
         return "Prefix cannot be empty before :*", True, None
+    if tool == "WebFetch" and content is not None and not content.startswith("domain:"):
+        return (
+            'WebFetch permissions must use "domain:" prefix. Use "domain:hostname" format',
+            True,
+            f"WebFetch(domain:{content})",
+        )
     if tool in file_tools and content is not None and ":*" in content:
         return 'The ":*" syntax is only for Bash prefix rules', True, None
     if tool not in tools and "*" not in tool:
@@ -205,3 +211,35 @@ def holds_guard_hooks(
         )
         for key, item in value.items()
     )
+
+
+def bash_rule_notice(rule: str, list_name: str) -> tuple[str, str] | None:
+    """What Claude Code says on stderr about a Bash rule it loads: ("literal", …) when a `*` or
+    `:*` is not read the way it looks, ("broad", …) when an allow rule's wildcard comes before
+    the rest of the command (it also approves options inserted there); None otherwise."""
+    if not (rule.startswith("Bash(") and rule.endswith(")")):
+        return None
+    content = rule[5:-1]
+    star = content.find("*")
+    if star < 0:
+        return None
+    if list_name == "allow" and content[star + 1 :].strip(" *:"):
+        return (
+            "broad",
+            f"`{rule}` has a wildcard before the rest of the command, so it also approves any "
+            "options inserted at that position without a prompt (Claude Code says so on every "
+            "start); use * only after the subcommand",
+        )
+    if content.endswith(":*") and "*" in content[:-2]:
+        return (
+            "literal",
+            f"`{rule}` mixes * with the trailing :* prefix syntax, so Claude Code reads it as a "
+            "literal prefix (the * is not expanded): it matches only commands with a literal *",
+        )
+    if ":*" in content and not content.endswith(":*"):
+        return (
+            "literal",
+            f"`{rule}` has a :* that is not at the end, so Claude Code reads it as a * wildcard "
+            "(the : is literal), not as the prefix syntax",
+        )
+    return None

@@ -29,6 +29,7 @@ from agent_ls.core.suggest import suggest
 from agent_ls.dialects.base import Applies, Rules
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.dialects.settings.grammar import (
+    bash_rule_notice,
     holds_guard_hooks,
     looks_like_guard,
     matcher_problem,
@@ -526,7 +527,18 @@ def _object_setting(file: SettingsFile, key: str) -> JsonObject | None:
     return node if isinstance(node, JsonObject) else None
 
 
-@RULES.rule("ST101", "ST102", "ST103", "ST301", "ST302", "ST303", "ST304", applies_to=Applies.FILE)
+@RULES.rule(
+    "ST101",
+    "ST102",
+    "ST103",
+    "ST301",
+    "ST302",
+    "ST303",
+    "ST304",
+    "ST305",
+    "ST306",
+    applies_to=Applies.FILE,
+)
 def permissions(file: SettingsFile) -> Iterator[Finding]:
     """`permissions`: the rule lists, `defaultMode` and the other keys."""
     node = _object_setting(file, "permissions")
@@ -590,6 +602,11 @@ def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Findin
     message, skipped, better = rule_problem(
         item.value, list_name, file.cat.tools, file.cat.file_tools, file.mcp_servers
     )
+    notice = bash_rule_notice(item.value, list_name) if not message else None
+    if notice is not None:
+        code = "ST305" if notice[0] == "literal" else "ST306"
+        yield Finding(code, notice[1] + ".", item.start, item.end)
+        return
     if not message:
         return
     fixes = _replace_string(item, better) if better else ()
