@@ -189,12 +189,12 @@ def schema(cat: SettingsCatalogue) -> dict[str, Any]:
         "type": "object",
         "description": cat.keys["permissions"].doc,
         "properties": {
+            **{n: _key_schema(k) for n, k in cat.permission_types.items() if not k.internal},
             **{name: {**rules, "description": doc} for name, doc in cat.permission_lists.items()},
             "defaultMode": {
                 "enum": list(cat.default_modes),
                 "description": cat.permission_keys["defaultMode"],
             },
-            "additionalDirectories": {"type": "array", "items": {"type": "string"}},
         },
     }
     properties = {name: _key_schema(key) for name, key in cat.keys.items() if not key.internal}
