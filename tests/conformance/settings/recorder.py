@@ -144,8 +144,9 @@ def _trust(root: Path) -> None:
 Slots = dict[str, str]
 """A case's settings files → where they go in a run (the same names unless batched)."""
 
-_SHARED = re.compile(r'"(?:deny|ask|disableAllHooks|defaultMode|env)"')
-"""Settings that act on every file of a run: a case with one of them runs alone."""
+_SHARED = re.compile(r'"(?:permissions|disableAllHooks|env)"')
+"""Settings that act on every file of a run (a deny rule, a mode) or print lines that name no
+file path (notices about rules): a case with one of them runs alone."""
 
 
 def batchable(case: Path) -> bool:
