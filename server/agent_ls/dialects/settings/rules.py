@@ -312,18 +312,10 @@ def hooks_outside_hooks(file: SettingsFile) -> Iterator[Finding]:
 # -- hooks ----------------------------------------------------------------------------------------
 
 
-@RULES.rule(
-    "ST202",
-    "ST102",
-    "ST201",
-    "ST203",
-    "ST204",
-    "ST205",
-    "ST207",
-    "ST209",
-    "ST211",
-    applies_to=Applies.FILE,
-)
+_HOOK_CODES = ("ST202", "ST102", "ST201", "ST203", "ST204", "ST205", "ST207", "ST209", "ST211")
+
+
+@RULES.rule(*_HOOK_CODES, applies_to=Applies.FILE)
 def hooks(file: SettingsFile) -> Iterator[Finding]:
     """`hooks`: events, matcher groups, hook entries and matchers, as Claude Code reads them."""
     if file.root is None:
@@ -527,7 +519,7 @@ def _object_setting(file: SettingsFile, key: str) -> JsonObject | None:
     return node if isinstance(node, JsonObject) else None
 
 
-@RULES.rule(
+_PERMISSION_CODES = (
     "ST101",
     "ST102",
     "ST103",
@@ -537,8 +529,10 @@ def _object_setting(file: SettingsFile, key: str) -> JsonObject | None:
     "ST304",
     "ST305",
     "ST306",
-    applies_to=Applies.FILE,
 )
+
+
+@RULES.rule(*_PERMISSION_CODES, applies_to=Applies.FILE)
 def permissions(file: SettingsFile) -> Iterator[Finding]:
     """`permissions`: the rule lists, `defaultMode` and the other keys."""
     node = _object_setting(file, "permissions")
