@@ -139,9 +139,10 @@ class AgentName:
 
 def declared_name(path: Path, source: MarkdownSource | None) -> AgentName | None:
     """Returns the agent name `path` declares in `source` (its last `name` key), if any."""
-    if source is None or source.frontmatter is None:
+    frontmatter = getattr(source, "frontmatter", None)  # a JSON dialect's source has none
+    if frontmatter is None:
         return None
-    entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
+    entry = next((e for e in reversed(frontmatter.entries) if e.key == "name"), None)
     if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
         return None
     return AgentName(path, entry.value, entry.value_start, entry.value_end)
@@ -332,7 +333,8 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             continue
         # Every finding (and the name, for AL208) lies before the body: keep only that much text,
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
-        end = source.split.body_start if source.split.has_frontmatter else 0
+        split = getattr(source, "split", None)  # a JSON dialect's source keeps its whole text
+        end = split.body_start if split is not None and split.has_frontmatter else len(text)
         end = max([end, *(f.end for f in findings)])
         name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
         declared = None if name is None else (name.name, name.start, name.end)

@@ -326,11 +326,16 @@ def run_claude(
     responder: Any,
     prompt: str = MAIN_PROMPT,
     extra_args: tuple[str, ...] = (),
+    *,
+    args: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
-    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
+    """Runs Claude Code once, offline, in `root/workspace` (or `cwd`) with HOME `root/home`.
 
-    Its debug log goes to `root/debug.log`; `extra_args` follow `-p PROMPT`; returns the run,
-    every request the fake API got, and the seconds it took.
+    By default `-p prompt` (then `extra_args`) with its debug log in `root/debug.log`; `args` replaces those
+    arguments (`["doctor"]`), `extra_env` adds variables. Returns the run, every request the
+    fake API got, and the seconds it took.
     """
     with FakeAnthropic(responder=responder) as api:
         env = {
@@ -343,12 +348,13 @@ def run_claude(
             "DISABLE_TELEMETRY": "1",
             "DISABLE_AUTOUPDATER": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            **(extra_env or {}),
         }
         started = time.monotonic()
         try:
             run = subprocess.run(
-                [str(binary), "-p", prompt, *extra_args, "--debug-file", str(root / "debug.log")],
-                cwd=root / "workspace",
+                [str(binary), *(args or ["-p", prompt, *extra_args, "--debug-file", str(root / "debug.log")])],
+                cwd=cwd or root / "workspace",
                 env=env,
                 capture_output=True,
                 text=True,

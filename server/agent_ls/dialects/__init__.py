@@ -18,6 +18,7 @@ _MODULES = (
     "agent_ls.dialects.agents",
     "agent_ls.dialects.skills",
     "agent_ls.dialects.commands",
+    "agent_ls.dialects.settings",
 )
 """Every dialect's module, in the order their globs are tried (the most specific first)."""
 

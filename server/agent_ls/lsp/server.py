@@ -179,7 +179,8 @@ class AgentLanguageServer(LanguageServer):
 
     def analyze(self, uri: str, text: str, version: int | None) -> Analysis:
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
-        return self.analysis_of(uri, read_source(text), version)
+        dialect, _ = dialect_of(self.path_of(uri), self.workspace_root, self.settings)
+        return self.analysis_of(uri, dialect.read(text), version)
 
     def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
