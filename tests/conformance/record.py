@@ -353,7 +353,10 @@ def run_claude(
         started = time.monotonic()
         try:
             run = subprocess.run(
-                [str(binary), *(args or ["-p", prompt, *extra_args, "--debug-file", str(root / "debug.log")])],
+                [
+                    str(binary),
+                    *(args or ["-p", prompt, *extra_args, "--debug-file", str(root / "debug.log")]),
+                ],
                 cwd=cwd or root / "workspace",
                 env=env,
                 capture_output=True,
