@@ -66,10 +66,6 @@ class SettingsDialect(Dialect):
     def check(self, source: SettingsSource, ctx: CheckContext) -> list[Finding]:  # type: ignore[override]
         return check_settings(source, self.catalogue, ctx.mcp_servers if ctx else None)
 
-    def drops(self, findings: list[Finding]) -> bool:
-        """Whether these findings mean Claude Code does not load the file."""
-        return any(self.codes[f.code].drops_file for f in findings if f.code in self.codes)
-
     def load(self, source: SettingsSource) -> LoadedSettings | None:  # type: ignore[override]
         """The settings Claude Code reads from the file; None when it does not load it."""
         if source.empty:
