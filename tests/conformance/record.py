@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -321,9 +321,14 @@ def _result_text(result: dict[str, Any]) -> str:
 
 
 def run_claude(
-    binary: Path, root: Path, responder: Any, prompt: str = MAIN_PROMPT
+    binary: Path,
+    root: Path,
+    responder: Any,
+    prompt: str = MAIN_PROMPT,
+    args: Sequence[str] = (),
 ) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
-    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
+    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`, with `args`
+    added to its command line (e.g. `--plugin-dir`, `--settings`).
 
     Its debug log goes to `root/debug.log`; returns the run, every request the fake API got, and
     the seconds it took.
@@ -343,7 +348,7 @@ def run_claude(
         started = time.monotonic()
         try:
             run = subprocess.run(
-                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log")],
+                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log"), *args],
                 cwd=root / "workspace",
                 env=env,
                 capture_output=True,

@@ -1,0 +1,202 @@
+"""Records what the real Claude Code does with every output-style file in `cases/`: the goldens.
+
+    .venv/bin/python tests/conformance/output_styles/record_styles.py          # write goldens.json
+    .venv/bin/python tests/conformance/output_styles/record_styles.py --check  # compare (exit 1)
+
+One run places every case where `cases.json` says (`location`: `project` = the workspace's
+`.claude/output-styles/` (the default), `sub` = two folders below it, `user` =
+`~/.claude/output-styles/`; `placeAs`: another file name, e.g. `.MD`) and asks `claude -p
+/output-style`, which prints every style it loaded with its description. Then one run per listed
+custom style selects it (`--settings {"outputStyle": NAME}`): the first request to the fake API
+carries `# Output Style: NAME` and the style's prompt, whose `style case sNNN` marker says which
+file won the name. The debug log gives the lines naming each file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests/conformance, for `record`
+sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
+
+from record import RecordError, install, installed_version, run_claude  # noqa: E402
+
+from fakeapi import reply_text  # noqa: E402
+
+CASES = HERE / "cases"
+CASES_META = HERE / "cases.json"
+GOLDENS = HERE / "goldens.json"
+LIST_PROMPT = "/output-style"
+STYLE_HEADER = re.compile(r"# Output Style: ([^\n]*)\n")
+MARKER = re.compile(r"style case (s\d{3})")
+CASE_ID = re.compile(r"(?<![A-Za-z0-9])(s\d{3})(?![0-9])")
+
+
+def parse_style_listing(stdout: str) -> list[dict[str, str]]:
+    """Returns the styles `/output-style` prints (`- NAME: DESCRIPTION`, `- NAME (current)`)."""
+    _, _, block = stdout.partition("Available styles:\n")
+    block = block.split("\n\nUsage:", 1)[0]
+    styles: list[dict[str, str]] = []
+    for line in block.splitlines():
+        if not line.startswith("- "):
+            if styles and line:  # a description that goes on over several lines
+                styles[-1]["description"] += "\n" + line
+            continue
+        item = line[2:].removesuffix(" (current)")
+        name, _, description = item.partition(": ")
+        styles.append({"name": name, "description": description})
+    return styles
+
+
+def selected_style(requests: list[Any]) -> dict[str, str] | None:
+    """Returns the style a run's requests carry: its name and the start of its prompt."""
+    for request in requests:
+        text = _decoded(request.body)
+        match = STYLE_HEADER.search(text)
+        if match is not None:
+            prompt = text[match.end() :].split("\n\nThe following deferred", 1)[0]
+            return {"name": match.group(1), "prompt": prompt[:300]}
+    return None
+
+
+def _decoded(body: Any) -> str:
+    """Every string of a request body, joined (escapes decoded)."""
+    if isinstance(body, str):
+        return body
+    if isinstance(body, list):
+        return "\n".join(_decoded(item) for item in body)
+    if isinstance(body, dict):
+        return "\n".join(_decoded(item) for item in body.values())
+    return ""
+
+
+def normalise_log(line: str, root: Path) -> str:
+    line = re.sub(r"^\S+Z \[", "[", line.rstrip())  # timestamp
+    return line.replace(str(root), "$TMP")
+
+
+def fresh_root(prefix: str) -> Path:
+    root = Path(tempfile.mkdtemp(prefix=prefix)).resolve()
+    (root / "home").mkdir()
+    (root / "workspace").mkdir()
+    return root
+
+
+def case_meta() -> dict[str, dict[str, Any]]:
+    return json.loads(CASES_META.read_text()) if CASES_META.exists() else {}
+
+
+def _place(root: Path) -> dict[str, Path]:
+    """Copies each case where its `location` says; returns stem → its path in the run."""
+    meta = case_meta()
+    folders = {
+        "project": root / "workspace" / ".claude" / "output-styles",
+        "sub": root / "workspace" / ".claude" / "output-styles" / "team" / "shared",
+        "user": root / "home" / ".claude" / "output-styles",
+    }
+    placed = {}
+    for path in sorted(CASES.glob("*.md")):
+        entry = meta.get(path.stem, {})
+        folder = folders[entry.get("location", "project")]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / entry.get("placeAs", path.name)
+        shutil.copyfile(path, target)
+        placed[path.stem] = target
+    return placed
+
+
+def list_styles(binary: Path, root: Path, args: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Runs `claude -p /output-style` in `root`; returns the styles it lists."""
+    run, _, _ = run_claude(binary, root, lambda _r: reply_text("ok"), LIST_PROMPT, args)
+    styles = parse_style_listing(run.stdout)
+    if not styles:
+        raise RecordError(f"/output-style listed nothing (exit {run.returncode}):\n{run.stdout}")
+    return styles
+
+
+def select_style(
+    binary: Path, root: Path, name: str, args: tuple[str, ...] = ()
+) -> dict[str, str] | None:
+    """Runs one prompt with `outputStyle: name`; returns the style the request carries."""
+    settings = ("--settings", json.dumps({"outputStyle": name}))
+    _, requests, _ = run_claude(binary, root, lambda _r: reply_text("ok"), "hello", args + settings)
+    return selected_style(requests)
+
+
+def record(binary: Path) -> dict[str, Any]:
+    """Runs Claude Code over every case; returns the goldens."""
+    root = fresh_root("agent-ls-styles-")
+    try:
+        placed = _place(root)
+        styles = list_styles(binary, root)
+        builtin = [
+            s["name"] for s in styles if CASE_ID.search(s["description"] + s["name"]) is None
+        ]
+        log = (root / "debug.log").read_text(errors="replace").splitlines()
+        winners: dict[str, dict[str, Any]] = {}
+        for style in styles:
+            selected = select_style(binary, root, style["name"])
+            if selected is None:
+                continue  # the built-in `default` adds no section
+            found = MARKER.search(selected["prompt"]) or CASE_ID.search(style["name"])
+            if found is None:
+                continue  # a built-in style
+            stem = next(s for s in placed if s.startswith(found.group(1)))
+            winners[stem] = {**style, "selectedAs": selected["name"], "prompt": selected["prompt"]}
+        cases: dict[str, Any] = {}
+        for stem, where in placed.items():
+            lines = [normalise_log(line, root) for line in log if str(where) in line]
+            style = winners.get(stem)
+            if style is not None:
+                lines += [
+                    normalise_log(line, root)
+                    for line in log
+                    if f'Output style "{style["name"]}"' in line
+                ]
+            cases[stem] = {"loaded": style is not None, "log": lines}
+            if style is not None:
+                cases[stem]["listed"] = style
+        return {
+            "claudeCode": installed_version(),
+            "builtinStyles": [
+                n for n in builtin if not any(n == w["name"] for w in winners.values())
+            ],
+            "cases": cases,
+        }
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with goldens.json")
+    args = parser.parse_args(argv)
+    try:
+        goldens = record(install())
+    except RecordError as err:
+        print(f"record_styles.py: {err}", file=sys.stderr)  # noqa: T201
+        return 2
+    if args.check:
+        old = json.loads(GOLDENS.read_text())
+        stems = sorted(set(old["cases"]) | set(goldens["cases"]))
+        changed = [s for s in stems if old["cases"].get(s) != goldens["cases"].get(s)]
+        for stem in changed:
+            was, now = old["cases"].get(stem), goldens["cases"].get(stem)
+            print(f"{stem}:\n  golden:   {was}\n  recorded: {now}")  # noqa: T201
+        return 1 if changed or old.get("builtinStyles") != goldens["builtinStyles"] else 0
+    GOLDENS.write_text(json.dumps(goldens, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    loaded = sum(c["loaded"] for c in goldens["cases"].values())
+    print(f"{len(goldens['cases'])} cases, {loaded} loaded → {GOLDENS}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
