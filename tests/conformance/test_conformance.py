@@ -66,7 +66,7 @@ def expectation(stem: str) -> Expectation:
 def _findings() -> dict[str, list[Finding]]:
     """What `agent-ls check` reports for every case (the same reading, rules and names)."""
     paths = sorted(CASES.glob("*.md"))
-    reports, errors = check_paths(paths, set(paths), None, Settings(), load_catalogue())
+    reports, errors = check_paths(paths, set(paths), None, Settings())
     assert not errors, errors
     return {report.path.stem: report.findings for report in reports}
 

@@ -60,7 +60,7 @@ def findings_of(files: dict[str, bytes]) -> dict[str, list[Finding]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             where[target] = path
-        reports, errors = check_paths(sorted(where), set(), root, Settings(), load_catalogue())
+        reports, errors = check_paths(sorted(where), set(), root, Settings())
         assert not errors, errors
         return {where[r.path]: r.findings for r in reports}
 

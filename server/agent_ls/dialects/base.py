@@ -25,6 +25,7 @@ The registry of every dialect, and the choice of a dialect by path, is `dialects
 
 from __future__ import annotations
 
+import copy
 import enum
 import json
 import re
@@ -37,6 +38,7 @@ import yaml
 
 from agent_ls.core.findings import Code, Edit, Finding, Fix, Severity, register_codes
 from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split, read_source
+from agent_ls.core.globs import matches_globs
 
 if TYPE_CHECKING:
     from agent_ls.features.completion import Candidate
@@ -238,6 +240,8 @@ class ValueType(Generic[_Ctx]):
     """
 
     name: ClassVar[str]
+    codes: ClassVar[tuple[str, ...]] = ()
+    """The codes its check emits."""
     completion_kind: ClassVar[str] = "value"
     """What completion calls its candidates ("value", "tool")."""
 
@@ -259,6 +263,10 @@ class ValueType(Generic[_Ctx]):
         """Returns the JSON Schema of the value (without its description)."""
         return {}
 
+    def swatch(self, value: Any, catalogue: Any) -> str | None:
+        """Returns the `#rrggbb` colour a value shows as in the editor, or None."""
+        return None
+
 
 class ValueTypes:
     """A dialect's value types by name; `register` is the class decorator."""
@@ -279,6 +287,10 @@ class ValueTypes:
             return self._types[name]
         except KeyError:
             raise CatalogueError(f"no value type `{name}` is registered") from None
+
+    def codes(self) -> frozenset[str]:
+        """Every code a registered value type declares."""
+        return frozenset(code for t in self._types.values() for code in t.codes)
 
     def require(self, keys: Mapping[str, KeySpec]) -> None:
         """Raises `CatalogueError` unless every key's type is registered."""
@@ -391,15 +403,47 @@ class Dialect:
 
     name: ClassVar[str]
     """`agents`, `skills`, …: the `--dialect` name, the settings `globs` table's key."""
-    title: ClassVar[str]
+    title: str
+    """What its files are, for people (`Claude Code sub-agent`)."""
     default_globs: tuple[str, ...]
     """Workspace-relative globs of its files (`**` spans folders), from its catalogue."""
     codes: dict[str, Code]
     catalogue: Any
 
+    claims_outside_globs: ClassVar[bool] = False
+    """Whether it also checks files outside its globs that look like its own (`claims`): the
+    dialect a folder walk and the server fall back on for other Markdown."""
+
+    def with_settings(self, settings: Settings) -> Dialect:
+        """This dialect with its catalogue extended by `settings` (the same object when they
+        extend nothing; the last result is kept, so a keystroke costs no copy)."""
+        cached = self.__dict__.get("_configured")
+        if cached is not None and cached[0] is settings:
+            return cached[1]  # type: ignore[no-any-return]
+        extended = self.extend_catalogue(settings)
+        configured = self
+        if extended is not self.catalogue:
+            configured = copy.copy(self)
+            configured.__dict__.pop("_configured", None)
+            configured.catalogue = extended
+        self.__dict__["_configured"] = (settings, configured)
+        return configured
+
+    def extend_catalogue(self, settings: Settings) -> Any:
+        """Its catalogue extended by the user's settings (by default: unchanged)."""
+        return self.catalogue
+
     def globs(self, settings: Settings) -> tuple[str, ...]:
         """Its globs: the defaults, then the user's (`[globs] <name> = [...]`)."""
         return tuple(dict.fromkeys((*self.default_globs, *settings.globs.get(self.name, ()))))
+
+    def matches(self, path: Path, root: Path | None, settings: Settings) -> bool:
+        """Whether `path` matches its globs (relative to `root`); the globs of the last settings
+        are kept, so a walk over 10,000 files builds them once."""
+        cached = self.__dict__.get("_globs")
+        if cached is None or cached[0] is not settings:
+            cached = self.__dict__["_globs"] = (settings, self.globs(settings))
+        return matches_globs(path, root, cached[1])
 
     def read(self, text: str) -> MarkdownSource:
         """Reads a file's text into the source its rules and features work on."""
@@ -450,11 +494,15 @@ class FrontmatterDialect(Dialect):
 
     def validate(self) -> None:
         """Raises `CatalogueError` when the data and the code disagree: a key of an unknown
-        type, or a rule emitting a code its table lacks."""
+        type, or a rule or value type emitting a code its table lacks."""
         self.value_types.require(self.catalogue.keys)
-        missing = sorted(self.rules.codes() - set(self.codes))
+        missing = sorted(self.emitted_codes() - set(self.codes))
         if missing:
-            raise CatalogueError(f"{self.name}: rules emit codes without a row: {missing}")
+            raise CatalogueError(f"{self.name}: codes emitted without a row: {missing}")
+
+    def emitted_codes(self) -> frozenset[str]:
+        """The codes its rules and value types declare."""
+        return self.rules.codes() | self.value_types.codes()
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         if not self.claims(source, ctx.in_globs):
@@ -482,11 +530,23 @@ class FrontmatterDialect(Dialect):
         return hover_frontmatter(self, source, offset, findings)
 
     def symbols(self, source: MarkdownSource) -> list[Symbol]:
-        from agent_ls.features.symbols import symbols
+        from agent_ls.features.symbols import markdown_symbols
 
-        return symbols(source)
+        return markdown_symbols(source)
+
+    def swatches(self, source: MarkdownSource) -> list[Swatch]:
+        from agent_ls.features.symbols import value_swatches
+
+        return value_swatches(self, source)
 
     def schema(self) -> dict[str, Any]:
         from agent_ls.features.schema import frontmatter_schema
 
-        return frontmatter_schema(self.catalogue)
+        return frontmatter_schema(self)
+
+    schema_id: str = ""
+    """The `$id` of its published schema."""
+
+    def key_schema(self, spec: KeySpec) -> dict[str, Any]:
+        """What the schema says of one key beyond its value type (a key's own limits)."""
+        return {}
