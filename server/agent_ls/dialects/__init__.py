@@ -11,6 +11,7 @@ import functools
 import importlib
 from pathlib import Path
 
+from agent_ls.core.findings import CODES, Code
 from agent_ls.dialects.base import Dialect
 from agent_ls.settings import Settings
 
@@ -24,14 +25,25 @@ def all_dialects() -> tuple[Dialect, ...]:
     return tuple(importlib.import_module(name).DIALECT for name in _MODULES)
 
 
+def all_codes() -> dict[str, Code]:
+    """Every code of every dialect, the plugins' layout codes included, by code."""
+    all_dialects()
+    import agent_ls.dialects.plugins  # noqa: F401  (registers the PL codes)
+
+    return CODES
+
+
 def dialect_named(name: str) -> Dialect | None:
     """Returns the dialect called `name` (`agents`, `skills`, …), or None."""
     return next((d for d in all_dialects() if d.name == name), None)
 
 
 def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect | None:
-    """Returns the dialect whose globs match `path` (relative to `root`), or None."""
+    """Returns the dialect whose globs match `path` (relative to `root`), else the dialect of a
+    file in a plugin's component folder (`plugins.component_dialect`), or None."""
     for dialect in all_dialects():
         if dialect.matches(path, root, settings):
             return dialect
-    return None
+    from agent_ls.dialects.plugins import component_dialect
+
+    return component_dialect(path)
