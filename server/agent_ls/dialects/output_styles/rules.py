@@ -15,7 +15,9 @@ from agent_ls.dialects.base import (
     CheckContext,
     FileContext,
     KeySpec,
+    Option,
     Rules,
+    ValueSite,
     ValueType,
     ValueTypes,
     change_to,
@@ -247,6 +249,9 @@ class StyleFlag(ValueType[StyleFile]):
                 *span,
                 (*change_to(*span, "true", False), *change_to(*span, "false", False)),
             )
+
+    def candidates(self, site: ValueSite) -> list[Option]:
+        return [Option("true", "boolean", ""), Option("false", "boolean", "")]
 
     def hover(
         self, entry: Entry, offset: int, text: str, spec: KeySpec, catalogue: Any
