@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE.parent))  # tests/conformance, for `record`
 sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
 
 from record import RecordError, install, installed_version, run_claude  # noqa: E402
+from record import _strings as strings  # noqa: E402
 
 from fakeapi import reply_text  # noqa: E402
 
@@ -59,7 +60,7 @@ def parse_style_listing(stdout: str) -> list[dict[str, str]]:
 def selected_style(requests: list[Any]) -> dict[str, str] | None:
     """Returns the style a run's requests carry: its name and the start of its prompt."""
     for request in requests:
-        text = _decoded(request.body)
+        text = decoded(request.body)
         match = STYLE_HEADER.search(text)
         if match is not None:
             prompt = text[match.end() :].split("\n\nThe following deferred", 1)[0]
@@ -67,15 +68,9 @@ def selected_style(requests: list[Any]) -> dict[str, str] | None:
     return None
 
 
-def _decoded(body: Any) -> str:
-    """Every string of a request body, joined (escapes decoded)."""
-    if isinstance(body, str):
-        return body
-    if isinstance(body, list):
-        return "\n".join(_decoded(item) for item in body)
-    if isinstance(body, dict):
-        return "\n".join(_decoded(item) for item in body.values())
-    return ""
+def decoded(body: Any) -> str:
+    """Every string of a request body, joined."""
+    return "\n".join(strings(body))
 
 
 def normalise_log(line: str, root: Path) -> str:

@@ -2,13 +2,15 @@
 
     .venv/bin/python tests/conformance/plugins/record_plugins.py          # write goldens.json
     .venv/bin/python tests/conformance/plugins/record_plugins.py --check  # compare (exit 1)
+    .venv/bin/python tests/conformance/plugins/record_plugins.py --measure ROOT...  # any plugin
 
 Each case is one plugin root, loaded alone with `--plugin-dir` (offline; no marketplace) in a
 throwaway workspace holding the case's `projectFiles` (`cases.json`). One run of `claude -p
 /output-style --output-format stream-json --verbose` shows it all: the `init` message lists the
 plugins loaded, the agents, slash commands and skills under their (prefixed) names and the output
 style in use; the result lists the output styles with their descriptions. A second run with a
-prompt gives the agents with their descriptions (the first request's listing). A run without any
+prompt gives the agents, and the commands and skills, with their descriptions (the first
+request's listings). A run without any
 plugin gives the built-in names, left out of the goldens. The debug log gives the lines naming
 the plugin or its files.
 """
@@ -34,7 +36,13 @@ from record import (  # noqa: E402
     listed_agents,
     run_claude,
 )
-from record_styles import LIST_PROMPT, fresh_root, normalise_log, parse_style_listing  # noqa: E402
+from record_styles import (  # noqa: E402
+    LIST_PROMPT,
+    decoded,
+    fresh_root,
+    normalise_log,
+    parse_style_listing,
+)
 
 from fakeapi import reply_text  # noqa: E402
 
@@ -43,6 +51,7 @@ CASES_META = HERE / "cases.json"
 GOLDENS = HERE / "goldens.json"
 STREAM = ("--output-format", "stream-json", "--verbose")
 HELLO = "Plugin conformance run."
+SKILLS_HEADER = "The following skills are available for use with the Skill tool:\n\n"
 
 
 def case_dirs() -> list[Path]:
@@ -70,7 +79,11 @@ def _seen(binary: Path, root: Path, args: tuple[str, ...]) -> dict[str, Any]:
     skills = set(init.get("skills", []))
     _, requests, _ = run_claude(binary, root, lambda _r: reply_text("ok"), HELLO, args)
     first = next((r.body for r in requests if HELLO in json.dumps(r.body)), {})
+    listing = decoded(first).partition(SKILLS_HEADER)[2].split("\n\n", 1)[0]
     return {
+        "described": dict(
+            line[2:].split(": ", 1) for line in listing.splitlines() if line.startswith("- ")
+        ),
         "plugins": [p for p in init.get("plugins", []) if p.get("path") != "builtin"],
         "agents": {a["name"]: a["description"] for a in listed_agents(first, lambda _n: True)},
         "commands": [c for c in init.get("slash_commands", []) if c not in skills],
@@ -83,7 +96,8 @@ def _seen(binary: Path, root: Path, args: tuple[str, ...]) -> dict[str, Any]:
 def _without(seen: dict[str, Any], builtin: dict[str, Any]) -> dict[str, Any]:
     """The names of a run that a run without the plugin does not have."""
     out: dict[str, Any] = {"plugins": seen["plugins"], "outputStyle": seen["outputStyle"]}
-    out["agents"] = {k: v for k, v in sorted(seen["agents"].items()) if k not in builtin["agents"]}
+    for key in ("agents", "described"):
+        out[key] = {k: v for k, v in sorted(seen[key].items()) if k not in builtin[key]}
     for key in ("commands", "skills"):
         out[key] = sorted(set(seen[key]) - set(builtin[key]))
     out["styles"] = {k: v for k, v in sorted(seen["styles"].items()) if k not in builtin["styles"]}
@@ -126,11 +140,42 @@ def record(binary: Path) -> dict[str, Any]:
     return {"claudeCode": installed_version(), "cases": cases}
 
 
+def measure(binary: Path, roots: list[Path]) -> int:
+    """Records each plugin root and prints whether agent-ls names what Claude Code lists
+    (nothing is written); returns 1 when a plugin disagrees."""
+    from agent_ls.dialects.plugins import read_layout
+
+    root = fresh_root("agent-ls-plugins-")
+    try:
+        builtin = _seen(binary, root, ())
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    disagree = 0
+    for plugin in roots:
+        seen = record_case(binary, plugin.resolve(), builtin)
+        names = [p["name"] for p in seen["plugins"]]
+        listed = sorted(
+            [a for a in seen["agents"] if any(a.startswith(f"{n}:") for n in names)]
+            + seen["commands"]
+            + seen["skills"]
+            + list(seen["styles"])
+        )
+        mine = read_layout(plugin.resolve()).names()
+        disagree += mine != listed
+        print(f"{plugin}: Claude Code lists {len(listed)}, agent-ls names {len(mine)}")  # noqa: T201
+        for name in sorted(set(mine) ^ set(listed)):
+            print(f"  only {'agent-ls' if name in mine else 'Claude Code'}: {name}")  # noqa: T201
+    return 1 if disagree else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with goldens.json")
+    parser.add_argument("--measure", nargs="+", type=Path, metavar="PLUGIN_ROOT")
     args = parser.parse_args(argv)
     try:
+        if args.measure:
+            return measure(install(), args.measure)
         goldens = record(install())
     except RecordError as err:
         print(f"record_plugins.py: {err}", file=sys.stderr)  # noqa: T201

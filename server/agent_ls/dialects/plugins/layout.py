@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,11 @@ def _read_layout(root: Path, _stamp: int) -> Layout:
         layout.files[skill] = Found(
             skill, "skills", f"{layout.name}:{_frontmatter_name(skill) or layout.name}"
         )
+    commands = {f.name for f in layout.files.values() if f.kind == "commands" and f.name}
+    for path, found in list(layout.files.items()):
+        if found.kind == "skills" and found.name in commands:
+            why = f"the plugin's command `{found.name}` has the same name and wins"
+            layout.files[path] = Found(path, "skills", None, "PL104", why)
     if broken:
         layout.files = {p: Found(p, f.kind, None, "PL101", broken) for p, f in layout.files.items()}
     return layout
@@ -127,8 +133,22 @@ def _read_manifest(root: Path) -> tuple[dict[str, Any], str | None]:
         return {}, "its `plugin.json` is not a JSON object"
     if not isinstance(data.get("name"), str) or not data["name"]:
         return data, "its `plugin.json` has no `name`"
+    if re.search(LAYOUT["pluginNameForbidden"], data["name"]):
+        return data, (
+            f"its name `{data['name']}` holds `@`, `:`, a space, a path separator or an "
+            "invisible character"
+        )
     for spec in LAYOUT["components"].values():
-        for written in _declared(data.get(spec["field"])):
+        value = data.get(spec["field"])
+        items = value if isinstance(value, list) else [value]
+        if any(not isinstance(v, str) for v in items if v is not None) and not (
+            spec.get("mappingAllowed") and isinstance(value, dict)
+        ):
+            return (
+                data,
+                f"`{spec['field']}` in its `plugin.json` lists something that is not a path",
+            )
+        for written in _declared(value):
             suffix = spec.get("pathSuffix", "")
             if not written.startswith(LAYOUT["pathPrefix"]) or not written.endswith(suffix):
                 rule = f"start with `{LAYOUT['pathPrefix']}`" + (

@@ -9,7 +9,7 @@ writes).
 - `test_agent_ls_names_and_describes_like_claude_code`: the loader gives each loaded style the
   name and the description `/output-style` lists.
 
-Run `python tests/conformance/output_styles/test_output_styles.py` for the agreement figures.
+Run `python tests/conformance/output_styles/test_styles_conformance.py` for the agreement figures.
 """
 
 from __future__ import annotations

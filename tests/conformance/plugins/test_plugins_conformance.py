@@ -30,13 +30,22 @@ import record_plugins  # noqa: E402
 
 GOLDENS = json.loads((HERE / "goldens.json").read_text("utf-8"))["cases"]
 CASES = record_plugins.CASES
-KINDS = {"agents": "agents", "output-styles": "styles"}
+KINDS = {
+    "agents": "agents",
+    "output-styles": "styles",
+    "commands": "described",
+    "skills": "described",
+}
 
 # Files where agent-ls knowingly disagrees with Claude Code: case/path → why (strict xfail).
 KNOWN_DISAGREEMENTS: dict[str, str] = {
     "p015-precedence/output-styles/shared.md": (
         "a project output style of the same name (`p015:shared`) hides this plugin style; "
         "agent-ls does not compare names across files yet"
+    ),
+    "p015-precedence/commands/shared.md": (
+        "the project command `.claude/commands/p015/shared.md` (also `p015:shared`) hides this "
+        "plugin command; agent-ls does not compare names across files yet"
     ),
 }
 
@@ -66,16 +75,13 @@ def _files() -> list[tuple[str, Found]]:
 
 
 def loaded_by_claude_code(case: str, found: Found) -> bool:
-    """Whether Claude Code loaded the file: by its description where the listing shows one
-    that no other file of the case has, else by its name."""
-    gold = GOLDENS[case]
-    if found.kind in KINDS:
-        listed: dict[str, str] = gold[KINDS[found.kind]]
-        described = read_source(found.path.read_text("utf-8")).data.get("description")
-        if isinstance(described, str) and described.startswith(case.split("-", 1)[0]):
-            return described in listed.values()
-        return found.name in listed
-    return found.name in gold["commands"] + gold["skills"]
+    """Whether Claude Code loaded the file: by its description (each case file's starts with
+    the case id) among those the listings show, else (a default description) by its name."""
+    listed: dict[str, str] = GOLDENS[case][KINDS[found.kind]]
+    described = read_source(found.path.read_text("utf-8")).data.get("description")
+    if isinstance(described, str) and described.startswith(case.split("-", 1)[0]):
+        return described in listed.values()
+    return found.name in listed
 
 
 def _key(case: str, found: Found) -> str:
