@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/conformance/output_styles/record_styles.py          # write goldens.json
     .venv/bin/python tests/conformance/output_styles/record_styles.py --check  # compare (exit 1)
+    .venv/bin/python tests/conformance/output_styles/record_styles.py --measure FOLDER...
 
 One run places every case where `cases.json` says (`location`: `project` = the workspace's
 `.claude/output-styles/` (the default), `sub` = two folders below it, `user` =
@@ -170,11 +171,53 @@ def record(binary: Path) -> dict[str, Any]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def measure(binary: Path, folders: list[Path]) -> int:
+    """Lists each folder of style files as a project's `.claude/output-styles/` and prints
+    whether agent-ls names and describes every style as Claude Code lists it, and what it
+    reports (nothing is written); returns 1 when a style disagrees."""
+    from agent_ls.core.findings import Severity
+    from agent_ls.core.frontmatter import read_source
+    from agent_ls.dialects.output_styles import DIALECT
+
+    disagree = 0
+    for folder in folders:
+        root = fresh_root("agent-ls-styles-")
+        try:
+            target = root / "workspace" / ".claude" / "output-styles"
+            shutil.copytree(folder, target)
+            listed = {(s["name"], s["description"]) for s in list_styles(binary, root)}
+            files = sorted(p for p in target.rglob("*.md") if p.is_file())
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        worst: dict[str, int] = {}
+        mine = set()
+        for path in sorted(p for p in folder.rglob("*.md") if p.is_file()):
+            source = read_source(path.read_text("utf-8", errors="replace"))
+            style = DIALECT.load(source, path.stem)
+            mine.add((style.name, style.description))
+            found = DIALECT.check(source, DIALECT.context(path.stem))
+            level = min((f.severity for f in found), default=Severity.HINT + 1)
+            label = Severity(level).label if level <= Severity.HINT else "clean"
+            worst[label] = worst.get(label, 0) + 1
+        missing = {n for n, _ in listed} - {n for n, _ in mine}
+        wrong = {x for x in mine - listed if x[0] not in missing}
+        disagree += bool(wrong)
+        print(
+            f"{folder}: {len(files)} files; agent-ls names and describes {len(mine & listed)} as Claude Code lists them; worst finding per file: {worst}"
+        )  # noqa: T201
+        for name, description in sorted(wrong):
+            print(f"  agent-ls: {name!r}: {description[:80]!r}")  # noqa: T201
+    return 1 if disagree else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with goldens.json")
+    parser.add_argument("--measure", nargs="+", type=Path, metavar="STYLES_FOLDER")
     args = parser.parse_args(argv)
     try:
+        if args.measure:
+            return measure(install(), args.measure)
         goldens = record(install())
     except RecordError as err:
         print(f"record_styles.py: {err}", file=sys.stderr)  # noqa: T201
