@@ -199,12 +199,13 @@ def measure(binary: Path, folders: list[Path]) -> int:
             level = min((f.severity for f in found), default=Severity.HINT + 1)
             label = Severity(level).label if level <= Severity.HINT else "clean"
             worst[label] = worst.get(label, 0) + 1
-        missing = {n for n, _ in listed} - {n for n, _ in mine}
-        wrong = {x for x in mine - listed if x[0] not in missing}
+        # The style in use is listed without its description (`- default (current)`).
+        current = {n for n, d in listed if not d}
+        wrong = {x for x in mine - listed if x[0] not in current}
         disagree += bool(wrong)
-        print(
-            f"{folder}: {len(files)} files; agent-ls names and describes {len(mine & listed)} as Claude Code lists them; worst finding per file: {worst}"
-        )  # noqa: T201
+        same = len(mine) - len(wrong)
+        report = f"{same} named and described as Claude Code lists them; worst finding: {worst}"
+        print(f"{folder}: {len(files)} files; {report}")  # noqa: T201
         for name, description in sorted(wrong):
             print(f"  agent-ls: {name!r}: {description[:80]!r}")  # noqa: T201
     return 1 if disagree else 0
