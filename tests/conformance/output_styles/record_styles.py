@@ -52,8 +52,8 @@ def parse_style_listing(stdout: str) -> list[dict[str, str]]:
             if styles and line:  # a description that goes on over several lines
                 styles[-1]["description"] += "\n" + line
             continue
-        item = line[2:].removesuffix(" (current)")
-        name, _, description = item.partition(": ")
+        name, _, description = line[2:].partition(": ")
+        name = name.removesuffix(" (current)")
         styles.append({"name": name, "description": description})
     return styles
 

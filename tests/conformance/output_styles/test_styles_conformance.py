@@ -121,8 +121,10 @@ def test_agent_ls_names_and_describes_like_claude_code(stem: str) -> None:
 
 
 def test_builtin_styles_are_the_catalogue_s() -> None:
-    """The built-in styles Claude Code lists are the catalogue's (the case s019 replaces one)."""
-    replaced = {GOLDENS["cases"]["s019-name-builtin"]["listed"]["name"]}
+    """The built-in styles Claude Code lists are the catalogue's (s019 and s037 replace two)."""
+    replaced = {
+        GOLDENS["cases"][s]["listed"]["name"] for s in ("s019-name-builtin", "s037-name-default")
+    }
     assert set(GOLDENS["builtinStyles"]) | replaced == set(DIALECT.catalogue.builtin_styles)
 
 

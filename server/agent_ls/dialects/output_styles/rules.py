@@ -129,10 +129,11 @@ def what_it_shows(file: StyleFile) -> Iterator[Finding]:
     loaded = file.loaded
     name_entry = file.entry("name")
     at = (name_entry.key_start, name_entry.key_end) if name_entry else file.opening()
-    if loaded.name in file.cat.builtin_styles:
+    builtin = file.cat.builtin_styles.get(loaded.name)
+    if builtin is not None:
         yield Finding(
             "OS203",
-            f"`{loaded.name}` is a built-in output style: this one replaces it in "
+            f"`{loaded.name}` is a built-in output style ({builtin}): this one replaces it in "
             "`/output-style` and in settings `outputStyle`.",
             *at,
         )
