@@ -70,6 +70,7 @@ def _style_dialect(plugin: str) -> Dialect:
     from agent_ls.dialects.output_styles import DIALECT as STYLES
 
     variant = copy.copy(STYLES)
+    variant.__dict__.pop("_configured", None)  # the original's settings cache is not ours
     variant.catalogue = STYLES.catalogue.for_plugin(plugin)
     return variant
 
