@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/conformance, for `record`
 sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
 
-from record import RecordError, install, installed_version, run_claude  # noqa: E402
+from record import RecordError, diff, install, installed_version, run_claude  # noqa: E402
 from record import _strings as strings  # noqa: E402
 
 from fakeapi import reply_text  # noqa: E402
@@ -212,28 +213,47 @@ def measure(binary: Path, folders: list[Path]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    return recorder_main(argv, __doc__, "STYLES_FOLDER", record, measure, GOLDENS, _summary)
+
+
+def _summary(goldens: dict[str, Any]) -> str:
+    loaded = sum(c["loaded"] for c in goldens["cases"].values())
+    return f"{len(goldens['cases'])} cases, {loaded} loaded"
+
+
+def recorder_main(
+    argv: list[str] | None,
+    doc: str | None,
+    metavar: str,
+    record_all: Callable[[Path], dict[str, Any]],
+    measure_all: Callable[[Path, list[Path]], int],
+    path: Path,
+    summary: Callable[[dict[str, Any]], str],
+) -> int:
+    """The command line of a recorder: write the goldens, `--check` them, or `--measure`."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with goldens.json")
-    parser.add_argument("--measure", nargs="+", type=Path, metavar="STYLES_FOLDER")
+    parser.add_argument("--measure", nargs="+", type=Path, metavar=metavar)
     args = parser.parse_args(argv)
     try:
         if args.measure:
-            return measure(install(), args.measure)
-        goldens = record(install())
+            return measure_all(install(), args.measure)
+        goldens = record_all(install())
     except RecordError as err:
-        print(f"record_styles.py: {err}", file=sys.stderr)  # noqa: T201
+        print(f"{Path(sys.argv[0]).name}: {err}", file=sys.stderr)  # noqa: T201
         return 2
-    if args.check:
-        old = json.loads(GOLDENS.read_text())
-        stems = sorted(set(old["cases"]) | set(goldens["cases"]))
-        changed = [s for s in stems if old["cases"].get(s) != goldens["cases"].get(s)]
-        for stem in changed:
-            was, now = old["cases"].get(stem), goldens["cases"].get(stem)
-            print(f"{stem}:\n  golden:   {was}\n  recorded: {now}")  # noqa: T201
-        return 1 if changed or old.get("builtinStyles") != goldens["builtinStyles"] else 0
-    GOLDENS.write_text(json.dumps(goldens, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
-    loaded = sum(c["loaded"] for c in goldens["cases"].values())
-    print(f"{len(goldens['cases'])} cases, {loaded} loaded → {GOLDENS}")  # noqa: T201
+    return finish(goldens, path, args.check, summary(goldens))
+
+
+def finish(goldens: dict[str, Any], path: Path, check: bool, summary: str) -> int:
+    """Writes the goldens to `path`, or with `check` prints how they differ from it (exit 1)."""
+    if check:
+        changes = diff(json.loads(path.read_text()), goldens)
+        for change in changes:
+            print(change)  # noqa: T201
+        return 1 if changes else 0
+    path.write_text(json.dumps(goldens, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{summary} → {path}")  # noqa: T201
     return 0
 
 

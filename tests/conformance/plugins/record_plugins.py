@@ -17,7 +17,6 @@ the plugin or its files.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -31,7 +30,6 @@ sys.path.insert(0, str(HERE.parent / "output_styles"))
 
 from record import (  # noqa: E402
     RecordError,
-    install,
     installed_version,
     listed_agents,
     run_claude,
@@ -42,6 +40,7 @@ from record_styles import (  # noqa: E402
     fresh_root,
     normalise_log,
     parse_style_listing,
+    recorder_main,
 )
 
 from fakeapi import reply_text  # noqa: E402
@@ -169,28 +168,15 @@ def measure(binary: Path, roots: list[Path]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="compare with goldens.json")
-    parser.add_argument("--measure", nargs="+", type=Path, metavar="PLUGIN_ROOT")
-    args = parser.parse_args(argv)
-    try:
-        if args.measure:
-            return measure(install(), args.measure)
-        goldens = record(install())
-    except RecordError as err:
-        print(f"record_plugins.py: {err}", file=sys.stderr)  # noqa: T201
-        return 2
-    if args.check:
-        old = json.loads(GOLDENS.read_text())
-        stems = sorted(set(old["cases"]) | set(goldens["cases"]))
-        changed = [s for s in stems if old["cases"].get(s) != goldens["cases"].get(s)]
-        for stem in changed:
-            was, now = old["cases"].get(stem), goldens["cases"].get(stem)
-            print(f"{stem}:\n  golden:   {was}\n  recorded: {now}")  # noqa: T201
-        return 1 if changed else 0
-    GOLDENS.write_text(json.dumps(goldens, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
-    print(f"{len(goldens['cases'])} plugin cases → {GOLDENS}")  # noqa: T201
-    return 0
+    return recorder_main(
+        argv,
+        __doc__,
+        "PLUGIN_ROOT",
+        record,
+        measure,
+        GOLDENS,
+        lambda goldens: f"{len(goldens['cases'])} plugin cases",
+    )
 
 
 if __name__ == "__main__":

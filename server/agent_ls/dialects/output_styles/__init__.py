@@ -8,9 +8,7 @@ Its data is `catalogue.json` and `codes.json` (the `OS` codes); its rules and va
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource
 from agent_ls.dialects.base import CheckContext, FrontmatterDialect, load_codes
 from agent_ls.dialects.output_styles.catalogue import StylesCatalogue, load_catalogue
@@ -25,6 +23,7 @@ class OutputStylesDialect(FrontmatterDialect):
 
     name = "output-styles"
     title = "Claude Code output style"
+    schema_id = "https://agent-ls.dev/schemas/claude-code-output-style.json"
     rules = RULES
     value_types = VALUE_TYPES
     file_context = StyleFile
@@ -44,39 +43,6 @@ class OutputStylesDialect(FrontmatterDialect):
     ) -> LoadedStyle:
         """What Claude Code loads: every `.md` file of an output-styles folder loads."""
         return load_style(source, stem, self.catalogue.for_plugin(plugin), plugin)
-
-    def hover(
-        self, source: MarkdownSource, offset: int, findings: list[Finding]
-    ) -> tuple[str, int, int] | None:
-        """The key's documentation and the codes (the features), else the value type's."""
-        found = super().hover(source, offset, findings)
-        if found is not None:
-            return found
-        for entry in source.frontmatter.entries if source.frontmatter else ():
-            spec = self.catalogue.keys.get(entry.key)
-            if spec is not None and entry.value_start <= offset <= entry.value_end:
-                kind = self.value_types.get(spec.type)
-                return kind.hover(entry, offset, source.text, spec, self.catalogue)
-        return None
-
-    def schema(self) -> dict[str, Any]:
-        """The JSON Schema of the frontmatter, from each key's value type."""
-        cat = self.catalogue
-        properties = {
-            spec.name: {
-                **self.value_types.get(spec.type).schema(spec, cat),
-                "description": spec.doc,
-            }
-            for spec in sorted(cat.keys.values(), key=lambda s: s.order)
-        }
-        return {
-            "$schema": "http://json-schema.org/draft-07/schema#",
-            "$id": "https://agent-ls.dev/schemas/claude-code-output-style.json",
-            "title": f"{cat.raw['title']} frontmatter (Claude Code {cat.version})",
-            "type": "object",
-            "properties": properties,
-            "additionalProperties": True,
-        }
 
 
 DIALECT = OutputStylesDialect(load_catalogue())

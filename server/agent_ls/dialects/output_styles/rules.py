@@ -230,9 +230,7 @@ class StyleFlag(ValueType[StyleFile]):
     name = "boolean"
 
     def check(self, entry: Entry, file: StyleFile) -> Iterator[Finding]:
-        cat = file.cat
-        span = file.value_range(entry)
-        if entry.key in cat.plugin_only_keys and cat.plugin is None:
+        if entry.key in file.cat.plugin_only_keys and file.cat.plugin is None:
             yield Finding(
                 "OS402",
                 f"`{entry.key}` applies only to a plugin's output styles: Claude Code logs a "
@@ -242,7 +240,8 @@ class StyleFlag(ValueType[StyleFile]):
                 (Fix(f"Delete `{entry.key}`", (file.delete_entry(entry),), True),),
             )
             return
-        if cat.flag(entry.value) is None:
+        if file.cat.flag(entry.value) is None:
+            span = file.value_range(entry)
             yield Finding(
                 "OS401",
                 f"`{entry.key}` is not a boolean: Claude Code ignores `{js_string(entry.value)}`"
