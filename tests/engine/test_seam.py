@@ -6,6 +6,7 @@ catalogue."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,24 @@ import jsonschema
 import pytest
 
 from agent_ls.core.findings import CODES as ALL_CODES
-from agent_ls.core.findings import Code, Severity, register_codes
+from agent_ls.core.findings import Code, Finding, Severity, register_codes
+from agent_ls.core.frontmatter import Entry
 from agent_ls.dialects import all_dialects, dialect_for, dialect_named
 from agent_ls.dialects.agents import CODES, DIALECT, AgentsDialect, CheckContext, check
 from agent_ls.dialects.agents.catalogue import load_catalogue
-from agent_ls.dialects.base import Applies, CatalogueError, KeySpec, Rules, ValueType, ValueTypes
+from agent_ls.dialects.base import (
+    Applies,
+    CatalogueError,
+    FileContext,
+    FrontmatterDialect,
+    KeySpec,
+    Option,
+    Rules,
+    ValueSite,
+    ValueType,
+    ValueTypes,
+    load_codes,
+)
 from agent_ls.settings import Settings
 
 CAT = load_catalogue()
@@ -169,3 +183,86 @@ def test_a_dialect_with_settings_extends_its_catalogue_once() -> None:
 
 def test_codes_rows_are_typed() -> None:
     assert all(isinstance(c, Code) and c.code.startswith("AL") for c in CODES.values())
+
+
+# -- a dialect built on the seam alone (as skills, commands and output styles are) -----------------
+@dataclasses.dataclass(frozen=True)
+class _ToyCatalogue:
+    keys: dict[str, KeySpec]
+    extra_keys: frozenset[str] = frozenset()
+    version: str = "0.0.0"
+
+
+_TOY_RULES: Rules[FileContext] = Rules()
+_TOY_TYPES = ValueTypes()
+
+
+@_TOY_TYPES.register
+class _Flavour(ValueType[FileContext]):
+    name = "flavour"
+    codes = ("TY002",)
+
+    def check(self, entry: Entry, file: FileContext) -> Iterator[Finding]:
+        if entry.value not in ("sweet", "sour"):
+            yield Finding("TY002", "not a flavour", *file.value_range(entry))
+
+    def candidates(self, site: ValueSite) -> list[Option]:
+        return [Option("sweet", "flavour", "Sugar."), Option("sour", "flavour", "Lemon.")]
+
+    def hover(
+        self, entry: Entry, offset: int, text: str, spec: KeySpec, catalogue: Any
+    ) -> tuple[str, int, int] | None:
+        return f"**{entry.value}**", entry.value_start, entry.value_end
+
+    def schema(self, spec: KeySpec, catalogue: Any) -> dict[str, Any]:
+        return {"enum": ["sweet", "sour"]}
+
+
+@_TOY_RULES.rule("TY001", applies_to=Applies.MAPPING)
+def _needs_flavour(file: FileContext) -> Iterator[Finding]:
+    if file.entry("flavour") is None:
+        yield Finding("TY001", "no flavour", *file.opening())
+
+
+class _ToyDialect(FrontmatterDialect):
+    name = "toy"
+    rules = _TOY_RULES
+    value_types = _TOY_TYPES
+
+    def __init__(self, tmp: Path) -> None:
+        spec = KeySpec("flavour", "flavour", "How it tastes.", 1, required=True)
+        self.catalogue = _ToyCatalogue({"flavour": spec})
+        self.title = "Toy file"
+        self.default_globs = ("**/toys/*.md",)
+        rows = '{"codes": [{"code": "TY001", "severity": "error", "title": "No flavour", '
+        rows += '"explanation": "A toy needs one.", "dropsFile": true}, {"code": "TY002", '
+        rows += '"severity": "warning", "title": "Bad flavour", "explanation": "Not ${what}."}]}'
+        (tmp / "codes.json").write_text(rows, "utf-8")
+        self.codes = load_codes(tmp / "codes.json", {"what": "sweet or sour"})
+        self.validate()
+
+
+def test_a_dialect_needs_only_data_rules_and_value_types(tmp_path: Path) -> None:
+    toy = _ToyDialect(tmp_path)
+    ctx = toy.default_context()
+    bad = toy.read("---\nflavour: salty\n---\nBody\n")
+    assert [f.code for f in toy.check(bad, ctx)] == ["TY002"]
+    assert [f.code for f in toy.check(toy.read("---\nother: 1\n---\n"), ctx)] == ["TY001"]
+    assert toy.drops(toy.check(toy.read("---\nother: 1\n---\n"), ctx))
+    assert ALL_CODES["TY002"].explanation == "Not sweet or sour."
+    text = "---\nflavour: \n---\n"
+    offset = text.index(": ") + 2
+    assert [c.label for c in toy.complete(toy.read(text), offset, None)] == ["sweet", "sour"]
+    keys = toy.complete(toy.read("---\nfl\nother: 1\n---\n"), 6, None)
+    assert [(c.label, c.start, c.end) for c in keys] == [("flavour", 4, 6)]
+    hovered = toy.hover(bad, bad.text.index("salty"), toy.check(bad, ctx))
+    assert hovered is not None and hovered[0].startswith("**salty**")
+    assert "TY002" in hovered[0]  # the finding's explanation from the code table
+    schema = toy.schema()
+    assert schema["properties"]["flavour"] == {
+        "enum": ["sweet", "sour"],
+        "description": "How it tastes.",
+    }
+    assert schema["required"] == ["flavour"] and schema["title"].startswith("Toy file frontmatter")
+    assert [s.name for s in toy.symbols(bad)] == ["frontmatter"]
+    assert toy.matches(tmp_path / "toys" / "a.md", tmp_path, Settings())

@@ -13,8 +13,11 @@ A dialect is one folder under `dialects/` holding:
   `FrontmatterDialect`, which implements all of them from its keys, value types and rules;
 - **rules**: plain functions registered on the dialect's `Rules` with the codes they emit and
   what they apply to (`Applies`). A rule takes the per-file context (`FileContext`, or the
-  dialect's subclass of it) and yields `Finding`s. A rule that depends on another's outcome
-  reads it from the context (data the earlier phase filled), never from code strings;
+  dialect's subclass of it) and yields `Finding`s (or returns a tuple of them: a rule run for
+  every key need not be a generator). A rule that depends on another's outcome reads it from
+  the context (data the earlier phase filled, e.g. `FileContext.judged`), never from code
+  strings. Quick fixes travel with the findings (`Finding.fixes`; the preferred ones are what
+  `check --fix` applies, `features.fixes`);
 - **value types**: one `ValueType` subclass per catalogue `type`, registered on the dialect's
   `ValueTypes`; it owns the check, the completion candidates, the hover and the JSON schema of
   a value, so the four cannot disagree. A catalogue key whose `type` names no registered class
@@ -29,7 +32,7 @@ import copy
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
@@ -136,6 +139,9 @@ class CheckContext:
     """Server names from the workspace's `.mcp.json`; None when there is none."""
     invalid_utf8_at: int | None = None
     """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
+    quote_fixes: bool = True
+    """Whether a YAML error gets its quoting fix, found by parsing candidate quotings again
+    (`check` without `--fix` shows no fixes and skips that work)."""
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -209,15 +215,19 @@ class FileContext:
 
 
 class Option(NamedTuple):
-    """A completion candidate of a value: label, detail, documentation."""
+    """A completion candidate of a value: label, detail, documentation. Any
+    `(label, detail, doc)` tuple serves (`Choice`): a hot path may build plain tuples."""
 
     label: str
     detail: str
     doc: str
 
 
-@dataclass(frozen=True)
-class ValueSite:
+Choice = tuple[str, str, str]
+"""(label, detail, documentation) of a completion candidate; an `Option` is one."""
+
+
+class ValueSite(NamedTuple):
     """Where a value is being completed: its key, what is typed before the cursor on the line,
     what follows it, and whether the cursor is in a block list item."""
 
@@ -249,7 +259,7 @@ class ValueType(Generic[_Ctx]):
         """Yields the findings of the value of `entry` (the one Claude Code reads)."""
         return iter(())
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> Sequence[Choice]:
         """Returns the completion candidates at `site`, in order."""
         return []
 
@@ -273,6 +283,8 @@ class ValueTypes:
 
     def __init__(self) -> None:
         self._types: dict[str, ValueType[Any]] = {}
+        self.by_name: Mapping[str, ValueType[Any]] = self._types
+        """The registered types by name (read-only; `get` says which name is missing)."""
 
     def register(self, cls: type[ValueType[Any]]) -> type[ValueType[Any]]:
         """Registers one instance of `cls` under `cls.name` (a class decorator)."""
@@ -335,6 +347,10 @@ class Rules(Generic[_Ctx]):
 
     def __init__(self) -> None:
         self._by_phase: dict[Applies, list[Rule]] = {phase: [] for phase in Applies}
+        self._checks: tuple[list[Callable[..., Iterable[Finding]]], ...] = tuple(
+            [] for _ in Applies
+        )
+        """Each phase's functions, in `Applies` order (what `run` reads: no enum hashing)."""
 
     def rule(
         self, *codes: str, applies_to: Applies = Applies.MAPPING
@@ -344,6 +360,7 @@ class Rules(Generic[_Ctx]):
         def register(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
             doc = (func.__doc__ or "").strip()
             self._by_phase[applies_to].append(Rule(func.__name__, codes, applies_to, func, doc))
+            self._checks[list(Applies).index(applies_to)].append(func)
             return func
 
         return register
@@ -355,32 +372,35 @@ class Rules(Generic[_Ctx]):
         """Every code a registered rule declares."""
         return frozenset(code for rule in self.all() for code in rule.codes)
 
-    def run(self, file: _Ctx, value_types: ValueTypes) -> Iterator[Finding]:
-        """Yields the findings of every rule that applies to `file`, phase by phase; each key's
+    def run(self, file: _Ctx, value_types: ValueTypes) -> list[Finding]:
+        """Returns the findings of every rule that applies to `file`, phase by phase; each key's
         value type checks its value after the key's entry rules (unless one judged it)."""
-        phases = self._by_phase
+        no_frontmatter, frontmatter, mapping, entry_rules, file_rules = self._checks
+        found: list[Finding] = []
         if not file.split.has_frontmatter:
-            for rule in phases[Applies.NO_FRONTMATTER]:
-                yield from rule.check(file)
-            return
-        for rule in phases[Applies.FRONTMATTER]:
-            yield from rule.check(file)
+            for check in no_frontmatter:
+                found += check(file)
+            return found
+        for check in frontmatter:
+            found += check(file)
         fm = file.fm
         if not fm.loaded or fm.empty or fm.not_mapping:
-            return
-        for rule in phases[Applies.MAPPING]:
-            yield from rule.check(file)
-        keys = file.cat.keys
+            return found
+        for check in mapping:
+            found += check(file)
+        keys, by_key, judged = file.cat.keys, file.by_key, file.judged
+        types = value_types.by_name
         for entry in fm.entries:
-            if file.by_key.get(entry.key) is not entry:
+            if by_key.get(entry.key) is not entry:
                 continue  # an earlier duplicate: Claude Code ignores it
-            for rule in phases[Applies.ENTRY]:
-                yield from rule.check(file, entry)
+            for check in entry_rules:
+                found += check(file, entry)
             spec = keys.get(entry.key)
-            if spec is not None and entry.key not in file.judged:
-                yield from value_types.get(spec.type).check(entry, file)
-        for rule in phases[Applies.FILE]:
-            yield from rule.check(file)
+            if spec is not None and entry.key not in judged:
+                found += types[spec.type].check(entry, file)
+        for check in file_rules:
+            found += check(file)
+        return found
 
 
 # -- dialects --------------------------------------------------------------------------------------
@@ -457,6 +477,14 @@ class Dialect:
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
 
+    def drops(self, findings: Iterable[Finding]) -> bool:
+        """Whether these findings mean Claude Code does not load the file (`dropsFile`)."""
+        return any(self.codes[f.code].drops_file for f in findings if f.code in self.codes)
+
+    def default_context(self) -> CheckContext:
+        """The context of a file matching its globs, without workspace facts."""
+        return CheckContext(self.catalogue)
+
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         """Every finding for one file, in document order."""
         raise NotImplementedError
@@ -507,13 +535,9 @@ class FrontmatterDialect(Dialect):
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         if not self.claims(source, ctx.in_globs):
             return []
-        findings = list(self.rules.run(self.file_context(source, ctx), self.value_types))
+        findings = self.rules.run(self.file_context(source, ctx), self.value_types)
         findings.sort(key=lambda f: (f.start, f.end, f.code))
         return findings
-
-    def drops(self, findings: Iterable[Finding]) -> bool:
-        """Whether these findings mean Claude Code does not load the file (`dropsFile`)."""
-        return any(self.codes[f.code].drops_file for f in findings if f.code in self.codes)
 
     def complete(
         self, source: MarkdownSource, offset: int, mcp_servers: frozenset[str] | None

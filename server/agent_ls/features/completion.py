@@ -22,7 +22,7 @@ class Candidate(NamedTuple):
     per keystroke, and a tuple builds several times faster than a frozen dataclass)."""
 
     label: str
-    kind: str  # "key", "tool", "value"
+    kind: str  # "key", or the value type's `completion_kind`: "tool", "value", "color"
     detail: str
     documentation: str
     insert_text: str

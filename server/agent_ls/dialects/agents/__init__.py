@@ -71,10 +71,6 @@ class AgentsDialect(FrontmatterDialect):
         fm = source.frontmatter
         return fm is not None and fm.loaded and self.catalogue.looks_like_agent(fm.data)
 
-    def default_context(self) -> CheckContext:
-        """The context of a file in an agent folder, without workspace facts."""
-        return CheckContext(self.catalogue)
-
     def key_schema(self, spec: KeySpec) -> dict[str, Any]:
         """`name`: 1 to `nameMaxLength` characters, no `:`, not starting with `-`;
         `description`: not empty."""

@@ -68,10 +68,16 @@ def _unknown_key(file: AgentFile, entry: Entry) -> Finding:
     return Finding("AL301", message, entry.key_start, entry.key_end, fixes)
 
 
+_NORMAL_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
+
 def normalise_name(value: str) -> str:
     """Returns `value` as lowercase letters, digits and single hyphens."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", value)
-    return re.sub(r"[^a-z0-9]+", "-", spaced.lower()).strip("-")
+    if _NORMAL_NAME.fullmatch(value):  # most names: already so
+        return value
+    return _NOT_NAME.sub("-", _CAMEL_HUMP.sub(r"\1-\2", value).lower()).strip("-")
 
 
 @RULES.rule("AL201", "AL202", "AL203", "AL204", "AL205", "AL206", "AL207", "AL209")
@@ -216,35 +222,37 @@ def description(file: AgentFile) -> Iterator[Finding]:
 
 
 @RULES.rule("AL601", "AL213", applies_to=Applies.ENTRY)
-def comment_truncation(file: AgentFile, entry: Entry) -> Iterator[Finding]:
+def comment_truncation(file: AgentFile, entry: Entry) -> tuple[Finding, ...]:
     """A ` #` on the value's line starts a YAML comment that cuts the value short; a colour it
-    empties (`color: #60a5fa`) is judged here, so its value type does not report it again."""
+    empties (`color: #60a5fa`) is judged here, so its value type does not report it again.
+    (A plain function, not a generator: it runs for every key of every file.)"""
     if not isinstance(entry.node, yaml.ScalarNode) or entry.node.style not in (None, ""):
-        return
+        return ()
     anchor = entry.value_end if entry.value_end > entry.value_start else entry.key_end + 1
     _, line_end = line_bounds(file.text, anchor)
     rest = file.text[anchor:line_end]
     if "#" not in rest:
-        return
+        return ()
     match = _TRAILING_COMMENT.match(rest)
     if not match or (entry.value_end > entry.value_start and not rest[:1].isspace()):
-        return
+        return ()
     comment_start = anchor + match.start(1)
     comment = match.group(1)
     spec = file.cat.keys.get(entry.key)
     if spec is not None and spec.type == "colors" and entry.value in (None, ""):
         file.judged.add(entry.key)
         nearest = file.cat.nearest_color(comment)
-        yield Finding(
-            "AL601",
-            f"`{comment}` starts a YAML comment, so `{entry.key}` is empty and Claude Code shows "
-            f"no color. It accepts {', '.join(file.cat.colors)}"
-            + (f"; the nearest is `{nearest}`." if nearest else "."),
-            comment_start,
-            comment_start + len(comment),
-            change_to(comment_start, comment_start + len(comment), nearest),
+        return (
+            Finding(
+                "AL601",
+                f"`{comment}` starts a YAML comment, so `{entry.key}` is empty and Claude Code shows "
+                f"no color. It accepts {', '.join(file.cat.colors)}"
+                + (f"; the nearest is `{nearest}`." if nearest else "."),
+                comment_start,
+                comment_start + len(comment),
+                change_to(comment_start, comment_start + len(comment), nearest),
+            ),
         )
-        return
     value_text = file.text[entry.value_start : comment_start].rstrip()
     whole = (value_text + " " + comment).strip() if value_text else comment
     reads = (
@@ -252,22 +260,25 @@ def comment_truncation(file: AgentFile, entry: Entry) -> Iterator[Finding]:
         if entry.value not in (None, "")
         else f"reads `{entry.key}` as empty"
     )
-    yield Finding(
-        "AL213",
-        f"`{comment}` starts a YAML comment: Claude Code {reads}. Quote the value to keep it.",
-        comment_start,
-        comment_start + len(comment),
-        (
-            Fix(
-                "Quote the value",
-                (
-                    Edit(
-                        anchor if not value_text else entry.value_start,
-                        comment_start + len(comment),
-                        (" " if not value_text and not rest[:1].isspace() else "") + quote(whole),
+    return (
+        Finding(
+            "AL213",
+            f"`{comment}` starts a YAML comment: Claude Code {reads}. Quote the value to keep it.",
+            comment_start,
+            comment_start + len(comment),
+            (
+                Fix(
+                    "Quote the value",
+                    (
+                        Edit(
+                            anchor if not value_text else entry.value_start,
+                            comment_start + len(comment),
+                            (" " if not value_text and not rest[:1].isspace() else "")
+                            + quote(whole),
+                        ),
                     ),
+                    True,
                 ),
-                True,
             ),
         ),
     )

@@ -162,7 +162,7 @@ def yaml_error(file: AgentFile) -> Iterator[Finding]:
             severity_override=Severity.INFORMATION,
         )
         return
-    fixes = file.quote_fixes()
+    fixes = file.quote_fixes() if file.ctx.quote_fixes else ()
     if fm.lenient:
         read = [
             f'`{e.key}` as "{show(e.value)}"'

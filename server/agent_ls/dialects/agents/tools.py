@@ -21,7 +21,7 @@ from agent_ls.dialects.agents.context import (
     split_tool_names,
     tool_name_spans,
 )
-from agent_ls.dialects.base import Applies, KeySpec, Option, ValueSite, ValueType, change_to
+from agent_ls.dialects.base import Applies, Choice, KeySpec, ValueSite, ValueType, change_to
 
 __all__ = ["Tools", "split_tool_names", "tool_name_spans"]
 
@@ -112,23 +112,23 @@ class Tools(ValueType[AgentFile]):
                 *file.value_range(entry),
             )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         cat = site.catalogue
         listed = set(_WORD.findall(site.typed))
         if not site.in_list:
             listed |= set(_WORD.findall(site.after))
-        options = [Option(n, "tool", d) for n, d in cat.tools.items() if n not in listed]
+        options = [(n, "tool", d) for n, d in cat.tools.items() if n not in listed]
         options += [
-            Option(n, "tool · may be unavailable", d)
+            (n, "tool · may be unavailable", d)
             for n, d in cat.gated_tools.items()
             if n not in listed
         ]
         options += [
-            Option(f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
+            (f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
             for s in sorted(site.mcp_servers or ())
         ]
         if not listed and not site.in_list:
-            options.append(Option("*", "all tools", "Every tool."))
+            options.append(("*", "all tools", "Every tool."))
         return options
 
     def hover(

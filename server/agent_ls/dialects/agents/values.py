@@ -14,18 +14,16 @@ from agent_ls.core.suggest import suggest
 from agent_ls.core.yamltext import describe_type, dropped_value, show
 from agent_ls.dialects.agents.catalogue import Catalogue
 from agent_ls.dialects.agents.context import VALUE_TYPES, AgentFile
-from agent_ls.dialects.base import KeySpec, Option, ValueSite, ValueType, change_to
+from agent_ls.dialects.base import Choice, KeySpec, ValueSite, ValueType, change_to
 
 
 def _enum_schema(values: dict[str, str]) -> dict[str, Any]:
     return {"enum": list(values), "markdownEnumDescriptions": list(values.values())}
 
 
-def _enum_options(spec: KeySpec, cat: Catalogue) -> list[Option]:
+def _enum_options(spec: KeySpec, cat: Catalogue) -> list[Choice]:
     hidden = cat.raw["completionHides"]
-    return [
-        Option(v, spec.name, d) for v, d in cat.enum_values(spec.name).items() if v not in hidden
-    ]
+    return [(v, spec.name, d) for v, d in cat.enum_values(spec.name).items() if v not in hidden]
 
 
 def _enum_hover(entry: Entry, cat: Catalogue, extra: str = "") -> tuple[str, int, int] | None:
@@ -78,7 +76,7 @@ class Enum(ValueType[AgentFile]):
             else None,
         )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         return _enum_options(site.spec, site.catalogue)
 
     def hover(
@@ -96,6 +94,7 @@ class Colors(Enum):
 
     name = "colors"
     codes = ("AL601",)
+    completion_kind = "color"
 
     def check(self, entry: Entry, file: AgentFile) -> Iterator[Finding]:
         cat = file.cat
@@ -225,8 +224,8 @@ class Boolean(ValueType[AgentFile]):
             change_to(entry.value_start, entry.value_end, hint),
         )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
-        return [Option(b, "boolean", "") for b in site.catalogue.raw["booleanStrings"]]
+    def candidates(self, site: ValueSite) -> list[Choice]:
+        return [(b, "boolean", "") for b in site.catalogue.raw["booleanStrings"]]
 
     def schema(self, spec: KeySpec, catalogue: Any) -> dict[str, Any]:
         return {"anyOf": [{"type": "boolean"}, {"enum": list(catalogue.raw["booleanStrings"])}]}
@@ -287,11 +286,11 @@ class Model(ValueType[AgentFile]):
             change_to(entry.value_start, entry.value_end, hint or "inherit"),
         )
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> list[Choice]:
         cat = site.catalogue
-        options = [Option(a, f"alias → {i}", doc) for a, (i, doc) in cat.model_aliases.items()]
-        options += [Option(i, "model ID", doc) for i, doc in cat.model_ids.items()]
-        options.append(Option("inherit", "default", cat.inherit_doc()))
+        options = [(a, f"alias → {i}", doc) for a, (i, doc) in cat.model_aliases.items()]
+        options += [(i, "model ID", doc) for i, doc in cat.model_ids.items()]
+        options.append(("inherit", "default", cat.inherit_doc()))
         return options
 
     def hover(
