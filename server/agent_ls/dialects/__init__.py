@@ -11,7 +11,7 @@ import functools
 import importlib
 from pathlib import Path
 
-from agent_ls.core.findings import CODES, Code
+from agent_ls.core.findings import Code
 from agent_ls.dialects.base import Dialect
 from agent_ls.settings import Settings
 
@@ -26,11 +26,10 @@ def all_dialects() -> tuple[Dialect, ...]:
 
 
 def all_codes() -> dict[str, Code]:
-    """Every code of every dialect, the plugins' layout codes included, by code."""
-    all_dialects()
-    import agent_ls.dialects.plugins  # noqa: F401  (registers the PL codes)
+    """Every code of every registered dialect, the plugins' layout codes included, by code."""
+    from agent_ls.dialects.plugins import CODES as LAYOUT_CODES
 
-    return CODES
+    return {code: row for d in all_dialects() for code, row in d.codes.items()} | LAYOUT_CODES
 
 
 def dialect_named(name: str) -> Dialect | None:
