@@ -4,6 +4,7 @@ names, and why not), the dialect each file gets, the PL findings, and the person
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,17 @@ def test_a_folder_walk_checks_plugin_files_by_their_dialect() -> None:
         "tools-plugin/agents/reviewer.md": [],
         "tools-plugin/output-styles/house.md": [],
     }
+
+
+def test_names_follow_the_text_and_new_files_are_found(tmp_path: Path) -> None:
+    root = plugin(tmp_path, {"agents/rev.md": AGENT.format("rev", "x")})
+    path = root / "agents/rev.md"
+    dialect = component_dialect(path)
+    assert dialect is not None
+    typed = AGENT.format("kit:rev", "x")  # unsaved text in the editor
+    found = dialect.check(read_source(typed), CheckContext(dialect.catalogue, True, "rev"))
+    prefixed = next(f for f in found if f.code == "PL301")
+    assert "`kit:kit:rev`" in prefixed.message
+    (root / "agents/new.md").write_text(AGENT.format("new", "x"))
+    os.utime(root / "agents", ns=(1, 1))  # the folder's entries changed
+    assert "kit:new" in read_layout(root).names()

@@ -22,7 +22,15 @@ from typing import Any
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds, load_codes
-from agent_ls.dialects.plugins.layout import LAYOUT, Found, Layout, plugin_root, read_layout
+from agent_ls.dialects.plugins.layout import (
+    LAYOUT,
+    Found,
+    Layout,
+    frontmatter_of,
+    named,
+    plugin_root,
+    read_layout,
+)
 
 __all__ = ["check_manifest", "component_dialect", "plugin_agent_name", "read_layout"]
 
@@ -32,13 +40,22 @@ _IN_PLUGIN: dict[str, str] = {
 }
 
 
-def _found(path: Path) -> tuple[Layout, Found] | None:
+_RENAMED = ("agents", "output-styles")  # named by their frontmatter, which may have changed
+
+
+def _found(path: Path, data: dict[str, Any] | None = None) -> tuple[Layout, Found] | None:
+    """The plugin layout holding `path` and how it treats the file, named from `data` (the
+    file's current frontmatter; default: read from disk)."""
     root = plugin_root(path)
     if root is None:
         return None
     layout = read_layout(root)
     found = layout.files.get(Path(path).absolute())
-    return None if found is None else (layout, found)
+    if found is None:
+        return None
+    if found.kind in _RENAMED and found.code in (None, "PL301") and not layout.broken:
+        found = named(found, layout.name, frontmatter_of(found.path) if data is None else data)
+    return layout, found
 
 
 def plugin_agent_name(path: Path) -> str | None:
@@ -101,7 +118,9 @@ class PluginFile(Dialect):
         return self.inner.load(source) if self.inner else None
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
-        found, text = self.found, source.text
+        hit = _found(self.found.path, source.data)  # the name as the text now says
+        found = self.found if hit is None else hit[1]
+        text = source.text
         first = line_bounds(text, 0)
         out = []
         if found.code is not None:
@@ -119,17 +138,17 @@ class PluginFile(Dialect):
                 self.catalogue, True, ctx.file_stem, ctx.mcp_servers, ctx.invalid_utf8_at
             )
             for finding in self.inner.check(source, inner_ctx):
-                out.append(self._in_plugin(finding))
+                out.append(self._in_plugin(finding, found))
         out.sort(key=lambda f: (f.start, f.end, f.code))
         return out
 
-    def _in_plugin(self, finding: Finding) -> Finding:
+    def _in_plugin(self, finding: Finding, found: Found) -> Finding:
         """An agent finding whose file a plugin still loads, as the warning it is there."""
         reason = _IN_PLUGIN.get(finding.code)
-        if reason is None or self.found.kind != "agents" or self.found.name is None:
+        if reason is None or found.kind != "agents" or found.name is None:
             return finding
         message = (
-            f"In a plugin Claude Code still loads this agent, as `{self.found.name}`: {reason}. "
+            f"In a plugin Claude Code still loads this agent, as `{found.name}`: {reason}. "
             f"Outside a plugin: {finding.message}"
         )
         return Finding("PL401", message, finding.start, finding.end, finding.fixes)

@@ -37,6 +37,8 @@ class Found:
     code: str | None = None
     """Why it is not loaded, or what is wrong with its name (a PL code); None when neither."""
     why: str = ""
+    base: Path | None = None
+    """Where the scan that found it started (its name's folders are counted from there)."""
 
 
 @dataclass
@@ -73,16 +75,19 @@ def _root_of(folder: str) -> Path | None:
 
 
 def read_layout(root: Path) -> Layout:
-    """The layout of the plugin at `root` (remembered until its manifest changes)."""
-    try:
-        stamp = (root / MANIFEST).stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    return _read_layout(root, stamp)
+    """The layout of the plugin at `root`, remembered until its manifest or a component
+    folder's entries change (a file's name is read again by `named`)."""
+    stamp = []
+    for part in [MANIFEST, *(spec["folder"] for spec in LAYOUT["components"].values())]:
+        try:
+            stamp.append((root / part).stat().st_mtime_ns)
+        except OSError:
+            stamp.append(0)
+    return _read_layout(root, tuple(stamp))
 
 
 @functools.lru_cache(maxsize=64)
-def _read_layout(root: Path, _stamp: int) -> Layout:
+def _read_layout(root: Path, _stamp: tuple[int, ...]) -> Layout:
     manifest, broken = _read_manifest(root)
     name = manifest.get("name") if isinstance(manifest.get("name"), str) else None
     layout = Layout(root, name or root.name, broken)
@@ -107,9 +112,9 @@ def _read_layout(root: Path, _stamp: int) -> Layout:
                 layout.files[target] = _found(layout, kind, target, target.parent)
     skill = root / LAYOUT["skillFile"]
     if skill.is_file() and not (root / "skills").is_dir() and "skills" not in manifest:
-        layout.files[skill] = Found(
-            skill, "skills", f"{layout.name}:{_frontmatter_name(skill) or layout.name}"
-        )
+        named_as = frontmatter_of(skill).get("name")
+        name = js_string(named_as) if named_as is not None else ""
+        layout.files[skill] = Found(skill, "skills", f"{layout.name}:{name or layout.name}")
     commands = {f.name for f in layout.files.values() if f.kind == "commands" and f.name}
     for path, found in list(layout.files.items()):
         if found.kind == "skills" and found.name in commands:
@@ -225,30 +230,32 @@ def _found(layout: Layout, kind: str, path: Path, base: Path) -> Found:
                 "folder's other files",
             )
         return Found(path, kind, ":".join([plugin, *folders, path.name.removesuffix(".md")]))
-    declared = _frontmatter_name(path)
+    return named(Found(path, kind, None, base=base), plugin, frontmatter_of(path))
+
+
+def named(found: Found, plugin: str, data: dict[str, Any]) -> Found:
+    """An agent or output style of `plugin` named from its frontmatter `data` (the file's
+    current text, in an editor), with PL301 when the name repeats the plugin's prefix."""
+    path, kind, base = found.path, found.kind, found.base or found.path.parent
+    folders = list(path.parent.relative_to(base).parts) if path.is_relative_to(base) else []
+    value = data.get("name")
+    declared = (js_string(value) or None) if value is not None else None
     if kind == "agents":
         if declared is not None and len(declared) > LAYOUT["nameMaxLength"]:
             declared = None
         base_name = declared or path.name.removesuffix(".md")
-        found = Found(path, kind, ":".join([plugin, *folders, base_name]))
+        name = ":".join([plugin, *folders, base_name])
     else:  # output styles: no folder in the name
-        found = Found(path, kind, f"{plugin}:{declared or path.name.removesuffix('.md')}")
+        name = f"{plugin}:{declared or path.name.removesuffix('.md')}"
     if declared is not None and declared.startswith(f"{plugin}:"):
-        return Found(
-            path,
-            kind,
-            found.name,
-            "PL301",
-            f"Claude Code prefixes the plugin's name itself: this is listed as `{found.name}`",
-        )
-    return found
+        why = f"Claude Code prefixes the plugin's name itself: this is listed as `{name}`"
+        return Found(path, kind, name, "PL301", why, base)
+    return Found(path, kind, name, base=base)
 
 
-def _frontmatter_name(path: Path) -> str | None:
-    """The frontmatter `name` as Claude Code reads it as text (None when absent or empty)."""
+def frontmatter_of(path: Path) -> dict[str, Any]:
+    """The frontmatter of a file on disk as Claude Code reads it ({} when it cannot)."""
     try:
-        data = read_source(path.read_text("utf-8", errors="replace")).data
+        return read_source(path.read_text("utf-8", errors="replace")).data
     except OSError:
-        return None
-    value = data.get("name")
-    return (js_string(value) or None) if value is not None else None
+        return {}
