@@ -163,6 +163,7 @@ class StyleName(ValueType[StyleFile]):
     """`name`: any value, read as text; empty means the file name."""
 
     name = "styleName"
+    codes = ("OS201", "OS202")
 
     def check(self, entry: Entry, file: StyleFile) -> Iterator[Finding]:
         value = entry.value
@@ -206,6 +207,7 @@ class StyleDescription(ValueType[StyleFile]):
     """`description`: text, a number or a boolean; anything else is dropped."""
 
     name = "styleDescription"
+    codes = ("OS301",)
 
     def check(self, entry: Entry, file: StyleFile) -> Iterator[Finding]:
         if entry.value is None or description_value(entry.value) is not None:
@@ -228,6 +230,7 @@ class StyleFlag(ValueType[StyleFile]):
     """`keep-coding-instructions`, `force-for-plugin`: a boolean, or one of its strings."""
 
     name = "boolean"
+    codes = ("OS401", "OS402")
 
     def check(self, entry: Entry, file: StyleFile) -> Iterator[Finding]:
         if entry.key in file.cat.plugin_only_keys and file.cat.plugin is None:
