@@ -12,7 +12,7 @@ import pytest
 from agent_ls.core.frontmatter import read_source
 from agent_ls.dialects import dialect_for
 from agent_ls.dialects.base import CheckContext
-from agent_ls.dialects.plugins import check_manifest, component_dialect, read_layout
+from agent_ls.dialects.plugins import component_dialect, read_layout
 from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.settings import Settings
 
@@ -133,16 +133,6 @@ def test_a_root_skill_and_the_plugin_name_from_its_folder(tmp_path: Path) -> Non
     (root / "agents").mkdir()
     (root / "agents/a.md").write_text(AGENT.format("a", "x"))
     assert read_layout(root).names() == ["bare:a"]
-
-
-def test_missing_declared_paths_on_the_manifest(tmp_path: Path) -> None:
-    root = plugin(tmp_path, {}, {"name": "kit", "agents": ["./gone.md"], "commands": "./cmds"})
-    text = (root / MANIFEST).read_text()
-    found = check_manifest(root / MANIFEST, text)
-    assert [(f.code, text[f.start : f.end]) for f in found] == [
-        ("PL201", '"./gone.md"'),
-        ("PL201", '"./cmds"'),
-    ]
 
 
 def test_plugin_files_get_their_component_dialect(tmp_path: Path) -> None:

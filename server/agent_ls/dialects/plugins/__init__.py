@@ -6,16 +6,15 @@ is an agent file, wherever the plugin lives), adding the `PL` findings of where 
 - `component_dialect(path)`: the dialect of a file in a plugin's component folder (the registry
   asks when no dialect's globs match);
 - `plugin_agent_name(path)`: the name Claude Code gives a plugin's agent (the persona menu);
-- `check_manifest(path, text)`: PL201 for each path `.claude-plugin/plugin.json` declares that
-  does not exist (for the plugin-manifest dialect, which owns the manifest's fields).
+The manifest itself (its fields, and whether the paths it declares exist) is the
+plugin-manifest dialect's; this one reads only the paths.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
-import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from agent_ls.dialects.plugins.layout import (
     read_layout,
 )
 
-__all__ = ["check_manifest", "component_dialect", "plugin_agent_name", "read_layout"]
+__all__ = ["component_dialect", "plugin_agent_name", "read_layout"]
 
 CODES = load_codes(Path(__file__).with_name("codes.json"), {})
 _IN_PLUGIN: dict[str, str] = {
@@ -134,9 +133,7 @@ class PluginFile(Dialect):
             )
             out.append(Finding(found.code, f"{what}{found.why}.", *at))
         if self.inner is not None:
-            inner_ctx = CheckContext(
-                self.catalogue, True, ctx.file_stem, ctx.mcp_servers, ctx.invalid_utf8_at
-            )
+            inner_ctx = dataclasses.replace(ctx, catalogue=self.catalogue, in_globs=True)
             for finding in self.inner.check(source, inner_ctx):
                 out.append(self._in_plugin(finding, found))
         out.sort(key=lambda f: (f.start, f.end, f.code))
@@ -169,22 +166,3 @@ class PluginFile(Dialect):
 
     def schema(self) -> dict[str, Any]:
         return self.inner.schema() if self.inner else {}
-
-
-def check_manifest(path: Path, text: str) -> list[Finding]:
-    """PL201 for each path `plugin.json` at `path` declares that does not exist."""
-    layout = read_layout(Path(path).absolute().parent.parent)
-    out = []
-    for field, written in layout.missing:
-        match = re.search(re.escape(json.dumps(written)), text)
-        start, end = (match.start(), match.end()) if match else line_bounds(text, 0)
-        out.append(
-            Finding(
-                "PL201",
-                f"`{field}` lists `{written}`, which does not exist: Claude Code logs 'specified "
-                "in manifest but not found' and loads the rest of the plugin.",
-                start,
-                end,
-            )
-        )
-    return out

@@ -50,8 +50,6 @@ class Layout:
     broken: str | None = None
     """Why Claude Code loads nothing of this plugin (its manifest), or None."""
     files: dict[Path, Found] = field(default_factory=dict)
-    missing: list[tuple[str, str]] = field(default_factory=list)
-    """Declared paths that do not exist: (manifest field, path as written)."""
 
     def names(self, kind: str | None = None) -> list[str]:
         """The names of every loaded file (of one component), sorted."""
@@ -104,9 +102,7 @@ def _read_layout(root: Path, _stamp: tuple[int, ...]) -> Layout:
             _scan(layout, kind, default, "PL102" if replaced else None, why)
         for written in declared:
             target = root / written
-            if not target.exists():
-                layout.missing.append((spec["field"], written))
-            elif target.is_dir():
+            if target.is_dir():
                 _scan(layout, kind, target, None, "")
             elif target.name.lower().endswith(".md"):
                 layout.files[target] = _found(layout, kind, target, target.parent)
