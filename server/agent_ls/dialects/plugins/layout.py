@@ -104,7 +104,7 @@ def _read_layout(root: Path, _stamp: tuple[int, ...]) -> Layout:
             target = root / written
             if target.is_dir():
                 _scan(layout, kind, target, None, "")
-            elif target.name.lower().endswith(".md"):
+            elif target.is_file() and target.name.lower().endswith(".md"):
                 layout.files[target] = _found(layout, kind, target, target.parent)
     skill = root / LAYOUT["skillFile"]
     if skill.is_file() and not (root / "skills").is_dir() and "skills" not in manifest:
