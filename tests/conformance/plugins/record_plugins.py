@@ -116,8 +116,9 @@ def record_case(binary: Path, case: Path, builtin: dict[str, Any]) -> dict[str, 
             plugin["path"] = plugin["path"].replace(str(case), "$PLUGIN")
         name = case.name.split("-", 1)[0]
         log = (root / "debug.log").read_text(errors="replace").splitlines()
-        seen["log"] = list(  # both runs write one log: each line once, in order
-            dict.fromkeys(
+        # Both runs write one log, and the loaders run concurrently: each line once, sorted.
+        seen["log"] = sorted(
+            set(
                 normalise_log(line, root).replace(str(case), "$PLUGIN")
                 for line in log
                 if (str(case) in line or f"plugin {name}" in line.lower())
