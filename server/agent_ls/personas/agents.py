@@ -51,7 +51,7 @@ def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) ->
     agent = read_agent(text)
     if agent is None:
         return None
-    in_plugin = None if path is None or shipped else plugin_agent_name(path)
+    in_plugin = None if path is None or shipped else plugin_agent_name(path, agent.data)
     return Persona(
         in_plugin or agent.name,
         agent.description,

@@ -57,10 +57,10 @@ def _found(path: Path, data: dict[str, Any] | None = None) -> tuple[Layout, Foun
     return layout, found
 
 
-def plugin_agent_name(path: Path) -> str | None:
-    """The name Claude Code lists a plugin's agent file under, or None (not a plugin's agent,
-    or one it does not load)."""
-    hit = _found(path)
+def plugin_agent_name(path: Path, data: dict[str, Any] | None = None) -> str | None:
+    """The name Claude Code lists a plugin's agent file under (named from its frontmatter
+    `data`, by default the file's on disk), or None (not a plugin's agent, or not loaded)."""
+    hit = _found(path, data)
     if hit is None or hit[1].kind != "agents" or hit[0].broken:
         return None
     return hit[1].name if hit[1].code in (None, "PL301") else None
