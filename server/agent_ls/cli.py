@@ -164,12 +164,12 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from agent_ls.core.findings import SEVERITY_RULE, explain
-    from agent_ls.dialects import all_dialects
+    from agent_ls.dialects import all_codes
 
-    dialects = all_dialects()  # registers every dialect's codes
+    codes = all_codes()  # registers every dialect's codes
     if not args.code:
         sys.stdout.write(SEVERITY_RULE + "\n\n")
-        for code in (row for dialect in dialects for row in dialect.codes.values()):
+        for code in codes.values():
             sys.stdout.write(f"{code.code}  {code.severity.label:<11}  {code.title}\n")
         return 0
     text = explain(args.code)
@@ -393,7 +393,9 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
 def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
-    from agent_ls.core.findings import CODES
+    from agent_ls.dialects import all_codes
+
+    CODES = all_codes()
 
     def paint(style: str, text: str) -> str:
         return f"\x1b[{style}m{text}\x1b[0m" if color else text
@@ -479,7 +481,9 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
-    from agent_ls.core.findings import CODES
+    from agent_ls.dialects import all_codes
+
+    CODES = all_codes()
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
     rules = [

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from agent_ls import __version__
-from agent_ls.dialects import all_dialects
+from agent_ls.dialects import all_codes
 from agent_ls.dialects.agents.catalogue import load_catalogue
 
-CODES = {code: row for dialect in all_dialects() for code, row in dialect.codes.items()}
+CODES = all_codes()
 
 CLEAN = "---\nname: {name}\ndescription: Reviews code\ntools: Read, Grep\n---\n\nYou review code.\n"
 WARNING = (
@@ -133,7 +133,7 @@ def test_sarif_is_2_1_0(project: Path) -> None:
     [run] = sarif["runs"]
     driver = run["tool"]["driver"]
     assert driver["name"] == "agent-ls" and driver["version"] == __version__
-    assert {r["id"] for r in driver["rules"]} == set(CODES)
+    assert {r["id"] for r in driver["rules"]} == set(all_codes())
     assert run["columnKind"] == "utf16CodeUnits"
     results = {r["ruleId"]: r for r in run["results"]}
     assert set(results) == {"AL401", "AL213"}
@@ -492,10 +492,7 @@ def test_explain_states_the_severity_rule_then_lists_every_code(tmp_path: Path) 
     rule, _, listing = done.stdout.partition("\n\n")
     assert rule.startswith("Severity follows the consequence in Claude Code: error — it does not")
     assert "information — what Claude Code does on its own" in rule
-    from agent_ls.dialects import all_dialects
-
-    every = [code for dialect in all_dialects() for code in dialect.codes]
-    assert [line.split()[0] for line in listing.splitlines()] == every
+    assert [line.split()[0] for line in listing.splitlines()] == list(all_codes())
 
 
 def test_explain_an_unknown_code_exits_2(tmp_path: Path) -> None:

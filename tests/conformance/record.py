@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +325,7 @@ def run_claude(
     root: Path,
     responder: Any,
     prompt: str = MAIN_PROMPT,
-    extra_args: tuple[str, ...] = (),
+    extra_args: Sequence[str] = (),
     *,
     args: list[str] | None = None,
     extra_env: dict[str, str] | None = None,
