@@ -161,7 +161,7 @@ def test_every_case_is_recorded() -> None:
 
 @pytest.mark.conformance
 def test_the_goldens_match_the_pinned_binary(claude_code: Path) -> None:
-    import recorder
+    import record_settings as recorder
 
     recorded = recorder.record(claude_code)
     changed = [k for k in GOLDENS["cases"] if recorded["cases"].get(k) != GOLDENS["cases"][k]]

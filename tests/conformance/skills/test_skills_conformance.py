@@ -1,4 +1,4 @@
-"""Skills and slash commands proved against the real Claude Code (the goldens `recorder.py`
+"""Skills and slash commands proved against the real Claude Code (the goldens `record_skills.py`
 writes; one run covers both, as one loader reads both).
 
 - `test_claude_code_matches_goldens` (marked `conformance`): re-records with the pinned Claude
@@ -144,13 +144,13 @@ def _known_ids() -> set[str]:
 
 @pytest.mark.conformance
 def test_claude_code_matches_goldens(claude_code: Path) -> None:
-    import recorder  # noqa: PLC0415 - the recorder lives next to this file
+    import record_skills as recorder  # noqa: PLC0415 - the recorder lives next to this file
 
     recorded = recorder.record(claude_code)
     changes = recorder.diff(GOLDENS, recorded)
     assert not changes, (
         "Claude Code behaves differently from skills/goldens.json (re-record with "
-        "tests/conformance/skills/recorder.py if intended):\n" + "\n".join(changes)
+        "tests/conformance/skills/record_skills.py if intended):\n" + "\n".join(changes)
     )
 
 

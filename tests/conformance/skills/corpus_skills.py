@@ -1,7 +1,7 @@
 """The real-world check: the skills and commands that public npm packages ship, recorded with
 the real Claude Code and scored against agent-ls.
 
-    .venv/bin/python tests/conformance/skills/corpus.py
+    .venv/bin/python tests/conformance/skills/corpus_skills.py
 
 Reads the packages `tests/conformance/corpus.py` fetched into `tests/conformance/.corpus/`
 (gitignored). In each package, every folder holding a `skills/` or `commands/` folder is one
@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from oracle import Expectation, Score, refused_model  # noqa: E402
-from recorder import install, record  # noqa: E402
+from record_skills import install, record  # noqa: E402
 from test_skills_conformance import _worst, dialect_of  # noqa: E402
 
 from agent_ls.core.findings import Severity  # noqa: E402

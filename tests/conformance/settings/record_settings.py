@@ -1,7 +1,7 @@
 """Records what the real Claude Code does with settings files and their hooks: the goldens.
 
-    .venv/bin/python tests/conformance/settings/recorder.py          # write goldens.json
-    .venv/bin/python tests/conformance/settings/recorder.py --check  # compare with goldens.json
+    .venv/bin/python tests/conformance/settings/record_settings.py          # write goldens.json
+    .venv/bin/python tests/conformance/settings/record_settings.py --check  # compare with goldens.json
 
 Each case is a folder of `cases/` holding the files of one run: `workspace/` (the project's
 `.claude/settings.json` and `.claude/settings.local.json`) and `home/` (the user's
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         goldens = record(install(), args.cases)
     except RecordError as err:
-        print(f"recorder.py: {err}", file=sys.stderr)  # noqa: T201
+        print(f"record_settings.py: {err}", file=sys.stderr)  # noqa: T201
         return 2
     if args.print:
         print(json.dumps(goldens, indent=1, ensure_ascii=False))  # noqa: T201

@@ -1,7 +1,7 @@
 """Records what the real Claude Code does with every skill and slash command in `cases/`.
 
-    .venv/bin/python tests/conformance/skills/recorder.py          # write goldens.json
-    .venv/bin/python tests/conformance/skills/recorder.py --check  # compare with it (exit 1)
+    .venv/bin/python tests/conformance/skills/record_skills.py          # write goldens.json
+    .venv/bin/python tests/conformance/skills/record_skills.py --check  # compare with it (exit 1)
 
 Claude Code loads skills and commands through one loader, so one run covers both: every entry of
 `cases/skills/` is copied into the throwaway workspace's `.claude/skills/`, every entry of
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         goldens = record(install())
     except RecordError as err:
-        print(f"recorder.py: {err}", file=sys.stderr)  # noqa: T201
+        print(f"record_skills.py: {err}", file=sys.stderr)  # noqa: T201
         return 2
     if args.check:
         changes = diff(json.loads(GOLDENS.read_text()), goldens)
