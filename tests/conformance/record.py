@@ -321,12 +321,20 @@ def _result_text(result: dict[str, Any]) -> str:
 
 
 def run_claude(
-    binary: Path, root: Path, responder: Any, prompt: str = MAIN_PROMPT
+    binary: Path,
+    root: Path,
+    responder: Any,
+    prompt: str = MAIN_PROMPT,
+    *,
+    args: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
-    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
+    """Runs Claude Code once, offline, in `root/workspace` (or `cwd`) with HOME `root/home`.
 
-    Its debug log goes to `root/debug.log`; returns the run, every request the fake API got, and
-    the seconds it took.
+    By default `-p prompt` with its debug log in `root/debug.log`; `args` replaces those
+    arguments (`["doctor"]`), `extra_env` adds variables. Returns the run, every request the
+    fake API got, and the seconds it took.
     """
     with FakeAnthropic(responder=responder) as api:
         env = {
@@ -339,12 +347,13 @@ def run_claude(
             "DISABLE_TELEMETRY": "1",
             "DISABLE_AUTOUPDATER": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            **(extra_env or {}),
         }
         started = time.monotonic()
         try:
             run = subprocess.run(
-                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log")],
-                cwd=root / "workspace",
+                [str(binary), *(args or ["-p", prompt, "--debug-file", str(root / "debug.log")])],
+                cwd=cwd or root / "workspace",
                 env=env,
                 capture_output=True,
                 text=True,
