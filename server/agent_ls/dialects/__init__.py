@@ -15,7 +15,12 @@ from agent_ls.core.globs import matches_globs
 from agent_ls.dialects.base import Dialect
 from agent_ls.settings import Settings
 
-_MODULES = ("agent_ls.dialects.agents",)
+_MODULES = (
+    "agent_ls.dialects.agents",
+    "agent_ls.dialects.mcp",
+    "agent_ls.dialects.plugin_manifest",
+    "agent_ls.dialects.marketplace",
+)
 """Every dialect's module, in the order their globs are tried (the most specific first)."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_ls.core.findings import Edit, Finding, Fix
@@ -43,8 +44,12 @@ if TYPE_CHECKING:
 class JsonFile:
     """One JSON file being checked: its parse, its Python value, the run's context."""
 
-    def __init__(self, doc: JsonDocument, ctx: CheckContext, shapes: Shapes) -> None:
+    def __init__(
+        self, doc: JsonDocument, ctx: CheckContext, shapes: Shapes, path: Path | None = None
+    ) -> None:
         self.doc = doc
+        self.path = path
+        """Where the file is, when known (rules that look at files beside it need it)."""
         self.text = doc.text
         self.ctx = ctx
         self.shapes = shapes
@@ -130,14 +135,15 @@ def wrong_type(m: Mismatch, code: str, effect: str, text: str) -> Finding:
         )
     return Finding(
         code,
-        f"`{where}` is {_a(type_of(m.node))}, not {_a(m.expected)}: {effect}.",
+        f"`{where}` is {a_type(type_of(m.node))}, not {a_type(m.expected)}: {effect}.",
         m.node.start,
         m.node.end,
         retype(m.node, m.expected, text),
     )
 
 
-def _a(kind: str) -> str:
+def a_type(kind: str) -> str:
+    """`a string`, `an object`."""
     return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
@@ -155,15 +161,19 @@ class JsonDialect(Dialect):
         # parse (the features below take it).
         return parse_json(text)
 
-    def check(self, source: JsonDocument, ctx: CheckContext) -> list[Finding]:  # type: ignore[override]
-        file = JsonFile(source, ctx, self.shapes)
+    def check(  # type: ignore[override]
+        self, source: JsonDocument, ctx: CheckContext, path: Path | None = None
+    ) -> list[Finding]:
+        file = JsonFile(source, ctx, self.shapes, path)
         findings = [f for rule in self.rules.all() for f in rule.check(file)]
         findings.sort(key=lambda f: (f.start, f.end, f.code))
         return findings
 
-    def check_text(self, text: str, ctx: CheckContext | None = None) -> list[Finding]:
-        """Every finding for one file's text."""
-        return self.check(self.read(text), ctx or CheckContext(self.catalogue))
+    def check_text(
+        self, text: str, ctx: CheckContext | None = None, path: Path | None = None
+    ) -> list[Finding]:
+        """Every finding for one file's text (at `path`, when it is known)."""
+        return self.check(self.read(text), ctx or CheckContext(self.catalogue), path)
 
     def syntax(self, file: JsonFile, effect: str) -> Iterator[Finding]:
         """The first place `JSON.parse` stops, as this dialect's syntax error."""
