@@ -6,7 +6,6 @@ change). Files are read by the one bounded reader (`reading`), as Claude Code re
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -20,11 +19,8 @@ from agent_ls.core.globs import matches_globs
 from agent_ls.dialects.agents import CheckContext, check_source
 from agent_ls.dialects.agents.catalogue import Catalogue
 from agent_ls.reading import (
-    CONFIG_MAX_BYTES,
     FileTooLarge,
     UnreadableFile,
-    decode,
-    read_bytes,
     read_decoded,
 )
 from agent_ls.settings import Settings
@@ -49,28 +45,14 @@ def read_text(path: Path) -> str:
     return read_decoded(path, MAX_FILE_BYTES).text
 
 
-def load_mcp_servers(root: Path | None) -> frozenset[str] | None:
-    """Returns the server names of `root/.mcp.json`, or None when there is no usable one.
+def load_mcp_servers(root: Path | None, home: Path | None = None) -> frozenset[str] | None:
+    """Returns the MCP server names Claude Code knows for the workspace at `root`, from every
+    layer it reads (`.mcp.json`, `~/.claude.json`, enabled plugins: `dialects.mcp.servers`), or
+    None when there is no workspace or a layer cannot be read (MCP tool names are then not
+    checked)."""
+    from agent_ls.dialects.mcp.servers import known_servers
 
-    A file that cannot be read or parsed (invalid JSON, nested too deep, too large) is logged
-    once, never raised: MCP tool names are then not checked.
-    """
-    if root is None:
-        return None
-    path = root / ".mcp.json"
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(decode(read_bytes(path, CONFIG_MAX_BYTES)).text)
-    except UnreadableFile as err:
-        _log.warning("%s: %s; MCP tool names are not checked", path, err)
-        return None
-    except (ValueError, RecursionError) as err:
-        why = "nested too deeply" if isinstance(err, RecursionError) else f"not valid JSON ({err})"
-        _log.warning("%s: %s; MCP tool names are not checked", path, why)
-        return None
-    servers = data.get("mcpServers") if isinstance(data, dict) else None
-    return frozenset(servers) if isinstance(servers, dict) else frozenset()
+    return known_servers(root, home)
 
 
 def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
@@ -237,10 +219,12 @@ def check_paths(
     root: Path | None,
     settings: Settings,
     catalogue: Catalogue,
+    home: Path | None = None,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
     """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
 
-    Files in `explicit` are always checked as agents; others only when they sit in an agent
+    MCP tool names are judged against the servers of `root` with the user's home `home`
+    (default: this user's; `load_mcp_servers`). Files in `explicit` are always checked as agents; others only when they sit in an agent
     folder or carry agent frontmatter. Duplicate names are checked across all of them. From
     `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
     results are joined in order: the reports are the same, in the same order, as from one process.
@@ -252,7 +236,7 @@ def check_paths(
         root,
         settings,
         catalogue.with_settings(settings),
-        load_mcp_servers(root),
+        load_mcp_servers(root, home),
     )
     files = list(paths)
     workers = _usable_cores()

@@ -60,7 +60,10 @@ def findings_of(files: dict[str, bytes]) -> dict[str, list[Finding]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             where[target] = path
-        reports, errors = check_paths(sorted(where), set(), root, Settings(), load_catalogue())
+        home = root / ".home"  # as recorded: a HOME of its own, without MCP servers
+        reports, errors = check_paths(
+            sorted(where), set(), root, Settings(), load_catalogue(), home
+        )
         assert not errors, errors
         return {where[r.path]: r.findings for r in reports}
 

@@ -132,7 +132,7 @@ def _values(
             if n not in listed
         ]
         options += [
-            (f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
+            (f"mcp__{s}", "MCP server", f"Every tool of the MCP server `{s}`.")
             for s in sorted(mcp_servers or ())
         ]
         if not listed and not in_list:

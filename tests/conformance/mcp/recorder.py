@@ -13,9 +13,11 @@ absolute path (a key of `projects` in `~/.claude.json`).
 
 Per case, offline, with the pinned binary (`run_claude` of the agents' recorder):
 - `claude -p` (with `--plugin-dir plugin` for a plugin): which stub servers started, with which
-  arguments and environment, the MCP tools the model was offered (`mcp__SERVER__ping`), the
-  debug log's ERROR/WARN lines about MCP or plugins, and whether the plugin's agent was listed;
-- `claude doctor`: its "Invalid settings" lines (the only place `.mcp.json` problems show);
+  arguments and environment, the MCP tools the model was offered (`mcp__SERVER__ping`, in the
+  second request, once the servers have connected), the debug log's ERROR/WARN lines about MCP
+  or plugins, and whether the plugin's agent was listed;
+- for MCP cases, `claude doctor` (its "Invalid settings" lines: the only place `.mcp.json`
+  problems show) and `claude mcp list` (each configured server's name and status);
 - `claude plugin validate --json` for a plugin or marketplace: the manifest's errors and warnings;
 - for a marketplace, `claude plugin marketplace add` and then `plugin list --available --json`:
   whether it is added, which of its plugins are offered, and whether each installs.
@@ -28,6 +30,7 @@ import json
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +38,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/conformance, for the agents' recorder
 sys.path.insert(0, str(HERE.parent.parent))  # tests/, for `fakeapi`
 
-from record import RecordError, install, installed_version, request_tools, run_claude  # noqa: E402
+from record import (  # noqa: E402
+    RecordError,
+    _first_user_text,
+    _has_tool_results,
+    install,
+    installed_version,
+    request_tools,
+    run_claude,
+)
 
-from fakeapi import reply_text  # noqa: E402
+from fakeapi import Message, RecordedRequest, reply_text, tool_use  # noqa: E402
 
 CASES = HERE / "cases"
 CASES_META = HERE / "cases.json"
@@ -47,8 +58,26 @@ STUB_LOG = "started.log"
 PARTS = ("workspace", "home", "plugin", "marketplace")
 
 
+PROMPT = "MCP conformance run"
+CONNECT_SECONDS = 2.0
+"""How long the first answer waits, so that every MCP server has connected before the second
+request lists the tools (the servers connect while the first request is under way)."""
+
+
 def answer_ok(_request: object) -> Any:
     return reply_text("ok")
+
+
+def conversation(request: RecordedRequest) -> Message:
+    """Answers the run's first request, after `CONNECT_SECONDS`, with a Bash call, so that a second
+    request offers the tools of every server that connected meanwhile."""
+    body = request.body if isinstance(request.body, dict) else {}
+    if PROMPT not in _first_user_text(body):
+        return reply_text("ok")  # a side request (title, classifier…)
+    if _has_tool_results(body):
+        return reply_text("done")
+    time.sleep(CONNECT_SECONDS)
+    return Message(content=[tool_use("Bash", {"command": "true"})], stop_reason="tool_use")
 
 
 def case_dirs() -> list[Path]:
@@ -151,38 +180,60 @@ def _marketplace(binary: Path, root: Path) -> dict[str, Any]:
     }
 
 
+def _listed(stdout: str) -> dict[str, str]:
+    """`claude mcp list`: each server's name (as configured) and its status."""
+    servers = {}
+    for line in stdout.splitlines():
+        head, sep, status = line.rpartition(" - ")
+        name = head.split(": ", 1)[0]
+        if sep and ": " in head and not line.startswith(" "):
+            servers[name] = re.sub(r"\s*\(.*\)$", "", status).strip()
+    return servers
+
+
 def record_case(binary: Path, case: Path, meta: dict[str, Any]) -> dict[str, Any]:
-    """Runs Claude Code on one case; returns its golden."""
+    """Runs Claude Code on one case; returns its golden. Case names start with `m` (MCP servers:
+    `.mcp.json` and the other layers), `p` (plugin manifests) or `k` (marketplaces)."""
+    kind = case.name[0]
     with tempfile.TemporaryDirectory(prefix="agent-ls-mcp-") as tmp:
         root = Path(tmp).resolve()
         place(case, root)
         env = {"MCP_STUB_LOG": str(root / STUB_LOG), **meta.get("env", {})}
         cwd = root / meta.get("cwd", "workspace")
-        args = ["-p", "hi", "--debug-file", str(root / "debug.log")]
-        plugin = (case / "plugin").is_dir()
-        if plugin:
-            args += ["--plugin-dir", str(root / "plugin")]
-        run, requests, _ = run_claude(binary, root, answer_ok, args=args, extra_env=env, cwd=cwd)
-        log = root / STUB_LOG
-        lines = log.read_text("utf-8").splitlines() if log.exists() else []
-        started = [json.loads(line) for line in lines if line.strip()]
-        bodies = [r.body for r in requests if isinstance(r.body, dict)]
-        tools = sorted({t for b in bodies for t in request_tools(b) if t.startswith("mcp__")})
-        golden: dict[str, Any] = {
-            "exit": run.returncode,
-            "started": sorted(started, key=json.dumps),
-            "mcpTools": tools,
-            "log": _log_lines(root),
-        }
-        if plugin:
-            mark = f"agent of plugin case {case.name[:4]}"
-            golden["pluginAgentListed"] = any(mark in json.dumps(b) for b in bodies)
-        doctor, _, _ = run_claude(binary, root, answer_ok, args=["doctor"], extra_env=env, cwd=cwd)
-        golden["doctor"] = _doctor_problems(doctor.stdout, root)
+        golden: dict[str, Any] = {}
+        if kind in "mp":
+            args = ["-p", PROMPT, "--debug-file", str(root / "debug.log")]
+            if (case / "plugin").is_dir():
+                args += ["--plugin-dir", str(root / "plugin")]
+            run, requests, _ = run_claude(
+                binary, root, conversation, args=args, extra_env=env, cwd=cwd
+            )
+            log = root / STUB_LOG
+            lines = log.read_text("utf-8").splitlines() if log.exists() else []
+            bodies = [r.body for r in requests if isinstance(r.body, dict)]
+            golden["exit"] = run.returncode
+            golden["started"] = sorted((json.loads(x) for x in lines if x.strip()), key=json.dumps)
+            golden["mcpTools"] = sorted(
+                {t for b in bodies for t in request_tools(b) if t.startswith("mcp__")}
+            )
+            golden["log"] = _log_lines(root)
+            if kind == "p":
+                mark = f"agent of plugin case {case.name[:4]}"
+                golden["pluginAgentListed"] = any(mark in json.dumps(b) for b in bodies)
+        if kind == "m":
+            doctor, _, _ = run_claude(
+                binary, root, answer_ok, args=["doctor"], extra_env=env, cwd=cwd
+            )
+            golden["doctor"] = _doctor_problems(doctor.stdout, root)
+            env["MCP_STUB_LOG"] = str(root / "health-check.log")  # `mcp list` starts them again
+            listed, _, _ = run_claude(
+                binary, root, answer_ok, args=["mcp", "list"], extra_env=env, cwd=cwd
+            )
+            golden["mcpList"] = _listed(listed.stdout)
         for part in ("plugin", "marketplace"):
-            if (case / part).is_dir():
+            if kind != "m" and (case / part).is_dir():
                 golden["validate"] = _validate(binary, root, part)
-        if (case / "marketplace").is_dir():
+        if kind == "k":
             golden["marketplace"] = _marketplace(binary, root)
         return golden
 

@@ -1200,7 +1200,7 @@ class _Checker:
                 listed = ", ".join(sorted(known)) or "none"
                 return Finding(
                     "AL407",
-                    f"The MCP server `{server}` is not in this workspace's .mcp.json (servers: {listed}): Claude Code {effect}.",
+                    f"The MCP server `{server}` is not configured for this workspace (.mcp.json, ~/.claude.json, enabled plugins; servers: {listed}): Claude Code {effect}.",
                     *span,
                 ), False
             return None, True

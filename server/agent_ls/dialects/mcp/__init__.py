@@ -71,6 +71,29 @@ class LoadedMcp:
         return dict(self.data["mcpServers"])
 
 
+def expand(value: Any, env: Mapping[str, str], keys: frozenset[str] | None = None) -> Any:
+    """A server's value as Claude Code passes it on: `${VAR}` from `env` (left as written when
+    unset), `${VAR:-default}` (the default when unset or empty), `$VAR` never; in a server
+    object, only its `keys` (the catalogue's `expandedKeys`) expand."""
+    if isinstance(value, str):
+        return _VARIABLE_FULL.sub(lambda m: _expanded(m, env), value)
+    if isinstance(value, list):
+        return [expand(v, env) for v in value]
+    if isinstance(value, dict):
+        return {k: expand(v, env) if keys is None or k in keys else v for k, v in value.items()}
+    return value
+
+
+_VARIABLE_FULL = re.compile(r"\$\{([^}:]+)(?::-([^}]*))?\}")
+
+
+def _expanded(match: re.Match[str], env: Mapping[str, str]) -> str:
+    name, default = match.group(1), match.group(2)
+    if default is not None:
+        return env.get(name) or default
+    return env.get(name, match.group(0))
+
+
 def tool_prefix(server: str) -> str:
     """The server part of its tools' names (`mcp__SERVER__tool`): other characters than letters,
     digits, `_` and `-` become `_`."""
@@ -101,8 +124,12 @@ class McpDialect(JsonDialect):
             return unknown_key(m, "MC201", effect)
         return None  # a server's values are judged by `judge_server`, the top by `file_shape`
 
-    def load(self, source: JsonDocument) -> LoadedMcp | None:  # type: ignore[override]
-        """The servers Claude Code starts from this file; None when it ignores the file."""
+    def load(  # type: ignore[override]
+        self, source: JsonDocument, environ: Mapping[str, str] | None = None
+    ) -> LoadedMcp | None:
+        """The servers Claude Code starts from this file, their values expanded from `environ`
+        (default: this process's); None when it ignores the file."""
+        env = os.environ if environ is None else environ
         file = JsonFile(source, CheckContext(self.catalogue), self.shapes)
         if any(True for _ in file_problems(file)):
             return None
@@ -114,7 +141,8 @@ class McpDialect(JsonDialect):
             if servers.member(member.key.value) is member and not any(
                 f.code.startswith("MC1") for f in judge_server(member, file)
             ):
-                started[member.key.value] = file.data["mcpServers"][member.key.value]
+                config = file.data["mcpServers"][member.key.value]
+                started[member.key.value] = expand(config, env, self.catalogue.expanded_keys)
         return LoadedMcp(".mcp.json", {"mcpServers": started})
 
 
