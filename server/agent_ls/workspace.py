@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent_ls.core.findings import Finding
-from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource, read_source
-from agent_ls.core.globs import matches_globs
-from agent_ls.dialects.agents import CheckContext, check_source
-from agent_ls.dialects.agents.catalogue import Catalogue
+from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
+from agent_ls.dialects import agents, all_dialects, dialect_for
+from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.reading import (
     FileTooLarge,
     UnreadableFile,
@@ -55,13 +54,44 @@ def load_mcp_servers(root: Path | None, home: Path | None = None) -> frozenset[s
     return known_servers(root, home)
 
 
+def agent_globs(settings: Settings) -> tuple[str, ...]:
+    """Where agent files are looked for: the catalogue's agent globs, then the settings'."""
+    return agents.DIALECT.globs(settings)
+
+
 def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
     """Whether `path` lies where agents are looked for (agent globs, relative to `root`)."""
-    return path.suffix == ".md" and matches_globs(path, root, settings.agent_globs)
+    return agents.DIALECT.matches(path, root, settings)
+
+
+def dialect_of(path: Path | None, root: Path | None, settings: Settings) -> tuple[Dialect, bool]:
+    """Returns the dialect that checks `path` (with the settings applied), and whether its globs
+    matched: the first dialect whose globs match, else the one that also checks look-alikes
+    anywhere (agents: Markdown whose frontmatter is an agent's)."""
+    found = None if path is None else dialect_for(path, root, settings)
+    if found is not None:
+        return found.with_settings(settings), True
+    fallback = next(d for d in all_dialects() if d.claims_outside_globs)
+    return fallback.with_settings(settings), False
 
 
 def walk_markdown(folder: Path) -> Iterator[Path]:
     """Yields every `.md` file under `folder`, following symlinks once (no loops), sorted."""
+    return walk_files(folder, (".md",))
+
+
+def walk_dialect_files(folder: Path, settings: Settings) -> Iterator[Path]:
+    """Yields the files under `folder` a dialect may check: Markdown, and files with the
+    extension of a dialect's glob (`.json`…), sorted, symlinks followed once."""
+    suffixes = {".md"}
+    for dialect in all_dialects():
+        suffixes.update(os.path.splitext(g)[1] for g in dialect.globs(settings))
+    return walk_files(folder, tuple(sorted(s for s in suffixes if s)))
+
+
+def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Yields every file under `folder` whose name ends with one of `suffixes`, following
+    symlinks once (no loops), sorted."""
     seen: set[tuple[int, int]] = set()
     for current, dirs, files in os.walk(folder, followlinks=True):
         try:
@@ -75,7 +105,7 @@ def walk_markdown(folder: Path) -> Iterator[Path]:
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         for name in sorted(files):
-            if name.endswith(".md"):
+            if name.endswith(suffixes):
                 yield Path(current) / name
 
 
@@ -201,7 +231,6 @@ class _CheckJob:
     explicit: frozenset[Path]
     root: Path | None
     settings: Settings
-    catalogue: Catalogue
     mcp: frozenset[str] | None
 
 
@@ -218,26 +247,20 @@ def check_paths(
     explicit: set[Path],
     root: Path | None,
     settings: Settings,
-    catalogue: Catalogue,
     home: Path | None = None,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
-    """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
+    """Checks files, each by its dialect (`dialect_of`); returns reports of the files a
+    dialect checks and (path, reason) for unreadable ones.
 
-    MCP tool names are judged against the servers of `root` with the user's home `home`
-    (default: this user's; `load_mcp_servers`). Files in `explicit` are always checked as agents; others only when they sit in an agent
-    folder or carry agent frontmatter. Duplicate names are checked across all of them. From
+    Files in `explicit` are always checked (by the dialect of their globs, else as agents);
+    others only when they match a dialect's globs or carry agent frontmatter. Duplicate names are checked across all of them. MCP tool names are judged against the servers Claude Code
+    knows for `root` with the user's home `home` (default: this user's; `load_mcp_servers`). From
     `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
     results are joined in order: the reports are the same, in the same order, as from one process.
     (The workers are forked where the platform can: call it from a process without threads, as
     the CLI is.)
     """
-    job = _CheckJob(
-        frozenset(explicit),
-        root,
-        settings,
-        catalogue.with_settings(settings),
-        load_mcp_servers(root, home),
-    )
+    job = _CheckJob(frozenset(explicit), root, settings, load_mcp_servers(root, home))
     files = list(paths)
     workers = _usable_cores()
     if len(files) < POOL_MIN_FILES or workers < 2:
@@ -272,27 +295,30 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
     """Checks `paths` (without the duplicate-name rule, which needs every file's name)."""
     checked: _Checked = ([], [])
     for place, path in enumerate(paths):
-        agent_path = path in job.explicit or is_agent_path(path, job.root, job.settings)
+        dialect, in_globs = dialect_of(path, job.root, job.settings)
+        in_globs = in_globs or path in job.explicit
         try:
             decoded = read_decoded(path, MAX_FILE_BYTES)
         except FileTooLarge as err:
-            if agent_path:  # Claude Code skips it: the agent is not loaded
+            if in_globs:  # Claude Code skips it: the agent is not loaded
                 checked[0].append((place, "", [too_large_finding(err.size)], None))
             continue
         except UnreadableFile as err:
             checked[1].append((place, str(err)))
             continue
         text = decoded.text
-        source = read_source(text)
-        ctx = CheckContext(job.catalogue, agent_path, path.stem, job.mcp, decoded.invalid_at)
-        findings = check_source(source, ctx)
-        if not agent_path and not findings and not job.catalogue.looks_like_agent(source.data):
+        source = dialect.read(text)
+        ctx = CheckContext(
+            dialect.catalogue, in_globs, path.stem, job.mcp, decoded.invalid_at, path=path
+        )
+        findings = dialect.check(source, ctx)
+        if not in_globs and not findings and not dialect.claims(source, in_globs):
             continue
         # Every finding (and the name, for AL208) lies before the body: keep only that much text,
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
         end = source.split.body_start if source.split.has_frontmatter else 0
         end = max([end, *(f.end for f in findings)])
-        name = declared_name(path, source)
+        name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
         declared = None if name is None else (name.name, name.start, name.end)
         checked[0].append((place, text[:end], findings, declared))
     return checked

@@ -65,9 +65,7 @@ def _findings() -> dict[str, list[Finding]]:
     with tempfile.TemporaryDirectory(prefix="agent-ls-conformance-") as tmp:
         workspace, home = Path(tmp) / "workspace", Path(tmp) / "home"
         workspace.mkdir()
-        reports, errors = check_paths(
-            paths, set(paths), workspace, Settings(), load_catalogue(), home
-        )
+        reports, errors = check_paths(paths, set(paths), workspace, Settings(), home)
     assert not errors, errors
     return {report.path.stem: report.findings for report in reports}
 

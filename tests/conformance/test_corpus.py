@@ -61,9 +61,7 @@ def findings_of(files: dict[str, bytes]) -> dict[str, list[Finding]]:
             target.write_bytes(data)
             where[target] = path
         home = root / ".home"  # as recorded: a HOME of its own, without MCP servers
-        reports, errors = check_paths(
-            sorted(where), set(), root, Settings(), load_catalogue(), home
-        )
+        reports, errors = check_paths(sorted(where), set(), root, Settings(), home)
         assert not errors, errors
         return {where[r.path]: r.findings for r in reports}
 

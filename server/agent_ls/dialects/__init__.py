@@ -11,7 +11,6 @@ import functools
 import importlib
 from pathlib import Path
 
-from agent_ls.core.globs import matches_globs
 from agent_ls.dialects.base import Dialect
 from agent_ls.settings import Settings
 
@@ -38,6 +37,6 @@ def dialect_named(name: str) -> Dialect | None:
 def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect | None:
     """Returns the dialect whose globs match `path` (relative to `root`), or None."""
     for dialect in all_dialects():
-        if matches_globs(path, root, dialect.globs(settings)):
+        if dialect.matches(path, root, settings):
             return dialect
     return None

@@ -164,7 +164,7 @@ class JsonDialect(Dialect):
     def check(  # type: ignore[override]
         self, source: JsonDocument, ctx: CheckContext, path: Path | None = None
     ) -> list[Finding]:
-        file = JsonFile(source, ctx, self.shapes, path)
+        file = JsonFile(source, ctx, self.shapes, path or ctx.path)
         findings = [f for rule in self.rules.all() for f in rule.check(file)]
         findings.sort(key=lambda f: (f.start, f.end, f.code))
         return findings

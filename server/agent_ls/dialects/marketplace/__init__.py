@@ -80,7 +80,7 @@ class MarketplaceDialect(JsonDialect):
         """The marketplace and the entries it offers; None when Claude Code does not add it."""
         file = JsonFile(source, CheckContext(self.catalogue), self.shapes)
         findings = self.check(source, CheckContext(self.catalogue))
-        if any(self.codes[f.code].drops_file for f in findings):
+        if self.drops(findings):
             return None
         entries = [
             e

@@ -104,15 +104,10 @@ class PluginManifestDialect(JsonDialect):
     def load(self, source: Any) -> LoadedManifest | None:
         """The plugin's name and fields; None when Claude Code does not load it."""
         findings = self.check(source, self.default_context())
-        if any(self.codes[f.code].drops_file for f in findings):
+        if self.drops(findings):
             return None
         data = JsonFile(source, self.default_context(), self.shapes).data
         return LoadedManifest(str(data["name"]), data)
-
-    def default_context(self) -> Any:
-        from agent_ls.dialects.base import CheckContext
-
-        return CheckContext(self.catalogue)
 
 
 def plugin_root(file: JsonFile) -> Path | None:
