@@ -393,7 +393,7 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
 def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.core.findings import CODES  # every dialect's, registered by the check
 
     def paint(style: str, text: str) -> str:
         return f"\x1b[{style}m{text}\x1b[0m" if color else text
@@ -479,7 +479,7 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.core.findings import CODES  # every dialect's, registered by the check
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
     rules = [

@@ -316,7 +316,10 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             continue
         # Every finding (and the name, for AL208) lies before the body: keep only that much text,
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
-        end = source.split.body_start if source.split.has_frontmatter else 0
+        if isinstance(source, MarkdownSource):
+            end = source.split.body_start if source.split.has_frontmatter else 0
+        else:  # a JSON file: its findings may point anywhere in it
+            end = len(text)
         end = max([end, *(f.end for f in findings)])
         name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
         declared = None if name is None else (name.name, name.start, name.end)

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from agent_ls import __version__
-from agent_ls.dialects.agents import CODES
+from agent_ls.core.findings import CODES  # every dialect's codes, once registered
+from agent_ls.dialects import all_dialects
 from agent_ls.dialects.agents.catalogue import load_catalogue
 
 CLEAN = "---\nname: {name}\ndescription: Reviews code\ntools: Read, Grep\n---\n\nYou review code.\n"
@@ -32,6 +33,8 @@ INFORMATION = (
 )
 HINT = "---\nname: {name}\ndescription: Reviews code\ntools: Task\n---\n\nYou review code.\n"
 UNICODE = "---\nname: {name}\ndescription: 😀 中文 review #tag\n---\n\nBody\n"
+
+all_dialects()  # registers every dialect's codes in CODES, as `agent-ls` does
 
 
 def agent_ls(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -247,7 +250,7 @@ def test_a_broken_mcp_json_is_a_message_not_a_crash(tmp_path: Path, mcp: str | b
     write(tmp_path, {".mcp.json": mcp, ".claude/agents/a.md": ERROR.format(name="a")})
     report, done = check_json(tmp_path)
     assert done.returncode == 1  # the agent's own error, not a traceback
-    assert by_path(report) == {".claude/agents/a.md": ["AL401", "AL406"]}
+    assert by_path(report) == {".claude/agents/a.md": ["AL401", "AL406"], ".mcp.json": ["MC001"]}
     assert ".mcp.json: " in done.stderr
     # Claude Code ignores a .mcp.json that is not JSON (so no server of it exists); one agent-ls
     # cannot read (nested past its parser's limit) leaves MCP tool names unjudged.
@@ -430,7 +433,8 @@ def test_mcp_json_in_the_project_root(tmp_path: Path, monkeypatch: pytest.Monkey
     assert by_path(report) == {".claude/agents/a.md": ["AL407", "AL407"]}
     write(tmp_path, {".mcp.json": json.dumps({"mcpServers": {"github": {"command": "gh-mcp"}}})})
     report, _ = check_json(tmp_path)
-    [finding] = report["files"][0]["diagnostics"]
+    [agent] = [f for f in report["files"] if f["path"] == ".claude/agents/a.md"]
+    [finding] = agent["diagnostics"]
     assert finding["code"] == "AL407" and "`slack`" in finding["message"]
     assert finding["range"]["start"] == {"line": 3, "character": 40}
 
