@@ -10,7 +10,8 @@ as what Claude Code does with a bad value differs by file and by key.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +27,13 @@ from agent_ls.core.jsondoc import (
     to_python,
 )
 from agent_ls.core.suggest import suggest
-from agent_ls.dialects.base import CheckContext, Dialect, Rules
+from agent_ls.dialects.base import CatalogueError, CheckContext, Dialect, Rules, load_codes
 from agent_ls.dialects.jsonshape import (
     KeyShape,
     Mismatch,
     Shapes,
     document_schema,
+    load_shapes,
     mismatches,
     shape_at,
     type_of,
@@ -63,6 +65,21 @@ class JsonFile:
         """Every mismatch of the file's top object with the root shape."""
         shape = self.shapes.objects[self.shapes.root]
         return list(mismatches(self.root, shape, self.shapes))
+
+
+@dataclass(frozen=True)
+class LoadedJson:
+    """What Claude Code takes from a JSON file it loads: the name it goes by and its values."""
+
+    name: str
+    data: dict[str, Any]
+
+
+def at(
+    code: str, message: str, node: JsonNode | JsonMember, fixes: tuple[Fix, ...] = ()
+) -> Finding:
+    """A finding over a node (a member: over its key)."""
+    return Finding(code, message, *span(node), fixes)
 
 
 def path_text(path: tuple[str | int, ...]) -> str:
@@ -156,6 +173,19 @@ class JsonDialect(Dialect):
     syntax_code: str
     """The code of a file that is not JSON (`JSON.parse` refuses it)."""
 
+    def __init__(
+        self, catalogue: Any, folder: Path, root: str, values: Mapping[str, str] | None = None
+    ) -> None:
+        """Reads the dialect's data in `folder`: the catalogue's shapes (`root` the shape of the
+        file's top) and `codes.json`, its `${name}`s filled from `values`."""
+        self.catalogue = catalogue
+        self.default_globs = catalogue.default_globs
+        self.shapes = load_shapes(catalogue.raw["shapes"], root)
+        self.codes = load_codes(folder / "codes.json", values or {})
+        missing = sorted(self.rules.codes() - set(self.codes))
+        if missing:
+            raise CatalogueError(f"{self.name}: rules emit codes without a row: {missing}")
+
     def read(self, text: str) -> JsonDocument:  # type: ignore[override]
         # The seam's `Dialect.read` returns a Markdown source; a JSON dialect's source is its
         # parse (the features below take it).
@@ -183,6 +213,14 @@ class JsonDialect(Dialect):
             yield Finding(
                 self.syntax_code, f"Not valid JSON ({error.message}): {effect}.", error.start, end
             )
+
+    def top_problems(self, file: JsonFile, object_code: str, effect: str) -> Iterator[Finding]:
+        """A file that is not JSON, or whose top is not an object: `effect` says what follows."""
+        yield from self.syntax(file, effect)
+        if file.doc.valid and file.root is None:
+            node = file.doc.root
+            start, end = (node.start, node.end) if node is not None else (0, len(file.text))
+            yield Finding(object_code, f"The file is not a JSON object: {effect}.", start, end)
 
     def mismatch(self, m: Mismatch, file: JsonFile) -> Finding | None:
         """The finding of one shape mismatch (None: Claude Code does not mind)."""

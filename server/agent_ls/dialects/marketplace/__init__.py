@@ -19,9 +19,17 @@ from typing import Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.jsondoc import JsonArray, JsonObject, JsonString
-from agent_ls.dialects.base import Applies, CheckContext, Rules, load_codes
-from agent_ls.dialects.jsonfile import JsonDialect, JsonFile, a_type, unknown_key, wrong_type
-from agent_ls.dialects.jsonshape import Mismatch, load_shapes, type_of
+from agent_ls.dialects.base import Applies, CheckContext, Rules
+from agent_ls.dialects.jsonfile import (
+    JsonDialect,
+    JsonFile,
+    LoadedJson,
+    a_type,
+    at,
+    unknown_key,
+    wrong_type,
+)
+from agent_ls.dialects.jsonshape import Mismatch, type_of
 
 _HERE = Path(__file__).resolve().parent
 _NOT_ADDED = "Claude Code does not add the marketplace"
@@ -46,14 +54,6 @@ def load_catalogue() -> MarketplaceCatalogue:
     return MarketplaceCatalogue(raw["version"], tuple(raw["globs"]), sources, raw)
 
 
-@dataclass(frozen=True)
-class LoadedMarketplace:
-    """What Claude Code adds: the marketplace's name and the entries it offers."""
-
-    name: str
-    data: dict[str, Any]
-
-
 class MarketplaceDialect(JsonDialect):
     """`.claude-plugin/marketplace.json`."""
 
@@ -63,11 +63,8 @@ class MarketplaceDialect(JsonDialect):
     rules = RULES
 
     def __init__(self, catalogue: MarketplaceCatalogue) -> None:
-        self.catalogue = catalogue
-        self.default_globs = catalogue.default_globs
-        self.shapes = load_shapes(catalogue.raw["shapes"], "marketplace")
         kinds = ", ".join(f"`{k}`" for k in catalogue.sources)
-        self.codes = load_codes(_HERE / "codes.json", {"sources": kinds})
+        super().__init__(catalogue, _HERE, "marketplace", {"sources": kinds})
 
     def mismatch(self, m: Mismatch, file: JsonFile) -> Finding | None:
         if m.path[:1] != ("plugins",) or len(m.path) < 3 or m.path[2] in ("name", "source"):
@@ -76,7 +73,7 @@ class MarketplaceDialect(JsonDialect):
             return unknown_key(m, "MK201", "Claude Code ignores it")
         return wrong_type(m, "MK103", _NOT_INSTALLED, file.text)
 
-    def load(self, source: Any) -> LoadedMarketplace | None:
+    def load(self, source: Any) -> LoadedJson | None:
         """The marketplace and the entries it offers; None when Claude Code does not add it."""
         file = JsonFile(source, CheckContext(self.catalogue), self.shapes)
         findings = self.check(source, CheckContext(self.catalogue))
@@ -87,17 +84,13 @@ class MarketplaceDialect(JsonDialect):
             for e in file.data["plugins"]
             if isinstance(e, dict) and isinstance(e.get("name"), str)
         ]
-        return LoadedMarketplace(str(file.data["name"]), {**file.data, "plugins": entries})
+        return LoadedJson(str(file.data["name"]), {**file.data, "plugins": entries})
 
 
 @RULES.rule("MK001", "MK002", applies_to=Applies.FILE)
 def file_shape(file: JsonFile) -> Iterator[Finding]:
     """A file that is not JSON, or not an object."""
-    yield from DIALECT.syntax(file, _NOT_ADDED)
-    if file.doc.valid and file.root is None:
-        node = file.doc.root
-        start, end = (node.start, node.end) if node is not None else (0, len(file.text))
-        yield Finding("MK002", f"The marketplace is not a JSON object: {_NOT_ADDED}.", start, end)
+    yield from DIALECT.top_problems(file, "MK002", _NOT_ADDED)
 
 
 @RULES.rule("MK003", "MK004", "MK005", applies_to=Applies.FILE)
@@ -166,11 +159,10 @@ def entry_names(file: JsonFile) -> Iterator[Finding]:
     for shared, nodes in seen.items():
         if len(nodes) > 1:
             for node in nodes:
-                yield Finding(
+                yield at(
                     "MK105",
                     f"{len(nodes)} entries are named `{shared}`: `{shared}@…` installs only one of them.",
-                    node.start,
-                    node.end,
+                    node,
                 )
 
 
@@ -191,44 +183,29 @@ def entry_sources(file: JsonFile) -> Iterator[Finding]:
             yield Finding("MK102", f"No `source`: {_NOT_INSTALLED}.", entry.start, entry.start + 1)
         elif isinstance(source, JsonString):
             if not source.value.startswith("./"):
-                yield Finding(
-                    "MK102",
-                    f"A relative `source` starts with `./`: {_NOT_INSTALLED}.",
-                    source.start,
-                    source.end,
+                yield at(
+                    "MK102", f"A relative `source` starts with `./`: {_NOT_INSTALLED}.", source
                 )
             elif root_folder is not None and not (root_folder / source.value).is_dir():
-                yield Finding(
+                yield at(
                     "MK104",
                     f"`{source.value}` is not a folder of the marketplace: {_NOT_INSTALLED}.",
-                    source.start,
-                    source.end,
+                    source,
                 )
         elif isinstance(source, JsonObject):
             kind = source.get("source")
             kinds = ", ".join(cat.sources)
             if not isinstance(kind, JsonString) or kind.value not in cat.sources:
-                yield Finding(
-                    "MK102",
-                    f"The source kind is not one of {kinds}: {_NOT_INSTALLED}.",
-                    source.start,
-                    source.end,
+                yield at(
+                    "MK102", f"The source kind is not one of {kinds}: {_NOT_INSTALLED}.", source
                 )
             elif not isinstance(source.get(cat.sources[kind.value]), JsonString):
                 need = cat.sources[kind.value]
-                yield Finding(
-                    "MK102",
-                    f"A `{kind.value}` source needs `{need}`: {_NOT_INSTALLED}.",
-                    source.start,
-                    source.end,
+                yield at(
+                    "MK102", f"A `{kind.value}` source needs `{need}`: {_NOT_INSTALLED}.", source
                 )
         else:
-            yield Finding(
-                "MK102",
-                f"`source` is {a_type(type_of(source))}: {_NOT_INSTALLED}.",
-                source.start,
-                source.end,
-            )
+            yield at("MK102", f"`source` is {a_type(type_of(source))}: {_NOT_INSTALLED}.", source)
 
 
 @RULES.rule("MK103", "MK201", applies_to=Applies.FILE)
@@ -239,5 +216,3 @@ def entry_fields(file: JsonFile) -> Iterator[Finding]:
 
 
 DIALECT = MarketplaceDialect(load_catalogue())
-_missing = sorted(RULES.codes() - set(DIALECT.codes))
-assert not _missing, f"marketplace rules emit codes without a row: {_missing}"

@@ -22,9 +22,16 @@ from typing import Any
 from agent_ls.core.findings import Edit, Finding, Fix
 from agent_ls.core.jsondoc import JsonDocument, JsonMember, JsonNode, JsonObject, JsonString, walk
 from agent_ls.core.suggest import suggest
-from agent_ls.dialects.base import Applies, CheckContext, Rules, load_codes
-from agent_ls.dialects.jsonfile import JsonDialect, JsonFile, unknown_key, wrong_type
-from agent_ls.dialects.jsonshape import Mismatch, load_shapes, mismatches
+from agent_ls.dialects.base import Applies, CheckContext, Rules
+from agent_ls.dialects.jsonfile import (
+    JsonDialect,
+    JsonFile,
+    LoadedJson,
+    at,
+    unknown_key,
+    wrong_type,
+)
+from agent_ls.dialects.jsonshape import Mismatch, mismatches
 
 _HERE = Path(__file__).resolve().parent
 _VARIABLE = re.compile(r"\$\{([^}:]+)(?::-[^}]*)?\}")
@@ -59,12 +66,8 @@ def load_catalogue() -> McpCatalogue:
     )
 
 
-@dataclass(frozen=True)
-class LoadedMcp:
+class LoadedMcp(LoadedJson):
     """What Claude Code takes from one `.mcp.json`: the servers it starts, by name."""
-
-    name: str
-    data: dict[str, Any]
 
     @property
     def servers(self) -> dict[str, Any]:
@@ -109,12 +112,9 @@ class McpDialect(JsonDialect):
     rules = RULES
 
     def __init__(self, catalogue: McpCatalogue) -> None:
-        self.catalogue = catalogue
-        self.default_globs = catalogue.default_globs
-        self.shapes = load_shapes(catalogue.raw["shapes"], "file")
         literal = {name: f"${{{name}}}" for name in ("VAR", "DB_TOKEN", "HOME")}  # the examples'
         transports = ", ".join(f"`{t}`" for t in catalogue.transports)
-        self.codes = load_codes(_HERE / "codes.json", {"transports": transports, **literal})
+        super().__init__(catalogue, _HERE, "file", {"transports": transports, **literal})
 
     def mismatch(self, m: Mismatch, file: JsonFile) -> Finding | None:
         if m.kind == "unknown-key":
@@ -242,19 +242,10 @@ def judge_server(member: JsonMember, file: JsonFile) -> list[Finding]:
             fixes = (
                 Fix("Change the type to `http`", (Edit(kind.start, kind.end, '"http"'),), True),
             )
-        at = kind if isinstance(kind, JsonString) and url is not None else member.key
-        return [
-            Finding("MC103", f"The server `{name}` has {why}: {_SKIPS}.", at.start, at.end, fixes)
-        ]
+        where = kind if isinstance(kind, JsonString) and url is not None else member.key
+        return [at("MC103", f"The server `{name}` has {why}: {_SKIPS}.", where, fixes)]
     elif isinstance(command, JsonString) and not command.value:
-        return [
-            Finding(
-                "MC103",
-                f"The server `{name}` has an empty `command`: {_SKIPS}.",
-                command.start,
-                command.end,
-            )
-        ]
+        return [at("MC103", f"The server `{name}` has an empty `command`: {_SKIPS}.", command)]
     path = ("mcpServers", name)
     for m in mismatches(config, DIALECT.shapes.objects["server"], DIALECT.shapes, path):
         if m.kind == "type" or (m.kind == "enum" and m.path[-1:] != ("type",)):
@@ -315,18 +306,16 @@ def variables(file: JsonFile, environ: Mapping[str, str] | None = None) -> Itera
                 if not isinstance(node, JsonString):
                     continue
                 for variable in dict.fromkeys(_unset(node.value, env)):
-                    yield Finding(
+                    yield at(
                         "MC301",
                         f"`${{{variable}}}` is not set here: Claude Code passes it to `{member.key.value}` literally where it is unset.",
-                        node.start,
-                        node.end,
+                        node,
                     )
                 for bare in dict.fromkeys(_BARE_VARIABLE.findall(node.value)):
-                    yield Finding(
+                    yield at(
                         "MC302",
                         f"`${bare}` is not expanded (only `${{{bare}}}` is): the server gets it as written.",
-                        node.start,
-                        node.end,
+                        node,
                     )
 
 
@@ -338,5 +327,3 @@ def _unset(text: str, env: Mapping[str, str]) -> Iterator[str]:
 
 
 DIALECT = McpDialect(load_catalogue())
-_missing = sorted(RULES.codes() - set(DIALECT.codes))
-assert not _missing, f"mcp rules emit codes without a row: {_missing}"

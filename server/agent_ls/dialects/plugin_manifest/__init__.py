@@ -21,9 +21,16 @@ from typing import Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.jsondoc import JsonArray, JsonNode, JsonObject, JsonString
-from agent_ls.dialects.base import Applies, Rules, load_codes
-from agent_ls.dialects.jsonfile import JsonDialect, JsonFile, unknown_key, wrong_type
-from agent_ls.dialects.jsonshape import Mismatch, load_shapes
+from agent_ls.dialects.base import Applies, Rules
+from agent_ls.dialects.jsonfile import (
+    JsonDialect,
+    JsonFile,
+    LoadedJson,
+    at,
+    unknown_key,
+    wrong_type,
+)
+from agent_ls.dialects.jsonshape import Mismatch
 from agent_ls.dialects.mcp import DIALECT as MCP
 from agent_ls.dialects.mcp import judge_server
 
@@ -67,14 +74,6 @@ def load_catalogue() -> ManifestCatalogue:
     return ManifestCatalogue(raw["version"], tuple(raw["globs"]), paths, raw)
 
 
-@dataclass(frozen=True)
-class LoadedManifest:
-    """What Claude Code takes from a manifest it loads: the plugin's name and fields."""
-
-    name: str
-    data: dict[str, Any]
-
-
 class PluginManifestDialect(JsonDialect):
     """`.claude-plugin/plugin.json`."""
 
@@ -84,10 +83,7 @@ class PluginManifestDialect(JsonDialect):
     rules = RULES
 
     def __init__(self, catalogue: ManifestCatalogue) -> None:
-        self.catalogue = catalogue
-        self.default_globs = catalogue.default_globs
-        self.shapes = load_shapes(catalogue.raw["shapes"], "manifest")
-        self.codes = load_codes(_HERE / "codes.json", {})
+        super().__init__(catalogue, _HERE, "manifest")
 
     def mismatch(self, m: Mismatch, file: JsonFile) -> Finding | None:
         if m.kind == "unknown-key":
@@ -101,13 +97,13 @@ class PluginManifestDialect(JsonDialect):
             )
         return wrong_type(m, "PM004", _NOT_LOADED, file.text)
 
-    def load(self, source: Any) -> LoadedManifest | None:
+    def load(self, source: Any) -> LoadedJson | None:
         """The plugin's name and fields; None when Claude Code does not load it."""
         findings = self.check(source, self.default_context())
         if self.drops(findings):
             return None
         data = JsonFile(source, self.default_context(), self.shapes).data
-        return LoadedManifest(str(data["name"]), data)
+        return LoadedJson(str(data["name"]), data)
 
 
 def plugin_root(file: JsonFile) -> Path | None:
@@ -120,11 +116,7 @@ def plugin_root(file: JsonFile) -> Path | None:
 @RULES.rule("PM001", "PM002", applies_to=Applies.FILE)
 def manifest_shape(file: JsonFile) -> Iterator[Finding]:
     """A manifest that is not JSON, or not an object."""
-    yield from DIALECT.syntax(file, _NOT_LOADED)
-    if file.doc.valid and file.root is None:
-        node = file.doc.root
-        start, end = (node.start, node.end) if node is not None else (0, len(file.text))
-        yield Finding("PM002", f"The manifest is not a JSON object: {_NOT_LOADED}.", start, end)
+    yield from DIALECT.top_problems(file, "PM002", _NOT_LOADED)
 
 
 @RULES.rule("PM003", "PM301", applies_to=Applies.FILE)
@@ -139,22 +131,20 @@ def plugin_name(file: JsonFile) -> Iterator[Finding]:
         return
     value = member.value
     if not isinstance(value, JsonString):
-        yield Finding("PM003", f"`name` is not a string: {_NOT_LOADED}.", value.start, value.end)
+        yield at("PM003", f"`name` is not a string: {_NOT_LOADED}.", value)
     elif not value.value:
-        yield Finding("PM003", f"`name` is empty: {_NOT_LOADED}.", value.start, value.end)
+        yield at("PM003", f"`name` is empty: {_NOT_LOADED}.", value)
     elif " " in value.value:
-        yield Finding(
+        yield at(
             "PM003",
             f"`name` contains a space: {_NOT_LOADED}. Use kebab-case (`{_kebab(value.value)}`); a `displayName` may hold spaces.",
-            value.start,
-            value.end,
+            value,
         )
     elif not _KEBAB.match(value.value):
-        yield Finding(
+        yield at(
             "PM301",
             f"`{value.value}` is not kebab-case: Claude Code loads it, the claude.ai marketplace sync refuses it.",
-            value.start,
-            value.end,
+            value,
         )
 
 
@@ -169,11 +159,10 @@ def field_types(file: JsonFile) -> Iterator[Finding]:
         yield from DIALECT.shape_findings(file)
         homepage = file.root.get("homepage")
         if isinstance(homepage, JsonString) and not _URL.match(homepage.value):
-            yield Finding(
+            yield at(
                 "PM101",
                 "`homepage` is not a URL: Claude Code ignores it (the plugin still loads).",
-                homepage.start,
-                homepage.end,
+                homepage,
             )
 
 
@@ -200,28 +189,23 @@ def component_paths(file: JsonFile) -> Iterator[Finding]:
             if spec.root_allowed and value == ".":
                 continue
             if not value.startswith("./"):
-                yield Finding(
+                yield at(
                     "PM005",
                     f"`{key}` path `{value}` does not start with `./`: {_NOT_LOADED}.",
-                    path.start,
-                    path.end,
+                    path,
                 )
                 continue
             if spec.suffixes and not value.endswith(spec.suffixes):
                 want = " or ".join(f"`{s}`" for s in spec.suffixes)
-                yield Finding(
-                    "PM005",
-                    f"`{key}` path `{value}` does not end in {want}: {_NOT_LOADED}.",
-                    path.start,
-                    path.end,
+                yield at(
+                    "PM005", f"`{key}` path `{value}` does not end in {want}: {_NOT_LOADED}.", path
                 )
                 continue
             if folder is not None and not (folder / value).exists():
-                yield Finding(
+                yield at(
                     "PM102",
                     f"`{value}` does not exist: Claude Code loads the plugin without these {spec.doc}.",
-                    path.start,
-                    path.end,
+                    path,
                 )
 
 
@@ -245,5 +229,3 @@ def inline_servers(file: JsonFile) -> Iterator[Finding]:
 
 
 DIALECT = PluginManifestDialect(load_catalogue())
-_missing = sorted(RULES.codes() - set(DIALECT.codes))
-assert not _missing, f"plugin manifest rules emit codes without a row: {_missing}"
