@@ -21,6 +21,9 @@ _MODULES = (
     "agent_ls.dialects.commands",
     "agent_ls.dialects.settings",
     "agent_ls.dialects.output_styles",
+    "agent_ls.dialects.mcp",
+    "agent_ls.dialects.plugin_manifest",
+    "agent_ls.dialects.marketplace",
 )
 """Every dialect's module, in the order their globs are tried (the most specific first)."""
 

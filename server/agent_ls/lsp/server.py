@@ -198,8 +198,8 @@ class AgentLanguageServer(LanguageServer):
         """Keeps `analysis` as the document's latest, and its agent name for AL208."""
         self.analyses[uri] = analysis
         path = self.path_of(uri)
-        if path is not None and analysis.is_agent:
-            self.names.update(path, analysis.source)
+        if path is not None and analysis.is_agent and isinstance(analysis.source, MarkdownSource):
+            self.names.update(path, analysis.source)  # agent names: Markdown files only
 
     def with_workspace_findings(self, uri: str, analysis: Analysis) -> list[Finding]:
         """Returns the analysis's findings plus those only the workspace knows (AL208)."""
