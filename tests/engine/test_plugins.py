@@ -171,7 +171,8 @@ def test_the_persona_menu_lists_plugin_agents(tmp_path: Path) -> None:
 
 def test_a_folder_walk_checks_plugin_files_by_their_dialect() -> None:
     """`agent-ls check` over a workspace: the plugin's style may force itself, the project's
-    may not; the agent the manifest leaves out is an Error (the `styles` sample workspace)."""
+    may not; the agent the manifest leaves out is an Error; the manifest is checked too (the
+    `styles` sample workspace)."""
     from agent_ls.workspace import check_paths, walk_dialect_files
 
     root = Path(__file__).parent.parent / "workspaces" / "styles"
@@ -181,6 +182,7 @@ def test_a_folder_walk_checks_plugin_files_by_their_dialect() -> None:
     codes = {str(r.path.relative_to(root)): [f.code for f in r.findings] for r in reports}
     assert codes == {
         ".claude/output-styles/terse.md": ["OS402"],
+        "tools-plugin/.claude-plugin/plugin.json": [],  # the manifest, by its own dialect
         "tools-plugin/agents/helper.md": ["PL102"],
         "tools-plugin/agents/reviewer.md": [],
         "tools-plugin/output-styles/house.md": [],
