@@ -168,12 +168,12 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from agent_ls.core.findings import SEVERITY_RULE, explain
-    from agent_ls.dialects import all_dialects
+    from agent_ls.dialects import all_codes
 
-    dialects = all_dialects()  # registers every dialect's codes
+    codes = all_codes()  # registers every dialect's codes
     if not args.code:
         sys.stdout.write(SEVERITY_RULE + "\n\n")
-        for code in (row for dialect in dialects for row in dialect.codes.values()):
+        for code in codes.values():
             sys.stdout.write(f"{code.code}  {code.severity.label:<11}  {code.title}\n")
         return 0
     text = explain(args.code)
@@ -251,7 +251,7 @@ def _apply_fixes(reports: Sequence[FileReport], root: Path, settings: Settings, 
             sys.stderr.write(f"agent-ls: {name}: not fixed (not valid UTF-8)\n")
             continue
         dialect = dialect_of(report.path, root, settings)[0]
-        ctx = CheckContext(dialect.catalogue, True, report.path.stem, mcp)
+        ctx = CheckContext(dialect.catalogue, True, report.path.stem, mcp, path=report.path)
         after, applied = fix_text(before, lambda text: dialect.check(dialect.read(text), ctx))  # noqa: B023
         if after == before:
             continue
@@ -398,7 +398,9 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
 def _write_text(reports: Sequence[FileReport], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.dialects import all_codes
+
+    CODES = all_codes()
 
     def paint(style: str, text: str) -> str:
         return f"\x1b[{style}m{text}\x1b[0m" if color else text
@@ -484,7 +486,9 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
 
 
 def _write_sarif(reports: Sequence[FileReport], out: TextIO) -> None:
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.dialects import all_codes
+
+    CODES = all_codes()
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
     rules = [

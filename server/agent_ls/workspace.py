@@ -6,7 +6,6 @@ change). Files are read by the one bounded reader (`reading`), as Claude Code re
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -19,11 +18,8 @@ from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
 from agent_ls.dialects import agents, all_dialects, dialect_for
 from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.reading import (
-    CONFIG_MAX_BYTES,
     FileTooLarge,
     UnreadableFile,
-    decode,
-    read_bytes,
     read_decoded,
 )
 from agent_ls.settings import Settings
@@ -48,28 +44,14 @@ def read_text(path: Path) -> str:
     return read_decoded(path, MAX_FILE_BYTES).text
 
 
-def load_mcp_servers(root: Path | None) -> frozenset[str] | None:
-    """Returns the server names of `root/.mcp.json`, or None when there is no usable one.
+def load_mcp_servers(root: Path | None, home: Path | None = None) -> frozenset[str] | None:
+    """Returns the MCP server names Claude Code knows for the workspace at `root`, from every
+    layer it reads (`.mcp.json`, `~/.claude.json`, enabled plugins: `dialects.mcp.servers`), or
+    None when there is no workspace or a layer cannot be read (MCP tool names are then not
+    checked)."""
+    from agent_ls.dialects.mcp.servers import known_servers
 
-    A file that cannot be read or parsed (invalid JSON, nested too deep, too large) is logged
-    once, never raised: MCP tool names are then not checked.
-    """
-    if root is None:
-        return None
-    path = root / ".mcp.json"
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(decode(read_bytes(path, CONFIG_MAX_BYTES)).text)
-    except UnreadableFile as err:
-        _log.warning("%s: %s; MCP tool names are not checked", path, err)
-        return None
-    except (ValueError, RecursionError) as err:
-        why = "nested too deeply" if isinstance(err, RecursionError) else f"not valid JSON ({err})"
-        _log.warning("%s: %s; MCP tool names are not checked", path, why)
-        return None
-    servers = data.get("mcpServers") if isinstance(data, dict) else None
-    return frozenset(servers) if isinstance(servers, dict) else frozenset()
+    return known_servers(root, home)
 
 
 def agent_globs(settings: Settings) -> tuple[str, ...]:
@@ -139,9 +121,10 @@ class AgentName:
 
 def declared_name(path: Path, source: MarkdownSource | None) -> AgentName | None:
     """Returns the agent name `path` declares in `source` (its last `name` key), if any."""
-    if source is None or source.frontmatter is None:
+    frontmatter = getattr(source, "frontmatter", None)  # a JSON dialect's source has none
+    if frontmatter is None:
         return None
-    entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
+    entry = next((e for e in reversed(frontmatter.entries) if e.key == "name"), None)
     if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
         return None
     return AgentName(path, entry.value, entry.value_start, entry.value_end)
@@ -265,18 +248,20 @@ def check_paths(
     explicit: set[Path],
     root: Path | None,
     settings: Settings,
+    home: Path | None = None,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
     """Checks files, each by its dialect (`dialect_of`); returns reports of the files a
     dialect checks and (path, reason) for unreadable ones.
 
     Files in `explicit` are always checked (by the dialect of their globs, else as agents);
-    others only when they match a dialect's globs or carry agent frontmatter. Duplicate names are checked across all of them. From
+    others only when they match a dialect's globs or carry agent frontmatter. Duplicate names are checked across all of them. MCP tool names are judged against the servers Claude Code
+    knows for `root` with the user's home `home` (default: this user's; `load_mcp_servers`). From
     `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
     results are joined in order: the reports are the same, in the same order, as from one process.
     (The workers are forked where the platform can: call it from a process without threads, as
     the CLI is.)
     """
-    job = _CheckJob(frozenset(explicit), root, settings, load_mcp_servers(root))
+    job = _CheckJob(frozenset(explicit), root, settings, load_mcp_servers(root, home))
     files = list(paths)
     workers = _usable_cores()
     if len(files) < POOL_MIN_FILES or workers < 2:
@@ -324,13 +309,18 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             continue
         text = decoded.text
         source = dialect.read(text)
-        ctx = CheckContext(dialect.catalogue, in_globs, path.stem, job.mcp, decoded.invalid_at)
+        ctx = CheckContext(
+            dialect.catalogue, in_globs, path.stem, job.mcp, decoded.invalid_at, path=path
+        )
         findings = dialect.check(source, ctx)
         if not in_globs and not findings and not dialect.claims(source, in_globs):
             continue
         # Every finding (and the name, for AL208) lies before the body: keep only that much text,
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
-        end = source.split.body_start if source.split.has_frontmatter else 0
+        if isinstance(source, MarkdownSource):
+            end = source.split.body_start if source.split.has_frontmatter else 0
+        else:  # a JSON file: its findings may point anywhere in it
+            end = len(text)
         end = max([end, *(f.end for f in findings)])
         name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
         declared = None if name is None else (name.name, name.start, name.end)

@@ -136,12 +136,16 @@ class CheckContext:
     its own, `Dialect.claims`)."""
     file_stem: str | None = None
     mcp_servers: frozenset[str] | None = None
-    """Server names from the workspace's `.mcp.json`; None when there is none."""
+    """The MCP server names Claude Code knows for the workspace (`workspace.load_mcp_servers`:
+    `.mcp.json`, `~/.claude.json`, enabled plugins); None when unknown (not checked)."""
     invalid_utf8_at: int | None = None
     """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
     quote_fixes: bool = True
     """Whether a YAML error gets its quoting fix, found by parsing candidate quotings again
     (`check` without `--fix` shows no fixes and skips that work)."""
+    path: Path | None = None
+    """The file's path, when known: skills and commands are named by their place, a manifest's
+    rules look at the files it declares."""
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:

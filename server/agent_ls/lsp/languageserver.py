@@ -150,14 +150,15 @@ class AgentLanguageServer(LanguageServer):
 
     def analyze(self, uri: str, text: str, version: int | None) -> Analysis:
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
-        return self.analysis_of(uri, read_source(text), version)
+        dialect, _ = dialect_of(self.path_of(uri), self.workspace_root, self.settings)
+        return self.analysis_of(uri, dialect.read(text), version)
 
     def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
         path = self.path_of(uri)
         dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         ctx = CheckContext(
-            dialect.catalogue, in_globs, path.stem if path else None, self.mcp_servers
+            dialect.catalogue, in_globs, path.stem if path else None, self.mcp_servers, path=path
         )
         findings = dialect.check(source, ctx)
         is_agent = in_globs or bool(findings)
@@ -168,8 +169,8 @@ class AgentLanguageServer(LanguageServer):
         """Keeps `analysis` as the document's latest, and its agent name for AL208."""
         self.analyses[uri] = analysis
         path = self.path_of(uri)
-        if path is not None and analysis.is_agent:
-            self.names.update(path, analysis.source)
+        if path is not None and analysis.is_agent and isinstance(analysis.source, MarkdownSource):
+            self.names.update(path, analysis.source)  # agent names: Markdown files only
 
     def with_workspace_findings(self, uri: str, analysis: Analysis) -> list[Finding]:
         """Returns the analysis's findings plus those only the workspace knows (AL208)."""

@@ -124,7 +124,7 @@ class Tools(ValueType[AgentFile]):
             if n not in listed
         ]
         options += [
-            (f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
+            (f"mcp__{s}", "MCP server", f"Every tool of the MCP server `{s}`.")
             for s in sorted(site.mcp_servers or ())
         ]
         if not listed and not site.in_list:
@@ -215,7 +215,7 @@ def _tool(
             listed = ", ".join(sorted(known)) or "none"
             return Finding(
                 "AL407",
-                f"The MCP server `{server}` is not in this workspace's .mcp.json (servers: {listed}): Claude Code {effect}.",
+                f"The MCP server `{server}` is not configured for this workspace (.mcp.json, ~/.claude.json, enabled plugins; servers: {listed}): Claude Code {effect}.",
                 *span,
             ), False
         return None, True
