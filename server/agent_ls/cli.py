@@ -197,11 +197,15 @@ def _check(args: argparse.Namespace) -> int:
         else:
             files.append(path)
             explicit.add(path)
-    reports, errors = check_paths(dict.fromkeys(files), explicit, root, settings, load_catalogue())
+    # The output of each file is made where it is checked (by a pool's workers for many files).
+    render = None if args.diff else _RENDERERS.get(args.format)
+    reports, errors = check_paths(
+        dict.fromkeys(files), explicit, root, settings, load_catalogue(), render
+    )
     changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
     if changed and args.fix:
         reports, errors = check_paths(
-            dict.fromkeys(files), explicit, root, settings, load_catalogue()
+            dict.fromkeys(files), explicit, root, settings, load_catalogue(), render
         )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
@@ -340,19 +344,22 @@ def _range_json(row: Row) -> dict[str, Any]:
     return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
 
 
+def _json_file(report: Any) -> str:
+    """One file's entry of the JSON output, serialised: `{"path", ["path_bytes",] "diagnostics"}`."""
+    entry: dict[str, Any] = {"path": _path_text(report.path)}
+    if (raw := _path_bytes(report.path)) is not None:
+        entry["path_bytes"] = raw
+    entry["diagnostics"] = [
+        {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
+        for r in _rows(report)
+    ]
+    return json.dumps(entry, ensure_ascii=False)
+
+
 def _write_json(reports: list[Any], out: TextIO) -> None:
-    """One object, `{"files": [{"path", ["path_bytes",] "diagnostics"}]}`; valid UTF-8 always."""
-    files = []
-    for report in reports:
-        entry: dict[str, Any] = {"path": _path_text(report.path)}
-        if (raw := _path_bytes(report.path)) is not None:
-            entry["path_bytes"] = raw
-        entry["diagnostics"] = [
-            {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
-            for r in _rows(report)
-        ]
-        files.append(entry)
-    _emit(out, json.dumps({"files": files}, ensure_ascii=False) + "\n")
+    """One object, `{"files": [...]}` (what `json.dumps` writes for it); valid UTF-8 always."""
+    files = ", ".join(_json_file(r) if r.rendered is None else r.rendered for r in reports)
+    _emit(out, '{"files": [' + files + "]}\n")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -534,6 +541,9 @@ def _write_sarif(reports: list[Any], out: TextIO) -> None:
     }
     _emit(out, json.dumps(sarif, ensure_ascii=False) + "\n")
 
+
+_RENDERERS: dict[str, Callable[[Any], str]] = {"json": _json_file}
+"""Per format, what of a file's output can be made apart from the others (see `check_paths`)."""
 
 _WRITERS = {
     "text": _write_text,
