@@ -197,15 +197,16 @@ def _check(args: argparse.Namespace) -> int:
         else:
             files.append(path)
             explicit.add(path)
+    fixes = args.fix or args.diff  # the report itself shows no fixes
     # The output of each file is made where it is checked (by a pool's workers for many files).
     render = None if args.diff else _RENDERERS.get(args.format)
     reports, errors = check_paths(
-        dict.fromkeys(files), explicit, root, settings, load_catalogue(), render
+        dict.fromkeys(files), explicit, root, settings, load_catalogue(), render, fixes
     )
     changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
     if changed and args.fix:
         reports, errors = check_paths(
-            dict.fromkeys(files), explicit, root, settings, load_catalogue(), render
+            dict.fromkeys(files), explicit, root, settings, load_catalogue(), render, False
         )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
@@ -283,22 +284,31 @@ def _rows(report: Any) -> list[Row]:
         return []
     from agent_ls.textindex import LineIndex
 
-    index = LineIndex(report.text)
+    text = report.text
+    # ASCII lines broken only by \n (most files): a position is a count of \n and a column.
+    index = None if text.isascii() and "\r" not in text else LineIndex(text)
     rows = []
     for f in report.findings:
-        line_start = report.text.rfind("\n", 0, f.start) + 1
-        line_end = report.text.find("\n", f.start)
-        line = report.text[line_start : len(report.text) if line_end == -1 else line_end]
+        line_start = text.rfind("\n", 0, f.start) + 1
+        line_end = text.find("\n", f.start)
+        line = text[line_start : len(text) if line_end == -1 else line_end]
         line = line.rstrip("\r")
         first = min(f.start - line_start, len(line))
+        if index is None:
+            number = text.count("\n", 0, line_start)
+            end_start = text.rfind("\n", 0, f.end) + 1
+            start = (number, f.start - line_start)
+            end = (number + text.count("\n", line_start, end_start), f.end - end_start)
+        else:
+            start, end = index.position(f.start), index.position(f.end)
         rows.append(
             Row(
                 report.path,
                 f.code,
                 f.severity.label,
                 _valid_text(f.message),
-                index.position(f.start),
-                index.position(f.end),
+                start,
+                end,
                 _valid_text(line),
                 (first, max(first + 1, min(f.end - line_start, len(line)))),
             )

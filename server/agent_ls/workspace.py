@@ -234,6 +234,7 @@ class _CheckJob:
     catalogue: Catalogue
     mcp: frozenset[str] | None
     render: Render | None
+    fixes: bool
 
 
 _Checked = tuple[
@@ -253,6 +254,7 @@ def check_paths(
     settings: Settings,
     catalogue: Catalogue,
     render: Render | None = None,
+    fixes: bool = True,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
     """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
 
@@ -262,7 +264,8 @@ def check_paths(
     results are joined in order: the reports are the same, in the same order, as from one process.
     (The workers are forked where the platform can: call it from a process without threads, as
     the CLI is.) Each report's `rendered` is `render(report)`, made by the worker that checked
-    it (made again for a report that gets a duplicate-name finding).
+    it (made again for a report that gets a duplicate-name finding). Without `fixes`, findings
+    may lack the fixes that cost a search (see `CheckContext.quote_fixes`).
     """
     job = _CheckJob(
         frozenset(explicit),
@@ -271,6 +274,7 @@ def check_paths(
         catalogue.with_settings(settings),
         load_mcp_servers(root),
         render,
+        fixes,
     )
     files = list(paths)
     workers = _usable_cores()
@@ -321,7 +325,9 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             continue
         text = decoded.text
         source = read_source(text)
-        ctx = CheckContext(job.catalogue, agent_path, path.stem, job.mcp, decoded.invalid_at)
+        ctx = CheckContext(
+            job.catalogue, agent_path, path.stem, job.mcp, decoded.invalid_at, job.fixes
+        )
         findings = check_source(source, ctx)
         if not agent_path and not findings and not looks_like_agent(source.data):
             continue

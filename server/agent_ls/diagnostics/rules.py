@@ -47,6 +47,9 @@ class CheckContext:
     """Server names from the workspace's `.mcp.json`; None when there is none."""
     invalid_utf8_at: int | None = None
     """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
+    quote_fixes: bool = True
+    """Whether a YAML error gets its quoting fix, found by parsing candidate quotings again
+    (`check` without `--fix` shows no fixes and skips that work)."""
 
 
 def check(text: str, ctx: CheckContext) -> list[Finding]:
@@ -217,15 +220,26 @@ _TOOL_TOKEN = re.compile(r"(?:[^ ,(]|\([^)]*\)?)+")
 _TOOL_SHAPE = re.compile(r"([A-Za-z_*][\w.*-]*)(\((.*)\))?")
 
 
-def tool_name_spans(value: str) -> Iterator[tuple[int, int]]:
-    """Yields where each tool name of a `tools` string lies, as Claude Code splits it: at commas
+def tool_name_spans(value: str) -> tuple[tuple[int, int], ...]:
+    """Returns where each tool name of a `tools` string lies, as Claude Code splits it: at commas
     and spaces outside parentheses, each piece trimmed (a tab inside a piece stays)."""
+    if len(value) <= 256:  # the same short values recur from file to file: split each once
+        return _short_tool_name_spans(value)
+    return _tool_name_spans(value)
+
+
+def _tool_name_spans(value: str) -> tuple[tuple[int, int], ...]:
+    spans = []
     for match in _TOOL_TOKEN.finditer(value):
         piece = match.group()
         start = match.start() + len(piece) - len(piece.lstrip())
         end = match.end() - (len(piece) - len(piece.rstrip()))
         if end > start:
-            yield start, end
+            spans.append((start, end))
+    return tuple(spans)
+
+
+_short_tool_name_spans = functools.lru_cache(maxsize=4096)(_tool_name_spans)
 
 
 def split_tool_names(value: str) -> list[str]:
@@ -437,7 +451,7 @@ class _Checker:
                 end,
                 severity_override=Severity.INFORMATION,
             )
-        fixes = self._quote_fixes(fm)
+        fixes = self._quote_fixes(fm) if self.ctx.quote_fixes else ()
         if fm.lenient:
             read = [
                 f'`{e.key}` as "{_show(e.value)}"'
