@@ -6,6 +6,7 @@ change). Files are read by the one bounded reader (`reading`), as Claude Code re
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import logging
@@ -81,7 +82,19 @@ def load_mcp_servers(root: Path | None) -> frozenset[str] | None:
 
 def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
     """Whether `path` lies where agents are looked for (agent globs, relative to `root`)."""
-    return path.suffix == ".md" and matches_globs(path, root, settings.agent_globs)
+    if path.suffix != ".md":
+        return False
+    globs = settings.agent_globs
+    if all(glob.endswith("/*.md") for glob in globs):  # any `.md` name matches: one per folder
+        return _agent_folder(os.path.dirname(path), root, globs)
+    return matches_globs(path, root, globs)
+
+
+@functools.lru_cache(maxsize=1024)
+def _agent_folder(folder: str, root: Path | None, globs: tuple[str, ...]) -> bool:
+    """Whether `.md` files in `folder` match `globs`, each ending in `/*.md`: the part before it
+    ends in `/`, so it matches the folder and `*.md` the name, whatever the name is."""
+    return matches_globs(Path(folder, "agent.md"), root, globs)
 
 
 def walk_markdown(folder: Path) -> Iterator[Path]:
