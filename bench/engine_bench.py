@@ -30,14 +30,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent_ls.agentfile import read_source  # noqa: E402
-from agent_ls.catalogue import load_catalogue  # noqa: E402
-from agent_ls.completion import complete  # noqa: E402
-from agent_ls.diagnostics.rules import CheckContext, check, check_source  # noqa: E402
-from agent_ls.hover import hover  # noqa: E402
+from agent_ls.core.frontmatter import read_source  # noqa: E402
+from agent_ls.core.textindex import LineIndex  # noqa: E402
+from agent_ls.dialects.agents import CheckContext, check, check_source  # noqa: E402
+from agent_ls.dialects.agents.catalogue import load_catalogue  # noqa: E402
+from agent_ls.features.completion import complete  # noqa: E402
+from agent_ls.features.hover import hover  # noqa: E402
 from agent_ls.lsp import convert  # noqa: E402
 from agent_ls.lsp.server import AgentLanguageServer  # noqa: E402
-from agent_ls.textindex import LineIndex  # noqa: E402
 from agent_ls.workspace import AgentNames  # noqa: E402
 from bench.corpus import agent_files, keystroke_file, keystrokes  # noqa: E402
 

@@ -148,8 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _schema(_: argparse.Namespace) -> int:
-    from agent_ls.catalogue import load_catalogue
-    from agent_ls.schema import frontmatter_schema
+    from agent_ls.dialects.agents.catalogue import load_catalogue
+    from agent_ls.features.schema import frontmatter_schema
 
     json.dump(frontmatter_schema(load_catalogue()), sys.stdout, indent=2)
     sys.stdout.write("\n")
@@ -157,7 +157,8 @@ def _schema(_: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from agent_ls.diagnostics.codes import CODES, SEVERITY_RULE, explain
+    from agent_ls.core.findings import SEVERITY_RULE, explain
+    from agent_ls.dialects.agents import CODES
 
     if not args.code:
         sys.stdout.write(SEVERITY_RULE + "\n\n")
@@ -172,7 +173,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from agent_ls.catalogue import load_catalogue
+    from agent_ls.dialects.agents.catalogue import load_catalogue
     from agent_ls.settings import find_project_root, load_project_settings
     from agent_ls.workspace import check_paths, walk_markdown
 
@@ -227,9 +228,9 @@ def _check(args: argparse.Namespace) -> int:
 def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> int:
     """Fixes each reported file with a preferred fix (or prints the diff); returns how many files
     change. A file that is not valid UTF-8, or changed since it was read, is left alone."""
-    from agent_ls.catalogue import load_catalogue
-    from agent_ls.diagnostics.rules import CheckContext, check
-    from agent_ls.fixing import fix_text, unified_diff, write_fixed
+    from agent_ls.dialects.agents import CheckContext, check
+    from agent_ls.dialects.agents.catalogue import load_catalogue
+    from agent_ls.features.fixes import fix_text, unified_diff, write_fixed
     from agent_ls.workspace import load_mcp_servers
 
     catalogue = load_catalogue().with_settings(settings)
@@ -282,7 +283,7 @@ class Row:
 def _rows(report: Any) -> list[Row]:
     if not report.findings:  # most files of a large folder: no line index to build
         return []
-    from agent_ls.textindex import LineIndex
+    from agent_ls.core.textindex import LineIndex
 
     text = report.text
     # ASCII lines broken only by \n (most files): a position is a count of \n and a column.
@@ -406,7 +407,7 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
 def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
-    from agent_ls.diagnostics.codes import CODES
+    from agent_ls.dialects.agents import CODES
 
     def paint(style: str, text: str) -> str:
         return f"\x1b[{style}m{text}\x1b[0m" if color else text
@@ -492,7 +493,7 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
-    from agent_ls.diagnostics.codes import CODES
+    from agent_ls.dialects.agents import CODES
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
     rules = [

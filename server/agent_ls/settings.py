@@ -76,6 +76,8 @@ class Settings:
     """Tool names to accept beyond the catalogue (e.g. tools of your own MCP setup)."""
     agent_globs: tuple[str, ...] = DEFAULT_AGENT_GLOBS
     """Workspace-relative globs of agent files, in addition to `.claude/agents/**/*.md`."""
+    globs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per dialect (`agents`, `skills`, …), globs of its files beyond its defaults."""
     debounce_ms: int = 0
     """Delay between the last keystroke and the diagnostics run (0: check at once)."""
     personas: PersonaSettings = field(default_factory=PersonaSettings)
@@ -161,6 +163,11 @@ def _merge(
 
 def _convert(value: Any, current: Any) -> Any:
     """Returns `value` as the type of `current`, or None when it cannot be."""
+    if isinstance(current, Mapping):  # a table of string lists (`globs`)
+        if not isinstance(value, Mapping):
+            return None
+        table = {str(k): _convert(v, ()) for k, v in value.items()}
+        return None if None in table.values() else {**current, **table}
     if isinstance(current, tuple):
         if isinstance(value, str):
             value = [value]

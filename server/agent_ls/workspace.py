@@ -16,16 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent_ls.agentfile import (
-    MAX_FILE_BYTES,
-    AgentSource,
-    looks_like_agent,
-    matches_globs,
-    read_source,
-)
-from agent_ls.catalogue import Catalogue
-from agent_ls.diagnostics.findings import Finding
-from agent_ls.diagnostics.rules import CheckContext, check_source
+from agent_ls.core.findings import Finding
+from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource, read_source
+from agent_ls.core.globs import matches_globs
+from agent_ls.dialects.agents import CheckContext, check_source
+from agent_ls.dialects.agents.catalogue import Catalogue
 from agent_ls.reading import (
     CONFIG_MAX_BYTES,
     FileTooLarge,
@@ -126,7 +121,7 @@ class AgentName:
     end: int
 
 
-def declared_name(path: Path, source: AgentSource | None) -> AgentName | None:
+def declared_name(path: Path, source: MarkdownSource | None) -> AgentName | None:
     """Returns the agent name `path` declares in `source` (its last `name` key), if any."""
     if source is None or source.frontmatter is None:
         return None
@@ -144,7 +139,7 @@ class AgentNames:
     by_key: dict[str, set[Path]] = field(default_factory=dict)
     """Paths by lookup key, so finding a file's duplicates costs no scan of the workspace."""
 
-    def update(self, path: Path, source: AgentSource | None) -> None:
+    def update(self, path: Path, source: MarkdownSource | None) -> None:
         """Records (or forgets, when None or nameless) the name declared by `path`."""
         self.record(path, declared_name(path, source))
 
@@ -342,7 +337,7 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             job.catalogue, agent_path, path.stem, job.mcp, decoded.invalid_at, job.fixes
         )
         findings = check_source(source, ctx)
-        if not agent_path and not findings and not looks_like_agent(source.data):
+        if not agent_path and not findings and not job.catalogue.looks_like_agent(source.data):
             continue
         # Every finding (and the name, for AL208) lies before the body: keep only that much text,
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from agent_ls import __version__
-from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.codes import CODES
+from agent_ls.dialects.agents import CODES
+from agent_ls.dialects.agents.catalogue import load_catalogue
 
 CLEAN = "---\nname: {name}\ndescription: Reviews code\ntools: Read, Grep\n---\n\nYou review code.\n"
 WARNING = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent_ls import cli, workspace
-from agent_ls.catalogue import load_catalogue
+from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.settings import Settings
 
 FILES = 120

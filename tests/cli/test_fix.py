@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_check import agent_ls, write
 
-from agent_ls.fixing import write_fixed
+from agent_ls.features.fixes import write_fixed
 
 BROKEN = (
     "---\nname: typo\ndescription: Reviews code\ntools: Read, Reed, TodoWrite, read\n"

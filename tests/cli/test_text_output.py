@@ -109,9 +109,8 @@ def test_explain_shows_an_example_and_the_fix(tmp_path: Path) -> None:
 
 def test_every_example_produces_its_code() -> None:
     """Each example, put in an otherwise valid agent file, gives the code it illustrates."""
-    from agent_ls.catalogue import load_catalogue
-    from agent_ls.diagnostics.codes import CODES
-    from agent_ls.diagnostics.rules import CheckContext, check
+    from agent_ls.dialects.agents import CODES, CheckContext, check
+    from agent_ls.dialects.agents.catalogue import load_catalogue
 
     context = CheckContext(load_catalogue(), True, "reviewer", None)
     with_examples = [c for c in CODES.values() if c.example]

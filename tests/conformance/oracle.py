@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.codes import Severity
-from agent_ls.diagnostics.findings import Finding
+from agent_ls.core.findings import Finding, Severity
+from agent_ls.dialects.agents.catalogue import load_catalogue
 
 _TOOL_SPLIT = re.compile(r",\s*(?![^()]*\))")
 _NAMED_WINNER = re.compile(r"Claude Code loads `([^`]+)`")

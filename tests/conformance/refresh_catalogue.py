@@ -6,7 +6,7 @@
 `--record` first re-records everything with the version in `PINNED`: `record.py` (installs it,
 rewrites `goldens.json`), `differential.py` (`differential.json`) and `corpus.py`
 (`corpus.json`).
-The catalogue (`server/agent_ls/catalogue/claude_code.json`) is then updated from:
+The catalogue (`server/agent_ls/dialects/agents/claude_code.json`) is then updated from:
 - the tools Claude Code offered in the recording (the main conversation's request and every
   spawned agent's, deferred tools included): the authority for one version's default setup;
   new names are added, names no longer offered move to `gatedTools` ("may be unavailable");
@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 import record  # noqa: E402
 
-CATALOGUE = HERE.parent.parent / "server" / "agent_ls" / "catalogue" / "claude_code.json"
+CATALOGUE = HERE.parent.parent / "server" / "agent_ls" / "dialects" / "agents" / "claude_code.json"
 _VALID = re.compile(r"has invalid (\w+) (?:value )?'[^']*'\. Valid options: (.+?)\s*$")
 _MODEL_LINE = re.compile(r"^model:\s*[\"']?\s*([^\"'\n]+?)\s*[\"']?\s*$", re.M)
 # sdk-tools.d.ts names input types, not tools: `FileReadInput` is the tool `Read`.

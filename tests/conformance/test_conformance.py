@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from agent_ls.agentfile import read_agent, split_frontmatter
-from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.findings import Finding
+from agent_ls.core.findings import Finding
+from agent_ls.core.frontmatter import split_frontmatter
+from agent_ls.dialects.agents import read_agent
+from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.settings import Settings
 from agent_ls.workspace import check_paths, read_text
 

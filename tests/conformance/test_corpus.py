@@ -26,9 +26,9 @@ import corpus  # noqa: E402
 import record  # noqa: E402
 from oracle import Score, agrees, duplicate_claim_contradicted, expect  # noqa: E402
 
-from agent_ls.agentfile import split_frontmatter  # noqa: E402
-from agent_ls.catalogue import load_catalogue  # noqa: E402
-from agent_ls.diagnostics.findings import Finding  # noqa: E402
+from agent_ls.core.findings import Finding  # noqa: E402
+from agent_ls.core.frontmatter import split_frontmatter  # noqa: E402
+from agent_ls.dialects.agents.catalogue import load_catalogue  # noqa: E402
 from agent_ls.settings import Settings  # noqa: E402
 from agent_ls.workspace import check_paths  # noqa: E402
 

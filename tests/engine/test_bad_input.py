@@ -14,11 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent_ls.agentfile import read_agent
-from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.findings import Finding
-from agent_ls.diagnostics.rules import CheckContext, check
-from agent_ls.textindex import LineIndex
+from agent_ls.core.findings import Finding
+from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects.agents import CheckContext, check, read_agent
+from agent_ls.dialects.agents.catalogue import load_catalogue
 
 CTX = CheckContext(load_catalogue(), mcp_servers=frozenset({"github"}))
 HEAD = "---\nname: reviewer\ndescription: Reviews code\n"

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from agent_ls.catalogue import load_catalogue
-from agent_ls.diagnostics.codes import Severity
-from agent_ls.diagnostics.findings import Edit, Finding, Fix
-from agent_ls.diagnostics.rules import CheckContext, check
+from agent_ls.core.findings import Edit, Finding, Fix, Severity
+from agent_ls.dialects.agents import CheckContext, check
+from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.workspace import read_text
 
 CASES = [  # (the case over 1 MiB is never read: Claude Code skips it, agent-ls says AL901)

@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
-from agent_ls.agentfile import LoadedAgent, matches_globs, read_agent
-from agent_ls.catalogue import Catalogue, load_catalogue
-from agent_ls.diagnostics.codes import CODES, Severity
-from agent_ls.diagnostics.findings import Finding, Fix
-from agent_ls.diagnostics.rules import CheckContext, check
+from agent_ls.core.findings import Finding, Fix, Severity
+from agent_ls.core.globs import matches_globs
+from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects.agents import CODES, CheckContext, LoadedAgent, check, read_agent
+from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
 from agent_ls.settings import DEFAULT_AGENT_GLOBS, Settings
-from agent_ls.textindex import LineIndex
 
 E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT  # noqa: E741
 CAT = load_catalogue()

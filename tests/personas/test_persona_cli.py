@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from persona_helpers import KEY, server_env
 
-from agent_ls.catalogue import load_catalogue
+from agent_ls.dialects.agents.catalogue import load_catalogue
 from fakeapi import (
     FakeAnthropic,
     HttpError,

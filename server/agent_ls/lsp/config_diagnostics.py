@@ -9,9 +9,9 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import SOURCE, range_of
 from agent_ls.settings import project_config_problems
-from agent_ls.textindex import LineIndex
 
 SETTINGS_FILES = (".agent-ls.toml", "pyproject.toml")
 

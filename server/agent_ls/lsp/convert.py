@@ -6,11 +6,11 @@ from typing import Any
 
 from lsprotocol import types
 
-from agent_ls.catalogue import Catalogue
-from agent_ls.completion import Candidate
-from agent_ls.diagnostics.findings import Finding
-from agent_ls.outline import Swatch, Symbol
-from agent_ls.textindex import LineIndex
+from agent_ls.core.findings import Finding
+from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects.agents.catalogue import Catalogue
+from agent_ls.features.completion import Candidate
+from agent_ls.features.symbols import Swatch, Symbol
 
 SOURCE = "agent-ls"
 

@@ -30,19 +30,19 @@ from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from agent_ls import __version__
-from agent_ls.agentfile import AgentSource, read_source
-from agent_ls.catalogue import Catalogue, load_catalogue
-from agent_ls.completion import Candidate, complete
-from agent_ls.diagnostics.findings import Finding
-from agent_ls.diagnostics.rules import CheckContext, check_source
-from agent_ls.hover import hover
+from agent_ls.core.findings import Finding
+from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects.agents import CheckContext, check_source
+from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
+from agent_ls.features.completion import Candidate, complete
+from agent_ls.features.hover import hover
+from agent_ls.features.symbols import color_swatches, symbols
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.protocol import AgentProtocol, LateCancelFilter
-from agent_ls.outline import color_swatches, symbols
 from agent_ls.settings import Settings, load_project_settings, load_user_settings
-from agent_ls.textindex import LineIndex
 from agent_ls.workspace import (
     AgentName,
     AgentNames,
@@ -87,7 +87,7 @@ class Analysis:
     """One document version, read and checked."""
 
     version: int | None
-    source: AgentSource
+    source: MarkdownSource
     findings: list[Finding]
     index: LineIndex
     is_agent: bool
@@ -188,7 +188,7 @@ class AgentLanguageServer(LanguageServer):
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
         return self.analysis_of(uri, read_source(text), version)
 
-    def analysis_of(self, uri: str, source: AgentSource, version: int | None) -> Analysis:
+    def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
         path = self.path_of(uri)
         agent_path = self.is_agent_document(uri)
@@ -366,7 +366,7 @@ class AgentLanguageServer(LanguageServer):
                 out.append((uri, self.analysis_of(uri, source, None)))
         return out
 
-    def source_on_disk(self, path: Path) -> AgentSource | None:
+    def source_on_disk(self, path: Path) -> MarkdownSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
         try:
             return read_source(read_text(path))

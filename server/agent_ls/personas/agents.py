@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent_ls.agentfile import MAX_FILE_BYTES, matches_globs, read_agent
+from agent_ls.core.frontmatter import MAX_FILE_BYTES
+from agent_ls.core.globs import matches_globs
+from agent_ls.dialects.agents import read_agent
 from agent_ls.workspace import UnreadableFile, read_text, walk_markdown
 
 _HERE = Path(__file__).resolve().parent

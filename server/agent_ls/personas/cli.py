@@ -30,6 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from agent_ls.core.textindex import LineIndex
 from agent_ls.personas.actions import actions_for
 from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import Answer, ApiSettings, MessagesApi, api_settings
@@ -44,7 +45,6 @@ from agent_ls.personas.session import (
     usage_line,
 )
 from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
-from agent_ls.textindex import LineIndex
 
 _RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
 

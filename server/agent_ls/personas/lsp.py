@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from agent_ls.agentfile import MAX_FILE_BYTES
+from agent_ls.core.frontmatter import MAX_FILE_BYTES
+from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_from_json, range_of, range_to_json
 from agent_ls.personas import reports
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, PersonaAction, actions_for
@@ -64,7 +65,6 @@ from agent_ls.personas.session import (
     rewrite_edits,
     usage_line,
 )
-from agent_ls.textindex import LineIndex
 from agent_ls.workspace import UnreadableFile, is_agent_path, read_text
 
 if TYPE_CHECKING:

@@ -87,7 +87,7 @@ def choose_model(
 ) -> str:
     """Returns the model ID to call: the override, else the action's model, else the agent's,
     else the default."""
-    from agent_ls.catalogue import load_catalogue
+    from agent_ls.dialects.agents.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     wanted = action.model if action is not None else ""
@@ -101,7 +101,7 @@ def choose_model(
 def refused_model(persona: Persona, settings: PersonaSettings) -> str | None:
     """Returns the agent's model when the API would refuse it (an unknown name Claude Code sends
     verbatim, as diagnostic AL501 says), None when it is usable or not used (an override)."""
-    from agent_ls.catalogue import load_catalogue
+    from agent_ls.dialects.agents.catalogue import load_catalogue
 
     if settings.model_override or not isinstance(persona.model, str):
         return None

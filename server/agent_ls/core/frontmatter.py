@@ -1,16 +1,15 @@
-"""Reading an agent file the way Claude Code does: split the frontmatter, parse its YAML.
+"""Markdown with YAML frontmatter, read the way Claude Code reads it: split the frontmatter, parse
+its YAML (1.2, as Bun reads it), retry leniently, keep every key and value with its offsets.
 
-Pure functions on `str`. Offsets are indices into the text as given (BOM included), so the
-language server and the CLI map them to positions the same way (see `textindex`).
+Pure functions on `str`, no dialect knowledge. Offsets are indices into the text as given (BOM
+included), so the language server and the CLI map them to positions the same way (see
+`core.textindex`).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -453,8 +452,8 @@ def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
 
 
 @dataclass(frozen=True)
-class AgentSource:
-    """An agent file read as Claude Code reads it, before any rule is applied."""
+class MarkdownSource:
+    """A Markdown file read as Claude Code reads it, before any rule is applied."""
 
     text: str
     split: Split
@@ -475,10 +474,10 @@ class AgentSource:
         return fm.data if fm is not None and fm.loaded else {}
 
 
-def read_source(text: str) -> AgentSource:
+def read_source(text: str) -> MarkdownSource:
     """Splits and parses `text`."""
     split = split_frontmatter(text)
-    return AgentSource(
+    return MarkdownSource(
         text, split, parse_frontmatter(text, split) if split.has_frontmatter else None
     )
 
@@ -486,7 +485,7 @@ def read_source(text: str) -> AgentSource:
 _OPEN_FENCE = re.compile(r"---[ \t]*\r?\n")
 
 
-def editing_source(source: AgentSource) -> AgentSource:
+def editing_source(source: MarkdownSource) -> MarkdownSource:
     """`source` as an editor sees it mid-edit: a frontmatter opened by `---` but not yet closed
     (someone typing a new agent top-down) runs to the end of the text, so completion and hover
     work before the closing fence exists. Claude Code still reads no frontmatter there (AL103)."""
@@ -497,87 +496,4 @@ def editing_source(source: AgentSource) -> AgentSource:
     if opening is None:
         return source
     split = Split(True, opening.end(), len(text), len(text), len(text), len(text))
-    return AgentSource(text, split, parse_frontmatter(text, split))
-
-
-@dataclass(frozen=True)
-class LoadedAgent:
-    """What Claude Code loads from an agent file."""
-
-    name: str
-    description: str
-    model: str | None
-    tools: Any
-    body: str
-    data: dict[str, Any]
-
-
-def read_agent(text: str) -> LoadedAgent | None:
-    """Returns the agent Claude Code would load from `text`, or None when it would drop it."""
-    from agent_ls.diagnostics.rules import agent_is_dropped  # rules build on this module
-
-    source = read_source(text)
-    data = source.data
-    if agent_is_dropped(source):
-        return None
-    model = data.get("model")
-    return LoadedAgent(
-        name=str(data["name"]),
-        description=str(data["description"]).replace("\\n", "\n"),
-        model=model.strip() if isinstance(model, str) else None,
-        tools=data.get("tools"),
-        body=source.body.strip(),
-        data=data,
-    )
-
-
-def looks_like_agent(data: dict[str, Any]) -> bool:
-    """Whether frontmatter outside an agent folder is an agent's (not a skill's or a blog's)."""
-    agent_only = ("tools", "model", "color", "disallowedTools", "permissionMode", "maxTurns")
-    return "name" in data and "description" in data and any(k in data for k in agent_only)
-
-
-def matches_globs(path: Path, root: Path | None, globs: tuple[str, ...]) -> bool:
-    """Whether `path` matches one of the workspace-relative `globs` (`**` spans folders).
-
-    Without a root (or outside it), a glob matches any tail of the path: `.claude/agents/**/*.md`
-    matches `/home/me/project/.claude/agents/x.md`. A glob starting with `**/` matches any tail
-    even inside the root, whose own path may hold the agent folder (`check .claude/agents`).
-    """
-    folder, name = os.path.split(path)
-    absolute_folder, relative_folder = _folder_paths(folder, root)
-    absolute = os.path.join(absolute_folder, name)
-    relative = None if relative_folder is None else os.path.join(relative_folder, name)
-    for glob in globs:
-        pattern = _glob_regex(glob)
-        if relative is not None and pattern.fullmatch(relative):
-            return True
-        if (relative is None or glob.startswith("**/")) and _tail_regex(glob).search(absolute):
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=4096)
-def _folder_paths(folder: str, root: Path | None) -> tuple[str, str | None]:
-    """Returns `folder` made absolute, and relative to `root` ("" for the root itself; None when
-    outside it): worked out once per folder, not once per file (no symlink resolution)."""
-    absolute = os.path.abspath(folder)
-    if root is None:
-        return absolute, None
-    root_path = os.path.abspath(root)
-    if absolute == root_path:
-        return absolute, ""
-    prefix = os.path.join(root_path, "")
-    return absolute, absolute[len(prefix) :] if absolute.startswith(prefix) else None
-
-
-@functools.cache
-def _tail_regex(glob: str) -> re.Pattern[str]:
-    return re.compile(r"(?:^|/)" + _glob_regex(glob).pattern)
-
-
-@functools.cache
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    parts = re.split(r"(\*\*/|\*\*|\*|\?)", glob)
-    table = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
-    return re.compile("".join(table.get(p, re.escape(p)) for p in parts) + "$")
+    return MarkdownSource(text, split, parse_frontmatter(text, split))

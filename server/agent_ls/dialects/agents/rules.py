@@ -11,69 +11,33 @@ import re
 import reprlib
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
 
-from agent_ls.agentfile import (
-    AgentSource,
+from agent_ls.core.findings import Edit, Finding, Fix, Severity
+from agent_ls.core.frontmatter import (
     Entry,
     Frontmatter,
-    looks_like_agent,
+    MarkdownSource,
     parses,
-    read_source,
     to_python,
 )
-from agent_ls.catalogue import Catalogue, load_catalogue, suggest
-from agent_ls.diagnostics.codes import Severity
-from agent_ls.diagnostics.findings import Edit, Finding, Fix
-
-# Findings that mean Claude Code does not load the agent at all.
-DROP_CODES = frozenset(
-    "AL101 AL102 AL103 AL110 AL112 AL113 AL201 AL202 AL203 AL204 AL205 AL211 AL212 AL303 AL706".split()
-)
+from agent_ls.dialects.agents.catalogue import Catalogue, suggest
+from agent_ls.dialects.base import CheckContext
 
 
-@dataclass(frozen=True)
-class CheckContext:
-    """What a check knows beyond the text."""
-
-    catalogue: Catalogue
-    is_agent_path: bool = True
-    """The file sits where Claude Code looks for agents (else only agent-like frontmatter counts)."""
-    file_stem: str | None = None
-    mcp_servers: frozenset[str] | None = None
-    """Server names from the workspace's `.mcp.json`; None when there is none."""
-    invalid_utf8_at: int | None = None
-    """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
-    quote_fixes: bool = True
-    """Whether a YAML error gets its quoting fix, found by parsing candidate quotings again
-    (`check` without `--fix` shows no fixes and skips that work)."""
-
-
-def check(text: str, ctx: CheckContext) -> list[Finding]:
-    """Returns every finding for one agent file, in document order."""
-    return check_source(read_source(text), ctx)
-
-
-def check_source(source: AgentSource, ctx: CheckContext) -> list[Finding]:
+def check_source(source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
     """Returns every finding for an already read agent file, in document order."""
     if not source.split.has_frontmatter:
-        return _no_frontmatter(source.text) if ctx.is_agent_path else []
+        return _no_frontmatter(source.text) if ctx.in_globs else []
     fm = source.frontmatter
     assert fm is not None
-    if not ctx.is_agent_path and not (fm.loaded and looks_like_agent(fm.data)):
+    if not ctx.in_globs and not (fm.loaded and ctx.catalogue.looks_like_agent(fm.data)):
         return []
     findings = list(_Checker(source, fm, ctx).run())
     findings.sort(key=lambda f: (f.start, f.end, f.code))
     return findings
-
-
-def agent_is_dropped(source: AgentSource) -> bool:
-    """Whether Claude Code would not load this agent at all."""
-    ctx = CheckContext(load_catalogue())
-    return any(f.code in DROP_CODES for f in check_source(source, ctx))
 
 
 def _line_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -270,7 +234,7 @@ _TRAILING_COMMENT = re.compile(r"\s*(#.*?)\s*$")
 class _Checker:
     """Runs every rule over one parsed file; yields findings."""
 
-    def __init__(self, source: AgentSource, fm: Frontmatter, ctx: CheckContext) -> None:
+    def __init__(self, source: MarkdownSource, fm: Frontmatter, ctx: CheckContext) -> None:
         self.text = source.text
         self.source = source
         self.fm = fm
@@ -871,6 +835,8 @@ class _Checker:
             if isinstance(value, (str, int, float))
             else None,
         )
+
+    _value_colors = _value_enum
 
     def _value_range(self, entry: Entry) -> tuple[int, int]:
         if entry.value_end > entry.value_start:

@@ -7,10 +7,13 @@ items (snippets only when the client supports them).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from agent_ls.agentfile import AgentSource, editing_source
-from agent_ls.catalogue import Catalogue
+from agent_ls.core.frontmatter import MarkdownSource, editing_source
+from agent_ls.dialects.agents.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from agent_ls.dialects.base import FrontmatterDialect
 
 
 class Candidate(NamedTuple):
@@ -34,7 +37,7 @@ _WORD_BACK = re.compile(r"[\w*().:\[\]-]*$")
 
 
 def complete(
-    source: AgentSource, offset: int, cat: Catalogue, mcp_servers: frozenset[str] | None
+    source: MarkdownSource, offset: int, cat: Catalogue, mcp_servers: frozenset[str] | None
 ) -> list[Candidate]:
     """Returns the candidates at `offset`, or [] outside the frontmatter (an unclosed one counts)."""
     source = editing_source(source)
@@ -77,7 +80,7 @@ def _parent_key(text: str, line_start: int, yaml_start: int) -> str | None:
     return None
 
 
-def _keys(source: AgentSource, cat: Catalogue, start: int, end: int) -> list[Candidate]:
+def _keys(source: MarkdownSource, cat: Catalogue, start: int, end: int) -> list[Candidate]:
     # Read the keys from the text: they count even while the YAML is broken mid-edit.
     yaml_text = source.text[source.split.yaml_start : source.split.yaml_end]
     present = set(re.findall(r"^([A-Za-z_][\w-]*)[ \t]*:", yaml_text, re.MULTILINE))
@@ -105,7 +108,7 @@ def _values(
     key: str,
     typed: str,
     offset: int,
-    source: AgentSource,
+    source: MarkdownSource,
     cat: Catalogue,
     mcp_servers: frozenset[str] | None,
     in_list: bool = False,
@@ -158,3 +161,10 @@ def _values(
         )
         for i, (label, detail, doc) in enumerate(options)
     ]
+
+
+def complete_frontmatter(
+    dialect: FrontmatterDialect, source: MarkdownSource, offset: int, mcp: frozenset[str] | None
+) -> list[Candidate]:
+    """The candidates of a frontmatter dialect at `offset`."""
+    return complete(source, offset, dialect.catalogue, mcp)

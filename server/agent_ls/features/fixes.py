@@ -9,8 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from agent_ls.diagnostics.codes import Severity
-from agent_ls.diagnostics.findings import Edit, Finding
+from agent_ls.core.findings import Edit, Finding, Severity
 
 MAX_ROUNDS = 10
 

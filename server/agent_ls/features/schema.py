@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ls.catalogue import Catalogue
+from agent_ls.dialects.agents.catalogue import Catalogue
 
 
 def _enum(values: dict[str, str]) -> dict[str, Any]:

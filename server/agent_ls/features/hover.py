@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import yaml
 
-from agent_ls.agentfile import AgentSource, Entry, editing_source
-from agent_ls.catalogue import Catalogue
-from agent_ls.diagnostics.codes import explain
-from agent_ls.diagnostics.findings import Finding
+from agent_ls.core.findings import Finding, explain
+from agent_ls.core.frontmatter import Entry, MarkdownSource, editing_source
+from agent_ls.dialects.agents.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from agent_ls.dialects.base import FrontmatterDialect
 
 
 def hover(
-    source: AgentSource, offset: int, cat: Catalogue, findings: list[Finding]
+    source: MarkdownSource, offset: int, cat: Catalogue, findings: list[Finding]
 ) -> tuple[str, int, int] | None:
     """Returns (Markdown, start, end) for what lies at `offset`, or None."""
     parts: list[str] = []
@@ -61,7 +64,7 @@ def hover(
 _KEY_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*(?:#.*)?$")
 
 
-def _line_entry(source: AgentSource, offset: int) -> Entry | None:
+def _line_entry(source: MarkdownSource, offset: int) -> Entry | None:
     """The top-level `key: value` on the line at `offset`, read from the text alone: hover keeps
     working while the YAML is broken mid-edit and nothing parses."""
     split, text = source.split, source.text
@@ -124,3 +127,10 @@ def _tool_doc(name: str, cat: Catalogue) -> str:
     if name.startswith("mcp__"):
         return f"**{name}**: an MCP tool (`mcp__server__tool`)."
     return f"**{name}**: not a Claude Code {cat.version} tool."
+
+
+def hover_frontmatter(
+    dialect: FrontmatterDialect, source: MarkdownSource, offset: int, findings: list[Finding]
+) -> tuple[str, int, int] | None:
+    """The hover of a frontmatter dialect at `offset`."""
+    return hover(source, offset, dialect.catalogue, findings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent_ls.agentfile import AgentSource
-from agent_ls.catalogue import Catalogue
+from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.dialects.agents.catalogue import Catalogue
 
 
 @dataclass
@@ -23,7 +23,7 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 
-def symbols(source: AgentSource) -> list[Symbol]:
+def symbols(source: MarkdownSource) -> list[Symbol]:
     """Returns the frontmatter (with its keys) and the body's headings, nested by level."""
     out: list[Symbol] = []
     split = source.split
@@ -74,7 +74,7 @@ class Swatch:
     hex: str
 
 
-def color_swatches(source: AgentSource, cat: Catalogue) -> list[Swatch]:
+def color_swatches(source: MarkdownSource, cat: Catalogue) -> list[Swatch]:
     """Returns a swatch for a valid `color` value."""
     fm = source.frontmatter
     out = []

@@ -1,4 +1,5 @@
-"""The catalogue: everything agent-ls knows about the agent-file format, read from one JSON file.
+"""The agents dialect's catalogue: everything agent-ls knows about the agent-file format, read
+from one JSON file (`claude_code.json`, next to this module).
 
 Diagnostics, completion, hover, quick fixes and `agent-ls schema` all read this; adding a tool or a
 model means editing `claude_code.json`, never code. User settings extend it (`with_settings`).
@@ -14,20 +15,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from agent_ls.core.suggest import suggest
+from agent_ls.dialects.base import KeySpec, key_specs
 from agent_ls.settings import Settings
 
-
-@dataclass(frozen=True)
-class KeySpec:
-    """One recognised frontmatter key."""
-
-    name: str
-    type: str
-    doc: str
-    order: int
-    required: bool = False
-    values: str | None = None
-    snippet: str | None = None
+__all__ = ["Catalogue", "KeySpec", "LegacyTool", "load_catalogue", "suggest"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +60,20 @@ class Catalogue:
     @property
     def agent_tools(self) -> frozenset[str]:
         return frozenset(self.raw["agentTools"])
+
+    @property
+    def default_globs(self) -> tuple[str, ...]:
+        """Where Claude Code looks for agent files (workspace-relative globs)."""
+        return tuple(self.raw["agentGlobs"])
+
+    def looks_like_agent(self, data: dict[str, Any]) -> bool:
+        """Whether frontmatter outside an agent folder is an agent's (not a skill's or a
+        blog's): `name`, `description` and a key only agents have (`agentOnlyKeys`)."""
+        return (
+            "name" in data
+            and "description" in data
+            and any(k in data for k in self.raw["agentOnlyKeys"])
+        )
 
     def with_settings(self, settings: Settings) -> Catalogue:
         """Returns this catalogue extended by the user's extra keys and tools."""
@@ -123,30 +129,6 @@ class Catalogue:
         return [*self.tools, *self.gated_tools]
 
 
-def suggest(word: str, candidates: list[str] | dict[str, Any], cutoff: float = 0.6) -> str | None:
-    """Returns the candidate closest to `word` (case-insensitive match first), or None."""
-    names = list(candidates)
-    lowered = {c.lower(): c for c in names}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
-    squashed = {c.lower().replace("-", "").replace("_", ""): c for c in names}
-    key = word.lower().replace("-", "").replace("_", "")
-    if key in squashed:
-        return squashed[key]
-    close = _closest(word.lower(), tuple(lowered), cutoff)
-    return None if close is None else lowered[close]
-
-
-@functools.lru_cache(maxsize=1024)
-def _closest(word: str, names: tuple[str, ...], cutoff: float) -> str | None:
-    """The closest of `names` to `word` by difflib's ratio: remembered, because the same
-    misspellings come back file after file (`check` over a folder, keystrokes in the server)."""
-    import difflib  # only for a near miss: not on the way to a server's first answer
-
-    close = difflib.get_close_matches(word, names, n=1, cutoff=cutoff)
-    return close[0] if close else None
-
-
 def _hue_distance(a: str, b: str) -> float:
     """Distance between two hex colors by hue first, then lightness and saturation."""
     ha, la, sa = colorsys.rgb_to_hls(*(int(a[i : i + 2], 16) / 255 for i in (0, 2, 4)))
@@ -159,18 +141,7 @@ def _hue_distance(a: str, b: str) -> float:
 def load_catalogue(dialect: str = "claude_code") -> Catalogue:
     """Returns the built-in catalogue of `dialect` (parsed once per process)."""
     raw = json.loads((Path(__file__).parent / f"{dialect}.json").read_text("utf-8"))
-    keys = {
-        name: KeySpec(
-            name=name,
-            type=spec["type"],
-            doc=spec["doc"],
-            order=spec["order"],
-            required=spec.get("required", False),
-            values=spec.get("values"),
-            snippet=spec.get("snippet"),
-        )
-        for name, spec in raw["keys"].items()
-    }
+    keys = key_specs(raw["keys"])
     models = raw["models"]
     return Catalogue(
         raw=raw,

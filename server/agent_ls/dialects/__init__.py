@@ -1,0 +1,38 @@
+"""The registry of dialects, and the choice of a file's dialect by path.
+
+A dialect plugs in by one line in `_MODULES` (its module exposes `DIALECT`). Globs are per
+dialect, each dialect's defaults extended by the settings (`[globs] <name> = [...]`; for agents
+also `agent-globs`); the first dialect whose globs match a path is its dialect.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from pathlib import Path
+
+from agent_ls.core.globs import matches_globs
+from agent_ls.dialects.base import Dialect
+from agent_ls.settings import Settings
+
+_MODULES = ("agent_ls.dialects.agents",)
+"""Every dialect's module, in the order their globs are tried (the most specific first)."""
+
+
+@functools.cache
+def all_dialects() -> tuple[Dialect, ...]:
+    """Every registered dialect (each module imported once, on first use)."""
+    return tuple(importlib.import_module(name).DIALECT for name in _MODULES)
+
+
+def dialect_named(name: str) -> Dialect | None:
+    """Returns the dialect called `name` (`agents`, `skills`, …), or None."""
+    return next((d for d in all_dialects() if d.name == name), None)
+
+
+def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect | None:
+    """Returns the dialect whose globs match `path` (relative to `root`), or None."""
+    for dialect in all_dialects():
+        if matches_globs(path, root, dialect.globs(settings)):
+            return dialect
+    return None
