@@ -292,6 +292,8 @@ def check_paths(
     else:
         from concurrent.futures import ProcessPoolExecutor  # the server never loads it
 
+        from agent_ls.dialects.agents import rules  # noqa: F401 - imported once, before the fork
+
         chunks = [files[i : i + _CHUNK_FILES] for i in range(0, len(files), _CHUNK_FILES)]
         with ProcessPoolExecutor(
             workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(job,)
