@@ -106,9 +106,10 @@ def walk_markdown(folder: Path) -> Iterator[Path]:
             continue
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        here = Path(current)  # parsed once per folder, not once per file
         for name in sorted(files):
             if name.endswith(".md"):
-                yield Path(current) / name
+                yield here / name
 
 
 @dataclass(frozen=True)
