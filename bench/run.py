@@ -1124,7 +1124,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             ref["keystroke → diagnostics"]["median"],
             1,
             "ms",
-            "debounce 0; adds pygls JSON-RPC, a thread hop, pipes and the client",
+            "debounce 0; adds pygls JSON-RPC, pipes and the client",
             reference=True,
         )
         add(
@@ -1132,7 +1132,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             ref["keystroke → diagnostics"]["p99"],
             5,
             "ms",
-            "debounce 0; adds pygls JSON-RPC, a thread hop, pipes and the client",
+            "debounce 0; adds pygls JSON-RPC, pipes and the client",
             reference=True,
         )
         worst_rt = max(
