@@ -28,7 +28,6 @@ import asyncio
 import logging
 import os
 import re
-import stat
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -251,15 +250,13 @@ def serve_stdio(server: JsonRPCServer) -> None:
     async def main() -> None:
         loop = asyncio.get_running_loop()
         chunks: asyncio.Queue[bytes] = asyncio.Queue()
-        fd = sys.stdin.fileno()
-        if _pollable(fd):  # the event loop reads the pipe itself: no thread hop per message
-            os.set_blocking(fd, False)
-            loop.add_reader(fd, _read_ready, fd, loop, chunks)
-        else:  # a file or a terminal (or Windows): a daemon thread, which a read blocked on
-            # stdin cannot keep alive after `exit`
-            threading.Thread(
-                target=_read_chunks, args=(fd, loop, chunks), name="agent-ls stdin", daemon=True
-            ).start()
+        # A daemon thread: a read blocked on stdin must not keep the process alive after `exit`.
+        threading.Thread(
+            target=_read_chunks,
+            args=(sys.stdin.fileno(), loop, chunks),
+            name="agent-ls stdin",
+            daemon=True,
+        ).start()
         await read_frames(chunks.get, protocol)
 
     try:
@@ -270,30 +267,6 @@ def serve_stdio(server: JsonRPCServer) -> None:
         pass
     finally:
         server.shutdown()  # type: ignore[no-untyped-call]
-
-
-def _pollable(fd: int) -> bool:
-    """Whether `fd` is a pipe or socket the event loop can wait on (not on Windows)."""
-    if sys.platform == "win32":
-        return False
-    try:
-        mode = os.fstat(fd).st_mode
-    except OSError:
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
-
-
-def _read_ready(fd: int, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
-    """Hands what is readable on `fd` to the reader of `chunks`; b"" at its end (then stops)."""
-    try:
-        data = os.read(fd, CHUNK)
-    except BlockingIOError:
-        return
-    except (OSError, ValueError):  # closed under us
-        data = b""
-    if not data:
-        loop.remove_reader(fd)
-    chunks.put_nowait(data)
 
 
 def _read_chunks(fd: int, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
