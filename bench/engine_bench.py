@@ -32,10 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent_ls.core.frontmatter import read_source  # noqa: E402
 from agent_ls.core.textindex import LineIndex  # noqa: E402
-from agent_ls.dialects.agents import CheckContext, check, check_source  # noqa: E402
+from agent_ls.dialects.agents import DIALECT, CheckContext, check, check_source  # noqa: E402
 from agent_ls.dialects.agents.catalogue import load_catalogue  # noqa: E402
-from agent_ls.features.completion import complete  # noqa: E402
-from agent_ls.features.hover import hover  # noqa: E402
 from agent_ls.lsp import convert  # noqa: E402
 from agent_ls.lsp.server import AgentLanguageServer  # noqa: E402
 from agent_ls.workspace import AgentNames  # noqa: E402
@@ -124,18 +122,18 @@ def main() -> None:
     server.resolve_documentation = True  # itemDefaults.editRange and resolveSupport gets them
 
     def completion(offset: int) -> None:
-        candidates = complete(source, offset, catalogue, None)
+        candidates = DIALECT.complete(source, offset, None)
         [server.completion_item(c, None, True) for c in candidates]
         if candidates:
             convert.range_of(index, candidates[0].start, candidates[0].end)
 
     for label, offset in positions.items():
-        items = complete(source, offset, catalogue, None)
+        items = DIALECT.complete(source, offset, None)
         results[f"completion_{label}_items"] = len(items)
         results[f"completion_{label}"] = timed(completion, [offset] * count)
     findings = check_source(source, ctx)
     results["hover_model"] = timed(
-        lambda o: hover(source, o, catalogue, findings), [index.offset(4, 2)] * count
+        lambda o: DIALECT.hover(source, o, findings), [index.offset(4, 2)] * count
     )
 
     big = base + ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n" * 18_000)

@@ -92,7 +92,10 @@ def _parser(with_ask: bool) -> argparse.ArgumentParser:
     )
     check.set_defaults(run=_check)
 
-    schema = sub.add_parser("schema", help="print a JSON Schema of the frontmatter")
+    schema = sub.add_parser("schema", help="print a JSON Schema of a dialect's files")
+    schema.add_argument(
+        "--dialect", default="agents", help="agents (default), or another dialect's name"
+    )
     schema.set_defaults(run=_schema)
 
     explain = sub.add_parser("explain", help="explain a diagnostic code, e.g. AL401")
@@ -147,22 +150,26 @@ def _serve(args: argparse.Namespace) -> int:
     return server.exit_code
 
 
-def _schema(_: argparse.Namespace) -> int:
-    from agent_ls.dialects.agents.catalogue import load_catalogue
-    from agent_ls.features.schema import frontmatter_schema
+def _schema(args: argparse.Namespace) -> int:
+    from agent_ls.dialects import all_dialects, dialect_named
 
-    json.dump(frontmatter_schema(load_catalogue()), sys.stdout, indent=2)
+    dialect = dialect_named(args.dialect)
+    if dialect is None:
+        names = ", ".join(d.name for d in all_dialects())
+        return _fail(f"no such dialect: {args.dialect} (dialects: {names})")
+    json.dump(dialect.schema(), sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
     from agent_ls.core.findings import SEVERITY_RULE, explain
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.dialects import all_codes
 
+    codes = all_codes()  # registers every dialect's codes
     if not args.code:
         sys.stdout.write(SEVERITY_RULE + "\n\n")
-        for code in CODES.values():
+        for code in codes.values():
             sys.stdout.write(f"{code.code}  {code.severity.label:<11}  {code.title}\n")
         return 0
     text = explain(args.code)
@@ -173,9 +180,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from agent_ls.dialects.agents.catalogue import load_catalogue
     from agent_ls.settings import find_project_root, load_project_settings
-    from agent_ls.workspace import check_paths, walk_markdown
+    from agent_ls.workspace import check_paths, walk_dialect_files
 
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
@@ -194,7 +200,7 @@ def _check(args: argparse.Namespace) -> int:
     explicit: set[Path] = set()
     for path in existing:
         if path.is_dir():
-            files.extend(walk_markdown(path))
+            files.extend(walk_dialect_files(path, settings))
         else:
             files.append(path)
             explicit.add(path)
@@ -202,12 +208,12 @@ def _check(args: argparse.Namespace) -> int:
     # The output of each file is made where it is checked (by a pool's workers for many files).
     render = None if args.diff else _RENDERERS.get(args.format)
     reports, errors = check_paths(
-        dict.fromkeys(files), explicit, root, settings, load_catalogue(), render, fixes
+        dict.fromkeys(files), explicit, root, settings, render=render, fixes=fixes
     )
     changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
     if changed and args.fix:
         reports, errors = check_paths(
-            dict.fromkeys(files), explicit, root, settings, load_catalogue(), render, False
+            dict.fromkeys(files), explicit, root, settings, render=render, fixes=False
         )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
@@ -228,12 +234,10 @@ def _check(args: argparse.Namespace) -> int:
 def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> int:
     """Fixes each reported file with a preferred fix (or prints the diff); returns how many files
     change. A file that is not valid UTF-8, or changed since it was read, is left alone."""
-    from agent_ls.dialects.agents import CheckContext, check
-    from agent_ls.dialects.agents.catalogue import load_catalogue
+    from agent_ls.dialects.base import CheckContext
     from agent_ls.features.fixes import fix_text, unified_diff, write_fixed
-    from agent_ls.workspace import load_mcp_servers
+    from agent_ls.workspace import dialect_of, load_mcp_servers
 
-    catalogue = load_catalogue().with_settings(settings)
     mcp = load_mcp_servers(root)
     changed = fixes = 0
     for report in reports:
@@ -249,8 +253,9 @@ def _apply_fixes(reports: list[Any], root: Path, settings: Any, diff: bool) -> i
         except UnicodeDecodeError:  # writing it back would lose the bytes Claude Code reads
             sys.stderr.write(f"agent-ls: {name}: not fixed (not valid UTF-8)\n")
             continue
-        ctx = CheckContext(catalogue, True, report.path.stem, mcp)
-        after, applied = fix_text(before, lambda text: check(text, ctx))  # noqa: B023
+        dialect = dialect_of(report.path, root, settings)[0]
+        ctx = CheckContext(dialect.catalogue, True, report.path.stem, mcp, path=report.path)
+        after, applied = fix_text(before, lambda text: dialect.check(dialect.read(text), ctx))  # noqa: B023
         if after == before:
             continue
         if diff:
@@ -407,7 +412,9 @@ def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
 def _write_text(reports: list[Any], out: TextIO, color: bool = False) -> None:
     """Each finding with its source line and a caret under its range, then one line per code
     with the command that explains it, then the summary."""
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.dialects import all_codes
+
+    CODES = all_codes()
 
     def paint(style: str, text: str) -> str:
         return f"\x1b[{style}m{text}\x1b[0m" if color else text
@@ -493,7 +500,9 @@ def _artifact_location(path: Path, root: str) -> dict[str, str]:
 
 
 def _write_sarif(reports: list[Any], out: TextIO) -> None:
-    from agent_ls.dialects.agents import CODES
+    from agent_ls.dialects import all_codes
+
+    CODES = all_codes()
 
     level = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
     rules = [

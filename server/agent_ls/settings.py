@@ -30,7 +30,6 @@ from agent_ls.reading import CONFIG_MAX_BYTES, UnreadableFile, read_decoded
 
 log = logging.getLogger(__name__)
 
-DEFAULT_AGENT_GLOBS = ("**/.claude/agents/**/*.md",)
 USER_ONLY = {"user_only": True}
 """Field metadata of a setting that only the user's own configuration may set."""
 
@@ -74,8 +73,9 @@ class Settings:
     """Frontmatter keys to accept without a warning (Claude Code still ignores them)."""
     extra_tools: tuple[str, ...] = ()
     """Tool names to accept beyond the catalogue (e.g. tools of your own MCP setup)."""
-    agent_globs: tuple[str, ...] = DEFAULT_AGENT_GLOBS
-    """Workspace-relative globs of agent files, in addition to `.claude/agents/**/*.md`."""
+    agent_globs: tuple[str, ...] = ()
+    """Workspace-relative globs of agent files, in addition to the agents dialect's own
+    (`**/.claude/agents/**/*.md`); the same as `globs.agents`."""
     globs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per dialect (`agents`, `skills`, …), globs of its files beyond its defaults."""
     debounce_ms: int = 0
@@ -155,8 +155,6 @@ def _merge(
                 )
             )
             continue
-        if f.name == "agent_globs":
-            converted = tuple(dict.fromkeys((*DEFAULT_AGENT_GLOBS, *converted)))
         changes[f.name] = converted
     return dataclasses.replace(base, **changes), problems
 

@@ -6,9 +6,7 @@ change). Files are read by the one bounded reader (`reading`), as Claude Code re
 
 from __future__ import annotations
 
-import functools
 import gc
-import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -17,16 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_ls.core.findings import Finding
-from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource, read_source
-from agent_ls.core.globs import matches_globs
-from agent_ls.dialects.agents import CheckContext, check_source
-from agent_ls.dialects.agents.catalogue import Catalogue
+from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
+from agent_ls.dialects import agents, all_dialects, dialect_for
+from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.reading import (
-    CONFIG_MAX_BYTES,
     FileTooLarge,
     UnreadableFile,
-    decode,
-    read_bytes,
     read_decoded,
 )
 from agent_ls.settings import Settings
@@ -51,49 +45,54 @@ def read_text(path: Path) -> str:
     return read_decoded(path, MAX_FILE_BYTES).text
 
 
-def load_mcp_servers(root: Path | None) -> frozenset[str] | None:
-    """Returns the server names of `root/.mcp.json`, or None when there is no usable one.
+def load_mcp_servers(root: Path | None, home: Path | None = None) -> frozenset[str] | None:
+    """Returns the MCP server names Claude Code knows for the workspace at `root`, from every
+    layer it reads (`.mcp.json`, `~/.claude.json`, enabled plugins: `dialects.mcp.servers`), or
+    None when there is no workspace or a layer cannot be read (MCP tool names are then not
+    checked)."""
+    from agent_ls.dialects.mcp.servers import known_servers
 
-    A file that cannot be read or parsed (invalid JSON, nested too deep, too large) is logged
-    once, never raised: MCP tool names are then not checked.
-    """
-    if root is None:
-        return None
-    path = root / ".mcp.json"
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(decode(read_bytes(path, CONFIG_MAX_BYTES)).text)
-    except UnreadableFile as err:
-        _log.warning("%s: %s; MCP tool names are not checked", path, err)
-        return None
-    except (ValueError, RecursionError) as err:
-        why = "nested too deeply" if isinstance(err, RecursionError) else f"not valid JSON ({err})"
-        _log.warning("%s: %s; MCP tool names are not checked", path, why)
-        return None
-    servers = data.get("mcpServers") if isinstance(data, dict) else None
-    return frozenset(servers) if isinstance(servers, dict) else frozenset()
+    return known_servers(root, home)
+
+
+def agent_globs(settings: Settings) -> tuple[str, ...]:
+    """Where agent files are looked for: the catalogue's agent globs, then the settings'."""
+    return agents.DIALECT.globs(settings)
 
 
 def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
     """Whether `path` lies where agents are looked for (agent globs, relative to `root`)."""
-    if path.suffix != ".md":
-        return False
-    globs = settings.agent_globs
-    if all(glob.endswith("/*.md") for glob in globs):  # any `.md` name matches: one per folder
-        return _agent_folder(os.path.dirname(path), root, globs)
-    return matches_globs(path, root, globs)
+    return agents.DIALECT.matches(path, root, settings)
 
 
-@functools.lru_cache(maxsize=1024)
-def _agent_folder(folder: str, root: Path | None, globs: tuple[str, ...]) -> bool:
-    """Whether `.md` files in `folder` match `globs`, each ending in `/*.md`: the part before it
-    ends in `/`, so it matches the folder and `*.md` the name, whatever the name is."""
-    return matches_globs(Path(folder, "agent.md"), root, globs)
+def dialect_of(path: Path | None, root: Path | None, settings: Settings) -> tuple[Dialect, bool]:
+    """Returns the dialect that checks `path` (with the settings applied), and whether its globs
+    matched: the first dialect whose globs match, else the one that also checks look-alikes
+    anywhere (agents: Markdown whose frontmatter is an agent's)."""
+    found = None if path is None else dialect_for(path, root, settings)
+    if found is not None:
+        return found.with_settings(settings), True
+    fallback = next(d for d in all_dialects() if d.claims_outside_globs)
+    return fallback.with_settings(settings), False
 
 
 def walk_markdown(folder: Path) -> Iterator[Path]:
     """Yields every `.md` file under `folder`, following symlinks once (no loops), sorted."""
+    return walk_files(folder, (".md",))
+
+
+def walk_dialect_files(folder: Path, settings: Settings) -> Iterator[Path]:
+    """Yields the files under `folder` a dialect may check: Markdown, and files with the
+    extension of a dialect's glob (`.json`…), sorted, symlinks followed once."""
+    suffixes = {".md"}
+    for dialect in all_dialects():
+        suffixes.update(os.path.splitext(g)[1] for g in dialect.globs(settings))
+    return walk_files(folder, tuple(sorted(s for s in suffixes if s)))
+
+
+def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Yields every file under `folder` whose name ends with one of `suffixes`, following
+    symlinks once (no loops), sorted."""
     seen: set[tuple[int, int]] = set()
     for current, dirs, files in os.walk(folder, followlinks=True):
         try:
@@ -108,7 +107,7 @@ def walk_markdown(folder: Path) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         here = Path(current)  # parsed once per folder, not once per file
         for name in sorted(files):
-            if name.endswith(".md"):
+            if name.endswith(suffixes):
                 yield here / name
 
 
@@ -124,9 +123,10 @@ class AgentName:
 
 def declared_name(path: Path, source: MarkdownSource | None) -> AgentName | None:
     """Returns the agent name `path` declares in `source` (its last `name` key), if any."""
-    if source is None or source.frontmatter is None:
+    frontmatter = getattr(source, "frontmatter", None)  # a JSON dialect's source has none
+    if frontmatter is None:
         return None
-    entry = next((e for e in reversed(source.frontmatter.entries) if e.key == "name"), None)
+    entry = next((e for e in reversed(frontmatter.entries) if e.key == "name"), None)
     if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
         return None
     return AgentName(path, entry.value, entry.value_start, entry.value_end)
@@ -240,7 +240,6 @@ class _CheckJob:
     explicit: frozenset[Path]
     root: Path | None
     settings: Settings
-    catalogue: Catalogue
     mcp: frozenset[str] | None
     render: Render | None
     fixes: bool
@@ -261,14 +260,16 @@ def check_paths(
     explicit: set[Path],
     root: Path | None,
     settings: Settings,
-    catalogue: Catalogue,
+    home: Path | None = None,
     render: Render | None = None,
     fixes: bool = True,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
-    """Checks files; returns reports of agent files and (path, reason) for unreadable ones.
+    """Checks files, each by its dialect (`dialect_of`); returns reports of the files a
+    dialect checks and (path, reason) for unreadable ones.
 
-    Files in `explicit` are always checked as agents; others only when they sit in an agent
-    folder or carry agent frontmatter. Duplicate names are checked across all of them. From
+    Files in `explicit` are always checked (by the dialect of their globs, else as agents);
+    others only when they match a dialect's globs or carry agent frontmatter. Duplicate names are checked across all of them. MCP tool names are judged against the servers Claude Code
+    knows for `root` with the user's home `home` (default: this user's; `load_mcp_servers`). From
     `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
     results are joined in order: the reports are the same, in the same order, as from one process.
     (The workers are forked where the platform can: call it from a process without threads, as
@@ -277,13 +278,7 @@ def check_paths(
     may lack the fixes that cost a search (see `CheckContext.quote_fixes`).
     """
     job = _CheckJob(
-        frozenset(explicit),
-        root,
-        settings,
-        catalogue.with_settings(settings),
-        load_mcp_servers(root),
-        render,
-        fixes,
+        frozenset(explicit), root, settings, load_mcp_servers(root, home), render, fixes
     )
     files = list(paths)
     workers = _usable_cores()
@@ -292,8 +287,6 @@ def check_paths(
         parts = [_check_files(job, files)]
     else:
         from concurrent.futures import ProcessPoolExecutor  # the server never loads it
-
-        from agent_ls.dialects.agents import rules  # noqa: F401 - imported once, before the fork
 
         chunks = [files[i : i + _CHUNK_FILES] for i in range(0, len(files), _CHUNK_FILES)]
         with ProcessPoolExecutor(
@@ -323,11 +316,12 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
     """Checks `paths` (without the duplicate-name rule, which needs every file's name)."""
     checked: _Checked = ([], [])
     for place, path in enumerate(paths):
-        agent_path = path in job.explicit or is_agent_path(path, job.root, job.settings)
+        dialect, in_globs = dialect_of(path, job.root, job.settings)
+        in_globs = in_globs or path in job.explicit
         try:
             decoded = read_decoded(path, MAX_FILE_BYTES)
         except FileTooLarge as err:
-            if agent_path:  # Claude Code skips it: the agent is not loaded
+            if in_globs:  # Claude Code skips it: the agent is not loaded
                 report = FileReport(path, "", [too_large_finding(err.size)])
                 checked[0].append((place, "", report.findings, None, _rendered(job, report)))
             continue
@@ -335,18 +329,27 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             checked[1].append((place, str(err)))
             continue
         text = decoded.text
-        source = read_source(text)
+        source = dialect.read(text)
         ctx = CheckContext(
-            job.catalogue, agent_path, path.stem, job.mcp, decoded.invalid_at, job.fixes
+            dialect.catalogue,
+            in_globs,
+            path.stem,
+            job.mcp,
+            decoded.invalid_at,
+            quote_fixes=job.fixes,
+            path=path,
         )
-        findings = check_source(source, ctx)
-        if not agent_path and not findings and not job.catalogue.looks_like_agent(source.data):
+        findings = dialect.check(source, ctx)
+        if not in_globs and not findings and not dialect.claims(source, in_globs):
             continue
         # Every finding (and the name, for AL208) lies before the body: keep only that much text,
         # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
-        end = source.split.body_start if source.split.has_frontmatter else 0
+        if isinstance(source, MarkdownSource):
+            end = source.split.body_start if source.split.has_frontmatter else 0
+        else:  # a JSON file: its findings may point anywhere in it
+            end = len(text)
         end = max([end, *(f.end for f in findings)])
-        name = declared_name(path, source)
+        name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
         declared = None if name is None else (name.name, name.start, name.end)
         report = FileReport(path, text[:end], findings)
         checked[0].append((place, report.text, findings, declared, _rendered(job, report)))

@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 
 from agent_ls import __version__
-from agent_ls.dialects.agents import CODES
+from agent_ls.dialects import all_codes
 from agent_ls.dialects.agents.catalogue import load_catalogue
+
+CODES = all_codes()
 
 CLEAN = "---\nname: {name}\ndescription: Reviews code\ntools: Read, Grep\n---\n\nYou review code.\n"
 WARNING = (
@@ -131,7 +133,7 @@ def test_sarif_is_2_1_0(project: Path) -> None:
     [run] = sarif["runs"]
     driver = run["tool"]["driver"]
     assert driver["name"] == "agent-ls" and driver["version"] == __version__
-    assert {r["id"] for r in driver["rules"]} == set(CODES)
+    assert {r["id"] for r in driver["rules"]} == set(all_codes())
     assert run["columnKind"] == "utf16CodeUnits"
     results = {r["ruleId"]: r for r in run["results"]}
     assert set(results) == {"AL401", "AL213"}
@@ -247,8 +249,12 @@ def test_a_broken_mcp_json_is_a_message_not_a_crash(tmp_path: Path, mcp: str | b
     write(tmp_path, {".mcp.json": mcp, ".claude/agents/a.md": ERROR.format(name="a")})
     report, done = check_json(tmp_path)
     assert done.returncode == 1  # the agent's own error, not a traceback
-    assert by_path(report) == {".claude/agents/a.md": ["AL401", "AL406"]}
-    assert ".mcp.json: " in done.stderr and "MCP tool names are not checked" in done.stderr
+    assert by_path(report) == {".claude/agents/a.md": ["AL401", "AL406"], ".mcp.json": ["MC001"]}
+    assert ".mcp.json: " in done.stderr
+    # Claude Code ignores a .mcp.json that is not JSON (so no server of it exists); one agent-ls
+    # cannot read (nested past its parser's limit) leaves MCP tool names unjudged.
+    unjudged = "MCP tool names are not checked" in done.stderr
+    assert unjudged == (mcp.startswith("[")) if isinstance(mcp, str) else not unjudged
     assert "Traceback" not in done.stderr
 
 
@@ -416,15 +422,18 @@ def test_duplicate_name_in_a_deeper_project_wins(tmp_path: Path) -> None:
     assert "ignores this one" in messages[".claude/agents/reviewer.md"]
 
 
-def test_mcp_json_in_the_project_root(tmp_path: Path) -> None:
+def test_mcp_json_in_the_project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.claude.json servers
     tools = "tools: Read, mcp__github__create_issue, mcp__slack__post"
     agent = f"---\nname: a\ndescription: d\n{tools}\n---\n\nBody\n"
     write(tmp_path, {".claude/agents/a.md": agent})
     report, _ = check_json(tmp_path)
-    assert by_path(report) == {".claude/agents/a.md": []}  # no .mcp.json: no claim about servers
+    # No .mcp.json (and no ~/.claude.json in this HOME): neither server is configured.
+    assert by_path(report) == {".claude/agents/a.md": ["AL407", "AL407"]}
     write(tmp_path, {".mcp.json": json.dumps({"mcpServers": {"github": {"command": "gh-mcp"}}})})
     report, _ = check_json(tmp_path)
-    [finding] = report["files"][0]["diagnostics"]
+    [agent] = [f for f in report["files"] if f["path"] == ".claude/agents/a.md"]
+    [finding] = agent["diagnostics"]
     assert finding["code"] == "AL407" and "`slack`" in finding["message"]
     assert finding["range"]["start"] == {"line": 3, "character": 40}
 
@@ -490,7 +499,7 @@ def test_explain_states_the_severity_rule_then_lists_every_code(tmp_path: Path) 
     rule, _, listing = done.stdout.partition("\n\n")
     assert rule.startswith("Severity follows the consequence in Claude Code: error — it does not")
     assert "information — what Claude Code does on its own" in rule
-    assert [line.split()[0] for line in listing.splitlines()] == list(CODES)
+    assert [line.split()[0] for line in listing.splitlines()] == list(all_codes())
 
 
 def test_explain_an_unknown_code_exits_2(tmp_path: Path) -> None:

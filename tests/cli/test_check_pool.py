@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from agent_ls import cli, workspace
-from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.settings import Settings
 
 FILES = 120
@@ -62,7 +61,7 @@ def test_pool_finds_duplicates_across_chunks(
     monkeypatch.setattr(workspace, "_CHUNK_FILES", CHUNK)
     monkeypatch.setattr(workspace, "POOL_MIN_FILES", 1)
     files = list(workspace.walk_markdown(tmp_path))
-    reports, errors = workspace.check_paths(files, set(), tmp_path, Settings(), load_catalogue())
+    reports, errors = workspace.check_paths(files, set(), tmp_path, Settings())
     assert [r.path for r in reports] == sorted(
         (p for p in files if p.name.startswith(("a", "binary"))), key=files.index
     )

@@ -10,9 +10,7 @@ import yaml
 from agent_ls import cli, workspace
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import read_source
-from agent_ls.core.globs import matches_globs
 from agent_ls.core.textindex import LineIndex
-from agent_ls.settings import Settings
 
 TEXTS = [
     "---\nname: a\ndescription: one line\ntools: Read, LS\n---\nBody\n",
@@ -64,24 +62,3 @@ def test_rows_without_a_line_index_equal_rows_with_one(text: str) -> None:
     assert [(r.start, r.end) for r in rows] == [
         (index.position(f.start), index.position(f.end)) for f in findings
     ]
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/w/.claude/agents/a.md",
-        "/w/.claude/agents/team/b.md",
-        "/w/docs/c.md",
-        "/w/.claude/agentsx/d.md",
-        "/w/x/.claude/agents/e.md",
-        "relative/.claude/agents/f.md",
-    ],
-)
-@pytest.mark.parametrize("root", [Path("/w"), None])
-def test_agent_folder_cache_agrees_with_the_globs(path: str, root: Path | None) -> None:
-    settings = Settings()
-    globs = settings.agent_globs
-    assert all(g.endswith("/*.md") for g in globs)  # the cached case
-    assert workspace.is_agent_path(Path(path), root, settings) == matches_globs(
-        Path(path), root, globs
-    )

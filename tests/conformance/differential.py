@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 import record  # noqa: E402
 
 from agent_ls.dialects.agents import read_agent  # noqa: E402
-from agent_ls.dialects.agents.rules import split_tool_names  # noqa: E402
+from agent_ls.dialects.agents.tools import split_tool_names  # noqa: E402
 from fakeapi import RecordedRequest, reply_text  # noqa: E402
 
 GOLDENS = HERE / "differential.json"

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -321,12 +321,21 @@ def _result_text(result: dict[str, Any]) -> str:
 
 
 def run_claude(
-    binary: Path, root: Path, responder: Any, prompt: str = MAIN_PROMPT
+    binary: Path,
+    root: Path,
+    responder: Any,
+    prompt: str = MAIN_PROMPT,
+    extra_args: Sequence[str] = (),
+    *,
+    args: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], list[RecordedRequest], float]:
-    """Runs Claude Code once, offline, in `root/workspace` with HOME `root/home`.
+    """Runs Claude Code once, offline, in `root/workspace` (or `cwd`) with HOME `root/home`.
 
-    Its debug log goes to `root/debug.log`; returns the run, every request the fake API got, and
-    the seconds it took.
+    By default `-p prompt` (then `extra_args`) with its debug log in `root/debug.log`; `args` replaces those
+    arguments (`["doctor"]`), `extra_env` adds variables. Returns the run, every request the
+    fake API got, and the seconds it took.
     """
     with FakeAnthropic(responder=responder) as api:
         env = {
@@ -339,12 +348,16 @@ def run_claude(
             "DISABLE_TELEMETRY": "1",
             "DISABLE_AUTOUPDATER": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            **(extra_env or {}),
         }
         started = time.monotonic()
         try:
             run = subprocess.run(
-                [str(binary), "-p", prompt, "--debug-file", str(root / "debug.log")],
-                cwd=root / "workspace",
+                [
+                    str(binary),
+                    *(args or ["-p", prompt, *extra_args, "--debug-file", str(root / "debug.log")]),
+                ],
+                cwd=cwd or root / "workspace",
                 env=env,
                 capture_output=True,
                 text=True,
@@ -424,22 +437,26 @@ def comparable(goldens: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in goldens.items() if k not in ("seconds",)}
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Returns human-readable differences between two recordings."""
+def diff(
+    old: dict[str, Any], new: dict[str, Any], sections: tuple[str, ...] = ("cases",)
+) -> list[str]:
+    """Returns human-readable differences between two recordings (the items of `sections`
+    one by one)."""
     out = []
     a, b = comparable(old), comparable(new)
     for key in sorted(set(a) | set(b)):
-        if key == "cases":
+        if key in sections:
             continue
         if a.get(key) != b.get(key):
             out.append(f"{key}: {a.get(key)!r} → {b.get(key)!r}")
-    cases_a, cases_b = a.get("cases", {}), b.get("cases", {})
-    for stem in sorted(set(cases_a) | set(cases_b)):
-        if cases_a.get(stem) != cases_b.get(stem):
-            out.append(
-                f"{stem}:\n  golden:   {json.dumps(cases_a.get(stem), ensure_ascii=False)}"
-                f"\n  recorded: {json.dumps(cases_b.get(stem), ensure_ascii=False)}"
-            )
+    for section in sections:
+        items_a, items_b = a.get(section, {}), b.get(section, {})
+        for item in sorted(set(items_a) | set(items_b)):
+            if items_a.get(item) != items_b.get(item):
+                out.append(
+                    f"{item}:\n  golden:   {json.dumps(items_a.get(item), ensure_ascii=False)}"
+                    f"\n  recorded: {json.dumps(items_b.get(item), ensure_ascii=False)}"
+                )
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,7 @@ STEMS = sorted(GOLDENS["cases"])
 
 # Cases where agent-ls knowingly disagrees with Claude Code: case → why. A case listed here must
 # still disagree (strict xfail), and any other disagreement fails.
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "c087-tools-mcp-absent-server": (
-        "Claude Code drops `mcp__github__…` because no `github` MCP server is configured; "
-        "agent-ls only claims a server is absent when the workspace has a .mcp.json (servers "
-        "can also come from ~/.claude.json, which it does not read), so it stays silent here"
-    ),
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 
 
 def expectation(stem: str) -> Expectation:
@@ -66,7 +61,11 @@ def expectation(stem: str) -> Expectation:
 def _findings() -> dict[str, list[Finding]]:
     """What `agent-ls check` reports for every case (the same reading, rules and names)."""
     paths = sorted(CASES.glob("*.md"))
-    reports, errors = check_paths(paths, set(paths), None, Settings(), load_catalogue())
+    # As recorded: a workspace without MCP servers, and a HOME of its own (none there either).
+    with tempfile.TemporaryDirectory(prefix="agent-ls-conformance-") as tmp:
+        workspace, home = Path(tmp) / "workspace", Path(tmp) / "home"
+        workspace.mkdir()
+        reports, errors = check_paths(paths, set(paths), workspace, Settings(), home)
     assert not errors, errors
     return {report.path.stem: report.findings for report in reports}
 

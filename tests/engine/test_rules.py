@@ -19,8 +19,9 @@ from agent_ls.core.findings import Finding, Fix, Severity
 from agent_ls.core.globs import matches_globs
 from agent_ls.core.textindex import LineIndex
 from agent_ls.dialects.agents import CODES, CheckContext, LoadedAgent, check, read_agent
+from agent_ls.dialects.agents import DIALECT as AGENTS
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
-from agent_ls.settings import DEFAULT_AGENT_GLOBS, Settings
+from agent_ls.settings import Settings
 
 E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT  # noqa: E741
 CAT = load_catalogue()
@@ -980,6 +981,8 @@ def test_read_agent_returns_what_claude_code_loads(text: str, expected: LoadedAg
     )
 
 
+DEFAULT_AGENT_GLOBS = AGENTS.default_globs  # the catalogue's `agentGlobs`
+
 # -- agent globs --------------------------------------------------------------------------------
 ROOT = Path("/work/project")
 GLOBS = [
@@ -1039,14 +1042,14 @@ SETTINGS = [
         "kebab-case",
         {"extra-keys": ["role", "expertise"], "agent-globs": ["agents/*.md"]},
         False,
-        {"extra_keys": ("role", "expertise"), "agent_globs": (*DEFAULT_AGENT_GLOBS, "agents/*.md")},
+        {"extra_keys": ("role", "expertise"), "agent_globs": ("agents/*.md",)},
         [],
     ),
     (
         "bad-values-keep-defaults",
         {"extraKeys": [1, 2], "debounceMs": -5, "agentGlobs": 3},
         True,
-        {"extra_keys": (), "debounce_ms": 0, "agent_globs": DEFAULT_AGENT_GLOBS},
+        {"extra_keys": (), "debounce_ms": 0, "agent_globs": ()},
         ["extraKeys", "agentGlobs", "debounceMs"],
     ),
     (
@@ -1063,6 +1066,14 @@ SETTINGS = [
         {"personas.max_tokens": 4096},
         ["personas"],
     ),
+    (
+        "globs-per-dialect",
+        {"globs": {"agents": ["team/*.md"], "skills": "skills/*/SKILL.md"}},
+        True,
+        {"globs": {"agents": ("team/*.md",), "skills": ("skills/*/SKILL.md",)}},
+        [],
+    ),
+    ("globs-not-a-table", {"globs": ["a"]}, True, {"globs": {}}, ["globs"]),
     ("bool-is-not-an-int", {"debounceMs": True}, True, {"debounce_ms": 0}, ["debounceMs"]),
     ("unknown-settings-are-ignored", {"colour": "blue"}, True, {}, []),
 ]

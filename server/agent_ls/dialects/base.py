@@ -13,8 +13,11 @@ A dialect is one folder under `dialects/` holding:
   `FrontmatterDialect`, which implements all of them from its keys, value types and rules;
 - **rules**: plain functions registered on the dialect's `Rules` with the codes they emit and
   what they apply to (`Applies`). A rule takes the per-file context (`FileContext`, or the
-  dialect's subclass of it) and yields `Finding`s. A rule that depends on another's outcome
-  reads it from the context (data the earlier phase filled), never from code strings;
+  dialect's subclass of it) and yields `Finding`s (or returns a tuple of them: a rule run for
+  every key need not be a generator). A rule that depends on another's outcome reads it from
+  the context (data the earlier phase filled, e.g. `FileContext.judged`), never from code
+  strings. Quick fixes travel with the findings (`Finding.fixes`; the preferred ones are what
+  `check --fix` applies, `features.fixes`);
 - **value types**: one `ValueType` subclass per catalogue `type`, registered on the dialect's
   `ValueTypes`; it owns the check, the completion candidates, the hover and the JSON schema of
   a value, so the four cannot disagree. A catalogue key whose `type` names no registered class
@@ -25,10 +28,11 @@ The registry of every dialect, and the choice of a dialect by path, is `dialects
 
 from __future__ import annotations
 
+import copy
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
@@ -37,6 +41,7 @@ import yaml
 
 from agent_ls.core.findings import Code, Edit, Finding, Fix, Severity, register_codes
 from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split, read_source
+from agent_ls.core.globs import matches_globs
 
 if TYPE_CHECKING:
     from agent_ls.features.completion import Candidate
@@ -131,12 +136,16 @@ class CheckContext:
     its own, `Dialect.claims`)."""
     file_stem: str | None = None
     mcp_servers: frozenset[str] | None = None
-    """Server names from the workspace's `.mcp.json`; None when there is none."""
+    """The MCP server names Claude Code knows for the workspace (`workspace.load_mcp_servers`:
+    `.mcp.json`, `~/.claude.json`, enabled plugins); None when unknown (not checked)."""
     invalid_utf8_at: int | None = None
     """Where the first byte that is not UTF-8 was read as U+FFFD (known only from the bytes)."""
     quote_fixes: bool = True
     """Whether a YAML error gets its quoting fix, found by parsing candidate quotings again
     (`check` without `--fix` shows no fixes and skips that work)."""
+    path: Path | None = None
+    """The file's path, when known: skills and commands are named by their place, a manifest's
+    rules look at the files it declares."""
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -210,15 +219,19 @@ class FileContext:
 
 
 class Option(NamedTuple):
-    """A completion candidate of a value: label, detail, documentation."""
+    """A completion candidate of a value: label, detail, documentation. Any
+    `(label, detail, doc)` tuple serves (`Choice`): a hot path may build plain tuples."""
 
     label: str
     detail: str
     doc: str
 
 
-@dataclass(frozen=True)
-class ValueSite:
+Choice = tuple[str, str, str]
+"""(label, detail, documentation) of a completion candidate; an `Option` is one."""
+
+
+class ValueSite(NamedTuple):
     """Where a value is being completed: its key, what is typed before the cursor on the line,
     what follows it, and whether the cursor is in a block list item."""
 
@@ -241,6 +254,8 @@ class ValueType(Generic[_Ctx]):
     """
 
     name: ClassVar[str]
+    codes: ClassVar[tuple[str, ...]] = ()
+    """The codes its check emits."""
     completion_kind: ClassVar[str] = "value"
     """What completion calls its candidates ("value", "tool")."""
 
@@ -248,7 +263,7 @@ class ValueType(Generic[_Ctx]):
         """Yields the findings of the value of `entry` (the one Claude Code reads)."""
         return iter(())
 
-    def candidates(self, site: ValueSite) -> list[Option]:
+    def candidates(self, site: ValueSite) -> Sequence[Choice]:
         """Returns the completion candidates at `site`, in order."""
         return []
 
@@ -262,12 +277,18 @@ class ValueType(Generic[_Ctx]):
         """Returns the JSON Schema of the value (without its description)."""
         return {}
 
+    def swatch(self, value: Any, catalogue: Any) -> str | None:
+        """Returns the `#rrggbb` colour a value shows as in the editor, or None."""
+        return None
+
 
 class ValueTypes:
     """A dialect's value types by name; `register` is the class decorator."""
 
     def __init__(self) -> None:
         self._types: dict[str, ValueType[Any]] = {}
+        self.by_name: Mapping[str, ValueType[Any]] = self._types
+        """The registered types by name (read-only; `get` says which name is missing)."""
 
     def register(self, cls: type[ValueType[Any]]) -> type[ValueType[Any]]:
         """Registers one instance of `cls` under `cls.name` (a class decorator)."""
@@ -282,6 +303,10 @@ class ValueTypes:
             return self._types[name]
         except KeyError:
             raise CatalogueError(f"no value type `{name}` is registered") from None
+
+    def codes(self) -> frozenset[str]:
+        """Every code a registered value type declares."""
+        return frozenset(code for t in self._types.values() for code in t.codes)
 
     def require(self, keys: Mapping[str, KeySpec]) -> None:
         """Raises `CatalogueError` unless every key's type is registered."""
@@ -326,6 +351,10 @@ class Rules(Generic[_Ctx]):
 
     def __init__(self) -> None:
         self._by_phase: dict[Applies, list[Rule]] = {phase: [] for phase in Applies}
+        self._checks: tuple[list[Callable[..., Iterable[Finding]]], ...] = tuple(
+            [] for _ in Applies
+        )
+        """Each phase's functions, in `Applies` order (what `run` reads: no enum hashing)."""
 
     def rule(
         self, *codes: str, applies_to: Applies = Applies.MAPPING
@@ -335,6 +364,7 @@ class Rules(Generic[_Ctx]):
         def register(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
             doc = (func.__doc__ or "").strip()
             self._by_phase[applies_to].append(Rule(func.__name__, codes, applies_to, func, doc))
+            self._checks[list(Applies).index(applies_to)].append(func)
             return func
 
         return register
@@ -346,32 +376,35 @@ class Rules(Generic[_Ctx]):
         """Every code a registered rule declares."""
         return frozenset(code for rule in self.all() for code in rule.codes)
 
-    def run(self, file: _Ctx, value_types: ValueTypes) -> Iterator[Finding]:
-        """Yields the findings of every rule that applies to `file`, phase by phase; each key's
+    def run(self, file: _Ctx, value_types: ValueTypes) -> list[Finding]:
+        """Returns the findings of every rule that applies to `file`, phase by phase; each key's
         value type checks its value after the key's entry rules (unless one judged it)."""
-        phases = self._by_phase
+        no_frontmatter, frontmatter, mapping, entry_rules, file_rules = self._checks
+        found: list[Finding] = []
         if not file.split.has_frontmatter:
-            for rule in phases[Applies.NO_FRONTMATTER]:
-                yield from rule.check(file)
-            return
-        for rule in phases[Applies.FRONTMATTER]:
-            yield from rule.check(file)
+            for check in no_frontmatter:
+                found += check(file)
+            return found
+        for check in frontmatter:
+            found += check(file)
         fm = file.fm
         if not fm.loaded or fm.empty or fm.not_mapping:
-            return
-        for rule in phases[Applies.MAPPING]:
-            yield from rule.check(file)
-        keys = file.cat.keys
+            return found
+        for check in mapping:
+            found += check(file)
+        keys, by_key, judged = file.cat.keys, file.by_key, file.judged
+        types = value_types.by_name
         for entry in fm.entries:
-            if file.by_key.get(entry.key) is not entry:
+            if by_key.get(entry.key) is not entry:
                 continue  # an earlier duplicate: Claude Code ignores it
-            for rule in phases[Applies.ENTRY]:
-                yield from rule.check(file, entry)
+            for check in entry_rules:
+                found += check(file, entry)
             spec = keys.get(entry.key)
-            if spec is not None and entry.key not in file.judged:
-                yield from value_types.get(spec.type).check(entry, file)
-        for rule in phases[Applies.FILE]:
-            yield from rule.check(file)
+            if spec is not None and entry.key not in judged:
+                found += types[spec.type].check(entry, file)
+        for check in file_rules:
+            found += check(file)
+        return found
 
 
 # -- dialects --------------------------------------------------------------------------------------
@@ -394,15 +427,47 @@ class Dialect:
 
     name: ClassVar[str]
     """`agents`, `skills`, …: the `--dialect` name, the settings `globs` table's key."""
-    title: ClassVar[str]
+    title: str
+    """What its files are, for people (`Claude Code sub-agent`)."""
     default_globs: tuple[str, ...]
     """Workspace-relative globs of its files (`**` spans folders), from its catalogue."""
     codes: dict[str, Code]
     catalogue: Any
 
+    claims_outside_globs: ClassVar[bool] = False
+    """Whether it also checks files outside its globs that look like its own (`claims`): the
+    dialect a folder walk and the server fall back on for other Markdown."""
+
+    def with_settings(self, settings: Settings) -> Dialect:
+        """This dialect with its catalogue extended by `settings` (the same object when they
+        extend nothing; the last result is kept, so a keystroke costs no copy)."""
+        cached = self.__dict__.get("_configured")
+        if cached is not None and cached[0] is settings:
+            return cached[1]  # type: ignore[no-any-return]
+        extended = self.extend_catalogue(settings)
+        configured = self
+        if extended is not self.catalogue:
+            configured = copy.copy(self)
+            configured.__dict__.pop("_configured", None)
+            configured.catalogue = extended
+        self.__dict__["_configured"] = (settings, configured)
+        return configured
+
+    def extend_catalogue(self, settings: Settings) -> Any:
+        """Its catalogue extended by the user's settings (by default: unchanged)."""
+        return self.catalogue
+
     def globs(self, settings: Settings) -> tuple[str, ...]:
         """Its globs: the defaults, then the user's (`[globs] <name> = [...]`)."""
         return tuple(dict.fromkeys((*self.default_globs, *settings.globs.get(self.name, ()))))
+
+    def matches(self, path: Path, root: Path | None, settings: Settings) -> bool:
+        """Whether `path` matches its globs (relative to `root`); the globs of the last settings
+        are kept, so a walk over 10,000 files builds them once."""
+        cached = self.__dict__.get("_globs")
+        if cached is None or cached[0] is not settings:
+            cached = self.__dict__["_globs"] = (settings, self.globs(settings))
+        return matches_globs(path, root, cached[1])
 
     def read(self, text: str) -> MarkdownSource:
         """Reads a file's text into the source its rules and features work on."""
@@ -415,6 +480,14 @@ class Dialect:
     def load(self, source: MarkdownSource) -> Loaded | None:
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
+
+    def drops(self, findings: Iterable[Finding]) -> bool:
+        """Whether these findings mean Claude Code does not load the file (`dropsFile`)."""
+        return any(self.codes[f.code].drops_file for f in findings if f.code in self.codes)
+
+    def default_context(self) -> CheckContext:
+        """The context of a file matching its globs, without workspace facts."""
+        return CheckContext(self.catalogue)
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         """Every finding for one file, in document order."""
@@ -453,22 +526,22 @@ class FrontmatterDialect(Dialect):
 
     def validate(self) -> None:
         """Raises `CatalogueError` when the data and the code disagree: a key of an unknown
-        type, or a rule emitting a code its table lacks."""
+        type, or a rule or value type emitting a code its table lacks."""
         self.value_types.require(self.catalogue.keys)
-        missing = sorted(self.rules.codes() - set(self.codes))
+        missing = sorted(self.emitted_codes() - set(self.codes))
         if missing:
-            raise CatalogueError(f"{self.name}: rules emit codes without a row: {missing}")
+            raise CatalogueError(f"{self.name}: codes emitted without a row: {missing}")
+
+    def emitted_codes(self) -> frozenset[str]:
+        """The codes its rules and value types declare."""
+        return self.rules.codes() | self.value_types.codes()
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         if not self.claims(source, ctx.in_globs):
             return []
-        findings = list(self.rules.run(self.file_context(source, ctx), self.value_types))
+        findings = self.rules.run(self.file_context(source, ctx), self.value_types)
         findings.sort(key=lambda f: (f.start, f.end, f.code))
         return findings
-
-    def drops(self, findings: Iterable[Finding]) -> bool:
-        """Whether these findings mean Claude Code does not load the file (`dropsFile`)."""
-        return any(self.codes[f.code].drops_file for f in findings if f.code in self.codes)
 
     def complete(
         self, source: MarkdownSource, offset: int, mcp_servers: frozenset[str] | None
@@ -485,11 +558,23 @@ class FrontmatterDialect(Dialect):
         return hover_frontmatter(self, source, offset, findings)
 
     def symbols(self, source: MarkdownSource) -> list[Symbol]:
-        from agent_ls.features.symbols import symbols
+        from agent_ls.features.symbols import markdown_symbols
 
-        return symbols(source)
+        return markdown_symbols(source)
+
+    def swatches(self, source: MarkdownSource) -> list[Swatch]:
+        from agent_ls.features.symbols import value_swatches
+
+        return value_swatches(self, source)
 
     def schema(self) -> dict[str, Any]:
         from agent_ls.features.schema import frontmatter_schema
 
-        return frontmatter_schema(self.catalogue)
+        return frontmatter_schema(self)
+
+    schema_id: str = ""
+    """The `$id` of its published schema."""
+
+    def key_schema(self, spec: KeySpec) -> dict[str, Any]:
+        """What the schema says of one key beyond its value type (a key's own limits)."""
+        return {}

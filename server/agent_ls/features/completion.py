@@ -1,4 +1,5 @@
-"""Completion candidates for a position in an agent file: keys, tools, models, colors, values.
+"""Completion candidates for a position in a frontmatter file: the dialect's keys, and the
+values its value types offer (tools, models, colors, enumerated values…).
 
 Pure: text and an offset in, candidates with replace spans out. The server turns them into LSP
 items (snippets only when the client supports them).
@@ -10,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from agent_ls.core.frontmatter import MarkdownSource, editing_source
-from agent_ls.dialects.agents.catalogue import Catalogue
+from agent_ls.dialects.base import KeySpec, ValueSite
 
 if TYPE_CHECKING:
     from agent_ls.dialects.base import FrontmatterDialect
@@ -21,7 +22,7 @@ class Candidate(NamedTuple):
     per keystroke, and a tuple builds several times faster than a frozen dataclass)."""
 
     label: str
-    kind: str  # "key", "tool", "value"
+    kind: str  # "key", or the value type's `completion_kind`: "tool", "value", "color"
     detail: str
     documentation: str
     insert_text: str
@@ -36,8 +37,11 @@ _VALUE_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*")
 _WORD_BACK = re.compile(r"[\w*().:\[\]-]*$")
 
 
-def complete(
-    source: MarkdownSource, offset: int, cat: Catalogue, mcp_servers: frozenset[str] | None
+def complete_frontmatter(
+    dialect: FrontmatterDialect,
+    source: MarkdownSource,
+    offset: int,
+    mcp_servers: frozenset[str] | None,
 ) -> list[Candidate]:
     """Returns the candidates at `offset`, or [] outside the frontmatter (an unclosed one counts)."""
     source = editing_source(source)
@@ -49,22 +53,23 @@ def complete(
     before = text[line_start:offset]
     line_end = text.find("\n", offset)
     rest = text[offset : len(text) if line_end == -1 else line_end].rstrip("\r")
+    cat = dialect.catalogue
     if _KEY_PREFIX.fullmatch(before):
         if ":" in rest:
             return []  # the line already has its key
         tail = _KEY_PREFIX.match(rest)
-        return _keys(source, cat, line_start, offset + (len(tail.group()) if tail else 0))
+        return _keys(source, cat.keys, line_start, offset + (len(tail.group()) if tail else 0))
     value_line = _VALUE_LINE.match(before)
     if value_line and not before.startswith((" ", "\t")):
         return _values(
-            value_line.group(1), before[value_line.end() :], offset, source, cat, mcp_servers
+            dialect, value_line.group(1), before[value_line.end() :], offset, text, mcp_servers
         )
     item = re.match(r"\s+-\s*", before)
     if item:
         parent = _parent_key(text, line_start, split.yaml_start)
         if parent:
             return _values(
-                parent, before[item.end() :], offset, source, cat, mcp_servers, in_list=True
+                dialect, parent, before[item.end() :], offset, text, mcp_servers, in_list=True
             )
     return []
 
@@ -80,12 +85,14 @@ def _parent_key(text: str, line_start: int, yaml_start: int) -> str | None:
     return None
 
 
-def _keys(source: MarkdownSource, cat: Catalogue, start: int, end: int) -> list[Candidate]:
+def _keys(
+    source: MarkdownSource, keys: dict[str, KeySpec], start: int, end: int
+) -> list[Candidate]:
     # Read the keys from the text: they count even while the YAML is broken mid-edit.
     yaml_text = source.text[source.split.yaml_start : source.split.yaml_end]
     present = set(re.findall(r"^([A-Za-z_][\w-]*)[ \t]*:", yaml_text, re.MULTILINE))
     out = []
-    for spec in sorted(cat.keys.values(), key=lambda s: s.order):
+    for spec in sorted(keys.values(), key=lambda s: s.order):
         if spec.name in present:
             continue
         out.append(
@@ -105,66 +112,30 @@ def _keys(source: MarkdownSource, cat: Catalogue, start: int, end: int) -> list[
 
 
 def _values(
+    dialect: FrontmatterDialect,
     key: str,
     typed: str,
     offset: int,
-    source: MarkdownSource,
-    cat: Catalogue,
+    text: str,
     mcp_servers: frozenset[str] | None,
     in_list: bool = False,
 ) -> list[Candidate]:
-    spec = cat.keys.get(key)
+    spec = dialect.catalogue.keys.get(key)
     if spec is None:
         return []
     word = _WORD_BACK.search(typed)
     start = offset - (len(word.group()) if word else 0)
-    options: list[tuple[str, str, str]] = []  # label, detail, doc
-    if spec.type == "tools":
-        listed = set(re.findall(r"[\w*]+", typed[: len(typed) - (offset - start)]))
-        if not in_list:
-            listed |= set(
-                re.findall(r"[\w*]+", source.text[offset : source.text.find("\n", offset)])
-            )
-        options += [(n, "tool", d) for n, d in cat.tools.items() if n not in listed]
-        options += [
-            (n, "tool · may be unavailable", d)
-            for n, d in cat.gated_tools.items()
-            if n not in listed
-        ]
-        options += [
-            (f"mcp__{s}", "MCP server (.mcp.json)", f"Every tool of the MCP server `{s}`.")
-            for s in sorted(mcp_servers or ())
-        ]
-        if not listed and not in_list:
-            options.append(("*", "all tools", "Every tool."))
-    elif spec.type == "model":
-        options += [
-            (a, f"alias → {model_id}", doc) for a, (model_id, doc) in cat.model_aliases.items()
-        ]
-        options += [(i, "model ID", doc) for i, doc in cat.model_ids.items()]
-        options.append(("inherit", "default", cat.inherit_doc()))
-    elif spec.type == "boolean":
-        options += [("true", "boolean", ""), ("false", "boolean", "")]
-    elif spec.values or spec.type == "effort":
-        options += [(v, key, d) for v, d in cat.enum_values(key).items() if v != "manual"]
+    value_type = dialect.value_types.get(spec.type)
+    site = ValueSite(
+        spec,
+        typed[: len(typed) - (offset - start)],
+        "" if in_list else text[offset : text.find("\n", offset)],
+        in_list,
+        dialect.catalogue,
+        mcp_servers,
+    )
+    kind = value_type.completion_kind
     return [
-        Candidate(
-            label,
-            "tool" if spec.type == "tools" else "value",
-            detail,
-            doc,
-            label,
-            None,
-            start,
-            offset,
-            f"{i:03d}",
-        )
-        for i, (label, detail, doc) in enumerate(options)
+        Candidate(label, kind, detail, doc, label, None, start, offset, f"{i:03d}")
+        for i, (label, detail, doc) in enumerate(value_type.candidates(site))
     ]
-
-
-def complete_frontmatter(
-    dialect: FrontmatterDialect, source: MarkdownSource, offset: int, mcp: frozenset[str] | None
-) -> list[Candidate]:
-    """The candidates of a frontmatter dialect at `offset`."""
-    return complete(source, offset, dialect.catalogue, mcp)

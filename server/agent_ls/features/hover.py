@@ -1,4 +1,5 @@
-"""Hover text for a position in an agent file: keys, tools, models, colors, values, codes."""
+"""Hover text for a position in a frontmatter file: keys from the dialect's catalogue, values
+from their value types, and the codes of the findings there."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ import yaml
 
 from agent_ls.core.findings import Finding, explain
 from agent_ls.core.frontmatter import Entry, MarkdownSource, editing_source
-from agent_ls.dialects.agents.catalogue import Catalogue
 
 if TYPE_CHECKING:
     from agent_ls.dialects.base import FrontmatterDialect
 
 
-def hover(
-    source: MarkdownSource, offset: int, cat: Catalogue, findings: list[Finding]
+def hover_frontmatter(
+    dialect: FrontmatterDialect, source: MarkdownSource, offset: int, findings: list[Finding]
 ) -> tuple[str, int, int] | None:
-    """Returns (Markdown, start, end) for what lies at `offset`, or None."""
+    """Returns (Markdown, start, end) for what lies at `offset`, or None: a key's doc, what its
+    value type says of the value, and the explanation of each finding there."""
+    cat = dialect.catalogue
     parts: list[str] = []
     span: tuple[int, int] | None = None
     source = editing_source(source)
@@ -34,8 +36,8 @@ def hover(
     if entry is None and fm is not None and not fm.entries:
         entry = _line_entry(source, offset)
     if entry is not None:
+        spec = cat.keys.get(entry.key)
         if offset <= entry.key_end:
-            spec = cat.keys.get(entry.key)
             if spec is not None:
                 parts.append(
                     f"**{spec.name}**{' (required)' if spec.required else ''}\n\n{spec.doc}"
@@ -45,8 +47,9 @@ def hover(
                     f"**{entry.key}**: declared in agent-ls settings; Claude Code ignores it."
                 )
             span = (entry.key_start, entry.key_end)
-        else:
-            value = _value_hover(entry, offset, source.text, cat)
+        elif spec is not None:
+            value_type = dialect.value_types.get(spec.type)
+            value = value_type.hover(entry, offset, source.text, spec, cat)
             if value:
                 parts.append(value[0])
                 span = value[1:]
@@ -78,59 +81,3 @@ def _line_entry(source: MarkdownSource, offset: int) -> Entry | None:
     value = line.group(2)
     node = yaml.ScalarNode("tag:yaml.org,2002:str", value)
     return Entry(line.group(1), start, line.end(1), node, line.start(2), line.end(2), value)
-
-
-def _value_hover(
-    entry: Entry, offset: int, text: str, cat: Catalogue
-) -> tuple[str, int, int] | None:
-    spec = cat.keys.get(entry.key)
-    if spec is None:
-        return None
-    if spec.type == "tools":
-        for match in re.finditer(r"[A-Za-z_*][\w*-]*", text[entry.value_start : entry.value_end]):
-            start, end = entry.value_start + match.start(), entry.value_start + match.end()
-            if start <= offset <= end:
-                return _tool_doc(match.group(), cat), start, end
-        return None
-    value = entry.value if isinstance(entry.value, str) else None
-    if value is None:
-        return None
-    span = (entry.value_start, entry.value_end)
-    if spec.type == "model":
-        resolved = cat.resolve_model(value)
-        if resolved is None:
-            return f"**inherit**: {cat.inherit_doc()}", *span
-        alias = cat.model_aliases.get(value.strip().lower())
-        if alias:
-            return f"**{value}** → `{alias[0]}`\n\n{alias[1]}", *span
-        known = cat.model_ids.get(resolved)
-        return (
-            f"**{resolved}**: {known}" if known else f"`{resolved}` is sent to the API verbatim."
-        ), *span
-    values = cat.enum_values(entry.key)
-    if value in values:
-        extra = f" `{cat.colors[value][0]}`" if entry.key == "color" else ""
-        return f"**{value}**{extra}: {values[value]}", *span
-    return None
-
-
-def _tool_doc(name: str, cat: Catalogue) -> str:
-    if name == "*":
-        return "**\\***: every tool."
-    if name in cat.tools:
-        return f"**{name}** (tool): {cat.tools[name]}"
-    if name in cat.gated_tools:
-        return f"**{name}** (tool, may be unavailable): {cat.gated_tools[name]}"
-    if name in cat.legacy_tools:
-        legacy = cat.legacy_tools[name]
-        return f"**{name}** (legacy tool): {legacy.doc}"
-    if name.startswith("mcp__"):
-        return f"**{name}**: an MCP tool (`mcp__server__tool`)."
-    return f"**{name}**: not a Claude Code {cat.version} tool."
-
-
-def hover_frontmatter(
-    dialect: FrontmatterDialect, source: MarkdownSource, offset: int, findings: list[Finding]
-) -> tuple[str, int, int] | None:
-    """The hover of a frontmatter dialect at `offset`."""
-    return hover(source, offset, dialect.catalogue, findings)

@@ -1,12 +1,16 @@
-"""Document symbols, folding ranges and color swatches of an agent file."""
+"""Document symbols and folding ranges of a Markdown file (its frontmatter keys, its headings),
+and the colour swatches of its values."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from agent_ls.core.frontmatter import MarkdownSource
-from agent_ls.dialects.agents.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from agent_ls.dialects.base import FrontmatterDialect
 
 
 @dataclass
@@ -23,7 +27,7 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 
-def symbols(source: MarkdownSource) -> list[Symbol]:
+def markdown_symbols(source: MarkdownSource) -> list[Symbol]:
     """Returns the frontmatter (with its keys) and the body's headings, nested by level."""
     out: list[Symbol] = []
     split = source.split
@@ -74,11 +78,16 @@ class Swatch:
     hex: str
 
 
-def color_swatches(source: MarkdownSource, cat: Catalogue) -> list[Swatch]:
-    """Returns a swatch for a valid `color` value."""
+def value_swatches(dialect: FrontmatterDialect, source: MarkdownSource) -> list[Swatch]:
+    """Returns a swatch for each value its value type shows as a colour (a valid `color`)."""
     fm = source.frontmatter
+    keys, cat = dialect.catalogue.keys, dialect.catalogue
     out = []
     for entry in fm.entries if fm else []:
-        if entry.key == "color" and isinstance(entry.value, str) and entry.value in cat.colors:
-            out.append(Swatch(entry.value_start, entry.value_end, cat.colors[entry.value][0]))
+        spec = keys.get(entry.key)
+        if spec is None:
+            continue
+        shown = dialect.value_types.get(spec.type).swatch(entry.value, cat)
+        if shown is not None:
+            out.append(Swatch(entry.value_start, entry.value_end, shown))
     return out

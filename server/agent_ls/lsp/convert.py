@@ -113,6 +113,7 @@ _ITEM_KIND = {
     "key": types.CompletionItemKind.Property,
     "tool": types.CompletionItemKind.Function,
     "value": types.CompletionItemKind.EnumMember,
+    "color": types.CompletionItemKind.Color,
 }
 
 
@@ -128,7 +129,7 @@ def completion_item(
     new_text = c.snippet if use_snippet and c.snippet else c.insert_text
     return types.CompletionItem(
         label=c.label,
-        kind=types.CompletionItemKind.Color if c.detail == "color" else _ITEM_KIND[c.kind],
+        kind=_ITEM_KIND[c.kind],
         detail=c.detail,
         documentation=markdown(c.documentation)
         if c.documentation and not resolve_documentation

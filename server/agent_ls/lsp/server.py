@@ -33,11 +33,9 @@ from agent_ls import __version__
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.core.textindex import LineIndex
-from agent_ls.dialects.agents import CheckContext, check_source
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
-from agent_ls.features.completion import Candidate, complete
-from agent_ls.features.hover import hover
-from agent_ls.features.symbols import color_swatches, symbols
+from agent_ls.dialects.base import CheckContext, Dialect
+from agent_ls.features.completion import Candidate
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.documents import use_lsp_documents
@@ -48,6 +46,7 @@ from agent_ls.workspace import (
     AgentNames,
     UnreadableFile,
     declared_name,
+    dialect_of,
     is_agent_path,
     load_mcp_servers,
     read_text,
@@ -91,6 +90,8 @@ class Analysis:
     findings: list[Finding]
     index: LineIndex
     is_agent: bool
+    dialect: Dialect
+    """The dialect that checked it (chosen by path, `workspace.dialect_of`)."""
 
 
 class AgentLanguageServer(LanguageServer):
@@ -186,26 +187,27 @@ class AgentLanguageServer(LanguageServer):
 
     def analyze(self, uri: str, text: str, version: int | None) -> Analysis:
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
-        return self.analysis_of(uri, read_source(text), version)
+        dialect, _ = dialect_of(self.path_of(uri), self.workspace_root, self.settings)
+        return self.analysis_of(uri, dialect.read(text), version)
 
     def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
         path = self.path_of(uri)
-        agent_path = self.is_agent_document(uri)
+        dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         ctx = CheckContext(
-            self.catalogue, agent_path, path.stem if path else None, self.mcp_servers
+            dialect.catalogue, in_globs, path.stem if path else None, self.mcp_servers, path=path
         )
-        findings = check_source(source, ctx)
-        is_agent = agent_path or bool(findings)
+        findings = dialect.check(source, ctx)
+        is_agent = in_globs or bool(findings)
         index = LineIndex(source.text, self.encoding())
-        return Analysis(version, source, findings, index, is_agent)
+        return Analysis(version, source, findings, index, is_agent, dialect)
 
     def remember(self, uri: str, analysis: Analysis) -> None:
         """Keeps `analysis` as the document's latest, and its agent name for AL208."""
         self.analyses[uri] = analysis
         path = self.path_of(uri)
-        if path is not None and analysis.is_agent:
-            self.names.update(path, analysis.source)
+        if path is not None and analysis.is_agent and isinstance(analysis.source, MarkdownSource):
+            self.names.update(path, analysis.source)  # agent names: Markdown files only
 
     def with_workspace_findings(self, uri: str, analysis: Analysis) -> list[Finding]:
         """Returns the analysis's findings plus those only the workspace knows (AL208)."""
@@ -605,7 +607,7 @@ def build_server() -> AgentLanguageServer:
         if analysis is None:
             return None
         offset = analysis.index.offset(params.position.line, params.position.character)
-        candidates = complete(analysis.source, offset, ls.catalogue, ls.mcp_servers)
+        candidates = analysis.dialect.complete(analysis.source, offset, ls.mcp_servers)
         snippets = _client_supports(ls, "text_document.completion.completion_item.snippet_support")
         spans = {(c.start, c.end) for c in candidates}
         shared = ls.shared_edit_range and len(spans) == 1  # the usual case: one range for all
@@ -639,11 +641,8 @@ def build_server() -> AgentLanguageServer:
         if analysis is None:
             return None
         offset = analysis.index.offset(params.position.line, params.position.character)
-        found = hover(
-            analysis.source,
-            offset,
-            ls.catalogue,
-            ls.with_workspace_findings(params.text_document.uri, analysis),
+        found = analysis.dialect.hover(
+            analysis.source, offset, ls.with_workspace_findings(params.text_document.uri, analysis)
         )
         if found is None:
             return None
@@ -692,7 +691,9 @@ def build_server() -> AgentLanguageServer:
         analysis = ls.agent_analysis(params.text_document.uri)
         if analysis is None:
             return None
-        return [convert.symbol(s, analysis.index) for s in symbols(analysis.source)]
+        return [
+            convert.symbol(s, analysis.index) for s in analysis.dialect.symbols(analysis.source)
+        ]
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     def folding(
@@ -701,7 +702,7 @@ def build_server() -> AgentLanguageServer:
         analysis = ls.agent_analysis(params.text_document.uri)
         if analysis is None:
             return None
-        return convert.folding_ranges(symbols(analysis.source), analysis.index)
+        return convert.folding_ranges(analysis.dialect.symbols(analysis.source), analysis.index)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_COLOR)
     def document_color(
@@ -712,7 +713,7 @@ def build_server() -> AgentLanguageServer:
             return []
         return [
             convert.color_information(s, analysis.index)
-            for s in color_swatches(analysis.source, ls.catalogue)
+            for s in analysis.dialect.swatches(analysis.source)
         ]
 
     @server.feature(types.TEXT_DOCUMENT_COLOR_PRESENTATION)

@@ -18,6 +18,7 @@ from typing import Any
 from agent_ls.core.frontmatter import MAX_FILE_BYTES
 from agent_ls.core.globs import matches_globs
 from agent_ls.dialects.agents import read_agent
+from agent_ls.dialects.plugins import plugin_agent_name
 from agent_ls.workspace import UnreadableFile, read_text, walk_markdown
 
 _HERE = Path(__file__).resolve().parent
@@ -50,8 +51,9 @@ def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) ->
     agent = read_agent(text)
     if agent is None:
         return None
+    in_plugin = None if path is None or shipped else plugin_agent_name(path, agent.data)
     return Persona(
-        agent.name,
+        in_plugin or agent.name,
         agent.description,
         agent.model,
         agent.body,
@@ -123,7 +125,9 @@ class PersonaDirectory:
         # The same discovery as diagnostics: one walk (no .git, node_modules; symlink loops cut),
         # the agent globs matched as the language server matches them.
         patterns = tuple(dict.fromkeys(globs))
-        paths = [p for p in walk_markdown(root) if matches_globs(p, root, patterns)] if root else []
+        # A plugin's agents too, under the prefixed name Claude Code gives them.
+        found = walk_markdown(root) if root else ()
+        paths = [p for p in found if matches_globs(p, root, patterns) or plugin_agent_name(p)]
         personas = [p for path in paths if (p := self._read(path)) is not None]
         with self._lock:
             self._workspace = personas

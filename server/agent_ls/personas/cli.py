@@ -45,6 +45,7 @@ from agent_ls.personas.session import (
     usage_line,
 )
 from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
+from agent_ls.workspace import agent_globs
 
 _RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
 
@@ -121,7 +122,7 @@ def run_ask(args: argparse.Namespace) -> int:
         settings.personas, **{name: value for name, value in flags.items() if value}
     )
     directory = PersonaDirectory()
-    directory.scan(root, settings.agent_globs)
+    directory.scan(root, agent_globs(settings))
     personas = directory.personas()
 
     if args.list:

@@ -65,7 +65,7 @@ from agent_ls.personas.session import (
     rewrite_edits,
     usage_line,
 )
-from agent_ls.workspace import UnreadableFile, is_agent_path, read_text
+from agent_ls.workspace import UnreadableFile, agent_globs, is_agent_path, read_text
 
 if TYPE_CHECKING:
     from agent_ls.lsp.server import AgentLanguageServer
@@ -192,7 +192,7 @@ def state_of(server: AgentLanguageServer) -> PersonaState:
 def on_workspace_agents_changed(server: AgentLanguageServer) -> None:
     """Re-reads the workspace's agent files now (call when agent files change on disk)."""
     state = state_of(server)
-    globs = tuple(server.settings.agent_globs)
+    globs = agent_globs(server.settings)
     state.directory.scan(server.workspace_root, globs)
     state.scanned_for = (server.workspace_root, globs)
 
@@ -200,7 +200,7 @@ def on_workspace_agents_changed(server: AgentLanguageServer) -> None:
 def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
     """Returns the personas by name: shipped, then workspace files, then open agent documents."""
     state = state_of(server)
-    root, globs = server.workspace_root, tuple(server.settings.agent_globs)
+    root, globs = server.workspace_root, agent_globs(server.settings)
     if state.scanned_for != (root, globs):
         on_workspace_agents_changed(server)
     elif (

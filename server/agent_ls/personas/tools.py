@@ -125,7 +125,7 @@ class ToolRefused(Exception):
 def tool_names(value: Any) -> list[str] | None:
     """Returns the tool names of a `tools`/`disallowedTools` value (None: absent or `*`, i.e.
     every tool), each without its `(…)` argument."""
-    from agent_ls.dialects.agents.rules import split_tool_names
+    from agent_ls.dialects.agents.tools import split_tool_names
 
     if value is None:
         return None

@@ -9,12 +9,15 @@ value types are registered in this folder's modules; `DIALECT` is the one instan
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from agent_ls.core.findings import Code, Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.dialects.agents import keys, structure, tools, values  # noqa: F401 - they register
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
+from agent_ls.dialects.agents.context import RULES, VALUE_TYPES, AgentFile
 from agent_ls.dialects.agents.loader import LoadedAgent, load_agent, read_agent
-from agent_ls.dialects.base import CheckContext, FrontmatterDialect, load_codes
+from agent_ls.dialects.base import CheckContext, FrontmatterDialect, KeySpec, load_codes
 from agent_ls.settings import Settings
 
 __all__ = ["CODES", "DIALECT", "CheckContext", "LoadedAgent", "check", "check_source", "read_agent"]
@@ -24,10 +27,14 @@ class AgentsDialect(FrontmatterDialect):
     """Claude Code sub-agents."""
 
     name = "agents"
-    title = "Claude Code sub-agent"
+    schema_id = "https://agent-ls.dev/schemas/claude-code-agent.json"
+    rules = RULES
+    value_types = VALUE_TYPES
+    file_context = AgentFile
 
     def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
+        self.catalogue: Catalogue = catalogue
+        self.title = str(catalogue.raw["title"])
         self.default_globs = catalogue.default_globs
         self.codes = load_codes(
             Path(__file__).with_name("codes.json"),
@@ -37,6 +44,11 @@ class AgentsDialect(FrontmatterDialect):
                 "claudeCodeVersion": catalogue.version,
             },
         )
+        self.validate()
+
+    def matches(self, path: Path, root: Path | None, settings: Settings) -> bool:
+        """A Markdown file matching the agent globs."""
+        return path.suffix == ".md" and super().matches(path, root, settings)
 
     def globs(self, settings: Settings) -> tuple[str, ...]:
         """The catalogue's agent globs, then `agent-globs` and `[globs] agents`."""
@@ -46,6 +58,12 @@ class AgentsDialect(FrontmatterDialect):
             )
         )
 
+    claims_outside_globs = True
+
+    def extend_catalogue(self, settings: Settings) -> Catalogue:
+        """The catalogue with `extra-keys` and `extra-tools`."""
+        return self.catalogue.with_settings(settings)
+
     def claims(self, source: MarkdownSource, in_globs: bool) -> bool:
         """A file in an agent folder, or any Markdown whose frontmatter is an agent's."""
         if in_globs:
@@ -53,14 +71,18 @@ class AgentsDialect(FrontmatterDialect):
         fm = source.frontmatter
         return fm is not None and fm.loaded and self.catalogue.looks_like_agent(fm.data)
 
-    def default_context(self) -> CheckContext:
-        """The context of a file in an agent folder, without workspace facts."""
-        return CheckContext(self.catalogue)
-
-    def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
-        from agent_ls.dialects.agents.rules import check_source as run_rules
-
-        return run_rules(source, ctx)
+    def key_schema(self, spec: KeySpec) -> dict[str, Any]:
+        """`name`: 1 to `nameMaxLength` characters, no `:`, not starting with `-`;
+        `description`: not empty."""
+        if spec.name == "name":
+            return {
+                "minLength": 1,
+                "maxLength": self.catalogue.name_max_length,
+                "pattern": "^[^-:][^:]*$",
+            }
+        if spec.name == "description":
+            return {"minLength": 1}
+        return {}
 
     def load(self, source: MarkdownSource) -> LoadedAgent | None:
         return load_agent(source)

@@ -75,6 +75,21 @@ class Catalogue:
             and any(k in data for k in self.raw["agentOnlyKeys"])
         )
 
+    @functools.cached_property
+    def working_legacy_names(self) -> dict[str, str]:
+        """Legacy tool names that still work, and the tool each gives (`Task` → `Agent`)."""
+        return {
+            name: tool.replacement
+            for name, tool in self.legacy_tools.items()
+            if tool.works and tool.replacement
+        }
+
+    @property
+    def bash_search(self) -> tuple[str, frozenset[str]]:
+        """The tool through which Claude Code searches, and the tools it then withholds."""
+        spec = self.raw["bashSearch"]
+        return spec["tool"], frozenset(spec["replaces"])
+
     def with_settings(self, settings: Settings) -> Catalogue:
         """Returns this catalogue extended by the user's extra keys and tools."""
         if not settings.extra_keys and not settings.extra_tools:
