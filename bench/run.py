@@ -348,22 +348,24 @@ def run_tool(tool: CliTool, corpus: Path, scratch: Path, label: str) -> tuple[Pr
     return run, counts
 
 
-def bench_cli(plan: Plan, scratch: Path) -> dict[str, Any]:
-    """Wall time, CPU time and peak memory of each linter on each corpus size, interleaved."""
+def bench_cli(plan: Plan, scratch: Path, names: Sequence[str] = ()) -> dict[str, Any]:
+    """Wall time, CPU time and peak memory of each linter on each corpus size, interleaved
+    (only the tools `names`, when given: agent-ls is always one)."""
     results: dict[str, Any] = {}
+    tools = tuple(t for t in CLI_TOOLS if not names or t.name in {"agent-ls", *names})
     for size in plan.sizes:
         corpus = CORPORA / str(size)
         generate(corpus, size)
-        runs: dict[str, list[ProcessRun]] = {t.name: [] for t in CLI_TOOLS}
+        runs: dict[str, list[ProcessRun]] = {t.name: [] for t in tools}
         counts: dict[str, Counts] = {}
         spent: dict[str, float] = {}
-        for tool in CLI_TOOLS:  # warm-up: caches, .pyc files; slow runs count as a sample
+        for tool in tools:  # warm-up: caches, .pyc files; slow runs count as a sample
             run, counts[tool.name] = run_tool(tool, corpus, scratch, "warm-up")
             spent[tool.name] = run.wall_s
             if run.wall_s > plan.slow_run_s:
                 runs[tool.name].append(run)
         for i in range(plan.cli_repeats[size]):
-            order = CLI_TOOLS[i % len(CLI_TOOLS) :] + CLI_TOOLS[: i % len(CLI_TOOLS)]
+            order = tools[i % len(tools) :] + tools[: i % len(tools)]
             for tool in order:
                 done = runs[tool.name]
                 last = done[-1].wall_s if done else spent[tool.name]
@@ -1167,7 +1169,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "limit = yaml-language-server's median",
         )
     cli = results.get("cli")
-    if cli:
+    if cli and "agnix" in cli[max(cli, key=int)]:
         size = max(cli, key=int)
         add(
             f"check on {size} files ≤ agnix (medians)",
@@ -1325,6 +1327,11 @@ def main() -> None:
         "--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}"
     )
     parser.add_argument(
+        "--cli-tools",
+        default="",
+        help="cli: only these tools beside agent-ls, e.g. 'floor: read+compose' (default: all)",
+    )
+    parser.add_argument(
         "--out", type=Path, help="JSON file (default bench/results/<date>T<time>.json)"
     )
     args = parser.parse_args()
@@ -1355,7 +1362,7 @@ def main() -> None:
     scratch = CORPORA / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     runners: dict[str, Callable[[], Any]] = {
-        "cli": lambda: bench_cli(plan, scratch),
+        "cli": lambda: bench_cli(plan, scratch, [t for t in args.cli_tools.split(",") if t]),
         "startup": lambda: bench_startup(plan, small, yaml_ws),
         "lsp": lambda: bench_lsp(plan, small, yaml_ws),
         "workspace": lambda: bench_workspace(plan, small, large),

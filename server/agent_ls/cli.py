@@ -208,10 +208,17 @@ def _check(args: argparse.Namespace) -> int:
         else:
             files.append(path)
             explicit.add(path)
-    reports, errors = check_paths(dict.fromkeys(files), explicit, root, settings)
+    fixes = args.fix or args.diff  # the report itself shows no fixes
+    # The output of each file is made where it is checked (by a pool's workers for many files).
+    render = None if args.diff else _RENDERERS.get(args.format)
+    reports, errors = check_paths(
+        dict.fromkeys(files), explicit, root, settings, render=render, fixes=fixes
+    )
     changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
     if changed and args.fix:
-        reports, errors = check_paths(dict.fromkeys(files), explicit, root, settings)
+        reports, errors = check_paths(
+            dict.fromkeys(files), explicit, root, settings, render=render, fixes=False
+        )
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
     if args.diff:  # the diff is the output
@@ -288,22 +295,31 @@ def _rows(report: FileReport) -> list[Row]:
         return []
     from agent_ls.core.textindex import LineIndex
 
-    index = LineIndex(report.text)
+    text = report.text
+    # ASCII lines broken only by \n (most files): a position is a count of \n and a column.
+    index = None if text.isascii() and "\r" not in text else LineIndex(text)
     rows = []
     for f in report.findings:
-        line_start = report.text.rfind("\n", 0, f.start) + 1
-        line_end = report.text.find("\n", f.start)
-        line = report.text[line_start : len(report.text) if line_end == -1 else line_end]
+        line_start = text.rfind("\n", 0, f.start) + 1
+        line_end = text.find("\n", f.start)
+        line = text[line_start : len(text) if line_end == -1 else line_end]
         line = line.rstrip("\r")
         first = min(f.start - line_start, len(line))
+        if index is None:
+            number = text.count("\n", 0, line_start)
+            end_start = text.rfind("\n", 0, f.end) + 1
+            start = (number, f.start - line_start)
+            end = (number + text.count("\n", line_start, end_start), f.end - end_start)
+        else:
+            start, end = index.position(f.start), index.position(f.end)
         rows.append(
             Row(
                 report.path,
                 f.code,
                 f.severity.label,
                 _valid_text(f.message),
-                index.position(f.start),
-                index.position(f.end),
+                start,
+                end,
                 _valid_text(line),
                 (first, max(first + 1, min(f.end - line_start, len(line)))),
             )
@@ -349,19 +365,22 @@ def _range_json(row: Row) -> dict[str, Any]:
     return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
 
 
+def _json_file(report: FileReport) -> str:
+    """One file's entry of the JSON output, serialised: `{"path", ["path_bytes",] "diagnostics"}`."""
+    entry: dict[str, Any] = {"path": _path_text(report.path)}
+    if (raw := _path_bytes(report.path)) is not None:
+        entry["path_bytes"] = raw
+    entry["diagnostics"] = [
+        {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
+        for r in _rows(report)
+    ]
+    return json.dumps(entry, ensure_ascii=False)
+
+
 def _write_json(reports: Sequence[FileReport], out: TextIO) -> None:
-    """One object, `{"files": [{"path", ["path_bytes",] "diagnostics"}]}`; valid UTF-8 always."""
-    files = []
-    for report in reports:
-        entry: dict[str, Any] = {"path": _path_text(report.path)}
-        if (raw := _path_bytes(report.path)) is not None:
-            entry["path_bytes"] = raw
-        entry["diagnostics"] = [
-            {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
-            for r in _rows(report)
-        ]
-        files.append(entry)
-    _emit(out, json.dumps({"files": files}, ensure_ascii=False) + "\n")
+    """One object, `{"files": [...]}` (what `json.dumps` writes for it); valid UTF-8 always."""
+    files = ", ".join(_json_file(r) if r.rendered is None else r.rendered for r in reports)
+    _emit(out, '{"files": [' + files + "]}\n")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -547,6 +566,9 @@ def _write_sarif(reports: Sequence[FileReport], out: TextIO) -> None:
     }
     _emit(out, json.dumps(sarif, ensure_ascii=False) + "\n")
 
+
+_RENDERERS: dict[str, Callable[[FileReport], str]] = {"json": _json_file}
+"""Per format, what of a file's output can be made apart from the others (see `check_paths`)."""
 
 _WRITERS: dict[str, Callable[[Sequence[FileReport], TextIO], None]] = {
     "text": _write_text,

@@ -6,12 +6,13 @@ change). Files are read by the one bounded reader (`reading`), as Claude Code re
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
@@ -104,9 +105,10 @@ def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
             continue
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        here = Path(current)  # parsed once per folder, not once per file
         for name in sorted(files):
             if name.endswith(suffixes):
-                yield Path(current) / name
+                yield here / name
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,13 @@ class FileReport:
     path: Path
     text: str
     findings: list[Finding]
+    rendered: Any = None
+    """What the `render` given to `check_paths` made of this report (None without one)."""
 
+
+Render = Callable[[FileReport], Any]
+"""Turns a report into its output (e.g. a format's serialised text): run where the file is
+checked, so a pool's workers do it in parallel rather than the parent after the join."""
 
 POOL_MIN_FILES = 400
 """From this many files on, `check_paths` spreads them over a process per core."""
@@ -233,14 +241,18 @@ class _CheckJob:
     root: Path | None
     settings: Settings
     mcp: frozenset[str] | None
+    render: Render | None
+    fixes: bool
 
 
 _Checked = tuple[
-    list[tuple[int, str, list[Finding], tuple[str, int, int] | None]], list[tuple[int, str]]
+    list[tuple[int, str, list[Finding], tuple[str, int, int] | None, Any]],
+    list[tuple[int, str]],
 ]
 """Checked files by their place in the list of paths (a `Path` sent back by a pool worker would be
 pickled as its parts and parsed again): for each agent file the text its findings point into, the
-findings and the name it declares (name, start, end); for each unreadable file the reason."""
+findings, the name it declares (name, start, end) and what `render` made of it; for each
+unreadable file the reason."""
 
 
 def check_paths(
@@ -249,6 +261,8 @@ def check_paths(
     root: Path | None,
     settings: Settings,
     home: Path | None = None,
+    render: Render | None = None,
+    fixes: bool = True,
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
     """Checks files, each by its dialect (`dialect_of`); returns reports of the files a
     dialect checks and (path, reason) for unreadable ones.
@@ -259,9 +273,13 @@ def check_paths(
     `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
     results are joined in order: the reports are the same, in the same order, as from one process.
     (The workers are forked where the platform can: call it from a process without threads, as
-    the CLI is.)
+    the CLI is.) Each report's `rendered` is `render(report)`, made by the worker that checked
+    it (made again for a report that gets a duplicate-name finding). Without `fixes`, findings
+    may lack the fixes that cost a search (see `CheckContext.quote_fixes`).
     """
-    job = _CheckJob(frozenset(explicit), root, settings, load_mcp_servers(root, home))
+    job = _CheckJob(
+        frozenset(explicit), root, settings, load_mcp_servers(root, home), render, fixes
+    )
     files = list(paths)
     workers = _usable_cores()
     if len(files) < POOL_MIN_FILES or workers < 2:
@@ -279,16 +297,18 @@ def check_paths(
     reports: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
     for chunk, (checked, unreadable) in zip(chunks, parts, strict=True):
-        for place, text, findings, declared in checked:
+        for place, text, findings, declared, rendered in checked:
             path = chunk[place]
             names.record(path, None if declared is None else AgentName(path, *declared))
-            reports.append(FileReport(path, text, findings))
+            reports.append(FileReport(path, text, findings, rendered))
         errors += [(chunk[place], reason) for place, reason in unreadable]
     for report in reports:
         duplicate = names.duplicates(report.path)
         if duplicate is not None:
             report.findings.append(duplicate)
             report.findings.sort(key=lambda f: (f.start, f.end, f.code))
+            if render is not None:
+                report.rendered = render(report)
     return reports, errors
 
 
@@ -302,7 +322,8 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
             decoded = read_decoded(path, MAX_FILE_BYTES)
         except FileTooLarge as err:
             if in_globs:  # Claude Code skips it: the agent is not loaded
-                checked[0].append((place, "", [too_large_finding(err.size)], None))
+                report = FileReport(path, "", [too_large_finding(err.size)])
+                checked[0].append((place, "", report.findings, None, _rendered(job, report)))
             continue
         except UnreadableFile as err:
             checked[1].append((place, str(err)))
@@ -310,7 +331,13 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
         text = decoded.text
         source = dialect.read(text)
         ctx = CheckContext(
-            dialect.catalogue, in_globs, path.stem, job.mcp, decoded.invalid_at, path=path
+            dialect.catalogue,
+            in_globs,
+            path.stem,
+            job.mcp,
+            decoded.invalid_at,
+            quote_fixes=job.fixes,
+            path=path,
         )
         findings = dialect.check(source, ctx)
         if not in_globs and not findings and not dialect.claims(source, in_globs):
@@ -324,8 +351,13 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
         end = max([end, *(f.end for f in findings)])
         name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
         declared = None if name is None else (name.name, name.start, name.end)
-        checked[0].append((place, text[:end], findings, declared))
+        report = FileReport(path, text[:end], findings)
+        checked[0].append((place, report.text, findings, declared, _rendered(job, report)))
     return checked
+
+
+def _rendered(job: _CheckJob, report: FileReport) -> Any:
+    return None if job.render is None else job.render(report)
 
 
 _worker_job: _CheckJob | None = None
@@ -335,6 +367,7 @@ _worker_job: _CheckJob | None = None
 def _start_worker(job: _CheckJob) -> None:
     global _worker_job
     _worker_job = job
+    gc.freeze()  # what the fork inherited lives as long as the worker: no collection walks it
 
 
 def _check_chunk(paths: list[Path]) -> _Checked:

@@ -18,6 +18,7 @@ import yaml
 # closing `---` may sit anywhere (even inside a value).
 FRONTMATTER = re.compile(r"---\s*\n([\s\S]*?)---\s*\n?")
 BOM = "\ufeff"
+_ODD_BREAK = re.compile("[\r\x85\u2028\u2029\ufeff]")  # see `Frontmatter.plain_marks`
 _NON_SPACE = re.compile(r"\S")
 MAX_FRONTMATTER_CHARS = 256 * 1024
 MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
@@ -157,6 +158,9 @@ class Frontmatter:
     line_starts: list[int] = field(default_factory=lambda: [0], repr=False)
     column_maps: dict[int, list[int]] = field(default_factory=dict, repr=False)
     """For lines the retry changed: column in the retry text → column in the original."""
+    plain_marks: bool = False
+    """The YAML marks' character index is the offset in `source`: it parsed as written and holds
+    no BOM and no line break but `\n` (libyaml counts lines at `\r`, U+0085, U+2028 too)."""
 
     def offset(self, mark: Any) -> int:
         """Returns the text offset of a YAML mark (of the original or the retry text)."""
@@ -171,9 +175,11 @@ class Frontmatter:
 
     def span(self, node: yaml.Node) -> tuple[int, int]:
         """Returns the text offsets of a node, without the line breaks that follow a block."""
-        if self.column_maps:  # only after the lenient retry
+        if self.plain_marks:  # most frontmatter: called for every key and value
+            start, end = self.base + node.start_mark.index, self.base + node.end_mark.index
+        elif self.column_maps:  # only after the lenient retry
             start, end = self.offset(node.start_mark), self.offset(node.end_mark)
-        else:  # `offset` without its retry map, inlined: called for every key and value
+        else:  # `offset` without its retry map, inlined
             starts, last, size = self.line_starts, len(self.line_starts) - 1, len(self.source)
             first, final = node.start_mark, node.end_mark
             start = self.base + min(starts[min(first.line, last)] + first.column, size)
@@ -282,6 +288,8 @@ def _check_flow_indentation(root: yaml.Node, text: str) -> None:
     stack: list[tuple[yaml.Node, int]] = [(root, -1)]
     while stack:
         node, block = stack.pop()
+        if node.end_mark.line == node.start_mark.line:
+            continue  # on one line: nothing in it continues on another
         flow = (isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')) or (
             isinstance(node, yaml.CollectionNode) and node.flow_style
         )
@@ -334,6 +342,8 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
         ):
             if before != after:
                 result.column_maps[number] = _retry_columns(before, after, rewritten.get(number))
+    else:
+        result.plain_marks = _ODD_BREAK.search(source) is None
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         result.empty = True
         return result

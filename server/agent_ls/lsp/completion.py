@@ -67,13 +67,16 @@ def completion_item(
     resolve when the client fetches it that way (smaller lists)."""
     c = candidate
     deferred = ls.client.completion_resolves_documentation
+    # label, kind, detail, documentation, insert_text, snippet: all but the range
+    key = (*c[:6], c.sort, snippets)
+    item = None if index is not None else ls.completion_items.get(key)
+    if item is not None:
+        return item  # its documentation was kept when it was built
     if deferred and c.documentation:
         ls.completion_docs[convert.completion_key(c)] = c.documentation
     if index is not None:
         return convert.completion_item(c, index, snippets, deferred)
-    key = (c.label, c.kind, c.detail, c.documentation, c.insert_text, c.snippet, c.sort)
-    item = ls.completion_items.get((*key, snippets))
-    if item is None:
-        item = convert.completion_item(c, None, snippets, deferred)
-        ls.completion_items[(*key, snippets)] = item
+    item = convert.completion_item(c, None, snippets, deferred)
+    ls.completion_items[key] = item
+    ls.completion_json[id(item)] = (item, ls._item_to_json(item))
     return item

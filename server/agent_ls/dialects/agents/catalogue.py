@@ -117,7 +117,7 @@ class Catalogue:
         lowered = value.strip().lower()
         if not lowered or lowered == "inherit":
             return "inherit"
-        if lowered in self.model_aliases or lowered in {m.lower() for m in self.model_ids}:
+        if lowered in self.model_aliases or lowered in self._model_ids_lowered:
             return "known"
         return "claude" if lowered.startswith("claude-") else "unknown"
 
@@ -127,8 +127,18 @@ class Catalogue:
         if spec is None or spec.values is None:
             return {}
         if spec.values == "colors":
-            return {name: doc for name, (_, doc) in self.colors.items()}
+            return self._color_docs
         return self.enums[spec.values]
+
+    # Worked out once per catalogue, not once per file (a frozen dataclass keeps no attribute
+    # but these caches, which `functools.cached_property` writes past its `__setattr__`).
+    @functools.cached_property
+    def _model_ids_lowered(self) -> frozenset[str]:
+        return frozenset(m.lower() for m in self.model_ids)
+
+    @functools.cached_property
+    def _color_docs(self) -> dict[str, str]:
+        return {name: doc for name, (_, doc) in self.colors.items()}
 
     def nearest_color(self, value: str) -> str | None:
         """Returns the named color closest to `value` (a hex code, a synonym or a misspelling)."""
