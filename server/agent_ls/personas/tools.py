@@ -4,8 +4,10 @@ An agent that has `Read`, `Grep` or `Glob` (declared in `tools`, or every tool i
 gives Grep and Glob, as Claude Code gives an agent with Bash its search) may look at the rest of
 the workspace before it answers. The tools have Claude Code's names and input shapes. Every path
 is confined to the workspace root (resolved, so neither `..` nor a symlink leads out), files the
-`.gitignore` files ignore (the root's and every folder's on the way) are invisible, binary files and files over `MAX_FILE_BYTES` are
-refused, and every result passes through the secrets guard (credentials redacted). A call to any
+`.gitignore` files ignore (the root's and every folder's on the way) are invisible, binary files
+are refused, a file over `MAX_FILE_BYTES` is read only as a window of lines (`offset`/`limit`, as
+Claude Code's Read does) and skipped by Grep, and every result passes through the secrets guard
+(credentials redacted). A call to any
 other tool of the agent (Edit, Write, Bash, WebFetch, MCP tools…) gets an error result.
 """
 
@@ -23,8 +25,11 @@ from agent_ls.personas.secrets import find_secrets, redact
 
 READ_TOOLS = ("Read", "Grep", "Glob")
 MAX_FILE_BYTES = 256 * 1024
-"""Larger files are refused by Read and skipped by Grep (Claude Code's Read limit)."""
+"""Claude Code's Read limit: a larger file is read only with `offset` or `limit` (a window of
+lines), and Grep skips it."""
 DEFAULT_READ_LINES = 2000
+BINARY_SNIFF_BYTES = 8192
+"""A NUL byte in a file's first bytes makes it binary (as git decides)."""
 MAX_LINE_CHARS = 2000
 DEFAULT_HEAD_LIMIT = 250
 MAX_GLOB_RESULTS = 100
@@ -39,8 +44,8 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
     "Read": {
         "name": "Read",
         "description": "Reads a file of the workspace. Lines are numbered from 1 (cat -n "
-        "format). Read-only; files ignored by git, binary files and files over 256 KB are "
-        "refused.",
+        "format). Read-only; files ignored by git and binary files are refused, and a file "
+        "over 256 KB is read only in parts (offset and limit).",
         "input_schema": {
             "type": "object",
             "properties": {
@@ -258,18 +263,21 @@ class WorkspaceTools:
         path = self._path(data.get("file_path"))
         if path.is_dir():
             raise ToolRefused(f"{data['file_path']} is a directory (use Glob to list it)")
-        text = _text_of(path)
-        offset = _number(data.get("offset"), 1)
-        limit = _number(data.get("limit"), DEFAULT_READ_LINES)
-        lines = text.split("\n")
-        if text.endswith("\n"):
-            lines.pop()
-        chosen = lines[max(offset, 1) - 1 : max(offset, 1) - 1 + max(limit, 1)]
+        offset = max(_number(data.get("offset"), 1), 1)
+        limit = max(_number(data.get("limit"), DEFAULT_READ_LINES), 1)
+        windowed = data.get("offset") is not None or data.get("limit") is not None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and not windowed:
+            raise ToolRefused(
+                f"File content ({size / 1024:.1f}KB) exceeds maximum allowed size "
+                f"({MAX_FILE_BYTES // 1024}KB). Use offset and limit parameters to read specific "
+                "portions of the file, or search for specific content (Grep) instead of reading "
+                "the whole file."
+            )
+        chosen, count = _lines_of(path, offset, limit)
         if not chosen:
-            return f"(no lines at {offset}: the file has {len(lines)})"
-        return "\n".join(
-            f"{n:>6}\t{line[:MAX_LINE_CHARS]}" for n, line in enumerate(chosen, max(offset, 1))
-        )
+            return f"(no lines at {offset}: the file has {count})"
+        return "\n".join(f"{n}\t{line[:MAX_LINE_CHARS]}" for n, line in enumerate(chosen, offset))
 
     def _grep(self, data: dict[str, Any]) -> str:
         flags = re.IGNORECASE if data.get("-i") else 0
@@ -348,12 +356,36 @@ def _text_of(path: Path) -> str:
             f"the file has {size:,} bytes, over the {MAX_FILE_BYTES:,} this mode reads"
         )
     raw = path.read_bytes()
-    if b"\0" in raw[:8192]:
-        raise ToolRefused("it is a binary file")
+    _check_text(raw[:BINARY_SNIFF_BYTES])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ToolRefused("it is not UTF-8 text") from None
+
+
+def _check_text(head: bytes) -> None:
+    if b"\0" in head:
+        raise ToolRefused("it is a binary file")
+
+
+def _lines_of(path: Path, offset: int, limit: int) -> tuple[list[str], int]:
+    """Returns lines `offset`.. (1-based, at most `limit`) of a text file, read line by line so
+    that a big file costs only the window, and how many lines were looked at (the whole count
+    when the window runs past the end); raises ToolRefused for binary or non-UTF-8 files."""
+    chosen: list[str] = []
+    count = 0
+    with path.open("rb") as handle:
+        _check_text(handle.read(BINARY_SNIFF_BYTES))
+        handle.seek(0)
+        for count, raw in enumerate(handle, 1):
+            if count >= offset:
+                try:
+                    chosen.append(raw.decode("utf-8").rstrip("\r\n"))
+                except UnicodeDecodeError:
+                    raise ToolRefused("it is not UTF-8 text") from None
+                if len(chosen) == limit:
+                    break
+    return chosen, count
 
 
 def _glob_matches(pattern: str, relative: str) -> bool:
