@@ -12,7 +12,14 @@ from agent_ls.personas.actions import actions_for, find_action
 from agent_ls.personas.agents import SHIPPED_DIR, PersonaDirectory, persona_from_text
 from agent_ls.personas.answer import fit_replacement
 from agent_ls.personas.failures import PersonaError, http_status, scrub
-from agent_ls.personas.prompt import Selection, context_window, delimiter, language_of, user_message
+from agent_ls.personas.prompt import (
+    Selection,
+    context_window,
+    delimiter,
+    language_of,
+    text_of,
+    user_message,
+)
 from agent_ls.personas.secrets import find_secrets, redact
 from agent_ls.personas.session import choose_model, prepare
 from agent_ls.settings import PersonaSettings
@@ -420,12 +427,12 @@ def test_every_secret_that_would_be_sent_is_listed(policy: str) -> None:
         "What would be sent looks like it holds an AWS access key (line 2, in the context), "
         "a Stripe key (line 7, in the context)."
     )
-    assert "AKIAIOSFODNN7EXAMPLE" in prepared.prompt.messages[0]["content"]
+    assert "AKIAIOSFODNN7EXAMPLE" in text_of(prepared.prompt.messages[0]["content"])
 
 
 def test_redact_sends_placeholders_for_the_context_only() -> None:
     prepared = prepare_secret("redact")
-    content = prepared.prompt.messages[0]["content"]
+    content = text_of(prepared.prompt.messages[0]["content"])
     assert prepared.secrets == [] and prepared.redacted == 2
     assert 'AWS_KEY_ID = "[redacted: an AWS access key]"' in content
     assert 'STRIPE = "[redacted: a Stripe key]"' in content and "sk_live_" not in content

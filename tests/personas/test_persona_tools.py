@@ -15,7 +15,7 @@ from persona_helpers import KEY, StartEditor
 
 from agent_ls.personas.agents import persona_from_text
 from agent_ls.personas.client import ApiSettings, MessagesApi
-from agent_ls.personas.prompt import Selection
+from agent_ls.personas.prompt import Selection, text_of
 from agent_ls.personas.session import PreparedAction, prepare, report
 from agent_ls.personas.tools import ToolRefused, WorkspaceTools, workspace_tools
 from agent_ls.settings import PersonaSettings
@@ -203,9 +203,10 @@ async def test_a_read_runs_its_result_goes_back_and_the_report_lists_it(
         settings_for(fake_api), ready.prompt, lambda _: None, statuses.append
     )
     first, second = fake_api.requests
-    assert [t["name"] for t in first.body["tools"]] == ["Read", "Grep", "Glob", "report_findings"]
+    names = [t["name"] for t in first.body["tools"]]
+    assert names == ["Read", "Grep", "Glob", "replace_selection", "report_findings"]
     assert first.body["tool_choice"] == {"type": "any"}
-    assert "you may use Read, Grep, Glob" in first.body["messages"][0]["content"]
+    assert "you may use Read, Grep, Glob" in text_of(first.body["messages"][0]["content"])
     (result,) = results_of(second.body)
     assert result["is_error"] is False and "2\tclass Order:" in result["content"]
     assert (
