@@ -126,8 +126,8 @@ def listing_in_process(workspace: Path, runs: int) -> list[float]:
     from lsprotocol import types
     from pygls.workspace import Workspace
 
+    from agent_ls.lsp.personas.menu import persona_code_actions
     from agent_ls.lsp.server import build_server
-    from agent_ls.personas.lsp import persona_code_actions
 
     async def measure() -> list[float]:
         server = build_server()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 
 def test_the_server_advertises_the_persona_commands_under_their_own_names() -> None:
+    from agent_ls.lsp.personas import state as personas
     from agent_ls.lsp.server import PERSONA_COMMANDS, build_server
-    from agent_ls.personas import lsp as personas
 
     assert PERSONA_COMMANDS == (
         personas.RUN_COMMAND,

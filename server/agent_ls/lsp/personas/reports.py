@@ -1,0 +1,119 @@
+"""A report: written to a Markdown file the editor opens (kept per workspace,
+`agentLs.persona.reports`), and its conversation continued (`agentLs.persona.followUp`)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from agent_ls.lsp.personas.editor import REPORT_IN_MESSAGE, state_of, supports, tell
+from agent_ls.lsp.personas.progress import Progress, finished
+from agent_ls.lsp.personas.state import FOLLOW_UP_COMMAND, Outcome
+from agent_ls.personas import reports as report_files
+from agent_ls.personas.client import api_settings
+from agent_ls.personas.failures import PersonaError
+from agent_ls.personas.session import PreparedAction, usage_line
+
+if TYPE_CHECKING:
+    from agent_ls.lsp.languageserver import AgentLanguageServer
+
+
+async def show_report(
+    server: AgentLanguageServer, prepared: PreparedAction, markdown: str, source: Path | None
+) -> Outcome:
+    """Writes the report to a Markdown file the editor opens (else: a message and the log)."""
+    stem = source.stem if source else "selection"
+    folder = await asyncio.to_thread(_reports_folder, server)
+    path = report_files.new_report(folder, f"{stem}.{prepared.persona.name}.{prepared.action.id}")
+    await asyncio.to_thread(path.write_text, markdown, encoding="utf-8")
+    uri = from_fs_path(str(path)) or path.as_uri()
+    server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=markdown))
+    if supports(server, "window.show_document.support"):
+        shown = await server.window_show_document_async(
+            types.ShowDocumentParams(uri=uri, take_focus=True)
+        )
+        if shown.success:
+            return Outcome("shown", f"{prepared.title}: done", document=uri)
+    text = (
+        markdown
+        if len(markdown) <= REPORT_IN_MESSAGE
+        else (
+            markdown[:REPORT_IN_MESSAGE] + f"\n\n… (the whole report is in the log and in {path})"
+        )
+    )
+    tell(server, text, types.MessageType.Info)
+    return Outcome("shown", f"{prepared.title}: done", document=uri)
+
+
+def _reports_folder(server: AgentLanguageServer) -> Path:
+    """Returns the folder the workspace's reports are kept in (found once per root; blocking)."""
+    state, root = state_of(server), server.workspace_root
+    if state.kept_reports is None or state.kept_reports[0] != root:
+        state.kept_reports = (root, report_files.report_folder(root))
+    return state.kept_reports[1]
+
+
+def list_kept_reports(server: AgentLanguageServer) -> dict[str, Any]:
+    """Returns the workspace's kept reports, newest first (`agentLs.persona.reports`)."""
+    folder = _reports_folder(server)
+    return {
+        "folder": from_fs_path(str(folder)),
+        "reports": [
+            {"uri": from_fs_path(str(p)), "name": p.name} for p in report_files.list_reports(folder)
+        ],
+    }
+
+
+async def follow_up(server: AgentLanguageServer, raw: Any) -> Outcome:
+    """Continues a report's conversation with a question (`agentLs.persona.followUp`,
+    `{"report": uri, "question": text}`): the earlier turns are sent again, and the answer is
+    appended to the report file, which the editor shows again."""
+    progress = Progress(server, None)
+    return await finished(server, progress, _follow_up(server, raw, progress))
+
+
+async def _follow_up(server: AgentLanguageServer, raw: Any, progress: Progress) -> Outcome:
+    report_uri = raw.get("report") if isinstance(raw, Mapping) else None
+    question = raw.get("question") if isinstance(raw, Mapping) else None
+    if not isinstance(report_uri, str) or not isinstance(question, str) or not question.strip():
+        raise PersonaError(f"{FOLLOW_UP_COMMAND} wants one argument {{report, question}}", "usage")
+    conversation = state_of(server).conversations.get(report_uri)
+    if conversation is None:
+        raise PersonaError(
+            "That report's conversation is not known to this server (it was made before the "
+            "server started): run the action again.",
+            "usage",
+        )
+    call = api_settings(server.settings.personas)
+    messages = [*conversation.messages, {"role": "user", "content": question.strip()}]
+    prompt = dataclasses.replace(conversation.prompt, messages=messages, tool=None, tools=None)
+    this = asyncio.current_task()
+    await progress.begin(
+        conversation.title,
+        f"Asking a follow-up of {prompt.model}…",
+        on_cancel=this.cancel if this is not None else lambda: None,
+    )
+    answer = await state_of(server).api.stream(call, prompt, progress.on_text, progress.report)
+    said = answer.scrub(answer.text.strip()) or "(no answer)"
+    conversation.messages = [*messages, {"role": "assistant", "content": said}]
+    asked = answer.scrub(" ".join(question.split()))
+    addition = f"\n## Follow-up: {asked}\n\n{said}\n\n_{answer.model} · {usage_line(answer)}_\n"
+    await asyncio.to_thread(_append, conversation.path, addition)
+    if supports(server, "window.show_document.support"):
+        await server.window_show_document_async(
+            types.ShowDocumentParams(uri=report_uri, take_focus=True)
+        )
+    else:
+        tell(server, f"{conversation.title}: {said[:REPORT_IN_MESSAGE]}", types.MessageType.Info)
+    return Outcome("shown", f"{conversation.title}: follow-up answered", document=report_uri)
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
