@@ -317,27 +317,42 @@ async def follow_up(editor: Editor, args: dict[str, Any]) -> Any:
     )
 
 
-async def test_a_follow_up_continues_the_reports_conversation_in_its_file(
+async def test_a_follow_up_after_a_restart_continues_the_reports_conversation_in_its_file(
     start_editor: StartEditor, fake_api: FakeAnthropic
 ) -> None:
-    editor = await start_editor("visual-studio-code")
-    _, result = await review(editor, fake_api)
+    first = await start_editor("visual-studio-code")
+    _, result = await review(first, fake_api)
     report = result["document"]
-    fake_api.script(reply_text("Use a unique key on the insert."), reply_text("Yes, in the db."))
+    await first.client.shutdown_session()
+    editor = await start_editor("neovim")  # a new server: nothing of the review in memory
+    unique = {"summary": "Use a unique key on the insert.", "findings": []}
+    fake_api.script(
+        Message(content=[tool_use("report_findings", unique)], stop_reason="tool_use"),
+        reply_text("Yes, in the db."),  # a gateway that answers with text
+    )
     answered = await follow_up(
         editor, {"report": report, "question": "How to avoid the duplicate?"}
     )
     assert answered["status"] == "shown", answered
+    assert " cache read" in answered["message"]  # the usage, in the progress end message too
     second = await follow_up(editor, {"report": report, "question": "Where does it go?"})
     assert second["status"] == "shown", second
-    first_call, second_call = (r.body for r in fake_api.requests[-2:])
-    assert "tools" not in first_call  # a plain answer
+    review_call, first_call, second_call = (r.body for r in fake_api.requests[-3:])
+    assert first_call["tools"] == review_call["tools"]  # the same cached prefix
+    assert first_call["system"] == review_call["system"]
+    said = first_call["messages"]
+    assert [m["role"] for m in said] == ["user", "assistant", "user"]
+    assert said[0]["content"][0]["text"] == review_call["messages"][0]["content"][0]["text"]
+    assert said[1]["content"][0]["name"] == "report_findings"  # the tool turn, not Markdown
+    assert said[1]["content"][0]["cache_control"] == {"type": "ephemeral"}
+    closing, question = said[2]["content"]
+    assert (
+        closing["type"] == "tool_result" and closing["tool_use_id"] == said[1]["content"][0]["id"]
+    )
+    assert question["text"].startswith("Follow-up question: How to avoid the duplicate?")
     roles = [m["role"] for m in second_call["messages"]]
     assert roles == ["user", "assistant", "user", "assistant", "user"]
-    said = second_call["messages"]
-    assert "json.loads trusts the payload" in said[1]["content"]  # the report, sent again
-    assert said[2]["content"] == "How to avoid the duplicate?"
-    assert said[3]["content"] == "Use a unique key on the insert."
+    assert second_call["messages"][3]["content"][0]["input"] == unique
     text = report_path(report).read_text()
     assert (
         text.index("json.loads trusts the payload")
@@ -352,6 +367,7 @@ async def test_a_follow_up_of_an_unknown_report_or_without_question_fails_clearl
     editor = await start_editor("visual-studio-code")
     unknown = await follow_up(editor, {"report": "file:///nowhere.md", "question": "Why?"})
     assert unknown["status"] == "failed" and "run the action again" in unknown["message"]
+    assert "No conversation is kept beside nowhere.md" in unknown["message"]
     blank = await follow_up(editor, {"report": "file:///nowhere.md", "question": "  "})
     assert blank["status"] == "failed" and "{report, question}" in blank["message"]
     assert fake_api.requests == []

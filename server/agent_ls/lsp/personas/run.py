@@ -26,9 +26,9 @@ from agent_ls.lsp.personas.directory import current_personas
 from agent_ls.lsp.personas.editor import client_extension, state_of, supports, tell
 from agent_ls.lsp.personas.findings import keep_findings
 from agent_ls.lsp.personas.progress import Progress, finished
-from agent_ls.lsp.personas.reports import show_report
+from agent_ls.lsp.personas.reports import note_cache_shortfall, show_report
 from agent_ls.lsp.personas.snapshot import read_document, stale_outcome, still_current
-from agent_ls.lsp.personas.state import FIX_ACTION, RUN_COMMAND, Conversation, Outcome
+from agent_ls.lsp.personas.state import FIX_ACTION, RUN_COMMAND, Outcome
 from agent_ls.personas.actions import PersonaAction
 from agent_ls.personas.client import api_settings
 from agent_ls.personas.failures import PersonaError
@@ -139,6 +139,7 @@ async def _perform(
         root=server.workspace_root,
     )
     call = api_settings(server.settings.personas)
+    note_cache_shortfall(server, prepared)
     if not await trusted_or_allowed(server, prepared):
         return Outcome("declined", "Nothing was sent: the workspace is not trusted.")
     if prepared.secrets and not await may_send_secrets(server, prepared):
@@ -157,13 +158,7 @@ async def _perform(
 
     if prepared.action.kind == "report":
         markdown = report(prepared, answer)
-        outcome = await show_report(server, prepared, markdown, path)
-        shown = server.path_of(outcome.document) if outcome.document else None
-        if shown is not None:
-            said = {"role": "assistant", "content": markdown}
-            state_of(server).conversations[outcome.document or ""] = Conversation(
-                prepared.prompt, [*prepared.prompt.messages, said], prepared.title, shown
-            )
+        outcome = await show_report(server, prepared, answer, markdown, path)
         keep_findings(server, snapshot, prepared, line_findings(prepared, answer), outcome.document)
         return outcome
     changes = rewrite_edits(prepared, answer)
