@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from persona_helpers import KEY
+from persona_helpers import KEY, StartEditor
 
 from agent_ls.personas.agents import PersonaDirectory, persona_from_text
 from agent_ls.personas.client import ApiSettings, MessagesApi
@@ -117,3 +117,34 @@ def test_a_persona_too_short_to_cache_is_noticed() -> None:
     assert minimum_cacheable_tokens("some-gateway-model") == 1024
     long_enough = ready("review").prompt  # the shipped backend-engineer on the default model
     assert cache_shortfall(long_enough) is None
+
+
+async def test_the_editor_log_notes_once_a_persona_too_short_to_cache(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
+) -> None:
+    agents = persona_workspace / ".claude" / "agents"
+    agents.mkdir(parents=True, exist_ok=True)
+    (agents / "terse.md").write_text(
+        "---\nname: terse\ndescription: Terse.\nmodel: haiku\n---\n\nBe brief.\n"
+    )
+    editor = await start_editor("neovim")
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order(db, payload):")
+    for _ in range(2):
+        fake_api.script(
+            Message(content=[tool_use("report_findings", FINDINGS)], stop_reason="tool_use")
+        )
+        result = await editor.run(uri, where, "terse", "review")
+        assert result["status"] == "shown", result
+    notes = [m.message for m in editor.client.log_messages if "prompt cache" in m.message]
+    assert len(notes) == 1  # once, though two actions ran
+    assert notes[0].startswith("agent-ls: terse's persona is too short for the prompt cache: ")
+    assert "under the 4,096 claude-haiku-5-5 caches" in notes[0]
+    editor_free = await start_editor("neovim")  # the shipped persona is long enough
+    uri = editor_free.open("app/orders.py")
+    fake_api.script(
+        Message(content=[tool_use("report_findings", FINDINGS)], stop_reason="tool_use")
+    )
+    result = await editor_free.run(uri, where, "backend-engineer", "review")
+    assert result["status"] == "shown", result
+    assert not [m for m in editor_free.client.log_messages if "prompt cache" in m.message]

@@ -139,8 +139,9 @@ def note_cache_shortfall(server: AgentLanguageServer, prepared: PreparedAction) 
     server.window_log_message(
         types.LogMessageParams(
             type=types.MessageType.Info,
-            message=f"agent-ls: {prepared.persona.name}'s persona (with the tools) is about "
-            f"{tokens:,} tokens, under the {minimum:,} {prepared.prompt.model} caches: it is "
-            "sent in full with every action (the file's code is still cached once long enough).",
+            message=f"agent-ls: {prepared.persona.name}'s persona is too short for the prompt "
+            f"cache: about {tokens:,} tokens with the tools, under the {minimum:,} "
+            f"{prepared.prompt.model} caches, so it is sent in full with every action (the "
+            "file's code is still cached once it is long enough).",
         )
     )
