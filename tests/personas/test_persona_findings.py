@@ -265,6 +265,36 @@ async def test_agents_whose_model_the_api_refuses_are_not_offered(
     assert len(hints) == 1 and "'gpt-4'" in hints[0] and "AL501" in hints[0]  # once
 
 
+@pytest.mark.parametrize("capabilities", ["visual-studio-code", "neovim"])
+async def test_agents_left_out_are_named_with_why_in_one_last_entry(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path, capabilities: str
+) -> None:
+    write_agent(persona_workspace, "gpt-fan", "Reviews with another vendor's model.", "gpt-4")
+    editor = await start_editor(capabilities)
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order(db, payload):")
+    actions = await editor.code_actions(uri, where)
+    hint = actions[-1]
+    assert hint.title == "Not offered: .claude/agents/dropped.md, gpt-fan"
+    assert [a.title for a in actions].count(hint.title) == 1
+    why = (
+        ".claude/agents/dropped.md: Claude Code would not load it (its errors say why); "
+        "gpt-fan: the API refuses its model 'gpt-4' (AL501: use an alias, a model ID or inherit)"
+    )
+    assert hint.disabled is None and hint.command is not None  # picking it shows why
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=hint.command.command, arguments=[])
+    )
+    assert result == {"notOffered": why.split("; ")}
+    shown = [m.message for m in editor.client.messages]
+    assert f"agent-ls: Not offered as personas: {why}." in shown
+    fixed = "---\nname: fixed\ndescription: Fixed now.\n---\nReviews.\n"
+    editor.open(".claude/agents/dropped.md", fixed, "markdown")  # the open text counts at once
+    titles = [a.title for a in await editor.code_actions(uri, where)]
+    assert titles[-1] == "Not offered: gpt-fan" and "fixed: review" in titles
+    assert fake_api.requests == []
+
+
 async def test_many_agents_get_one_entry_each_that_asks_which_action(
     start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
 ) -> None:

@@ -41,6 +41,7 @@ PERSONA_COMMANDS = (
     "agentLs.persona.reports",
     "agentLs.persona.choose",
     "agentLs.persona.followUp",
+    "agentLs.persona.notOffered",
 )
 """Advertised at initialize; `personas.commands.register` supplies their handlers on first use."""
 CHECK_WORKSPACE_BATCH = 25

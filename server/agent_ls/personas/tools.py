@@ -155,8 +155,9 @@ class WorkspaceTools:
     """The agent's other tools, not run here."""
     max_turns: int = DEFAULT_MAX_TURNS
     budget_bytes: int = DEFAULT_BUDGET_BYTES
-    _ignores: dict[Path, GitIgnore] = field(default_factory=dict, repr=False, compare=False)
-    """The `.gitignore` of each folder looked at, read once per call."""
+    _ignores: dict[str, GitIgnore] = field(default_factory=dict, repr=False, compare=False)
+    """The `.gitignore` of each folder looked at (by workspace-relative path), read once per
+    call."""
 
     def definitions(self) -> list[dict[str, Any]]:
         return [DEFINITIONS[name] for name in self.available]
@@ -218,44 +219,56 @@ class WorkspaceTools:
     def _ignored(self, path: Path) -> bool:
         if path == self.root:
             return False
-        relative = self._relative(path)
+        return self._ignored_relative(self._relative(path), path.is_dir())
+
+    def _ignored_relative(self, relative: str, is_dir: bool) -> bool:
+        """Whether the workspace-relative path is skipped or ignored by a `.gitignore` on the
+        way to it (each folder's, matched relative to that folder)."""
         parts = relative.split("/")
         if any(part in SKIP_DIRS for part in parts):
             return True
-        is_dir = path.is_dir()
-        folder = self.root
-        for depth in range(len(parts)):  # each folder's .gitignore, relative to that folder
+        folder = ""
+        for depth in range(len(parts)):
             rules = self._ignores.get(folder)
             if rules is None:
-                rules = self._ignores[folder] = GitIgnore.of(folder)
-            if rules.matches("/".join(parts[depth:]), is_dir):
+                rules = self._ignores[folder] = GitIgnore.of(self.root / folder)
+            if rules.rules and rules.matches("/".join(parts[depth:]), is_dir):
                 return True
-            folder = folder / parts[depth]
+            folder = f"{folder}/{parts[depth]}" if folder else parts[depth]
         return False
 
-    def _files(self, folder: Path) -> Iterator[Path]:
-        """Yields the visible files under `folder`, sorted, without leaving the workspace (at
-        most MAX_SEARCHED_FILES)."""
+    def _files(self, folder: Path) -> Iterator[tuple[str, str]]:
+        """Yields the visible files under `folder` and their workspace-relative paths, sorted
+        (a folder's files, then its folders), without leaving the workspace (at most
+        MAX_SEARCHED_FILES; symlinked folders are not followed)."""
         if folder.is_file():
-            yield folder
+            yield str(folder), self._relative(folder)
             return
         count = 0
-        for current, dirs, files in os.walk(folder):
-            here = Path(current)
-            dirs[:] = sorted(
-                d for d in dirs if not (here / d).is_symlink() and not self._ignored(here / d)
-            )
-            for name in sorted(files):
-                path = here / name
-                if path.is_symlink():
-                    target = path.resolve()
-                    if self.root not in target.parents:
+        stack = [self._relative(folder) if folder != self.root else ""]
+        while stack:
+            current = stack.pop()
+            try:
+                with os.scandir(self.root / current) as scan:
+                    entries = sorted(scan, key=lambda e: e.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in entries:
+                relative = f"{current}/{entry.name}" if current else entry.name
+                if entry.is_symlink():
+                    if entry.is_dir() or self.root not in Path(entry.path).resolve().parents:
                         continue
-                if not self._ignored(path):
+                elif entry.is_dir():
+                    if not self._ignored_relative(relative, True):
+                        folders.append(relative)
+                    continue
+                if not self._ignored_relative(relative, False):
                     count += 1
                     if count > MAX_SEARCHED_FILES:
                         return
-                    yield path
+                    yield entry.path, relative
+            stack.extend(reversed(folders))
 
     # -- the tools -----------------------------------------------------------------------------
 
@@ -293,19 +306,26 @@ class WorkspaceTools:
         around = _number(data.get("-C", data.get("context")), 0)
         before, after = _number(data.get("-B"), around), _number(data.get("-A"), around)
         numbers = data.get("-n", True) is not False
+        # A file with no match in its whole text (lines as MULTILINE sees them) has no matching
+        # line: most files are skipped without splitting them. \A and \Z mean the line's start
+        # and end only per line, so such a pattern is not prefiltered.
+        whole = None
+        if "\\A" not in pattern.pattern and "\\Z" not in pattern.pattern:
+            whole = re.compile(pattern.pattern, flags | re.MULTILINE)
         out: list[str] = []
-        for path in self._files(base):
-            if isinstance(wanted, str) and not _glob_matches(wanted, self._relative(path)):
+        for path, name in self._files(base):
+            if isinstance(wanted, str) and not _glob_matches(wanted, name):
                 continue
             try:
                 text = _text_of(path)
             except ToolRefused:
                 continue
+            if whole is not None and whole.search(text) is None:
+                continue
             lines = text.split("\n")
             hits = [n for n, line in enumerate(lines) if pattern.search(line)]
             if not hits:
                 continue
-            name = self._relative(path)
             if mode == "files_with_matches":
                 out.append(name)
             elif mode == "count":
@@ -333,11 +353,12 @@ class WorkspaceTools:
         if not isinstance(pattern, str) or not pattern.strip():
             raise ToolRefused("a pattern is required")
         base = self._path(data.get("path"), default_root=True)
+        prefix = len(self._relative(base)) + 1 if base != self.root else 0
         found = [
-            p for p in self._files(base) if _glob_matches(pattern, p.relative_to(base).as_posix())
+            (p, name) for p, name in self._files(base) if _glob_matches(pattern, name[prefix:])
         ]
-        found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        names = [self._relative(p) for p in found[:MAX_GLOB_RESULTS]]
+        found.sort(key=lambda item: os.stat(item[0]).st_mtime, reverse=True)
+        names = [name for _, name in found[:MAX_GLOB_RESULTS]]
         if len(found) > MAX_GLOB_RESULTS:
             names.append(f"(… {len(found) - MAX_GLOB_RESULTS} more: narrow the pattern)")
         return "\n".join(names) if names else "No files found"
@@ -349,13 +370,14 @@ def _number(value: Any, default: int) -> int:
     )
 
 
-def _text_of(path: Path) -> str:
-    size = path.stat().st_size
+def _text_of(path: str | Path) -> str:
+    size = os.stat(path).st_size
     if size > MAX_FILE_BYTES:
         raise ToolRefused(
             f"the file has {size:,} bytes, over the {MAX_FILE_BYTES:,} this mode reads"
         )
-    raw = path.read_bytes()
+    with open(path, "rb") as handle:
+        raw = handle.read()
     _check_text(raw[:BINARY_SNIFF_BYTES])
     try:
         return raw.decode("utf-8")

@@ -123,11 +123,24 @@ function H.lines(bufnr)
   return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
 end
 
---- Replaces vim.ui.select and vim.notify so that menus and messages are recorded, not shown.
---- `H.choose(items, titles)` answers a menu (an index, or nil to cancel); by default it cancels.
+--- Replaces vim.ui.select, vim.ui.input and vim.notify so that menus, questions and messages
+--- are recorded, not shown. `H.choose(items, titles)` answers a menu (an index, or nil to
+--- cancel) and `H.type(prompt)` a question (text, or nil); by default both cancel.
 local function capture_ui()
   H.choose = function()
     return nil
+  end
+  H.type = function()
+    return nil
+  end
+  H.result.inputs = {}
+  vim.ui.input = function(opts, on_confirm)
+    local prompt = opts and opts.prompt
+    table.insert(H.result.inputs, prompt)
+    local typed = H.type(prompt)
+    vim.schedule(function()
+      on_confirm(typed)
+    end)
   end
   vim.ui.select = function(items, opts, on_choice)
     local titles = {}

@@ -41,25 +41,37 @@ def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
                 state.rescanning = False
 
         server.run_task(rescan())
+    return state.directory.personas(_open_agent_documents(server))
+
+
+def _open_agent_documents(server: AgentLanguageServer) -> dict[Path, str]:
     overlays: dict[Path, str] = {}
     for uri, document in server.workspace.text_documents.items():
         path = server.path_of(uri)
-        if path is not None and is_agent_path(path, root, server.settings):
+        if path is not None and is_agent_path(path, server.workspace_root, server.settings):
             overlays[path] = document.source
-    return state.directory.personas(overlays)
+    return overlays
 
 
-def offered_personas(server: AgentLanguageServer) -> dict[str, Persona]:
-    """Returns the personas the code actions offer: not those whose model the API refuses (an
-    unknown model, AL501), each logged once with why. (An agent file Claude Code would not load
-    is no persona at all: its diagnostics say why.)"""
+def offered_personas(server: AgentLanguageServer) -> tuple[dict[str, Persona], list[str]]:
+    """Returns the personas the code actions offer, and one sentence per agent left out saying
+    why: an agent file Claude Code would not load (its diagnostics say why), an agent whose model
+    the API refuses (an unknown model, AL501; also logged once)."""
     state = state_of(server)
     offered = {}
-    for name, persona in current_personas(server).items():
+    personas = current_personas(server)  # scans first, when it must
+    left_out = [
+        f"{display_name(server, path)}: Claude Code would not load it (its errors say why)"
+        for path in state.directory.dropped(_open_agent_documents(server))
+    ]
+    for name, persona in personas.items():
         model = refused_model(persona, server.settings.personas)
         if model is None:
             offered[name] = persona
-        elif (name, model) not in state.hinted:
+            continue
+        why = f"{name}: the API refuses its model {model!r} (AL501: use an alias, a model ID or inherit)"
+        left_out.append(why)
+        if (name, model) not in state.hinted:
             state.hinted.add((name, model))
             server.window_log_message(
                 types.LogMessageParams(
@@ -68,4 +80,13 @@ def offered_personas(server: AgentLanguageServer) -> dict[str, Persona]:
                     f"model {model!r} (AL501). Use an alias, a model ID or inherit.",
                 )
             )
-    return offered
+    return offered, left_out
+
+
+def display_name(server: AgentLanguageServer, path: Path) -> str:
+    """Returns the path as the user knows it: relative to the workspace root, else its name."""
+    root = server.workspace_root
+    try:
+        return path.relative_to(root).as_posix() if root else path.name
+    except ValueError:
+        return path.name

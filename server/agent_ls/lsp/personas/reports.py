@@ -86,9 +86,12 @@ def list_kept_reports(server: AgentLanguageServer) -> dict[str, Any]:
 
 async def follow_up(server: AgentLanguageServer, raw: Any) -> Outcome:
     """Continues a report's conversation with a question (`agentLs.persona.followUp`,
-    `{"report": uri, "question": text}`): the earlier turns are sent again, and the answer is
-    appended to the report file, which the editor shows again."""
-    progress = Progress(server, None)
+    `{"report": uri, "question": text}`, optionally the client's own progress token
+    `workDoneToken`): the earlier turns are sent again, and the answer is appended to the report
+    file, which the editor shows again."""
+    token = raw.get("workDoneToken") if isinstance(raw, Mapping) else None
+    valid = isinstance(token, (str, int)) and not isinstance(token, bool)
+    progress = Progress(server, token if valid else None)
     return await finished(server, progress, _follow_up(server, raw, progress))
 
 

@@ -8,7 +8,6 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -22,7 +21,7 @@ from agent_ls.lsp.personas.apply import (
     trusted_or_allowed,
     workspace_edit,
 )
-from agent_ls.lsp.personas.directory import current_personas
+from agent_ls.lsp.personas.directory import current_personas, display_name
 from agent_ls.lsp.personas.editor import client_extension, state_of, supports, tell
 from agent_ls.lsp.personas.findings import keep_findings
 from agent_ls.lsp.personas.progress import Progress, finished
@@ -132,7 +131,7 @@ async def _perform(
         request.agent,
         request.action,
         Selection(text, start, end),
-        file_name=_display_name(server, path, request.uri),
+        file_name=display_name(server, path) if path else request.uri,
         language=(open_document.language_id if open_document else None)
         or language_of(path or request.uri),
         settings=settings,
@@ -192,13 +191,3 @@ async def _perform(
     )
     progress.report("Showing the change: Apply or Discard" if previewed else "Applying the edit…")
     return await send_edit(server, snapshot, edit, prepared.title, progress)
-
-
-def _display_name(server: AgentLanguageServer, path: Path | None, uri: str) -> str:
-    if path is None:
-        return uri
-    root = server.workspace_root
-    try:
-        return path.relative_to(root).as_posix() if root else path.name
-    except ValueError:
-        return path.name
