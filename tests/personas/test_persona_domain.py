@@ -18,7 +18,7 @@ from agent_ls.personas.prompt import (
     delimiter,
     language_of,
     text_of,
-    user_message,
+    user_parts,
 )
 from agent_ls.personas.secrets import find_secrets, redact
 from agent_ls.personas.session import choose_model, prepare
@@ -99,6 +99,12 @@ def test_context_is_bounded_by_lines_and_characters() -> None:
     assert before == "line 48\nline 49\n" and after == "line 51\nline 52"
     assert context_window(Selection(LINES, 0, 7), 3) == ("", "line 2\nline 3\nline 4")
     assert context_window(Selection(LINES, 0, 4), 1) == ("", " 1\nline 2")  # mid-line
+
+
+def user_message(*args: Any, **kwargs: Any) -> tuple[str, tuple[str, ...]]:
+    """Returns the user turn as one text (its data, then its task) and its delimiters."""
+    (data, task), delimiters = user_parts(*args, **kwargs)
+    return f"{data}\n\n{task}", delimiters
 
 
 def test_the_selection_is_delimited_even_when_it_contains_the_tags() -> None:

@@ -525,7 +525,7 @@ async function checkPersonaCancel(page: Page, file: string, sandbox: Sandbox): P
 async function checkFollowUp(page: Page, sandbox: Sandbox): Promise<void> {
   await runPersonaOnOrders(page, 'backend-engineer: review', 'palette');
   await page.locator('.tab.active', { hasText: 'backend-engineer.review' }).waitFor();
-  const [report] = findFiles(sandbox.root, /\.backend-engineer\.review\.md$/);
+  const [report] = findFiles(sandbox.env.XDG_CACHE_HOME!, /\.backend-engineer\.review\.md$/);
   check(report !== undefined, 'no report file was kept');
   const before = readFileSync(report, 'utf8');
   step(`report kept: ${path.relative(sandbox.root, report)}`);

@@ -39,7 +39,7 @@ from agent_ls.personas.actions import actions_for
 from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import Answer, ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
-from agent_ls.personas.prompt import Selection, language_of
+from agent_ls.personas.prompt import PromptRequest, Selection, language_of
 from agent_ls.personas.scope import enclosing_scope
 from agent_ls.personas.session import (
     PreparedAction,
@@ -203,17 +203,13 @@ def run_ask(args: argparse.Namespace) -> int:
             "(secrets = redact)\n"
         )
     sys.stderr.write(f"{prepared.title} · {path} · {prepared.prompt.model}\n")
-    progress = _Progress()
+    answer = _asked(call, prepared.prompt, "nothing was applied")
+    if isinstance(answer, int):
+        return answer
     try:
-        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress, progress.status))
         output = _result(prepared, answer, path, call, write=args.write)
     except PersonaError as err:
-        progress.end()
         return _fail(call.scrub(err.message), 2 if err.kind == "usage" else 1)
-    except KeyboardInterrupt:
-        progress.end()
-        return _fail("cancelled: nothing was applied", 130)
-    progress.end()
     sys.stderr.write(f"agent-ls ask: {answer.model} · {usage_line(answer)}\n")
     sys.stdout.write(call.scrub(output))
     if answer.stop_reason == "max_tokens":
@@ -252,16 +248,9 @@ def _follow_up(report: Path, question: str | None, root: Path, settings: Persona
         return _fail(err.message, 2)
     prompt = conversations.follow_up_prompt(conversation, question, root, settings.max_turns)
     sys.stderr.write(f"{conversation.title} · follow-up · {prompt.model}\n")
-    progress = _Progress()
-    try:
-        answer = asyncio.run(MessagesApi().stream(call, prompt, progress, progress.status))
-    except PersonaError as err:
-        progress.end()
-        return _fail(call.scrub(err.message), 2 if err.kind == "usage" else 1)
-    except KeyboardInterrupt:
-        progress.end()
-        return _fail("cancelled: nothing was appended", 130)
-    progress.end()
+    answer = _asked(call, prompt, "nothing was appended")
+    if isinstance(answer, int):
+        return answer
     section = conversations.follow_up_section(conversation, question, answer)
     sys.stderr.write(f"agent-ls ask: {answer.model} · {usage_line(answer)}\n")
     sys.stdout.write(section.lstrip("\n"))
@@ -271,6 +260,20 @@ def _follow_up(report: Path, question: str | None, root: Path, settings: Persona
     except OSError as err:
         return _fail(f"the answer could not be appended to {report}: {err}", 1)
     return 0
+
+
+def _asked(call: ApiSettings, prompt: PromptRequest, unchanged: str) -> Answer | int:
+    """Returns the answer (the progress on stderr), or the exit code of a failed or cancelled
+    call (`unchanged`: what a cancel leaves as it was)."""
+    progress = _Progress()
+    try:
+        return asyncio.run(MessagesApi().stream(call, prompt, progress, progress.status))
+    except PersonaError as err:
+        return _fail(call.scrub(err.message), 2 if err.kind == "usage" else 1)
+    except KeyboardInterrupt:
+        return _fail(f"cancelled: {unchanged}", 130)
+    finally:
+        progress.end()
 
 
 def _result(

@@ -259,29 +259,6 @@ def _tagged(tag: str, body: str, first_line: int, width: int) -> str:
     return f"<{tag}>\n{text}{newline}</{tag}>"
 
 
-def user_message(
-    action: PersonaAction,
-    selection: Selection,
-    *,
-    file_name: str,
-    language: str,
-    context_lines: int,
-    context: tuple[str, str] | None = None,
-) -> tuple[str, tuple[str, ...]]:
-    """Returns the user turn (file facts, context and selection as delimited, numbered data,
-    then the task) and its delimiters. `context` replaces the window around the selection (e.g.
-    with secrets redacted)."""
-    (data, task), delimiters = user_parts(
-        action,
-        selection,
-        file_name=file_name,
-        language=language,
-        context_lines=context_lines,
-        context=context,
-    )
-    return f"{data}\n\n{task}", delimiters
-
-
 def user_parts(
     action: PersonaAction,
     selection: Selection,

@@ -118,6 +118,27 @@ function H.wait_for_diagnostics(bufnr)
   return H.diagnostics(bufnr)
 end
 
+--- Selects lines `first`..`last` (0-based) in Visual mode and runs vim.lsp.buf.code_action() from
+--- there, as a user would (the menu goes to `H.choose`).
+function H.code_action_on_lines(first, last)
+  vim.keymap.set('x', '<F12>', function()
+    vim.lsp.buf.code_action()
+  end)
+  vim.api.nvim_win_set_cursor(0, { first + 1, 0 })
+  local down = last > first and tostring(last - first) .. 'j' or ''
+  vim.api.nvim_feedkeys(vim.keycode('V' .. down .. '<F12><Esc>'), 'x', false)
+end
+
+--- Returns the index of the first of `titles` that contains `wanted`, or nil.
+function H.index_of(titles, wanted)
+  for i, title in ipairs(titles) do
+    if title:find(wanted, 1, true) then
+      return i
+    end
+  end
+  return nil
+end
+
 --- Returns the lines of `bufnr`.
 function H.lines(bufnr)
   return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)

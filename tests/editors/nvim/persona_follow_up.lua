@@ -18,24 +18,13 @@ H.start(function()
     end,
   })
   H.choose = function(_, titles)
-    for i, title in ipairs(titles) do
-      if title:find(H.args.action, 1, true) then
-        return i
-      end
-    end
-    return nil
+    return H.index_of(titles, H.args.action)
   end
   H.type = function()
     return H.args.question
   end
 
-  vim.keymap.set('x', '<F12>', function()
-    vim.lsp.buf.code_action()
-  end)
-  local first, last = H.args.selection.first, H.args.selection.last
-  vim.api.nvim_win_set_cursor(0, { first + 1, 0 })
-  local down = last > first and tostring(last - first) .. 'j' or ''
-  vim.api.nvim_feedkeys(vim.keycode('V' .. down .. '<F12><Esc>'), 'x', false)
+  H.code_action_on_lines(H.args.selection.first, H.args.selection.last)
   H.wait('the review to end and its report to open', function()
     return ended >= 1 and vim.api.nvim_buf_get_name(0):match('%.md$') ~= nil
   end, 15000)

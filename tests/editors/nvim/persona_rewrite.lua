@@ -36,22 +36,11 @@ H.start(function()
       end
       return nil
     end
-    for i, title in ipairs(titles) do -- the code action menu
-      if title:find(H.args.action, 1, true) then
-        picked_action = true
-        return i
-      end
-    end
-    return nil
+    picked_action = true -- the code action menu
+    return H.index_of(titles, H.args.action)
   end
 
-  vim.keymap.set('x', '<F12>', function()
-    vim.lsp.buf.code_action()
-  end)
-  local first, last = H.args.selection.first, H.args.selection.last
-  vim.api.nvim_win_set_cursor(0, { first + 1, 0 })
-  local down = last > first and tostring(last - first) .. 'j' or ''
-  vim.api.nvim_feedkeys(vim.keycode('V' .. down .. '<F12><Esc>'), 'x', false)
+  H.code_action_on_lines(H.args.selection.first, H.args.selection.last)
   H.wait('the persona action to end', function()
     return ended
   end, 15000)
