@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -476,3 +477,24 @@ def test_project_actions_are_local_settings_read_from_agent_ls_toml(tmp_path: Pa
     assert [p.message for p in problems] == [
         "personas.actions: entry 2 (half) is skipped: title, kind, task missing"
     ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ("{not json", "Cannot read r.conversation.json"),
+        ('{"format": 99}', "r.conversation.json is not usable (format 99, not 1)"),
+        ('["a list"]', "r.conversation.json is not usable"),
+    ],
+)
+def test_a_conversation_that_cannot_be_used_is_refused_clearly(
+    tmp_path: Path, stored: str, message: str
+) -> None:
+    from agent_ls.personas import conversations
+
+    report = tmp_path / "r.md"
+    report.write_text("# r\n")
+    (tmp_path / "r.conversation.json").write_text(stored)
+    with pytest.raises(PersonaError, match=re.escape(message)) as caught:
+        conversations.load(report)
+    assert caught.value.kind == "usage" and "run the action again" in caught.value.message.lower()

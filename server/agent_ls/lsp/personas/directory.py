@@ -22,8 +22,11 @@ RESCAN_SECONDS = 2.0
 """Agent files on disk are re-globbed (in a worker thread) when the last scan is older than this."""
 
 
-def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
-    """Returns the personas by name: shipped, then workspace files, then open agent documents."""
+def current_personas(
+    server: AgentLanguageServer, open_documents: dict[Path, str] | None = None
+) -> dict[str, Persona]:
+    """Returns the personas by name: shipped, then workspace files, then open agent documents
+    (`open_documents`: those already gathered)."""
     state = state_of(server)
     root, globs = server.workspace_root, tuple(server.settings.agent_globs)
     if state.scanned_for != (root, globs):
@@ -41,7 +44,9 @@ def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
                 state.rescanning = False
 
         server.run_task(rescan())
-    return state.directory.personas(_open_agent_documents(server))
+    if open_documents is None:
+        open_documents = _open_agent_documents(server)
+    return state.directory.personas(open_documents)
 
 
 def _open_agent_documents(server: AgentLanguageServer) -> dict[Path, str]:
@@ -59,10 +64,11 @@ def offered_personas(server: AgentLanguageServer) -> tuple[dict[str, Persona], l
     the API refuses (an unknown model, AL501; also logged once)."""
     state = state_of(server)
     offered = {}
-    personas = current_personas(server)  # scans first, when it must
+    open_documents = _open_agent_documents(server)
+    personas = current_personas(server, open_documents)  # scans first, when it must
     left_out = [
         f"{display_name(server, path)}: Claude Code would not load it (its errors say why)"
-        for path in state.directory.dropped(_open_agent_documents(server))
+        for path in state.directory.dropped(open_documents)
     ]
     for name, persona in personas.items():
         model = refused_model(persona, server.settings.personas)
