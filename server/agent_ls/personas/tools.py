@@ -221,18 +221,20 @@ class WorkspaceTools:
             return False
         return self._ignored_relative(self._relative(path), path.is_dir())
 
-    def _ignored_relative(self, relative: str, is_dir: bool) -> bool:
+    def _ignored_relative(self, relative: str, is_dir: bool, *, walking: bool = False) -> bool:
         """Whether the workspace-relative path is skipped or ignored by a `.gitignore` on the
-        way to it (each folder's, matched relative to that folder)."""
+        way to it (each folder's, matched relative to that folder); `walking`: its folder was
+        found not ignored on the way down."""
         parts = relative.split("/")
-        if any(part in SKIP_DIRS for part in parts):
+        if parts[-1] in SKIP_DIRS or (not walking and any(p in SKIP_DIRS for p in parts)):
             return True
         folder = ""
         for depth in range(len(parts)):
             rules = self._ignores.get(folder)
             if rules is None:
                 rules = self._ignores[folder] = GitIgnore.of(self.root / folder)
-            if rules.rules and rules.matches("/".join(parts[depth:]), is_dir):
+            tail = "/".join(parts[depth:])
+            if rules.rules and rules.matches(tail, is_dir, parents_checked=walking):
                 return True
             folder = f"{folder}/{parts[depth]}" if folder else parts[depth]
         return False
@@ -260,10 +262,10 @@ class WorkspaceTools:
                     if entry.is_dir() or self.root not in Path(entry.path).resolve().parents:
                         continue
                 elif entry.is_dir():
-                    if not self._ignored_relative(relative, True):
+                    if not self._ignored_relative(relative, True, walking=True):
                         folders.append(relative)
                     continue
-                if not self._ignored_relative(relative, False):
+                if not self._ignored_relative(relative, False, walking=True):
                     count += 1
                     if count > MAX_SEARCHED_FILES:
                         return
@@ -476,12 +478,14 @@ class GitIgnore:
             rules.append((re.compile(regex + "(?:/.*)?"), negated, folders))
         return cls(tuple(rules))
 
-    def matches(self, relative: str, is_dir: bool) -> bool:
-        """Whether the path (relative to this file's folder), or a folder above it, is ignored."""
+    def matches(self, relative: str, is_dir: bool, *, parents_checked: bool = False) -> bool:
+        """Whether the path (relative to this file's folder), or a folder above it, is ignored
+        (`parents_checked`: the folders above were found not ignored, so only the path itself is
+        matched)."""
         ignored = False
         parts = relative.split("/")
         for pattern, negated, folders in self.rules:
-            for depth in range(1, len(parts) + 1):
+            for depth in range(len(parts) if parents_checked else 1, len(parts) + 1):
                 prefix = "/".join(parts[:depth])
                 prefix_is_dir = depth < len(parts) or is_dir
                 if folders and not prefix_is_dir:
