@@ -9,6 +9,11 @@ Measures, from the client's side of the pipe:
   overhead     the command's round trip minus the API's own time (the fake's first byte of the
                request → last byte of the answer), for a rewrite (applyEdit round trip included)
                and a review (Markdown file + showDocument round trip included)
+  tool calls   the agent's read-only tools as agent-ls runs them (in process, each call on a fresh
+               WorkspaceTools, so .gitignore files are read again): Read of a 100 KB file, Grep
+               (content mode) over a 1,000-file workspace; wall time, and the calling thread's
+               CPU time (what the call costs, whatever else the machine runs)
+  listing, 50  the server side of the listing with 50 agents in the workspace (in process)
 The fake API answers with a known latency (200 ms to the first byte, then 40 events 5 ms apart).
 The client acts as the VS Code extension does: it shows rewrites itself (experimental.agentLs.
 previewEdits, so no question from the server), applies the edit and sends its didChange, then
@@ -121,8 +126,59 @@ def summary(samples: list[float]) -> dict[str, Any]:
     }
 
 
-def listing_in_process(workspace: Path, runs: int) -> list[float]:
-    """Returns the server-side time (ms) of `persona_code_actions` alone, without the pipe."""
+def tool_calls(runs: int) -> dict[str, Any]:
+    """Returns the times (ms) of a Read of a 100 KB file and of a Grep over 1,000 files."""
+    from agent_ls.personas.tools import workspace_tools
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        line = "    total = sum(item.price * item.quantity for item in order.items)  # line\n"
+        big = "".join(f"{line[:-1]} {n}\n" for n in range(100_000 // len(line)))
+        (root / "app").mkdir()
+        (root / "app" / "big.py").write_text(big)
+        for n in range(1_000):
+            folder = root / "pkg" / f"m{n // 50}"
+            folder.mkdir(parents=True, exist_ok=True)
+            calls = "gateway.charge(order)\n" if n % 10 == 0 else "pass\n"
+            (folder / f"mod{n}.py").write_text(f"def f{n}(order):\n    {calls}" * 20)
+        (root / ".gitignore").write_text("build/\n*.log\n")
+        calls_of = {
+            "tool call: Read of a 100 KB file (ms)": ("Read", {"file_path": "app/big.py"}),
+            "tool call: Grep over 1,000 files (ms)": (
+                "Grep",
+                {"pattern": r"charge\(", "output_mode": "content"},
+            ),
+        }
+        for name, (tool, data) in calls_of.items():
+            samples, cpu = [], []
+            for _ in range(runs):
+                tools = workspace_tools(root, "Read, Grep, Glob", None, None, 8)
+                assert tools is not None
+                started, started_cpu = time.perf_counter(), time.thread_time()
+                out = tools.run(tool, data)
+                samples.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.thread_time() - started_cpu) * 1000)
+            assert out and "Error" not in out[:10], out[:200]
+            results[name] = summary(samples)
+            results[name.replace(" (ms)", ", CPU time (ms)")] = summary(cpu)
+    return results
+
+
+def with_agents(workspace: Path, count: int) -> None:
+    """Adds `count` agent files to the workspace (one Claude Code would load each)."""
+    agents = workspace / ".claude" / "agents"
+    agents.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (agents / f"bench-{n:02}.md").write_text(
+            f"---\nname: bench-{n:02}\ndescription: Reviews python order handling, part {n}.\n"
+            f"model: sonnet\ntools: Read, Grep\n---\n\nYou are reviewer {n}.\n"
+        )
+
+
+def listing_in_process(workspace: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Returns the server-side time (ms) of `persona_code_actions` alone, without the pipe, and
+    the event loop thread's CPU time of each."""
     from lsprotocol import types
     from pygls.workspace import Workspace
 
@@ -130,7 +186,7 @@ def listing_in_process(workspace: Path, runs: int) -> list[float]:
     from agent_ls.lsp.personas.menu import persona_code_actions
     from agent_ls.lsp.server import build_server
 
-    async def measure() -> list[float]:
+    async def measure() -> tuple[list[float], list[float]]:
         server = build_server()
         protocol: Any = server.protocol
         protocol._workspace = Workspace(workspace.as_uri())
@@ -153,13 +209,14 @@ def listing_in_process(workspace: Path, runs: int) -> list[float]:
             },
             types.CodeActionParams,
         )
-        samples = []
+        samples, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             persona_code_actions(server, params)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
             await asyncio.sleep(0)
-        return samples
+        return samples, cpu
 
     return asyncio.run(measure())
 
@@ -309,8 +366,8 @@ def table(results: dict[str, Any]) -> str:
     for name, value in results.items():
         if isinstance(value, dict):
             rows.append(
-                f"| {name} | {value['n']} | {value['median']:.1f} | {value['p99']:.1f} "
-                f"| {value['max']:.1f} |"
+                f"| {name} | {value['n']} | {value['median']:.2f} | {value['p99']:.2f} "
+                f"| {value['max']:.2f} |"
             )
         else:
             notes.append(f"{name}: {value:.1f}")
@@ -327,10 +384,19 @@ if __name__ == "__main__":
     args = parser.parse_args()
     runs = args.runs or (10 if args.quick else 30)
     measured = asyncio.run(main(runs, 200 if args.quick else 1000))
+    listings = 200 if args.quick else 1000
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(SAMPLE, Path(tmp) / "workspace")
-        in_process = listing_in_process(Path(tmp) / "workspace", 200 if args.quick else 1000)
+        in_process, cpu = listing_in_process(Path(tmp) / "workspace", listings)
     measured["listing actions, server side in process (ms)"] = summary(in_process)
+    measured["listing actions, server side, CPU time (ms)"] = summary(cpu)
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(SAMPLE, Path(tmp) / "workspace")
+        with_agents(Path(tmp) / "workspace", 50)
+        in_process, cpu = listing_in_process(Path(tmp) / "workspace", listings)
+    measured["listing actions, 50 agents, server side in process (ms)"] = summary(in_process)
+    measured["listing actions, 50 agents, server side, CPU time (ms)"] = summary(cpu)
+    measured.update(tool_calls(runs))
     measured["load average (1 min) at the end"] = os.getloadavg()[0]
     if args.json:
         sys.stdout.write(json.dumps(measured, indent=2) + "\n")

@@ -24,7 +24,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "personas"))
 import persona_helpers  # noqa: E402
 
-from fakeapi import FakeAnthropic, reply_text  # noqa: E402
+from fakeapi import FakeAnthropic, Message, reply_text, tool_use  # noqa: E402
 
 fake_api = persona_helpers.fake_api  # the fake Messages API on loopback (a fixture)
 
@@ -412,15 +412,20 @@ KEY_ENV = "AGENT_LS_NVIM_TEST_KEY"
 
 
 def run_persona_rewrite(
-    nvim: str, source: Path, state: Path, api: FakeAnthropic, answers: list[str]
+    nvim: str,
+    source: Path,
+    state: Path,
+    api: FakeAnthropic,
+    answers: list[str],
+    action: str = HARDEN,
 ) -> dict[str, Any]:
-    """Runs the persona_rewrite scenario on `source`: the fake API answers HARDENED_SOURCE and
-    the server's questions get `answers`, in order."""
+    """Runs the persona_rewrite scenario on `source`: picks `action` from the code action menu,
+    the fake API answers HARDENED_SOURCE and the server's questions get `answers`, in order."""
     api.script(reply_text(f"```python\n{HARDENED_SOURCE}```"))
     args = {
         "settings": {"personas": {"baseUrl": api.base_url, "apiKeyEnv": KEY_ENV, "maxRetries": 0}},
         "selection": {"first": 0, "last": len(SOURCE_FILE.splitlines()) - 1},
-        "action": HARDEN,
+        "action": action,
         "answers": answers,
     }
     env = {KEY_ENV: "sk-ant-nvim-test-0123456789"}
@@ -459,3 +464,80 @@ def test_persona_rewrite_discarded_changes_nothing(
     assert question["titles"] == ["Apply", "Show diff", "Discard"]
     assert result["lines_after"] == SOURCE_FILE.splitlines()
     assert result["modified"] is False and result["shown"] == []
+
+
+def test_with_many_agents_an_agents_entry_picks_its_action_with_vim_ui_select(
+    nvim: str, workspace: Path, state: Path, fake_api: FakeAnthropic
+) -> None:
+    source = write(workspace, "src/orders.py", SOURCE_FILE)
+    for name in ("css-expert", "go-expert", "sql-expert"):
+        write(
+            workspace,
+            f".claude/agents/{name}.md",
+            f"---\nname: {name}\ndescription: The {name}.\n---\n\nYou are the {name}.\n",
+        )
+
+    result = run_persona_rewrite(
+        nvim,
+        source,
+        state,
+        fake_api,
+        ["harden error handling", "Apply"],
+        action="Ask backend-engineer…",
+    )
+
+    menu = result["menus"][0]["titles"]  # one entry per agent, not one per action
+    assert sum("Ask backend-engineer…" in title for title in menu) == 1, menu
+    assert not any(HARDEN in title for title in menu), menu
+    which, apply = result["questions"]
+    assert which["prompt"].startswith("Ask backend-engineer to…")
+    assert "harden error handling" in which["titles"] and "review" in which["titles"]
+    assert apply["titles"] == ["Apply", "Show diff", "Discard"]
+    assert result["lines_after"] == HARDENED_SOURCE.splitlines()  # the picked action, applied
+    assert len(fake_api.requests) == 1
+
+
+def test_a_follow_up_asks_with_vim_ui_input_and_shows_the_answer_in_the_report(
+    nvim: str, workspace: Path, state: Path, fake_api: FakeAnthropic
+) -> None:
+    source = write(workspace, "src/orders.py", SOURCE_FILE)
+    review = {
+        "summary": "The payload is trusted.",
+        "findings": [
+            {
+                "start_line": 2,
+                "end_line": 2,
+                "severity": "medium",
+                "title": "Unchecked payload",
+                "detail": "Validate it.",
+            }
+        ],
+    }
+    answer = {"summary": "Check it is a dict before the insert.", "findings": []}
+    fake_api.script(
+        Message(content=[tool_use("report_findings", review)], stop_reason="tool_use"),
+        Message(content=[tool_use("report_findings", answer)], stop_reason="tool_use"),
+    )
+    args = {
+        "settings": {
+            "personas": {"baseUrl": fake_api.base_url, "apiKeyEnv": KEY_ENV, "maxRetries": 0}
+        },
+        "selection": {"first": 0, "last": len(SOURCE_FILE.splitlines()) - 1},
+        "action": "backend-engineer: review",
+        "question": "How should I check it?",
+    }
+    env = {KEY_ENV: "sk-ant-nvim-test-0123456789"}
+
+    result = run_scenario(nvim, "persona_follow_up", source, args, state=state, env=env)
+
+    assert result["inputs"] == ["Follow-up question: "]
+    before, after = result["report_before"], result["report_after"]
+    assert before[0] == "# backend-engineer: review" and "The payload is trusted." in before
+    assert after[: len(before)] == before  # appended to the same report
+    added = after[len(before) :]
+    assert "## Follow-up: How should I check it?" in added
+    assert "Check it is a dict before the insert." in added
+    assert result["modified"] is False
+    follow_up = fake_api.requests[1].body
+    assert [m["role"] for m in follow_up["messages"]] == ["user", "assistant", "user"]
+    assert "How should I check it?" in follow_up["messages"][2]["content"][-1]["text"]

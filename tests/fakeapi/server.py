@@ -148,19 +148,42 @@ class FakeAnthropic:
             return self._queue.popleft() if self._queue else self.default
 
     def _cache_usage(self, body: Any) -> tuple[int, int]:
-        """Returns (cache_creation, cache_read) tokens for the cache-marked system prefix."""
-        system = body.get("system") if isinstance(body, dict) else None
-        if not isinstance(system, list) or not any(
-            isinstance(b, dict) and "cache_control" in b for b in system
-        ):
+        """Returns (cache_creation, cache_read) tokens as the API counts them: the prompt is
+        the sequence tools → system → messages' blocks; each block with `cache_control` ends a
+        cacheable prefix. The longest prefix seen before is read, the rest up to the last
+        breakpoint is written (about 4 characters a token)."""
+        blocks = _prompt_blocks(body)
+        ends = [i + 1 for i, b in enumerate(blocks) if isinstance(b, dict) and "cache_control" in b]
+        if not ends:
             return 0, 0
-        key = json.dumps(system, sort_keys=True)
-        tokens = len(key) // 4
+        keys = [json.dumps(_uncached(blocks[:end]), sort_keys=True) for end in ends]
         with self._lock:
-            if key in self._cached_prefixes:
-                return 0, tokens
-            self._cached_prefixes.add(key)
-        return tokens, 0
+            read = max((len(k) for k in keys if k in self._cached_prefixes), default=0)
+            self._cached_prefixes.update(keys)
+        return (len(keys[-1]) - read) // 4, read // 4
+
+
+def _prompt_blocks(body: Any) -> list[Any]:
+    """Returns the prompt's blocks in the order the API caches them: tools, system, messages."""
+    if not isinstance(body, dict):
+        return []
+    tools = body.get("tools") if isinstance(body.get("tools"), list) else []
+    system = body.get("system")
+    system = system if isinstance(system, list) else [{"type": "text", "text": system or ""}]
+    blocks: list[Any] = [*tools, *system]
+    for message in body.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        turn = content if isinstance(content, list) else [{"type": "text", "text": content}]
+        blocks += [{"role": message.get("role"), **b} if isinstance(b, dict) else b for b in turn]
+    return blocks
+
+
+def _uncached(blocks: list[Any]) -> list[Any]:
+    """Returns the blocks without their cache_control (a breakpoint is not part of the text)."""
+    return [
+        {k: v for k, v in b.items() if k != "cache_control"} if isinstance(b, dict) else b
+        for b in blocks
+    ]
 
 
 class _Handler(BaseHTTPRequestHandler):

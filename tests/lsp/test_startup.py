@@ -19,5 +19,6 @@ def test_the_server_advertises_the_persona_commands_under_their_own_names() -> N
         personas.REPORTS_COMMAND,
         personas.CHOOSE_COMMAND,
         personas.FOLLOW_UP_COMMAND,
+        personas.NOT_OFFERED_COMMAND,
     )
     assert set(PERSONA_COMMANDS) <= set(build_server().protocol.fm.commands)

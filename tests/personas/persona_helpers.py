@@ -286,7 +286,7 @@ async def start_editor(
                 "baseUrl": fake_api.base_url,
                 "apiKeyEnv": KEY_ENV,
                 "maxRetries": 0,
-                "timeoutSeconds": 10,
+                "timeoutSeconds": 30,
                 **(personas or {}),
             },
         }

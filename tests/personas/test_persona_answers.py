@@ -470,6 +470,7 @@ def test_a_text_review_is_shown_as_it_came() -> None:
 def test_rewrites_are_asked_for_through_the_tool() -> None:
     kwargs = prepared_on(SAMPLE, FUNCTION).prompt.as_kwargs()
     assert kwargs["tool_choice"] == {"type": "tool", "name": "replace_selection"}
-    (tool,) = kwargs["tools"]
-    assert tool["name"] == "replace_selection"
+    # both answer tools are offered (the same tools for every action: one cached prefix)
+    assert [t["name"] for t in kwargs["tools"]] == ["replace_selection", "report_findings"]
+    tool = kwargs["tools"][0]
     assert set(tool["input_schema"]["properties"]) == {"code", "imports", "summary"}

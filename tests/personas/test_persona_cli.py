@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 from persona_helpers import KEY, server_env
 
 from agent_ls.dialects.agents.catalogue import load_catalogue
+from agent_ls.personas.prompt import text_of
 from fakeapi import (
     FakeAnthropic,
     HttpError,
@@ -34,6 +37,7 @@ def ask(
     test writes `config/agent-ls/config.toml`), with `stdin` as its input."""
     env = server_env(
         XDG_CONFIG_HOME=str(workspace.parent / "config"),
+        XDG_CACHE_HOME=str(workspace.parent / "cache"),
         **({"ANTHROPIC_API_KEY": key} if key else {}),
         **(env or {}),
     )
@@ -69,7 +73,7 @@ def test_ask_prints_the_review(persona_workspace: Path, fake_api: FakeAnthropic)
     assert f"agent-ls ask: claude-sonnet-5-5 · {usage}\n" in done.stderr
     assert "backend-engineer: review" in done.stderr
     (request,) = fake_api.requests
-    content = request.body["messages"][0]["content"]
+    content = text_of(request.body["messages"][0]["content"])
     assert "File: app/orders.py (lines 6-9 selected)" in content
     assert "<selection>\n 6 | def create_order(db, payload):\n" in content
     assert request.body["system"][-1]["cache_control"] == {"type": "ephemeral"}
@@ -77,7 +81,7 @@ def test_ask_prints_the_review(persona_workspace: Path, fake_api: FakeAnthropic)
     # answers through report_findings
     assert request.body["tool_choice"] == {"type": "any"}
     names = [t["name"] for t in request.body["tools"]]
-    assert names == ["Read", "Grep", "Glob", "report_findings"]
+    assert names == ["Read", "Grep", "Glob", "replace_selection", "report_findings"]
 
 
 HARDENED = (
@@ -108,7 +112,7 @@ def test_ask_prints_a_rewrite_as_a_diff_and_writes_it_on_request(
     assert done.stdout.startswith("--- a/app/orders.py\n+++ b/app/orders.py\n")
     assert "+import logging\n" in done.stdout and "+    except ValueError as err:\n" in done.stdout
     assert "agent-ls ask: Bad JSON is a ValueError." in done.stderr
-    assert fake_api.requests[0].body["tools"][-1]["name"] == "replace_selection"
+    assert fake_api.requests[0].body["tool_choice"] == {"type": "any"}
     done = ask(persona_workspace, "--write", *args)
     assert done.returncode == 0, done.stderr
     expected = before.replace("import json\n", "import json\nimport logging\n")
@@ -269,7 +273,7 @@ def test_secrets_in_the_context_follow_the_policy(
         return
     assert done.returncode == 0, done.stderr
     (request,) = fake_api.requests
-    content = request.body["messages"][0]["content"]
+    content = text_of(request.body["messages"][0]["content"])
     if policy == "redact":
         assert "AKIAIOSFODNN7EXAMPLE" not in content and "sk_live_" not in content
         assert '4 | AWS_KEY_ID = "[redacted: an AWS access key]"' in content
@@ -337,7 +341,7 @@ def test_ask_at_a_line_takes_the_enclosing_function(
     done = ask(persona_workspace, "--base-url", fake_api.base_url, "app/orders.py:18")
     assert done.returncode == 0, done.stderr
     assert "agent-ls ask: taking function cancel (lines 16-20)\n" in done.stderr
-    content = fake_api.requests[0].body["messages"][0]["content"]
+    content = text_of(fake_api.requests[0].body["messages"][0]["content"])
     assert "File: app/orders.py (lines 16-20 selected)" in content
     assert "<selection>\n16 |     def cancel(self, order_id):\n" in content
 
@@ -351,7 +355,7 @@ def test_ask_reads_code_from_stdin(persona_workspace: Path, fake_api: FakeAnthro
     done = ask(persona_workspace, *args, "--language", "python", "--diff", "-", stdin="x = 1\n")
     assert done.returncode == 0, done.stderr
     assert done.stdout == "--- a/<stdin>\n+++ b/<stdin>\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
-    content = fake_api.requests[0].body["messages"][0]["content"]
+    content = text_of(fake_api.requests[0].body["messages"][0]["content"])
     assert "Language: python\nFile: <stdin> (line 1 selected)" in content
     refused = ask(persona_workspace, *args, "--apply", "-", stdin="x = 1\n")
     assert refused.returncode == 2 and "--apply needs a file" in refused.stderr
@@ -429,12 +433,12 @@ def test_a_project_declares_its_actions_in_agent_ls_toml(
     assert done.returncode == 0, done.stderr
     first = fake_api.requests[0].body
     assert first["model"] == load_catalogue().resolve_model("haiku")  # the action's model
-    assert "Task: List the threats to this code." in first["messages"][0]["content"]
+    assert "Task: List the threats to this code." in text_of(first["messages"][0]["content"])
     done = ask(persona_workspace, "--action", "review", *args)
     assert done.returncode == 0, done.stderr
     assert "# backend-engineer: review (our checklist)\n" in done.stdout
-    assert (
-        "Task: Review against our checklist." in fake_api.requests[1].body["messages"][0]["content"]
+    assert "Task: Review against our checklist." in text_of(
+        fake_api.requests[1].body["messages"][0]["content"]
     )
 
 
@@ -452,3 +456,83 @@ def test_ask_announces_the_agents_tool_calls(
     assert done.stdout.endswith("## Tools used\n\n- Searching for `create_order\\(`\n")
     (result,) = fake_api.requests[1].body["messages"][-1]["content"]
     assert result["content"] == "app/orders.py" and result["is_error"] is False
+
+
+def test_a_follow_up_after_a_restart_sends_every_earlier_turn_again(
+    persona_workspace: Path, fake_api: FakeAnthropic
+) -> None:
+    secret = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"
+    (persona_workspace / "app" / "keys.py").write_text(
+        f'KEY = "{secret}"\n\n\ndef client():\n    return connect(KEY)\n'
+    )
+    findings = {
+        "summary": "The key is in the code.",
+        "findings": [
+            {"start_line": 1, "end_line": 1, "severity": "high", "title": "A key", "detail": "x"}
+        ],
+    }
+    fake_api.script(
+        Message(content=[tool_use("Grep", {"pattern": "connect"})], stop_reason="tool_use"),
+        Message(content=[tool_use("report_findings", findings)], stop_reason="tool_use"),
+    )
+    first = ask(
+        persona_workspace, "--base-url", fake_api.base_url, "--allow-secrets", "app/keys.py"
+    )
+    assert first.returncode == 0, first.stderr
+    (kept,) = re.findall(r"report kept in (\S+\.md) \(follow up", first.stderr)
+    report = Path(kept)
+    assert report.read_text() == first.stdout
+    stored = report.with_name(report.stem + ".conversation.json").read_text()
+    assert secret not in stored and "[redacted: an Anthropic API key]" in stored  # guarded
+
+    answer = {"summary": "Read it from the environment instead.", "findings": []}
+    fake_api.script(Message(content=[tool_use("report_findings", answer)], stop_reason="tool_use"))
+    # a new process: nothing in memory, the conversation comes from beside the report
+    done = ask(
+        persona_workspace,
+        "--base-url",
+        fake_api.base_url,
+        "--follow-up",
+        kept,
+        "Where should the key come from?",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("## Follow-up: Where should the key come from?\n\n")
+    assert "Read it from the environment instead." in done.stdout
+    review, looked, follow_up = (r.body for r in fake_api.requests)
+    assert follow_up["system"] == review["system"] and follow_up["tools"] == review["tools"]
+    roles = [m["role"] for m in follow_up["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant", "user"]
+    assert follow_up["messages"][1]["content"][0]["name"] == "Grep"  # the tool turns, again
+    assert follow_up["messages"][2]["content"][0]["type"] == "tool_result"
+    call = follow_up["messages"][3]["content"][0]
+    assert call["name"] == "report_findings" and call["cache_control"] == {"type": "ephemeral"}
+    closing, question = follow_up["messages"][4]["content"]
+    assert closing == {
+        "type": "tool_result",
+        "tool_use_id": call["id"],
+        "content": "The report was shown to the user, who asks a follow-up question.",
+    }
+    assert question["text"].startswith("Follow-up question: Where should the key come from?")
+    assert secret not in json.dumps(follow_up)
+    usage = re.search(r"(\d[\d,]*) cache read", done.stderr)
+    assert usage is not None and int(usage.group(1).replace(",", "")) > 0  # cached prefix
+    text = report.read_text()
+    assert text.startswith(first.stdout) and text.endswith(done.stdout)
+    again = ask(
+        persona_workspace, "--base-url", fake_api.base_url, "--follow-up", kept, "And tests?"
+    )
+    assert again.returncode == 0, again.stderr
+    roles = [m["role"] for m in fake_api.requests[-1].body["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant", "user", "assistant", "user"]
+    marks = json.dumps(fake_api.requests[-1].body).count('"cache_control"')
+    assert marks <= 4  # the API's limit
+
+
+def test_a_follow_up_needs_a_kept_conversation(persona_workspace: Path, tmp_path: Path) -> None:
+    report = tmp_path / "old.md"
+    report.write_text("# an old report\n")
+    done = ask(persona_workspace, "--follow-up", str(report), "Why?")
+    assert done.returncode == 2
+    assert "No conversation is kept beside old.md" in done.stderr
+    assert "run the action again" in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,14 @@ from agent_ls.personas.actions import actions_for, find_action
 from agent_ls.personas.agents import SHIPPED_DIR, PersonaDirectory, persona_from_text
 from agent_ls.personas.answer import fit_replacement
 from agent_ls.personas.failures import PersonaError, http_status, scrub
-from agent_ls.personas.prompt import Selection, context_window, delimiter, language_of, user_message
+from agent_ls.personas.prompt import (
+    Selection,
+    context_window,
+    delimiter,
+    language_of,
+    text_of,
+    user_parts,
+)
 from agent_ls.personas.secrets import find_secrets, redact
 from agent_ls.personas.session import choose_model, prepare
 from agent_ls.settings import PersonaSettings
@@ -92,6 +100,12 @@ def test_context_is_bounded_by_lines_and_characters() -> None:
     assert before == "line 48\nline 49\n" and after == "line 51\nline 52"
     assert context_window(Selection(LINES, 0, 7), 3) == ("", "line 2\nline 3\nline 4")
     assert context_window(Selection(LINES, 0, 4), 1) == ("", " 1\nline 2")  # mid-line
+
+
+def user_message(*args: Any, **kwargs: Any) -> tuple[str, tuple[str, ...]]:
+    """Returns the user turn as one text (its data, then its task) and its delimiters."""
+    (data, task), delimiters = user_parts(*args, **kwargs)
+    return f"{data}\n\n{task}", delimiters
 
 
 def test_the_selection_is_delimited_even_when_it_contains_the_tags() -> None:
@@ -420,12 +434,12 @@ def test_every_secret_that_would_be_sent_is_listed(policy: str) -> None:
         "What would be sent looks like it holds an AWS access key (line 2, in the context), "
         "a Stripe key (line 7, in the context)."
     )
-    assert "AKIAIOSFODNN7EXAMPLE" in prepared.prompt.messages[0]["content"]
+    assert "AKIAIOSFODNN7EXAMPLE" in text_of(prepared.prompt.messages[0]["content"])
 
 
 def test_redact_sends_placeholders_for_the_context_only() -> None:
     prepared = prepare_secret("redact")
-    content = prepared.prompt.messages[0]["content"]
+    content = text_of(prepared.prompt.messages[0]["content"])
     assert prepared.secrets == [] and prepared.redacted == 2
     assert 'AWS_KEY_ID = "[redacted: an AWS access key]"' in content
     assert 'STRIPE = "[redacted: a Stripe key]"' in content and "sk_live_" not in content
@@ -463,3 +477,24 @@ def test_project_actions_are_local_settings_read_from_agent_ls_toml(tmp_path: Pa
     assert [p.message for p in problems] == [
         "personas.actions: entry 2 (half) is skipped: title, kind, task missing"
     ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ("{not json", "Cannot read r.conversation.json"),
+        ('{"format": 99}', "r.conversation.json is not usable (format 99, not 1)"),
+        ('["a list"]', "r.conversation.json is not usable"),
+    ],
+)
+def test_a_conversation_that_cannot_be_used_is_refused_clearly(
+    tmp_path: Path, stored: str, message: str
+) -> None:
+    from agent_ls.personas import conversations
+
+    report = tmp_path / "r.md"
+    report.write_text("# r\n")
+    (tmp_path / "r.conversation.json").write_text(stored)
+    with pytest.raises(PersonaError, match=re.escape(message)) as caught:
+        conversations.load(report)
+    assert caught.value.kind == "usage" and "run the action again" in caught.value.message.lower()

@@ -265,6 +265,36 @@ async def test_agents_whose_model_the_api_refuses_are_not_offered(
     assert len(hints) == 1 and "'gpt-4'" in hints[0] and "AL501" in hints[0]  # once
 
 
+@pytest.mark.parametrize("capabilities", ["visual-studio-code", "neovim"])
+async def test_agents_left_out_are_named_with_why_in_one_last_entry(
+    start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path, capabilities: str
+) -> None:
+    write_agent(persona_workspace, "gpt-fan", "Reviews with another vendor's model.", "gpt-4")
+    editor = await start_editor(capabilities)
+    uri = editor.open("app/orders.py")
+    where = editor.range_of(uri, "def create_order(db, payload):")
+    actions = await editor.code_actions(uri, where)
+    hint = actions[-1]
+    assert hint.title == "Not offered: .claude/agents/dropped.md, gpt-fan"
+    assert [a.title for a in actions].count(hint.title) == 1
+    why = (
+        ".claude/agents/dropped.md: Claude Code would not load it (its errors say why); "
+        "gpt-fan: the API refuses its model 'gpt-4' (AL501: use an alias, a model ID or inherit)"
+    )
+    assert hint.disabled is None and hint.command is not None  # picking it shows why
+    result = await editor.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=hint.command.command, arguments=[])
+    )
+    assert result == {"notOffered": why.split("; ")}
+    shown = [m.message for m in editor.client.messages]
+    assert f"agent-ls: Not offered as personas: {why}." in shown
+    fixed = "---\nname: fixed\ndescription: Fixed now.\n---\nReviews.\n"
+    editor.open(".claude/agents/dropped.md", fixed, "markdown")  # the open text counts at once
+    titles = [a.title for a in await editor.code_actions(uri, where)]
+    assert titles[-1] == "Not offered: gpt-fan" and "fixed: review" in titles
+    assert fake_api.requests == []
+
+
 async def test_many_agents_get_one_entry_each_that_asks_which_action(
     start_editor: StartEditor, fake_api: FakeAnthropic, persona_workspace: Path
 ) -> None:
@@ -276,10 +306,11 @@ async def test_many_agents_get_one_entry_each_that_asks_which_action(
     where = editor.range_of(uri, "def create_order(db, payload):\n    data = json.loads(payload)")
     titles = [a.title for a in await editor.code_actions(uri, where)]
     assert titles[0] == "Ask orders-expert…"  # its description shares the most words
-    assert sorted(titles) == sorted(
+    assert sorted(titles[:-1]) == sorted(
         f"Ask {n}…"
         for n in ("backend-engineer", "css-expert", "go-expert", "orders-expert", "reviewer")
     )
+    assert titles[-1] == "Not offered: .claude/agents/dropped.md"  # last, saying who is left out
     (entry,) = [a for a in await editor.code_actions(uri, where) if a.title == "Ask reviewer…"]
     assert entry.command is not None and entry.command.command == "agentLs.persona.choose"
     fake_api.script(review_reply())
@@ -317,27 +348,42 @@ async def follow_up(editor: Editor, args: dict[str, Any]) -> Any:
     )
 
 
-async def test_a_follow_up_continues_the_reports_conversation_in_its_file(
+async def test_a_follow_up_after_a_restart_continues_the_reports_conversation_in_its_file(
     start_editor: StartEditor, fake_api: FakeAnthropic
 ) -> None:
-    editor = await start_editor("visual-studio-code")
-    _, result = await review(editor, fake_api)
+    first = await start_editor("visual-studio-code")
+    _, result = await review(first, fake_api)
     report = result["document"]
-    fake_api.script(reply_text("Use a unique key on the insert."), reply_text("Yes, in the db."))
+    await first.client.shutdown_session()
+    editor = await start_editor("neovim")  # a new server: nothing of the review in memory
+    unique = {"summary": "Use a unique key on the insert.", "findings": []}
+    fake_api.script(
+        Message(content=[tool_use("report_findings", unique)], stop_reason="tool_use"),
+        reply_text("Yes, in the db."),  # a gateway that answers with text
+    )
     answered = await follow_up(
         editor, {"report": report, "question": "How to avoid the duplicate?"}
     )
     assert answered["status"] == "shown", answered
+    assert " cache read" in answered["message"]  # the usage, in the progress end message too
     second = await follow_up(editor, {"report": report, "question": "Where does it go?"})
     assert second["status"] == "shown", second
-    first_call, second_call = (r.body for r in fake_api.requests[-2:])
-    assert "tools" not in first_call  # a plain answer
+    review_call, first_call, second_call = (r.body for r in fake_api.requests[-3:])
+    assert first_call["tools"] == review_call["tools"]  # the same cached prefix
+    assert first_call["system"] == review_call["system"]
+    said = first_call["messages"]
+    assert [m["role"] for m in said] == ["user", "assistant", "user"]
+    assert said[0]["content"][0]["text"] == review_call["messages"][0]["content"][0]["text"]
+    assert said[1]["content"][0]["name"] == "report_findings"  # the tool turn, not Markdown
+    assert said[1]["content"][0]["cache_control"] == {"type": "ephemeral"}
+    closing, question = said[2]["content"]
+    assert (
+        closing["type"] == "tool_result" and closing["tool_use_id"] == said[1]["content"][0]["id"]
+    )
+    assert question["text"].startswith("Follow-up question: How to avoid the duplicate?")
     roles = [m["role"] for m in second_call["messages"]]
     assert roles == ["user", "assistant", "user", "assistant", "user"]
-    said = second_call["messages"]
-    assert "json.loads trusts the payload" in said[1]["content"]  # the report, sent again
-    assert said[2]["content"] == "How to avoid the duplicate?"
-    assert said[3]["content"] == "Use a unique key on the insert."
+    assert second_call["messages"][3]["content"][0]["input"] == unique
     text = report_path(report).read_text()
     assert (
         text.index("json.loads trusts the payload")
@@ -352,6 +398,7 @@ async def test_a_follow_up_of_an_unknown_report_or_without_question_fails_clearl
     editor = await start_editor("visual-studio-code")
     unknown = await follow_up(editor, {"report": "file:///nowhere.md", "question": "Why?"})
     assert unknown["status"] == "failed" and "run the action again" in unknown["message"]
+    assert "No conversation is kept beside nowhere.md" in unknown["message"]
     blank = await follow_up(editor, {"report": "file:///nowhere.md", "question": "  "})
     assert blank["status"] == "failed" and "{report, question}" in blank["message"]
     assert fake_api.requests == []

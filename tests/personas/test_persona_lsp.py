@@ -12,7 +12,7 @@ import pytest
 from lsprotocol import types
 from persona_helpers import KEY, Editor, StartEditor
 
-from agent_ls.personas.prompt import numbered
+from agent_ls.personas.prompt import numbered, text_of
 from fakeapi import (
     Disconnect,
     FakeAnthropic,
@@ -331,8 +331,11 @@ async def test_the_request_carries_persona_cache_marker_and_delimited_selection(
     assert "## System Instructions" in persona["text"]
     assert rules["cache_control"] == {"type": "ephemeral"}
     (message,) = body["messages"]
-    assert f"<selection>\n{numbered(SELECTED_FUNCTION, 6, 2)}</selection>" in message["content"]
-    assert "Language: python" in message["content"] and "File: app/orders.py" in message["content"]
+    data, task = message["content"]
+    assert f"<selection>\n{numbered(SELECTED_FUNCTION, 6, 2)}</selection>" in data["text"]
+    assert "Language: python" in data["text"] and "File: app/orders.py" in data["text"]
+    assert data["cache_control"] == {"type": "ephemeral"}  # the second breakpoint: the file's
+    assert task["text"].startswith("Task: ") and "cache_control" not in task
 
 
 async def test_workspace_agents_follow_edits(
@@ -797,7 +800,7 @@ async def test_an_unopened_file_is_read_from_disk(
         uri, editor.range_of(uri, SELECTED_FUNCTION), "backend-engineer", "review"
     )
     assert result["status"] == "shown", result
-    sent = fake_api.requests[0].body["messages"][0]["content"]
+    sent = text_of(fake_api.requests[0].body["messages"][0]["content"])
     assert "File: app/orders.py" in sent  # the saved text went out, selection and all
     assert all(line in sent for line in SELECTED_FUNCTION.splitlines())
 

@@ -15,7 +15,7 @@ from persona_helpers import KEY, StartEditor
 
 from agent_ls.personas.agents import persona_from_text
 from agent_ls.personas.client import ApiSettings, MessagesApi
-from agent_ls.personas.prompt import Selection
+from agent_ls.personas.prompt import Selection, text_of
 from agent_ls.personas.session import PreparedAction, prepare, report
 from agent_ls.personas.tools import ToolRefused, WorkspaceTools, workspace_tools
 from agent_ls.settings import PersonaSettings
@@ -61,10 +61,29 @@ def tools_of(root: Path, **changes: Any) -> WorkspaceTools:
 
 def test_read_numbers_lines_and_redacts_secrets(workspace: Path) -> None:
     result = tools_of(workspace).run("Read", {"file_path": "app/models.py"})
-    assert result.splitlines()[1:] == ["     2\tclass Order:", "     3\t    total = 0"]
+    assert result.splitlines()[1:] == ["2\tclass Order:", "3\t    total = 0"]  # as Claude Code
     assert SECRET not in result and "[redacted: an Anthropic API key]" in result
     part = tools_of(workspace).run("Read", {"file_path": "app/models.py", "offset": 3, "limit": 1})
-    assert part == "     3\t    total = 0"
+    assert part == "3\t    total = 0"
+
+
+def test_a_big_file_is_read_as_a_window_of_lines(workspace: Path) -> None:
+    big = workspace / "app" / "big.py"
+    big.write_text("".join(f"line_{n} = {n}  # {'x' * 40}\n" for n in range(1, 8001)))
+    assert big.stat().st_size > 256 * 1024
+    tools = tools_of(workspace)
+    with pytest.raises(ToolRefused, match=r"exceeds maximum allowed size \(256KB\)\. Use offset"):
+        tools.run("Read", {"file_path": "app/big.py"})  # Claude Code's answer, measured
+    window = tools.run("Read", {"file_path": "app/big.py", "offset": 7000, "limit": 2})
+    assert window == f"7000\tline_7000 = 7000  # {'x' * 40}\n7001\tline_7001 = 7001  # {'x' * 40}"
+    head = tools.run("Read", {"file_path": "app/big.py", "limit": 1})
+    assert head == f"1\tline_1 = 1  # {'x' * 40}"
+    assert tools.run("Read", {"file_path": "app/big.py", "offset": 9000}) == (
+        "(no lines at 9000: the file has 8000)"
+    )
+    (workspace / "app" / "big.bin").write_bytes(b"\0" * (300 * 1024))
+    with pytest.raises(ToolRefused, match="binary"):
+        tools.run("Read", {"file_path": "app/big.bin", "offset": 1, "limit": 5})
 
 
 @pytest.mark.parametrize(
@@ -78,7 +97,7 @@ def test_read_numbers_lines_and_redacts_secrets(workspace: Path) -> None:
         ("debug.log", "ignored by .gitignore"),
         ("app/generated_client.py", "ignored by .gitignore"),  # by app/.gitignore
         ("app/logo.png", "binary"),
-        ("app/big.txt", "over the 262,144 this mode reads"),
+        ("app/big.txt", r"File content \(300\.0KB\) exceeds maximum allowed size"),
         ("app/missing.py", "does not exist"),
     ],
 )
@@ -184,11 +203,12 @@ async def test_a_read_runs_its_result_goes_back_and_the_report_lists_it(
         settings_for(fake_api), ready.prompt, lambda _: None, statuses.append
     )
     first, second = fake_api.requests
-    assert [t["name"] for t in first.body["tools"]] == ["Read", "Grep", "Glob", "report_findings"]
+    names = [t["name"] for t in first.body["tools"]]
+    assert names == ["Read", "Grep", "Glob", "replace_selection", "report_findings"]
     assert first.body["tool_choice"] == {"type": "any"}
-    assert "you may use Read, Grep, Glob" in first.body["messages"][0]["content"]
+    assert "you may use Read, Grep, Glob" in text_of(first.body["messages"][0]["content"])
     (result,) = results_of(second.body)
-    assert result["is_error"] is False and "     2\tclass Order:" in result["content"]
+    assert result["is_error"] is False and "2\tclass Order:" in result["content"]
     assert (
         SECRET not in str(second.body) and "[redacted: an Anthropic API key]" in result["content"]
     )
@@ -306,4 +326,4 @@ async def test_a_read_shows_in_progress_and_in_the_report(
     _, second = fake_api.requests
     (read,) = results_of(second.body)
     lines = (editor.root / "app/orders.py").read_text().splitlines()
-    assert read["content"] == "\n".join(f"{n:>6}\t{line}" for n, line in enumerate(lines[:3], 1))
+    assert read["content"] == "\n".join(f"{n}\t{line}" for n, line in enumerate(lines[:3], 1))

@@ -46,11 +46,77 @@ local function root_dir(bufnr, on_dir)
   end))
 end
 
+--- `:AgentLsFollowUp [question]`: asks a follow-up of a persona report's agent; the answer is
+--- appended to the report, which Neovim shows again. In a report's buffer it follows up that
+--- report, elsewhere it lets you pick one of the workspace's reports (vim.ui.select); without a
+--- question it asks for one (vim.ui.input).
+---@param opts { args: string }
+local function follow_up(opts)
+  local client = vim.lsp.get_clients({ bufnr = 0, name = 'agent_ls' })[1]
+    or vim.lsp.get_clients({ name = 'agent_ls' })[1]
+  if not client then
+    vim.notify('agent-ls is not running', vim.log.levels.WARN)
+    return
+  end
+  local function ask(report)
+    local function send(question)
+      if question and vim.trim(question) ~= '' then
+        client:exec_cmd({
+          title = 'follow-up',
+          command = 'agentLs.persona.followUp',
+          arguments = { { report = report, question = question } },
+        }, {}, function()
+          -- The answer was appended to the file: show it in the report's buffer (unless edited).
+          local bufnr = vim.fn.bufnr(vim.uri_to_fname(report))
+          if bufnr > 0 and vim.api.nvim_buf_is_loaded(bufnr) and not vim.bo[bufnr].modified then
+            vim.api.nvim_buf_call(bufnr, function()
+              vim.cmd('silent edit')
+            end)
+          end
+        end)
+      end
+    end
+    if opts.args ~= '' then
+      send(opts.args)
+    else
+      vim.ui.input({ prompt = 'Follow-up question: ' }, send)
+    end
+  end
+  local name = vim.api.nvim_buf_get_name(0)
+  local conversation = (name:gsub('%.md$', '.conversation.json'))
+  if name:match('%.md$') and vim.uv.fs_stat(conversation) then
+    return ask(vim.uri_from_fname(name))
+  end
+  local params = { command = 'agentLs.persona.reports', arguments = {} }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if err or not result or #result.reports == 0 then
+      vim.notify('agent-ls: there is no persona report yet', vim.log.levels.INFO)
+      return
+    end
+    vim.ui.select(result.reports, {
+      prompt = 'Follow up on which report?',
+      format_item = function(report)
+        return report.name
+      end,
+    }, function(report)
+      if report then
+        ask(report.uri)
+      end
+    end)
+  end)
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'agent-ls', 'serve' },
   -- filetypes: omitted, see above.
   root_dir = root_dir,
+  on_attach = function()
+    vim.api.nvim_create_user_command('AgentLsFollowUp', follow_up, {
+      nargs = '?',
+      desc = "agent-ls: ask a follow-up of a persona report's agent",
+    })
+  end,
   settings = {
     -- Sent as the `agentLs` section of workspace/configuration. Only keys you set here are
     -- sent, so values from the project's `.agent-ls.toml` or `[tool.agent-ls]` in pyproject.toml
@@ -70,6 +136,7 @@ return {
     --     maxRetries        = 2,
     --     contextLines      = 40,              -- lines of context on each side of a selection
     --     maxSelectionChars = 60000,
+    --     maxTurns          = 8,               -- the agent's read-only tool loop (no maxTurns)
     --     secrets           = 'ask',           -- code looks like a secret: ask|refuse|redact|allow
     --     confirm           = 'always',        -- rewrites: ask Apply / Show diff / Discard first
     --   },

@@ -7,8 +7,10 @@
  * VS Code 1.139 has its own Claude agent support (the file opens as Markdown), a persona rewrite
  * against the fake Messages API (progress notification with Cancel, the diff of the proposed
  * change, one click on Apply, the file changed exactly as expected; a run from the code action
- * menu, cancelled, changes nothing and logs no error; the workspace's own settings cannot
- * redirect the API call), and, after the server setting is pointed at a missing program, a
+ * menu — one entry per agent, "Ask backend-engineer…", then a QuickPick of its actions, and
+ * an entry naming the agent left out — cancelled, changes nothing and logs no error; the
+ * workspace's own settings cannot redirect the API call; a follow-up on a review's report asked
+ * in an input box is appended to it), and, after the server setting is pointed at a missing program, a
  * restart that ends in a notification saying how to fix it. Then the fresh-install
  * path: with no server configured and none on PATH, "Install agent-ls" installs the bundled wheel
  * into the extension's global storage and the server starts from there (and is updated in place
@@ -83,6 +85,17 @@ You review code.
   lines: [4, 5],
 };
 
+/**
+ * Two more agents: with four agents offered (these, broken and the shipped backend-engineer) the
+ * code action menu has one entry per agent ("Ask backend-engineer…"), which opens a QuickPick of
+ * its actions. (doubled is not offered: the API refuses its model; the menu says so.)
+ */
+const MORE_AGENTS: Record<string, string> = {
+  'frontend.md': '---\nname: frontend\ndescription: Reviews React components and CSS.\n---\n\nYou review front-end code.\n',
+  'sql.md': '---\nname: sql\ndescription: Reviews SQL queries and migrations.\n---\n\nYou review SQL.\n',
+};
+const FOLLOW_UP_QUESTION = 'Should the error say which field is wrong?';
+
 /** The Python file a persona rewrites, its selected function (lines 4-7), and the scripted answer. */
 const ORDERS = `import json
 
@@ -144,6 +157,9 @@ async function main(): Promise<number> {
     step(`fake Messages API at ${api.baseUrl}`);
     prepareWorkspace(sandbox, pieces.agentLs, api.baseUrl);
     writeFileSync(path.join(sandbox.workspace, '.claude', 'agents', DOUBLED.file), DOUBLED.text);
+    for (const [file, text] of Object.entries(MORE_AGENTS)) {
+      writeFileSync(path.join(sandbox.workspace, '.claude', 'agents', file), text);
+    }
     await run(
       pieces.codeServer,
       ['--user-data-dir', sandbox.userData, '--extensions-dir', sandbox.extensions, '--install-extension', pieces.vsix],
@@ -187,6 +203,7 @@ async function main(): Promise<number> {
     await checkOneProblemPerMistake(page);
     await checkPersonaRewrite(page, path.join(sandbox.workspace, 'app', 'orders.py'));
     await checkPersonaCancel(page, path.join(sandbox.workspace, 'app', 'orders.py'), sandbox);
+    await checkFollowUp(page, sandbox);
     await checkMissingServer(page, sandbox);
     await checkFreshInstall(page, sandbox);
     await checkApiKeyInSecretStorage(page, sandbox);
@@ -405,15 +422,33 @@ async function runPersonaOnOrders(page: Page, action: string, from: 'palette' | 
   for (let i = 0; i < ORDERS_FUNCTION_LINES.count; i++) {
     await page.keyboard.press('Shift+ArrowDown');
   }
-  let choice;
   if (from === 'palette') {
     await openPersonaPicker(page);
-    choice = page.locator('.quick-input-list .monaco-list-row', { hasText: action });
-  } else {
-    await page.keyboard.press('Control+.');
-    choice = page.locator('.action-widget .monaco-list-row.action', { hasText: action });
+    const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: action });
+    await choice.first().waitFor();
+    await choice.first().click();
+    return;
   }
+  // The code action menu: one entry per agent, then a QuickPick of that agent's actions.
+  const [agent, title] = action.split(': ');
+  await page.keyboard.press('Control+.');
+  const rows = page.locator('.action-widget .monaco-list-row.action');
+  const entry = rows.filter({ hasText: `Ask ${agent}…` });
+  await entry.first().waitFor();
+  const offered = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  step(`code actions offered: ${offered.join(' | ')}`);
+  check(!offered.some((t) => t.includes(action)), `the menu lists actions, not one entry per agent: ${offered.join(' | ')}`);
+  check(
+    offered.some((t) => t.includes('Not offered: doubled')),
+    `the menu does not say which agent is left out: ${offered.join(' | ')}`,
+  );
+  await entry.first().click();
+  const pick = page.locator('.quick-input-widget');
+  await pick.locator('.quick-input-title', { hasText: `Ask ${agent} to…` }).waitFor();
+  const choice = pick.locator('.quick-input-list .monaco-list-row', { hasText: title! });
   await choice.first().waitFor();
+  const listed = (await pick.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  step(`QuickPick of ${agent}'s actions: ${listed.join(' | ')}`);
   await choice.first().click();
 }
 
@@ -481,6 +516,32 @@ async function checkPersonaCancel(page: Page, file: string, sandbox: Sandbox): P
     .filter((line) => /\[error\]/i.test(line));
   check(errors.length === 0, `the agent-ls output has errors after a cancel:\n${errors.join('\n')}`);
   step('cancelled from the notification: nothing applied, no error in the output');
+}
+
+/**
+ * A review from the palette opens its report; "agent-ls: Ask a Follow-up on a Persona Report"
+ * on it asks for the question in an input box, and the answer is appended to the report file.
+ */
+async function checkFollowUp(page: Page, sandbox: Sandbox): Promise<void> {
+  await runPersonaOnOrders(page, 'backend-engineer: review', 'palette');
+  await page.locator('.tab.active', { hasText: 'backend-engineer.review' }).waitFor();
+  const [report] = findFiles(sandbox.env.XDG_CACHE_HOME!, /\.backend-engineer\.review\.md$/);
+  check(report !== undefined, 'no report file was kept');
+  const before = readFileSync(report, 'utf8');
+  step(`report kept: ${path.relative(sandbox.root, report)}`);
+  await runCommand(page, 'agent-ls: Ask a Follow-up on a Persona Report');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget', { hasText: 'follow-up on' }).waitFor();
+  await input.fill(FOLLOW_UP_QUESTION);
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let after = before;
+  while (Date.now() < deadline && !after.includes(`## Follow-up: ${FOLLOW_UP_QUESTION}`)) {
+    await page.waitForTimeout(250);
+    after = readFileSync(report, 'utf8');
+  }
+  check(after.startsWith(before) && after.includes(`## Follow-up: ${FOLLOW_UP_QUESTION}`), `the follow-up was not appended:\n${after}`);
+  step('follow-up asked in an input box: the answer is appended to the report');
 }
 
 /**

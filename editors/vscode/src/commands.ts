@@ -9,6 +9,11 @@ export const ClientCommand = {
   installServer: 'agentLs.installServer',
   setApiKey: 'agentLs.setApiKey',
   clearApiKey: 'agentLs.clearApiKey',
+  /** The Command Palette entries of the persona commands, same ids as the server's. */
+  personaFollowUp: 'agentLs.persona.followUp',
+  personaReports: 'agentLs.persona.reports',
+  personaClearFindings: 'agentLs.persona.clearFindings',
+  personaNotOffered: 'agentLs.persona.notOffered',
 } as const;
 
 /** Server command (workspace/executeCommand) behind `agentLs.checkWorkspace`: same id, no arguments. */
@@ -20,7 +25,14 @@ export const SERVER_CHECK_WORKSPACE = 'agentLs.checkWorkspace';
  */
 export const SERVER_PERSONA_RUN = 'agentLs.persona.run';
 
-const CLIENT_COMMAND_IDS: ReadonlySet<string> = new Set([...Object.values(ClientCommand), SERVER_PERSONA_RUN]);
+/**
+ * Server command of an agent's entry in a long code-action list ("Ask reviewer…"): the extension
+ * registers it itself and asks which action with a QuickPick (other editors get the server's
+ * window/showMessageRequest).
+ */
+export const SERVER_PERSONA_CHOOSE = 'agentLs.persona.choose';
+
+const CLIENT_COMMAND_IDS: ReadonlySet<string> = new Set([...Object.values(ClientCommand), SERVER_PERSONA_RUN, SERVER_PERSONA_CHOOSE]);
 
 /**
  * Returns the server-advertised commands that vscode-languageclient may register as VS Code

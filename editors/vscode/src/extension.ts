@@ -10,6 +10,7 @@ import { registerApiKeyCommands } from './apiKeyCommands';
 import type { AgentLsClient } from './client';
 import { ClientCommand, SERVER_CHECK_WORKSPACE, SERVER_PERSONA_RUN, describeCheckResult } from './commands';
 import { EditPreview } from './editPreview';
+import { registerPersonaCommands } from './personaCommands';
 import { runPersona } from './personaRun';
 import { LIST_COMMAND, type PersonaRunArgument, describeCommandError, personaChoices, personaRunArgument } from './personas';
 import { ServerController, errorMessage } from './server';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const client = runningClient(server, output);
       return client === undefined ? undefined : runPersona(client, argument, output);
     }),
+    ...registerPersonaCommands(() => runningClient(server, output), output),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void server.client?.notifyTrusted();
     }),

@@ -28,6 +28,8 @@ export interface PersonaRunArgument {
   action: string;
   /** The document's version when the action was picked: the server refuses to edit a newer one. */
   version?: number;
+  /** What the range is when it was taken at a bare cursor ("function f (lines 6-9)"). */
+  scope?: string;
 }
 
 type Entry = Record<string, unknown>;
@@ -101,6 +103,51 @@ export function personaChoices(result: unknown): PersonaChoice[] {
 function withoutKey(entry: Entry, key: string): Entry {
   const { [key]: _dropped, ...rest } = entry;
   return rest;
+}
+
+/** The actions of one agent, for the QuickPick of its entry ("Ask reviewer…"): labelled by title. */
+export function agentActionChoices(result: unknown, agent: string): PersonaChoice[] {
+  return personaChoices(result)
+    .filter((c) => c.agent === agent)
+    .map((c) => ({ ...c, label: c.label.slice(agent.length + 2) }));
+}
+
+/** The sentences of `agentLs.persona.list`'s `notOffered`: which agents are left out, and why. */
+export function notOffered(result: unknown): string[] {
+  const reasons = isEntry(result) ? result.notOffered : undefined;
+  return Array.isArray(reasons) ? reasons.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/** A kept report, for the QuickPick of `agentLs.persona.reports` and of a follow-up. */
+export interface ReportChoice {
+  label: string;
+  uri: string;
+}
+
+/** Returns the reports of `agentLs.persona.reports` (`{folder, reports: [{uri, name}]}`), newest first as given. */
+export function reportChoices(result: unknown): ReportChoice[] {
+  const reports = isEntry(result) && Array.isArray(result.reports) ? result.reports.filter(isEntry) : [];
+  return reports.flatMap((r) => {
+    const uri = text(r, 'uri');
+    return uri === undefined ? [] : [{ label: text(r, 'name') ?? uri, uri }];
+  });
+}
+
+/** The argument of a `agentLs.persona.choose` the server put on an agent's entry. */
+export interface PersonaChooseArgument {
+  uri: string;
+  range: LspRange;
+  agent: string;
+  version?: number;
+  scope?: string;
+}
+
+/** Returns the choose argument when `value` is one (else undefined). */
+export function asChooseArgument(value: unknown): PersonaChooseArgument | undefined {
+  if (!isEntry(value) || typeof value.uri !== 'string' || typeof value.agent !== 'string' || !isEntry(value.range)) {
+    return undefined;
+  }
+  return value as unknown as PersonaChooseArgument;
 }
 
 /** The single argument of `agentLs.persona.run`. */

@@ -20,6 +20,7 @@ export const PERSONA_KEYS = [
   'maxRetries',
   'contextLines',
   'maxSelectionChars',
+  'maxTurns',
   'secrets',
   'confirm',
 ] as const;

@@ -8,9 +8,18 @@ import { ClientCommand, commandsToRegister, describeCheckResult } from '../src/c
 describe('commands', () => {
   it('leaves server commands that the extension registers itself to the extension', () => {
     // agentLs.persona.run: the extension runs it with a progress notification that has Cancel.
-    assert.deepEqual(commandsToRegister(['agentLs.checkWorkspace', 'agentLs.persona.run', 'agentLs.persona.list']), [
+    // agentLs.persona.choose: a QuickPick of the agent's actions; the palette's persona commands.
+    const server = [
+      'agentLs.checkWorkspace',
+      'agentLs.persona.run',
       'agentLs.persona.list',
-    ]);
+      'agentLs.persona.choose',
+      'agentLs.persona.followUp',
+      'agentLs.persona.reports',
+      'agentLs.persona.clearFindings',
+      'agentLs.persona.notOffered',
+    ];
+    assert.deepEqual(commandsToRegister(server), ['agentLs.persona.list']);
     assert.deepEqual(commandsToRegister(undefined), []);
   });
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { PersonaProgressText, describeCommandError, personaChoices, personaRunArgument } from '../src/personas';
+import {
+  PersonaProgressText,
+  agentActionChoices,
+  asChooseArgument,
+  describeCommandError,
+  notOffered,
+  personaChoices,
+  personaRunArgument,
+  reportChoices,
+} from '../src/personas';
 
 describe('personaChoices', () => {
   it('reads actions grouped by agent', () => {
@@ -117,5 +126,54 @@ describe('PersonaProgressText', () => {
 
   it('has a title before any begin', () => {
     assert.equal(new PersonaProgressText().next({ kind: 'report', message: 'Applying the edit…' }), 'agent-ls: Applying the edit…');
+  });
+});
+
+describe('the QuickPick of an agent entry', () => {
+  const listed = {
+    agents: [
+      { name: 'reviewer', actions: [{ id: 'review', title: 'review', kind: 'report' }, { id: 'explain', title: 'explain', kind: 'report' }] },
+      { name: 'backend-engineer', actions: [{ id: 'harden', title: 'harden error handling', kind: 'rewrite' }] },
+    ],
+    notOffered: ["gpt-fan: the API refuses its model 'gpt-4'", 42],
+  };
+
+  it("lists that agent's actions by title", () => {
+    assert.deepEqual(agentActionChoices(listed, 'reviewer'), [
+      { agent: 'reviewer', action: 'review', label: 'review', description: 'report' },
+      { agent: 'reviewer', action: 'explain', label: 'explain', description: 'report' },
+    ]);
+    assert.deepEqual(agentActionChoices(listed, 'nobody'), []);
+  });
+
+  it('reads why agents are not offered, ignoring what is not text', () => {
+    assert.deepEqual(notOffered(listed), ["gpt-fan: the API refuses its model 'gpt-4'"]);
+    assert.deepEqual(notOffered({ agents: [] }), []);
+  });
+
+  it('takes the argument the server put on the entry, and refuses anything else', () => {
+    const range = { start: { line: 5, character: 0 }, end: { line: 9, character: 0 } };
+    const argument = { uri: 'file:///w/a.py', range, agent: 'reviewer', version: 3, scope: 'function f (lines 6-9)' };
+    assert.deepEqual(asChooseArgument(argument), argument);
+    assert.equal(asChooseArgument({ uri: 'file:///w/a.py', agent: 'reviewer' }), undefined);
+    assert.equal(asChooseArgument(undefined), undefined);
+  });
+});
+
+describe('reportChoices', () => {
+  it('lists the kept reports as the server gives them (newest first)', () => {
+    const result = {
+      folder: 'file:///cache/reports',
+      reports: [
+        { uri: 'file:///cache/reports/2-a.md', name: '2-a.md' },
+        { name: 'no uri' },
+        { uri: 'file:///cache/reports/1-b.md' },
+      ],
+    };
+    assert.deepEqual(reportChoices(result), [
+      { label: '2-a.md', uri: 'file:///cache/reports/2-a.md' },
+      { label: 'file:///cache/reports/1-b.md', uri: 'file:///cache/reports/1-b.md' },
+    ]);
+    assert.deepEqual(reportChoices(null), []);
   });
 });

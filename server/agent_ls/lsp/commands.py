@@ -31,6 +31,7 @@ PERSONA_COMMANDS = (
     "agentLs.persona.reports",
     "agentLs.persona.choose",
     "agentLs.persona.followUp",
+    "agentLs.persona.notOffered",
 )
 """Advertised at initialize; the glue's `register` supplies their handlers on first use."""
 

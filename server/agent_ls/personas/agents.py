@@ -102,6 +102,7 @@ class PersonaDirectory:
         self._files: dict[Path, tuple[tuple[int, int], Persona | None]] = {}
         self._overlays: dict[Path, tuple[str, Persona | None]] = {}
         self._workspace: list[Persona] = []
+        self._dropped: list[Path] = []
         self._shipped: list[Persona] | None = None
         self._scanned_at: float | None = None
         self._lock = threading.Lock()
@@ -128,9 +129,10 @@ class PersonaDirectory:
         # A plugin's agents too, under the prefixed name Claude Code gives them.
         found = walk_markdown(root) if root else ()
         paths = [p for p in found if matches_globs(p, root, patterns) or plugin_agent_name(p)]
-        personas = [p for path in paths if (p := self._read(path)) is not None]
+        read = [(path, self._read(path)) for path in paths]
         with self._lock:
-            self._workspace = personas
+            self._workspace = [p for _, p in read if p is not None]
+            self._dropped = [path for path, p in read if p is None]
             self._scanned_at = time.monotonic()
 
     def personas(self, open_documents: Mapping[Path, str] | None = None) -> dict[str, Persona]:
@@ -142,6 +144,17 @@ class PersonaDirectory:
             overlays = (self._overlay(path, text) for path, text in open_documents.items())
             workspace = [*(p for p in overlays if p is not None), *workspace]
         return merge_personas(self.shipped(), workspace)
+
+    def dropped(self, open_documents: Mapping[Path, str] | None = None) -> list[Path]:
+        """Returns the workspace's agent files that are no persona because Claude Code would not
+        load them (or they cannot be read); `open_documents` (path → text) win over the disk."""
+        with self._lock:
+            dropped = list(self._dropped)
+        if not open_documents:
+            return dropped
+        kept = [p for p in dropped if p not in open_documents]
+        opened = [p for p, text in open_documents.items() if self._overlay(p, text) is None]
+        return sorted({*kept, *opened})
 
     def _overlay(self, path: Path, text: str) -> Persona | None:
         cached = self._overlays.get(path)

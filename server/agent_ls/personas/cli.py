@@ -5,8 +5,12 @@
     agent-ls ask --action harden app/db.py:10-42            # prints the rewrite as a diff
     agent-ls ask --action harden --apply app/db.py:10-42    # and applies it
     git show HEAD:app/db.py | agent-ls ask --language python -   # code from stdin
+    agent-ls ask --follow-up REPORT.md "Why is the second finding high?"
 
-A review or explanation prints its Markdown report to stdout; a rewrite prints a unified diff
+A review or explanation prints its Markdown report to stdout and keeps it, with its
+conversation, where the editor keeps reports (`.agent-ls/reports/` or the user cache; the path
+is said on stderr); `--follow-up REPORT` continues that conversation with a question, prints the
+answer and appends it to the report. A rewrite prints a unified diff
 (and applies it with `--apply`, atomically, unless the file changed meanwhile). Retries, the
 agent's tool calls and the tokens used are reported on stderr. Settings come from the
 user's config file, then the repository's (local settings only: the endpoint, the key's variable
@@ -31,11 +35,12 @@ import tempfile
 from pathlib import Path
 
 from agent_ls.core.textindex import LineIndex
+from agent_ls.personas import conversations, reports
 from agent_ls.personas.actions import actions_for
 from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import Answer, ApiSettings, MessagesApi, api_settings
 from agent_ls.personas.failures import PersonaError
-from agent_ls.personas.prompt import Selection, language_of
+from agent_ls.personas.prompt import PromptRequest, Selection, language_of
 from agent_ls.personas.scope import enclosing_scope
 from agent_ls.personas.session import (
     PreparedAction,
@@ -44,7 +49,12 @@ from agent_ls.personas.session import (
     rewrite_edits,
     usage_line,
 )
-from agent_ls.settings import find_project_root, load_project_settings, load_user_settings
+from agent_ls.settings import (
+    PersonaSettings,
+    find_project_root,
+    load_project_settings,
+    load_user_settings,
+)
 from agent_ls.workspace import agent_globs
 
 _RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
@@ -87,6 +97,12 @@ def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--language", help="the language of the code (default: from the file name; stdin: text)"
     )
+    parser.add_argument(
+        "--follow-up",
+        metavar="REPORT",
+        type=Path,
+        help="continue the conversation of a kept report: the target is then the question",
+    )
 
 
 def parse_target(target: str) -> tuple[Path, int | None, int | None]:
@@ -106,7 +122,7 @@ def _fail(message: str, code: int) -> int:
 
 def run_ask(args: argparse.Namespace) -> int:
     """Runs `agent-ls ask`; returns the exit code."""
-    named = args.target and args.target != "-"
+    named = args.target and args.target != "-" and args.follow_up is None
     anchor = Path(args.target.rsplit(":", 1)[0] if named else ".").resolve()
     root = find_project_root(anchor)
     user, problems = load_user_settings()
@@ -131,6 +147,8 @@ def run_ask(args: argparse.Namespace) -> int:
             ids = ", ".join(a.id for a in actions_for(name, personas_settings.actions))
             sys.stdout.write(f"{name} ({where})\n  actions: {ids}\n")
         return 0
+    if args.follow_up is not None:
+        return _follow_up(args.follow_up, args.target, root, personas_settings)
     if not args.target:
         return _fail("name a FILE (or FILE:START-END) to work on", 2)
 
@@ -186,24 +204,77 @@ def run_ask(args: argparse.Namespace) -> int:
             "(secrets = redact)\n"
         )
     sys.stderr.write(f"{prepared.title} · {path} · {prepared.prompt.model}\n")
-    progress = _Progress()
+    answer = _asked(call, prepared.prompt, "nothing was applied")
+    if isinstance(answer, int):
+        return answer
     try:
-        answer = asyncio.run(MessagesApi().stream(call, prepared.prompt, progress, progress.status))
         output = _result(prepared, answer, path, call, write=args.write)
     except PersonaError as err:
-        progress.end()
         return _fail(call.scrub(err.message), 2 if err.kind == "usage" else 1)
-    except KeyboardInterrupt:
-        progress.end()
-        return _fail("cancelled: nothing was applied", 130)
-    progress.end()
     sys.stderr.write(f"agent-ls ask: {answer.model} · {usage_line(answer)}\n")
     sys.stdout.write(call.scrub(output))
     if answer.stop_reason == "max_tokens":
         sys.stderr.write(
             "agent-ls ask: the answer was cut off at max_tokens (setting personas max-tokens)\n"
         )
+    if prepared.action.kind == "report":
+        _keep(prepared, answer, call.scrub(output), root, "stdin" if from_stdin else path.stem)
     return 0
+
+
+def _keep(prepared: PreparedAction, answer: Answer, markdown: str, root: Path, stem: str) -> None:
+    """Keeps the report and its conversation where the editor keeps reports, and says where."""
+    try:
+        folder = reports.report_folder(root)
+        kept = reports.new_report(folder, f"{stem}.{prepared.persona.name}.{prepared.action.id}")
+        kept.write_text(markdown, encoding="utf-8")
+        conversations.save(kept, conversations.conversation_of(prepared, answer), answer)
+    except OSError as err:
+        sys.stderr.write(f"agent-ls ask: the report is not kept ({err})\n")
+        return
+    sys.stderr.write(
+        f"agent-ls ask: report kept in {kept} (follow up: agent-ls ask --follow-up {kept} "
+        '"QUESTION")\n'
+    )
+
+
+def _follow_up(report: Path, question: str | None, root: Path, settings: PersonaSettings) -> int:
+    """Runs `agent-ls ask --follow-up REPORT QUESTION`; returns the exit code."""
+    if not question or not question.strip() or question == "-":
+        return _fail("--follow-up REPORT needs the question as its argument", 2)
+    try:
+        conversation = conversations.load(report)
+        call = api_settings(settings)
+    except PersonaError as err:
+        return _fail(err.message, 2)
+    prompt = conversations.follow_up_prompt(conversation, question, root, settings.max_turns)
+    sys.stderr.write(f"{conversation.title} · follow-up · {prompt.model}\n")
+    answer = _asked(call, prompt, "nothing was appended")
+    if isinstance(answer, int):
+        return answer
+    section = conversations.follow_up_section(conversation, question, answer)
+    sys.stderr.write(f"agent-ls ask: {answer.model} · {usage_line(answer)}\n")
+    sys.stdout.write(section.lstrip("\n"))
+    try:
+        conversations.append(report, section)
+        conversations.save(report, conversations.continued(conversation, answer), answer)
+    except OSError as err:
+        return _fail(f"the answer could not be appended to {report}: {err}", 1)
+    return 0
+
+
+def _asked(call: ApiSettings, prompt: PromptRequest, unchanged: str) -> Answer | int:
+    """Returns the answer (the progress on stderr), or the exit code of a failed or cancelled
+    call (`unchanged`: what a cancel leaves as it was)."""
+    progress = _Progress()
+    try:
+        return asyncio.run(MessagesApi().stream(call, prompt, progress, progress.status))
+    except PersonaError as err:
+        return _fail(call.scrub(err.message), 2 if err.kind == "usage" else 1)
+    except KeyboardInterrupt:
+        return _fail(f"cancelled: {unchanged}", 130)
+    finally:
+        progress.end()
 
 
 def _result(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent_ls.personas import failures
 from agent_ls.personas.failures import PersonaError
-from agent_ls.personas.prompt import PromptRequest
+from agent_ls.personas.prompt import TOOLS, PromptRequest, with_moving_breakpoint
 from agent_ls.personas.tools import ToolRefused
 from agent_ls.settings import PersonaSettings
 
@@ -93,6 +93,8 @@ class Answer:
     """What nothing shown to the user may echo (the key, the base URL's password)."""
     tool_calls: tuple[str, ...] = ()
     """The read-only tool calls made before the answer, as progress showed them."""
+    messages: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    """Every turn of the conversation, the answer's own last (a follow-up sends them again)."""
 
     def scrub(self, text: str) -> str:
         """Returns `text` without any part of the call's secrets or URL credentials."""
@@ -181,25 +183,30 @@ class MessagesApi:
         turns = tools.max_turns if tools is not None else 1
         for turn in range(1, turns + 1):
             final_turn = turn == turns or budget <= 0
-            kwargs = request.as_kwargs(messages, final=final_turn)
+            kwargs = request.as_kwargs(with_moving_breakpoint(messages), final=final_turn)
             final, received = await self._stream(settings, request, kwargs, on_text, on_status)
             for name, count in _usage(final.usage).items():
                 usage[name] = usage.get(name, 0) + count
             uses = [b for b in final.content if b.type == "tool_use"]
+            said = [b.model_dump(mode="json", exclude_none=True) for b in final.content]
             if tools is None or final_turn or any(b.name == request.tool for b in uses) or not uses:
-                return _answer(final, received, settings, usage, tuple(calls), request.tool)
+                turns_so_far = (*messages, {"role": "assistant", "content": said})
+                return _answer(
+                    final, received, settings, usage, tuple(calls), request.tool, turns_so_far
+                )
             results = []
             for block in uses:
                 data = block.input if isinstance(block.input, dict) else {}
-                calls.append(tools.describe(block.name, data))
-                if on_status is not None:
-                    on_status(calls[-1])
-                try:
-                    content, error = await asyncio.to_thread(tools.run, block.name, data), False
-                except ToolRefused as err:
-                    content, error = f"Error: {err}", True
-                except OSError as err:
-                    content, error = f"Error: {err.strerror or err}", True
+                if block.name in TOOLS:  # the other answer tool, offered for the cache's sake
+                    content = (
+                        f"Error: this action answers through {request.tool}, not {block.name}."
+                    )
+                    error = True
+                else:
+                    calls.append(tools.describe(block.name, data))
+                    if on_status is not None:
+                        on_status(calls[-1])
+                    content, error = await _run_tool(tools, block.name, data)
                 size = len(content.encode())
                 if size > budget:
                     cut = content.encode()[: max(budget, 0)].decode("utf-8", "ignore")
@@ -213,7 +220,6 @@ class MessagesApi:
                         "is_error": error,
                     }
                 )
-            said = [b.model_dump(mode="json", exclude_none=True) for b in final.content]
             messages += [
                 {"role": "assistant", "content": said},
                 {"role": "user", "content": results},
@@ -293,6 +299,17 @@ class MessagesApi:
         return error
 
 
+async def _run_tool(tools: Any, name: str, data: dict[str, Any]) -> tuple[str, bool]:
+    """Returns the result of one read-only tool call (in a worker thread) and whether it is an
+    error."""
+    try:
+        return await asyncio.to_thread(tools.run, name, data), False
+    except ToolRefused as err:
+        return f"Error: {err}", True
+    except OSError as err:
+        return f"Error: {err.strerror or err}", True
+
+
 def _answer(
     final: Any,
     received: int,
@@ -300,6 +317,7 @@ def _answer(
     usage: dict[str, int],
     calls: tuple[str, ...],
     answer_tool: str | None,
+    messages: tuple[dict[str, Any], ...] = (),
 ) -> Answer:
     """Returns the Answer of a final message (its call of `answer_tool`, else its first tool
     call); raises PersonaError for an incomplete stream, a refusal or an empty answer."""
@@ -331,6 +349,7 @@ def _answer(
         tool_input,
         settings.secrets,
         calls,
+        messages,
     )
 
 

@@ -1,17 +1,25 @@
 """Building the Messages API request for a persona action: pure functions, no I/O.
 
-System: the persona (description and body) then agent-ls's working rules, marked for prompt
-caching. User: language, file, the selection clearly delimited as data, a bounded window of
-surrounding context (every line numbered, the numbers marked as not part of the code), and the
-action's task. The answer is asked for as a forced tool call (`replace_selection` for rewrites,
-`report_findings` for reviews and explanations), so its form is unambiguous by construction;
-the text format described alongside is the fallback for gateways that ignore tools.
+System: the persona (description and body) then agent-ls's working rules. User: language, file,
+the selection clearly delimited as data, a bounded window of surrounding context (every line
+numbered, the numbers marked as not part of the code), then the action's task. The answer is
+asked for as a forced tool call (`replace_selection` for rewrites, `report_findings` for reviews
+and explanations), so its form is unambiguous by construction; the text format described
+alongside is the fallback for gateways that ignore tools.
+
+Laid out for prompt caching, with two breakpoints: the end of the system prompt (the tools, the
+same for every action of an agent, and the persona) and the end of the file's data (before the
+task), so a second action on the same code reads both from the cache. A turn of the tool loop or
+a follow-up adds a third, moving one at the end of the turns so far.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from functools import cache
+from pathlib import Path, PurePath
 from typing import Any
 
 from agent_ls.personas.actions import PersonaAction
@@ -102,7 +110,12 @@ TOOLS: dict[str, dict[str, Any]] = {
         },
     },
 }
-"""The tools a persona answers through (one is forced per request)."""
+"""The tools a persona answers through (one is forced per request). Both are offered to every
+request, in this order, so that the tools (the start of the cached prefix) are the same for
+every action of an agent."""
+
+CACHE = {"type": "ephemeral"}
+"""The cache_control of a breakpoint."""
 
 REWRITE_FORMAT = """\
 Answer by calling the {tool} tool. Its code replaces exactly the text between the {tag} tags, \
@@ -172,7 +185,7 @@ class PromptRequest:
         }
         if self.tool is not None:
             read_tools = self.tools.definitions() if self.tools is not None else []
-            kwargs["tools"] = [*read_tools, TOOLS[self.tool]]
+            kwargs["tools"] = [*read_tools, *TOOLS.values()]
             forced = final or not read_tools
             choice = {"type": "tool", "name": self.tool} if forced else {"type": "any"}
             kwargs["tool_choice"] = choice
@@ -180,12 +193,13 @@ class PromptRequest:
 
 
 def system_blocks(persona: Persona) -> list[dict[str, Any]]:
-    """Returns the system prompt: the persona, then the editor rules (with the cache marker)."""
+    """Returns the system prompt: the persona, then the editor rules (with the first cache
+    breakpoint)."""
     identity = f"You are the {persona.name} agent. {persona.description}".strip()
     persona_text = f"{identity}\n\n{persona.body}" if persona.body else identity
     return [
         {"type": "text", "text": persona_text},
-        {"type": "text", "text": EDITOR_RULES, "cache_control": {"type": "ephemeral"}},
+        {"type": "text", "text": EDITOR_RULES, "cache_control": CACHE},
     ]
 
 
@@ -245,7 +259,7 @@ def _tagged(tag: str, body: str, first_line: int, width: int) -> str:
     return f"<{tag}>\n{text}{newline}</{tag}>"
 
 
-def user_message(
+def user_parts(
     action: PersonaAction,
     selection: Selection,
     *,
@@ -253,10 +267,9 @@ def user_message(
     language: str,
     context_lines: int,
     context: tuple[str, str] | None = None,
-) -> tuple[str, tuple[str, ...]]:
-    """Returns the user turn (file facts, context and selection as delimited, numbered data,
-    then the task) and its delimiters. `context` replaces the window around the selection (e.g.
-    with secrets redacted)."""
+) -> tuple[tuple[str, str], tuple[str, ...]]:
+    """Returns the two parts of the user turn, (the file's data, the task), and its delimiters:
+    the data is the same for every action on the same code (the second cache breakpoint)."""
     before, after = context or context_window(selection, context_lines)
     code = selection.selected
     tag = delimiter("selection", code, before, after)
@@ -284,8 +297,35 @@ def user_message(
         if action.kind == "rewrite"
         else REPORT_FORMAT.format(tool=REPORT_TOOL, line=first)
     )
-    parts += ["", f"Task: {action.task}", "", answer_format]
-    return "\n".join(parts), (tag, before_tag, after_tag)
+    return ("\n".join(parts), f"Task: {action.task}\n\n{answer_format}"), (
+        tag,
+        before_tag,
+        after_tag,
+    )
+
+
+def text_of(content: Any) -> str:
+    """Returns the text of a message's content (a string, or blocks: their texts joined)."""
+    if isinstance(content, str):
+        return content
+    blocks = content if isinstance(content, list) else []
+    return "\n\n".join(
+        b["text"] for b in blocks if isinstance(b, dict) and isinstance(b.get("text"), str)
+    )
+
+
+def with_moving_breakpoint(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Returns `messages` (unchanged) with a cache breakpoint on the last block of the last
+    message, so the next turn reads every turn so far from the cache."""
+    if len(messages) < 2:
+        return messages
+    *earlier, last = messages
+    content = last["content"]
+    blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+    if not blocks:
+        return messages
+    blocks[-1] = {**blocks[-1], "cache_control": CACHE}
+    return [*earlier, {**last, "content": blocks}]
 
 
 def build_prompt(
@@ -312,7 +352,7 @@ def build_prompt(
             f"{max_selection_chars:,} (setting agentLs.personas.maxSelectionChars). "
             "Select less code."
         )
-    content, delimiters = user_message(
+    (data, task), delimiters = user_parts(
         action,
         selection,
         file_name=file_name,
@@ -321,7 +361,11 @@ def build_prompt(
         context=context,
     )
     if tools is not None:
-        content = f"{content}\n\n{tools.notice()}"
+        task = f"{task}\n\n{tools.notice()}"
+    content = [
+        {"type": "text", "text": data, "cache_control": CACHE},
+        {"type": "text", "text": task},
+    ]
     return PromptRequest(
         model=model,
         max_tokens=max_tokens,
@@ -378,3 +422,37 @@ def language_of(path: str | PurePath) -> str:
     """Returns an LSP language id guessed from a file name (else its suffix, else "text")."""
     suffix = PurePath(path).suffix.lower()
     return _LANGUAGES.get(suffix, suffix.lstrip(".") or "text")
+
+
+CACHING = Path(__file__).with_name("caching.toml")
+CHARS_PER_TOKEN = 4
+"""A rough count of tokens from characters (no tokenizer here): for a note, never a limit."""
+
+
+@cache
+def _minimum_tokens() -> dict[str, int]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    table = tomllib.loads(CACHING.read_text("utf-8"))["minimum-tokens"]
+    return {str(k): int(v) for k, v in table.items()}
+
+
+def minimum_cacheable_tokens(model: str) -> int:
+    """Returns the shortest prefix the API caches for `model` (caching.toml)."""
+    table = _minimum_tokens()
+    prefixes = [p for p in table if p != "default" and model.lower().startswith(p)]
+    return table[max(prefixes, key=len)] if prefixes else table["default"]
+
+
+def cache_shortfall(request: PromptRequest) -> tuple[int, int] | None:
+    """Returns (about how many tokens, the minimum) when the prefix up to the first breakpoint
+    (the tools and the persona) is too short for the model to cache it; None when it is long
+    enough."""
+
+    kwargs = request.as_kwargs()
+    prefix = json.dumps(kwargs.get("tools", [])) + text_of(request.system)
+    tokens = len(prefix) // CHARS_PER_TOKEN
+    minimum = minimum_cacheable_tokens(request.model)
+    return (tokens, minimum) if tokens < minimum else None

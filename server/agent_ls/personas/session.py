@@ -215,10 +215,8 @@ def report(prepared: PreparedAction, answer: Answer) -> str:
         f"`{prepared.file_name}`, {_lines(first, last)} · {answer.model} · {usage_line(answer)}",
         "",
     ]
-    if answer.tool == REPORT_TOOL and isinstance(answer.tool_input, dict):
-        parts += _findings(answer.tool_input, prepared)
-    else:
-        parts.append(answer.text.strip())
+    line_count = prepared.selection.text.count("\n") + 1
+    parts += answer_markdown(answer, line_count, prepared.language)
     if answer.tool_calls:
         parts += ["", "## Tools used", "", *(f"- {call}" for call in answer.tool_calls)]
     if answer.stop_reason == "max_tokens":
@@ -244,7 +242,15 @@ def _lines(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
-def _findings(data: dict[str, Any], prepared: PreparedAction) -> list[str]:
+def answer_markdown(answer: Answer, line_count: int, language: str) -> list[str]:
+    """Returns the Markdown lines of a report's answer: its report_findings call (line
+    references checked against the file's `line_count`), else its text as it came."""
+    if answer.tool == REPORT_TOOL and isinstance(answer.tool_input, dict):
+        return _findings(answer.tool_input, line_count, language)
+    return [answer.text.strip()]
+
+
+def _findings(data: dict[str, Any], line_count: int, language: str) -> list[str]:
     """Returns the Markdown lines of a report_findings call; line references are checked
     against the file (one outside it is said to be)."""
     parts: list[str] = []
@@ -253,7 +259,6 @@ def _findings(data: dict[str, Any], prepared: PreparedAction) -> list[str]:
         parts += [summary.strip(), ""]
     findings = data.get("findings")
     findings = [f for f in findings if isinstance(f, dict)] if isinstance(findings, list) else []
-    line_count = prepared.selection.text.count("\n") + 1
     for number, finding in enumerate(findings, 1):
         severity = str(finding.get("severity", "")).lower()
         title = " ".join(str(finding.get("title", "")).split()) or "(untitled)"
@@ -268,7 +273,7 @@ def _findings(data: dict[str, Any], prepared: PreparedAction) -> list[str]:
             parts += [
                 "Suggested change:",
                 "",
-                f"{fence}{prepared.language}",
+                f"{fence}{language}",
                 suggestion.strip("\n"),
                 fence,
                 "",

@@ -4,8 +4,10 @@ An agent that has `Read`, `Grep` or `Glob` (declared in `tools`, or every tool i
 gives Grep and Glob, as Claude Code gives an agent with Bash its search) may look at the rest of
 the workspace before it answers. The tools have Claude Code's names and input shapes. Every path
 is confined to the workspace root (resolved, so neither `..` nor a symlink leads out), files the
-`.gitignore` files ignore (the root's and every folder's on the way) are invisible, binary files and files over `MAX_FILE_BYTES` are
-refused, and every result passes through the secrets guard (credentials redacted). A call to any
+`.gitignore` files ignore (the root's and every folder's on the way) are invisible, binary files
+are refused, a file over `MAX_FILE_BYTES` is read only as a window of lines (`offset`/`limit`, as
+Claude Code's Read does) and skipped by Grep, and every result passes through the secrets guard
+(credentials redacted). A call to any
 other tool of the agent (Edit, Write, Bash, WebFetch, MCP tools…) gets an error result.
 """
 
@@ -23,8 +25,11 @@ from agent_ls.personas.secrets import find_secrets, redact
 
 READ_TOOLS = ("Read", "Grep", "Glob")
 MAX_FILE_BYTES = 256 * 1024
-"""Larger files are refused by Read and skipped by Grep (Claude Code's Read limit)."""
+"""Claude Code's Read limit: a larger file is read only with `offset` or `limit` (a window of
+lines), and Grep skips it."""
 DEFAULT_READ_LINES = 2000
+BINARY_SNIFF_BYTES = 8192
+"""A NUL byte in a file's first bytes makes it binary (as git decides)."""
 MAX_LINE_CHARS = 2000
 DEFAULT_HEAD_LIMIT = 250
 MAX_GLOB_RESULTS = 100
@@ -39,8 +44,8 @@ DEFINITIONS: dict[str, dict[str, Any]] = {
     "Read": {
         "name": "Read",
         "description": "Reads a file of the workspace. Lines are numbered from 1 (cat -n "
-        "format). Read-only; files ignored by git, binary files and files over 256 KB are "
-        "refused.",
+        "format). Read-only; files ignored by git and binary files are refused, and a file "
+        "over 256 KB is read only in parts (offset and limit).",
         "input_schema": {
             "type": "object",
             "properties": {
@@ -150,8 +155,9 @@ class WorkspaceTools:
     """The agent's other tools, not run here."""
     max_turns: int = DEFAULT_MAX_TURNS
     budget_bytes: int = DEFAULT_BUDGET_BYTES
-    _ignores: dict[Path, GitIgnore] = field(default_factory=dict, repr=False, compare=False)
-    """The `.gitignore` of each folder looked at, read once per call."""
+    _ignores: dict[str, GitIgnore] = field(default_factory=dict, repr=False, compare=False)
+    """The `.gitignore` of each folder looked at (by workspace-relative path), read once per
+    call."""
 
     def definitions(self) -> list[dict[str, Any]]:
         return [DEFINITIONS[name] for name in self.available]
@@ -213,44 +219,58 @@ class WorkspaceTools:
     def _ignored(self, path: Path) -> bool:
         if path == self.root:
             return False
-        relative = self._relative(path)
+        return self._ignored_relative(self._relative(path), path.is_dir())
+
+    def _ignored_relative(self, relative: str, is_dir: bool, *, walking: bool = False) -> bool:
+        """Whether the workspace-relative path is skipped or ignored by a `.gitignore` on the
+        way to it (each folder's, matched relative to that folder); `walking`: its folder was
+        found not ignored on the way down."""
         parts = relative.split("/")
-        if any(part in SKIP_DIRS for part in parts):
+        if parts[-1] in SKIP_DIRS or (not walking and any(p in SKIP_DIRS for p in parts)):
             return True
-        is_dir = path.is_dir()
-        folder = self.root
-        for depth in range(len(parts)):  # each folder's .gitignore, relative to that folder
+        folder = ""
+        for depth in range(len(parts)):
             rules = self._ignores.get(folder)
             if rules is None:
-                rules = self._ignores[folder] = GitIgnore.of(folder)
-            if rules.matches("/".join(parts[depth:]), is_dir):
+                rules = self._ignores[folder] = GitIgnore.of(self.root / folder)
+            tail = "/".join(parts[depth:])
+            if rules.rules and rules.matches(tail, is_dir, parents_checked=walking):
                 return True
-            folder = folder / parts[depth]
+            folder = f"{folder}/{parts[depth]}" if folder else parts[depth]
         return False
 
-    def _files(self, folder: Path) -> Iterator[Path]:
-        """Yields the visible files under `folder`, sorted, without leaving the workspace (at
-        most MAX_SEARCHED_FILES)."""
+    def _files(self, folder: Path) -> Iterator[tuple[str, str]]:
+        """Yields the visible files under `folder` and their workspace-relative paths, sorted
+        (a folder's files, then its folders), without leaving the workspace (at most
+        MAX_SEARCHED_FILES; symlinked folders are not followed)."""
         if folder.is_file():
-            yield folder
+            yield str(folder), self._relative(folder)
             return
         count = 0
-        for current, dirs, files in os.walk(folder):
-            here = Path(current)
-            dirs[:] = sorted(
-                d for d in dirs if not (here / d).is_symlink() and not self._ignored(here / d)
-            )
-            for name in sorted(files):
-                path = here / name
-                if path.is_symlink():
-                    target = path.resolve()
-                    if self.root not in target.parents:
+        stack = [self._relative(folder) if folder != self.root else ""]
+        while stack:
+            current = stack.pop()
+            try:
+                with os.scandir(self.root / current) as scan:
+                    entries = sorted(scan, key=lambda e: e.name)
+            except OSError:
+                continue
+            folders = []
+            for entry in entries:
+                relative = f"{current}/{entry.name}" if current else entry.name
+                if entry.is_symlink():
+                    if entry.is_dir() or self.root not in Path(entry.path).resolve().parents:
                         continue
-                if not self._ignored(path):
+                elif entry.is_dir():
+                    if not self._ignored_relative(relative, True, walking=True):
+                        folders.append(relative)
+                    continue
+                if not self._ignored_relative(relative, False, walking=True):
                     count += 1
                     if count > MAX_SEARCHED_FILES:
                         return
-                    yield path
+                    yield entry.path, relative
+            stack.extend(reversed(folders))
 
     # -- the tools -----------------------------------------------------------------------------
 
@@ -258,18 +278,21 @@ class WorkspaceTools:
         path = self._path(data.get("file_path"))
         if path.is_dir():
             raise ToolRefused(f"{data['file_path']} is a directory (use Glob to list it)")
-        text = _text_of(path)
-        offset = _number(data.get("offset"), 1)
-        limit = _number(data.get("limit"), DEFAULT_READ_LINES)
-        lines = text.split("\n")
-        if text.endswith("\n"):
-            lines.pop()
-        chosen = lines[max(offset, 1) - 1 : max(offset, 1) - 1 + max(limit, 1)]
+        offset = max(_number(data.get("offset"), 1), 1)
+        limit = max(_number(data.get("limit"), DEFAULT_READ_LINES), 1)
+        windowed = data.get("offset") is not None or data.get("limit") is not None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES and not windowed:
+            raise ToolRefused(
+                f"File content ({size / 1024:.1f}KB) exceeds maximum allowed size "
+                f"({MAX_FILE_BYTES // 1024}KB). Use offset and limit parameters to read specific "
+                "portions of the file, or search for specific content (Grep) instead of reading "
+                "the whole file."
+            )
+        chosen, count = _lines_of(path, offset, limit)
         if not chosen:
-            return f"(no lines at {offset}: the file has {len(lines)})"
-        return "\n".join(
-            f"{n:>6}\t{line[:MAX_LINE_CHARS]}" for n, line in enumerate(chosen, max(offset, 1))
-        )
+            return f"(no lines at {offset}: the file has {count})"
+        return "\n".join(f"{n}\t{line[:MAX_LINE_CHARS]}" for n, line in enumerate(chosen, offset))
 
     def _grep(self, data: dict[str, Any]) -> str:
         flags = re.IGNORECASE if data.get("-i") else 0
@@ -285,19 +308,26 @@ class WorkspaceTools:
         around = _number(data.get("-C", data.get("context")), 0)
         before, after = _number(data.get("-B"), around), _number(data.get("-A"), around)
         numbers = data.get("-n", True) is not False
+        # A file with no match in its whole text (lines as MULTILINE sees them) has no matching
+        # line: most files are skipped without splitting them. \A and \Z mean the line's start
+        # and end only per line, so such a pattern is not prefiltered.
+        whole = None
+        if "\\A" not in pattern.pattern and "\\Z" not in pattern.pattern:
+            whole = re.compile(pattern.pattern, flags | re.MULTILINE)
         out: list[str] = []
-        for path in self._files(base):
-            if isinstance(wanted, str) and not _glob_matches(wanted, self._relative(path)):
+        for path, name in self._files(base):
+            if isinstance(wanted, str) and not _glob_matches(wanted, name):
                 continue
             try:
                 text = _text_of(path)
             except ToolRefused:
                 continue
+            if whole is not None and whole.search(text) is None:
+                continue
             lines = text.split("\n")
             hits = [n for n, line in enumerate(lines) if pattern.search(line)]
             if not hits:
                 continue
-            name = self._relative(path)
             if mode == "files_with_matches":
                 out.append(name)
             elif mode == "count":
@@ -325,11 +355,12 @@ class WorkspaceTools:
         if not isinstance(pattern, str) or not pattern.strip():
             raise ToolRefused("a pattern is required")
         base = self._path(data.get("path"), default_root=True)
+        prefix = len(self._relative(base)) + 1 if base != self.root else 0
         found = [
-            p for p in self._files(base) if _glob_matches(pattern, p.relative_to(base).as_posix())
+            (p, name) for p, name in self._files(base) if _glob_matches(pattern, name[prefix:])
         ]
-        found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        names = [self._relative(p) for p in found[:MAX_GLOB_RESULTS]]
+        found.sort(key=lambda item: os.stat(item[0]).st_mtime, reverse=True)
+        names = [name for _, name in found[:MAX_GLOB_RESULTS]]
         if len(found) > MAX_GLOB_RESULTS:
             names.append(f"(… {len(found) - MAX_GLOB_RESULTS} more: narrow the pattern)")
         return "\n".join(names) if names else "No files found"
@@ -341,19 +372,44 @@ def _number(value: Any, default: int) -> int:
     )
 
 
-def _text_of(path: Path) -> str:
-    size = path.stat().st_size
+def _text_of(path: str | Path) -> str:
+    size = os.stat(path).st_size
     if size > MAX_FILE_BYTES:
         raise ToolRefused(
             f"the file has {size:,} bytes, over the {MAX_FILE_BYTES:,} this mode reads"
         )
-    raw = path.read_bytes()
-    if b"\0" in raw[:8192]:
-        raise ToolRefused("it is a binary file")
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    _check_text(raw[:BINARY_SNIFF_BYTES])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ToolRefused("it is not UTF-8 text") from None
+
+
+def _check_text(head: bytes) -> None:
+    if b"\0" in head:
+        raise ToolRefused("it is a binary file")
+
+
+def _lines_of(path: Path, offset: int, limit: int) -> tuple[list[str], int]:
+    """Returns lines `offset`.. (1-based, at most `limit`) of a text file, read line by line so
+    that a big file costs only the window, and how many lines were looked at (the whole count
+    when the window runs past the end); raises ToolRefused for binary or non-UTF-8 files."""
+    chosen: list[str] = []
+    count = 0
+    with path.open("rb") as handle:
+        _check_text(handle.read(BINARY_SNIFF_BYTES))
+        handle.seek(0)
+        for count, raw in enumerate(handle, 1):
+            if count >= offset:
+                try:
+                    chosen.append(raw.decode("utf-8").rstrip("\r\n"))
+                except UnicodeDecodeError:
+                    raise ToolRefused("it is not UTF-8 text") from None
+                if len(chosen) == limit:
+                    break
+    return chosen, count
 
 
 def _glob_matches(pattern: str, relative: str) -> bool:
@@ -422,12 +478,14 @@ class GitIgnore:
             rules.append((re.compile(regex + "(?:/.*)?"), negated, folders))
         return cls(tuple(rules))
 
-    def matches(self, relative: str, is_dir: bool) -> bool:
-        """Whether the path (relative to this file's folder), or a folder above it, is ignored."""
+    def matches(self, relative: str, is_dir: bool, *, parents_checked: bool = False) -> bool:
+        """Whether the path (relative to this file's folder), or a folder above it, is ignored
+        (`parents_checked`: the folders above were found not ignored, so only the path itself is
+        matched)."""
         ignored = False
         parts = relative.split("/")
         for pattern, negated, folders in self.rules:
-            for depth in range(1, len(parts) + 1):
+            for depth in range(len(parts) if parents_checked else 1, len(parts) + 1):
                 prefix = "/".join(parts[:depth])
                 prefix_is_dir = depth < len(parts) or is_dir
                 if folders and not prefix_is_dir:

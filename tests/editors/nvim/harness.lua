@@ -118,16 +118,50 @@ function H.wait_for_diagnostics(bufnr)
   return H.diagnostics(bufnr)
 end
 
+--- Selects lines `first`..`last` (0-based) in Visual mode and runs vim.lsp.buf.code_action() from
+--- there, as a user would (the menu goes to `H.choose`).
+function H.code_action_on_lines(first, last)
+  vim.keymap.set('x', '<F12>', function()
+    vim.lsp.buf.code_action()
+  end)
+  vim.api.nvim_win_set_cursor(0, { first + 1, 0 })
+  local down = last > first and tostring(last - first) .. 'j' or ''
+  vim.api.nvim_feedkeys(vim.keycode('V' .. down .. '<F12><Esc>'), 'x', false)
+end
+
+--- Returns the index of the first of `titles` that contains `wanted`, or nil.
+function H.index_of(titles, wanted)
+  for i, title in ipairs(titles) do
+    if title:find(wanted, 1, true) then
+      return i
+    end
+  end
+  return nil
+end
+
 --- Returns the lines of `bufnr`.
 function H.lines(bufnr)
   return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
 end
 
---- Replaces vim.ui.select and vim.notify so that menus and messages are recorded, not shown.
---- `H.choose(items, titles)` answers a menu (an index, or nil to cancel); by default it cancels.
+--- Replaces vim.ui.select, vim.ui.input and vim.notify so that menus, questions and messages
+--- are recorded, not shown. `H.choose(items, titles)` answers a menu (an index, or nil to
+--- cancel) and `H.type(prompt)` a question (text, or nil); by default both cancel.
 local function capture_ui()
   H.choose = function()
     return nil
+  end
+  H.type = function()
+    return nil
+  end
+  H.result.inputs = {}
+  vim.ui.input = function(opts, on_confirm)
+    local prompt = opts and opts.prompt
+    table.insert(H.result.inputs, prompt)
+    local typed = H.type(prompt)
+    vim.schedule(function()
+      on_confirm(typed)
+    end)
   end
   vim.ui.select = function(items, opts, on_choice)
     local titles = {}

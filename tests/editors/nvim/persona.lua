@@ -29,12 +29,7 @@ H.start(function()
   local first, last = H.args.selection.first, H.args.selection.last
 
   -- What a user does: select the lines, then code_action() from Visual mode.
-  vim.keymap.set('x', '<F12>', function()
-    vim.lsp.buf.code_action()
-  end)
-  vim.api.nvim_win_set_cursor(0, { first + 1, 0 })
-  local down = last > first and tostring(last - first) .. 'j' or ''
-  vim.api.nvim_feedkeys(vim.keycode('V' .. down .. '<F12><Esc>'), 'x', false)
+  H.code_action_on_lines(first, last)
   H.wait('the code action menu (or "No code actions available")', function()
     return #H.result.menus > 0 or #H.result.notifications > 0
   end, 10000)

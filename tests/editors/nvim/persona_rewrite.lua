@@ -1,8 +1,9 @@
 -- Scenario: select lines args.selection.first..last (0-based) in Visual mode, run
--- vim.lsp.buf.code_action() and pick args.action (a persona rewrite). Neovim has no change
--- annotations, so the server asks before it edits (window/showMessageRequest, which Neovim shows
--- with vim.ui.select): the scenario answers args.answers in order ("Apply", "Show diff",
--- "Discard"). Records each question, the buffers Neovim showed (the .diff of "Show diff"), and the
+-- vim.lsp.buf.code_action() and pick args.action (a persona rewrite, or an agent's entry "Ask
+-- <agent>…" whose command asks which action). Neovim has no change annotations, so the server
+-- asks before it edits (window/showMessageRequest, which Neovim shows with vim.ui.select): the
+-- scenario answers every menu after the code-action menu with args.answers in order (an action's
+-- title, "Apply", "Show diff", "Discard"). Records each question, the buffers Neovim showed (the .diff of "Show diff"), and the
 -- source buffer's lines once the action's progress has ended.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
 
@@ -22,8 +23,9 @@ H.start(function()
     end,
   })
 
+  local picked_action = false
   H.choose = function(_, titles)
-    if vim.tbl_contains(titles, 'Apply') then -- the server's question
+    if picked_action then -- the server's questions
       local prompt = H.result.menus[#H.result.menus].prompt
       table.insert(H.result.questions, { prompt = prompt, titles = titles })
       local answer = table.remove(answers, 1)
@@ -34,21 +36,11 @@ H.start(function()
       end
       return nil
     end
-    for i, title in ipairs(titles) do -- the code action menu
-      if title:find(H.args.action, 1, true) then
-        return i
-      end
-    end
-    return nil
+    picked_action = true -- the code action menu
+    return H.index_of(titles, H.args.action)
   end
 
-  vim.keymap.set('x', '<F12>', function()
-    vim.lsp.buf.code_action()
-  end)
-  local first, last = H.args.selection.first, H.args.selection.last
-  vim.api.nvim_win_set_cursor(0, { first + 1, 0 })
-  local down = last > first and tostring(last - first) .. 'j' or ''
-  vim.api.nvim_feedkeys(vim.keycode('V' .. down .. '<F12><Esc>'), 'x', false)
+  H.code_action_on_lines(H.args.selection.first, H.args.selection.last)
   H.wait('the persona action to end', function()
     return ended
   end, 15000)

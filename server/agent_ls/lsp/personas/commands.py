@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from agent_ls.lsp.personas.editor import state_of, tell
 from agent_ls.lsp.personas.findings import clear_findings
-from agent_ls.lsp.personas.menu import choose_and_run, list_personas
+from agent_ls.lsp.personas.menu import choose_and_run, explain_not_offered, list_personas
 from agent_ls.lsp.personas.reports import follow_up, list_kept_reports
 from agent_ls.lsp.personas.run import RunRequest, run_persona
 from agent_ls.lsp.personas.state import (
@@ -19,6 +19,7 @@ from agent_ls.lsp.personas.state import (
     CLEAR_FINDINGS_COMMAND,
     FOLLOW_UP_COMMAND,
     LIST_COMMAND,
+    NOT_OFFERED_COMMAND,
     REPORTS_COMMAND,
     RUN_COMMAND,
     Outcome,
@@ -75,6 +76,10 @@ def register(server: AgentLanguageServer) -> None:
     @server.command(LIST_COMMAND)
     def list_command(ls: Any, *args: Any) -> dict[str, Any]:
         return list_personas(ls)
+
+    @server.command(NOT_OFFERED_COMMAND)
+    def not_offered_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return explain_not_offered(ls)
 
     @server.command(CHOOSE_COMMAND)
     async def choose_command(ls: Any, *args: Any) -> dict[str, Any]:

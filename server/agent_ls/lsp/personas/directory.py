@@ -22,8 +22,11 @@ RESCAN_SECONDS = 2.0
 """Agent files on disk are re-globbed (in a worker thread) when the last scan is older than this."""
 
 
-def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
-    """Returns the personas by name: shipped, then workspace files, then open agent documents."""
+def current_personas(
+    server: AgentLanguageServer, open_documents: dict[Path, str] | None = None
+) -> dict[str, Persona]:
+    """Returns the personas by name: shipped, then workspace files, then open agent documents
+    (`open_documents`: those already gathered)."""
     state = state_of(server)
     root, globs = server.workspace_root, agent_globs(server.settings)
     if state.scanned_for != (root, globs):
@@ -41,25 +44,40 @@ def current_personas(server: AgentLanguageServer) -> dict[str, Persona]:
                 state.rescanning = False
 
         server.run_task(rescan())
+    if open_documents is None:
+        open_documents = _open_agent_documents(server)
+    return state.directory.personas(open_documents)
+
+
+def _open_agent_documents(server: AgentLanguageServer) -> dict[Path, str]:
     overlays: dict[Path, str] = {}
     for uri, document in server.workspace.text_documents.items():
         path = server.path_of(uri)
-        if path is not None and is_agent_path(path, root, server.settings):
+        if path is not None and is_agent_path(path, server.workspace_root, server.settings):
             overlays[path] = document.source
-    return state.directory.personas(overlays)
+    return overlays
 
 
-def offered_personas(server: AgentLanguageServer) -> dict[str, Persona]:
-    """Returns the personas the code actions offer: not those whose model the API refuses (an
-    unknown model, AL501), each logged once with why. (An agent file Claude Code would not load
-    is no persona at all: its diagnostics say why.)"""
+def offered_personas(server: AgentLanguageServer) -> tuple[dict[str, Persona], list[str]]:
+    """Returns the personas the code actions offer, and one sentence per agent left out saying
+    why: an agent file Claude Code would not load (its diagnostics say why), an agent whose model
+    the API refuses (an unknown model, AL501; also logged once)."""
     state = state_of(server)
     offered = {}
-    for name, persona in current_personas(server).items():
+    open_documents = _open_agent_documents(server)
+    personas = current_personas(server, open_documents)  # scans first, when it must
+    left_out = [
+        f"{display_name(server, path)}: Claude Code would not load it (its errors say why)"
+        for path in state.directory.dropped(open_documents)
+    ]
+    for name, persona in personas.items():
         model = refused_model(persona, server.settings.personas)
         if model is None:
             offered[name] = persona
-        elif (name, model) not in state.hinted:
+            continue
+        why = f"{name}: the API refuses its model {model!r} (AL501: use an alias, a model ID or inherit)"
+        left_out.append(why)
+        if (name, model) not in state.hinted:
             state.hinted.add((name, model))
             server.window_log_message(
                 types.LogMessageParams(
@@ -68,4 +86,13 @@ def offered_personas(server: AgentLanguageServer) -> dict[str, Persona]:
                     f"model {model!r} (AL501). Use an alias, a model ID or inherit.",
                 )
             )
-    return offered
+    return offered, left_out
+
+
+def display_name(server: AgentLanguageServer, path: Path) -> str:
+    """Returns the path as the user knows it: relative to the workspace root, else its name."""
+    root = server.workspace_root
+    try:
+        return path.relative_to(root).as_posix() if root else path.name
+    except ValueError:
+        return path.name

@@ -12,11 +12,11 @@ from pygls.uris import from_fs_path
 
 from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_of, range_to_json
-from agent_ls.lsp.personas.directory import current_personas, offered_personas
+from agent_ls.lsp.personas.directory import offered_personas
 from agent_ls.lsp.personas.editor import ask, state_of, tell
 from agent_ls.lsp.personas.findings import finding_fixes
 from agent_ls.lsp.personas.run import RunRequest, run_persona
-from agent_ls.lsp.personas.state import CHOOSE_COMMAND, RUN_COMMAND, Outcome
+from agent_ls.lsp.personas.state import CHOOSE_COMMAND, NOT_OFFERED_COMMAND, RUN_COMMAND, Outcome
 from agent_ls.personas.actions import REPORT_KIND, REWRITE_KIND, actions_for
 from agent_ls.personas.agents import rank_personas
 from agent_ls.personas.client import ApiSettings, api_settings
@@ -68,16 +68,16 @@ def persona_code_actions(
     )
     wire_range = range_to_json(selected)
     actions: list[types.CodeAction] = fixes
-    personas = offered_personas(server)
+    personas, left_out = offered_personas(server)
+    hint = [_not_offered_entry(left_out)] if left_out else []
     if len(personas) > MENU_AGENTS:
         context = _menu_context(server, uri, selected)
         ranked = rank_personas(personas.values(), context)
         menu = {"uri": uri, "range": wire_range, "version": document.version if document else None}
         if scope is not None:
             menu["scope"] = scope
-        return actions + [
-            entry for p in ranked if (entry := _agent_entry(server, p.name, only, menu, scope))
-        ]
+        entries = [e for p in ranked if (e := _agent_entry(server, p.name, only, menu, scope))]
+        return actions + entries + hint
     for name in sorted(personas):
         for action in actions_for(name, server.settings.personas.actions):
             if not _wanted(only, action.code_action_kind):
@@ -104,7 +104,32 @@ def persona_code_actions(
                     data={"kind": "persona", **args},
                 )
             )
-    return actions
+    return actions + hint
+
+
+def _not_offered_entry(left_out: list[str]) -> types.CodeAction:
+    """Returns the entry that names the agents not offered; picking it shows why for each
+    (`agentLs.persona.notOffered`). Not a disabled action: VS Code hides those from the quick-fix
+    menu (Ctrl+.) and Neovim shows none, so it would say nothing where the user looks."""
+    names = ", ".join(reason.split(": ", 1)[0] for reason in left_out)
+    title = f"Not offered: {names}"
+    return types.CodeAction(
+        title=title,
+        kind=REPORT_KIND,
+        command=types.Command(title=title, command=NOT_OFFERED_COMMAND, arguments=[]),
+    )
+
+
+def explain_not_offered(server: AgentLanguageServer) -> dict[str, Any]:
+    """Shows why agents are not offered (`agentLs.persona.notOffered`); returns the reasons."""
+    _, left_out = offered_personas(server)
+    if left_out:
+        tell(
+            server, "Not offered as personas: " + "; ".join(left_out) + ".", types.MessageType.Info
+        )
+    else:
+        tell(server, "Every agent is offered as a persona.", types.MessageType.Info)
+    return {"notOffered": left_out}
 
 
 def _menu_context(server: AgentLanguageServer, uri: str, selected: types.Range) -> str:
@@ -207,9 +232,11 @@ def _warm_up(server: AgentLanguageServer) -> None:
 
 
 def list_personas(server: AgentLanguageServer) -> dict[str, Any]:
-    """Returns the agents usable as personas with their actions (`agentLs.persona.list`)."""
+    """Returns the agents usable as personas with their actions, and why others are not
+    (`agentLs.persona.list`)."""
     agents = []
-    for name, persona in sorted(current_personas(server).items()):
+    personas, left_out = offered_personas(server)
+    for name, persona in sorted(personas.items()):
         agents.append(
             {
                 "name": name,
@@ -224,4 +251,4 @@ def list_personas(server: AgentLanguageServer) -> dict[str, Any]:
                 ],
             }
         )
-    return {"agents": agents}
+    return {"agents": agents, "notOffered": left_out}

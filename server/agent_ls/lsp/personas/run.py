@@ -8,7 +8,6 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -23,13 +22,13 @@ from agent_ls.lsp.personas.apply import (
     trusted_or_allowed,
     workspace_edit,
 )
-from agent_ls.lsp.personas.directory import current_personas
+from agent_ls.lsp.personas.directory import current_personas, display_name
 from agent_ls.lsp.personas.editor import state_of, tell
 from agent_ls.lsp.personas.findings import keep_findings
 from agent_ls.lsp.personas.progress import Progress, finished
-from agent_ls.lsp.personas.reports import show_report
+from agent_ls.lsp.personas.reports import note_cache_shortfall, show_report
 from agent_ls.lsp.personas.snapshot import read_document, stale_outcome, still_current
-from agent_ls.lsp.personas.state import FIX_ACTION, RUN_COMMAND, Conversation, Outcome
+from agent_ls.lsp.personas.state import FIX_ACTION, RUN_COMMAND, Outcome
 from agent_ls.personas.actions import PersonaAction
 from agent_ls.personas.client import api_settings
 from agent_ls.personas.failures import PersonaError
@@ -132,13 +131,14 @@ async def _perform(
         request.agent,
         request.action,
         Selection(text, start, end),
-        file_name=_display_name(server, path, request.uri),
+        file_name=display_name(server, path) if path else request.uri,
         language=(open_document.language_id if open_document else None)
         or language_of(path or request.uri),
         settings=settings,
         root=server.workspace_root,
     )
     call = api_settings(server.settings.personas)
+    note_cache_shortfall(server, prepared)
     if not await trusted_or_allowed(server, prepared):
         return Outcome("declined", "Nothing was sent: the workspace is not trusted.")
     if prepared.secrets and not await may_send_secrets(server, prepared):
@@ -157,13 +157,7 @@ async def _perform(
 
     if prepared.action.kind == "report":
         markdown = report(prepared, answer)
-        outcome = await show_report(server, prepared, markdown, path)
-        shown = server.path_of(outcome.document) if outcome.document else None
-        if shown is not None:
-            said = {"role": "assistant", "content": markdown}
-            state_of(server).conversations[outcome.document or ""] = Conversation(
-                prepared.prompt, [*prepared.prompt.messages, said], prepared.title, shown
-            )
+        outcome = await show_report(server, prepared, answer, markdown, path)
         keep_findings(server, snapshot, prepared, line_findings(prepared, answer), outcome.document)
         return outcome
     changes = rewrite_edits(prepared, answer)
@@ -195,13 +189,3 @@ async def _perform(
     previewed = server.settings.personas.confirm == "always" and server.client.previews_edits
     progress.report("Showing the change: Apply or Discard" if previewed else "Applying the edit…")
     return await send_edit(server, snapshot, edit, prepared.title, progress)
-
-
-def _display_name(server: AgentLanguageServer, path: Path | None, uri: str) -> str:
-    if path is None:
-        return uri
-    root = server.workspace_root
-    try:
-        return path.relative_to(root).as_posix() if root else path.name
-    except ValueError:
-        return path.name

@@ -13,7 +13,6 @@ from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import range_of
 from agent_ls.personas.agents import PersonaDirectory
 from agent_ls.personas.client import MessagesApi
-from agent_ls.personas.prompt import PromptRequest
 from agent_ls.personas.session import LineFinding
 
 RUN_COMMAND = "agentLs.persona.run"
@@ -22,6 +21,7 @@ FOLLOW_UP_COMMAND = "agentLs.persona.followUp"
 CHOOSE_COMMAND = "agentLs.persona.choose"
 REPORTS_COMMAND = "agentLs.persona.reports"
 CLEAR_FINDINGS_COMMAND = "agentLs.persona.clearFindings"
+NOT_OFFERED_COMMAND = "agentLs.persona.notOffered"
 FIX_ACTION = "fix-finding"
 """The id of the rewrite a finding's quick fix runs ("Ask <agent> to fix this")."""
 FINDING_DATA = "persona-finding"
@@ -67,16 +67,6 @@ class KeptFinding:
 
 
 @dataclass
-class Conversation:
-    """A report's conversation so far (a follow-up sends it again, with its question)."""
-
-    prompt: PromptRequest
-    messages: list[dict[str, Any]]
-    title: str
-    path: Path
-
-
-@dataclass
 class PersonaState:
     """What persona actions keep on a server."""
 
@@ -94,8 +84,8 @@ class PersonaState:
     """The trust the client last notified (agentLs/workspaceTrust); None: as at initialize."""
     findings: dict[str, list[KeptFinding]] = field(default_factory=dict)
     """By URI: the findings of reviews shown on the document's lines."""
-    conversations: dict[str, Conversation] = field(default_factory=dict)
-    """By report URI: the conversations of this server's reports (`agentLs.persona.followUp`)."""
+    cache_noted: set[tuple[str, str]] = field(default_factory=set)
+    """(agent, model) pairs already logged as too short for the prompt cache."""
     hinted: set[tuple[str, str]] = field(default_factory=set)
     """(agent, model) pairs already logged as not offered (the API refuses the model)."""
     edits_sent: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
