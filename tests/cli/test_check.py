@@ -164,6 +164,20 @@ def test_github_annotations(project: Path) -> None:
     assert all(annotation.fullmatch(line) for line in lines)
 
 
+@pytest.mark.parametrize("fmt", ["github", "json", "sarif", "text"])
+def test_every_format_knows_a_plugin_layout_code(tmp_path: Path, fmt: str) -> None:
+    """A refused plugin manifest (PL101, the plugins' layout codes) in every output format: the
+    github writer once stopped with `KeyError: 'PL101'`."""
+    plugin = tmp_path / "kit"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "my kit"}\n')
+    (plugin / "agents").mkdir()
+    (plugin / "agents" / "rev.md").write_text(CLEAN.format(name="rev"))
+    done = agent_ls("check", ".", "--format", fmt, cwd=tmp_path)
+    assert "internal error" not in done.stderr and done.returncode == 1
+    assert "PL101" in done.stdout
+
+
 def test_text_lists_findings_and_a_summary(project: Path) -> None:
     done = agent_ls("check", ".", cwd=project)
     lines = done.stdout.splitlines()
