@@ -167,7 +167,14 @@ def test_github_annotations(project: Path) -> None:
 @pytest.mark.parametrize("fmt", ["github", "json", "sarif", "text"])
 def test_every_format_knows_a_plugin_layout_code(tmp_path: Path, fmt: str) -> None:
     """A refused plugin manifest (PL101, the plugins' layout codes) in every output format: the
-    github writer once stopped with `KeyError: 'PL101'`."""
+    github writer once stopped with `KeyError: 'PL101'` when worker processes had checked the
+    files (a folder of `POOL_MIN_FILES` or more)."""
+    from agent_ls.workspace import POOL_MIN_FILES
+
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    for n in range(POOL_MIN_FILES):
+        (agents / f"a{n}.md").write_text(CLEAN.format(name=f"a{n}"))
     plugin = tmp_path / "kit"
     (plugin / ".claude-plugin").mkdir(parents=True)
     (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "my kit"}\n')
