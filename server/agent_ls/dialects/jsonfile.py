@@ -40,7 +40,7 @@ from agent_ls.dialects.jsonshape import (
 )
 
 if TYPE_CHECKING:
-    from agent_ls.features.completion import Candidate
+    from agent_ls.features.results import Candidate
 
 
 class JsonFile:
@@ -238,7 +238,7 @@ class JsonDialect(Dialect):
     def complete(  # type: ignore[override]
         self, source: JsonDocument, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
-        from agent_ls.features.completion import Candidate
+        from agent_ls.features.results import Candidate
 
         shape, chain = shape_at(source, offset, self.shapes)
         if shape is None or not chain:

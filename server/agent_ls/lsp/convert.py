@@ -9,8 +9,7 @@ from lsprotocol import types
 from agent_ls.core.findings import Finding
 from agent_ls.core.textindex import LineIndex
 from agent_ls.dialects.agents.catalogue import Catalogue
-from agent_ls.features.completion import Candidate
-from agent_ls.features.symbols import Swatch, Symbol
+from agent_ls.features.results import Candidate, Swatch, Symbol
 
 SOURCE = "agent-ls"
 

@@ -30,6 +30,7 @@ from agent_ls.dialects.plugins.layout import (
     plugin_root,
     read_layout,
 )
+from agent_ls.dialects.registry import dialect_named
 
 __all__ = ["component_dialect", "plugin_agent_name", "read_layout"]
 
@@ -72,8 +73,6 @@ def component_dialect(path: Path) -> Dialect | None:
     if hit is None:
         return None
     layout, found = hit
-    from agent_ls.dialects import dialect_named
-
     inner = dialect_named(LAYOUT["components"][found.kind]["dialect"])
     if inner is not None and found.kind == "output-styles":
         inner = _style_dialect(layout.name)

@@ -21,7 +21,7 @@ from agent_ls.dialects.settings.catalogue import SettingsCatalogue, load_catalog
 from agent_ls.dialects.settings.rules import SettingsSource, check_settings, read_settings
 
 if TYPE_CHECKING:
-    from agent_ls.features.completion import Candidate
+    from agent_ls.features.results import Candidate
 
 __all__ = ["DIALECT", "SettingsDialect", "SettingsSource", "read_settings"]
 
