@@ -9,6 +9,7 @@ dialect, else a plugin's component folder decides (`plugins.component_dialect`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from agent_ls.core.findings import Code
 from agent_ls.dialects.base import Dialect
@@ -25,7 +26,7 @@ def all_codes() -> dict[str, Code]:
     return {code: row for d in all_dialects() for code, row in d.codes.items()} | LAYOUT_CODES
 
 
-def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect | None:
+def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect[Any] | None:
     """Returns the dialect whose globs match `path` (relative to `root`), else the dialect of a
     file in a plugin's component folder (`plugins.component_dialect`), or None."""
     for dialect in all_dialects():

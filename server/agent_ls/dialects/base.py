@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, 
 import yaml
 
 from agent_ls.core.findings import Code, Edit, Finding, Fix, Severity, register_codes
-from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split, read_source
+from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split
 from agent_ls.core.globs import matches_globs
 from agent_ls.features.results import Candidate, Swatch, Symbol
 
@@ -421,9 +421,14 @@ class Loaded(Protocol):
     def data(self) -> dict[str, Any]: ...
 
 
-class Dialect:
-    """One kind of Claude Code file. Subclasses set the class attributes and implement `load`
-    and `check`; the feature hooks default to offering nothing."""
+SourceT = TypeVar("SourceT")
+"""What a dialect reads a file's text into (`Dialect.read`), and what its rules and features
+take: a `MarkdownSource` for the frontmatter dialects, a `JsonDocument` for the JSON ones."""
+
+
+class Dialect(Generic[SourceT]):
+    """One kind of Claude Code file, read into a `SourceT`. Subclasses set the class attributes
+    and implement `read`, `load` and `check`; the feature hooks default to offering nothing."""
 
     name: ClassVar[str]
     """`agents`, `skills`, …: the `--dialect` name, the settings `globs` table's key."""
@@ -438,7 +443,7 @@ class Dialect:
     """Whether it also checks files outside its globs that look like its own (`claims`): the
     dialect a folder walk and the server fall back on for other Markdown."""
 
-    def with_settings(self, settings: Settings) -> Dialect:
+    def with_settings(self, settings: Settings) -> Dialect[SourceT]:
         """This dialect with its catalogue extended by `settings` (the same object when they
         extend nothing; the last result is kept, so a keystroke costs no copy)."""
         cached = self.__dict__.get("_configured")
@@ -469,15 +474,15 @@ class Dialect:
             cached = self.__dict__["_globs"] = (settings, self.globs(settings))
         return matches_globs(path, root, cached[1])
 
-    def read(self, text: str) -> MarkdownSource:
+    def read(self, text: str) -> SourceT:
         """Reads a file's text into the source its rules and features work on."""
-        return read_source(text)
+        raise NotImplementedError
 
-    def claims(self, source: MarkdownSource, in_globs: bool) -> bool:
+    def claims(self, source: SourceT, in_globs: bool) -> bool:
         """Whether this dialect checks `source`: by default, a file matching its globs."""
         return in_globs
 
-    def load(self, source: MarkdownSource) -> Loaded | None:
+    def load(self, source: SourceT) -> Loaded | None:
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
 
@@ -489,24 +494,24 @@ class Dialect:
         """The context of a file matching its globs, without workspace facts."""
         return CheckContext(self.catalogue)
 
-    def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
+    def check(self, source: SourceT, ctx: CheckContext) -> list[Finding]:
         """Every finding for one file, in document order."""
         raise NotImplementedError
 
     def complete(
-        self, source: MarkdownSource, offset: int, mcp_servers: frozenset[str] | None
+        self, source: SourceT, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
         return []
 
     def hover(
-        self, source: MarkdownSource, offset: int, findings: list[Finding]
+        self, source: SourceT, offset: int, findings: list[Finding]
     ) -> tuple[str, int, int] | None:
         return None
 
-    def symbols(self, source: MarkdownSource) -> list[Symbol]:
+    def symbols(self, source: SourceT) -> list[Symbol]:
         return []
 
-    def swatches(self, source: MarkdownSource) -> list[Swatch]:
+    def swatches(self, source: SourceT) -> list[Swatch]:
         return []
 
     def schema(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent_ls.core.findings import Finding
-from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.dialects.base import (
     CatalogueError,
     CheckContext,
@@ -27,7 +27,7 @@ from agent_ls.features.schema import frontmatter_schema
 from agent_ls.features.symbols import markdown_symbols, value_swatches
 
 
-class FrontmatterDialect(Dialect):
+class FrontmatterDialect(Dialect[MarkdownSource]):
     """A Markdown file with YAML frontmatter (agents, skills, commands, output styles): keys from
     the catalogue, a value type per key, registered rules. Subclasses set `rules`,
     `value_types`, `catalogue` (with `keys`, `extra_keys` and `version`) and `codes`, and may
@@ -48,6 +48,9 @@ class FrontmatterDialect(Dialect):
     def emitted_codes(self) -> frozenset[str]:
         """The codes its rules and value types declare."""
         return self.rules.codes() | self.value_types.codes()
+
+    def read(self, text: str) -> MarkdownSource:
+        return read_source(text)
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         if not self.claims(source, ctx.in_globs):

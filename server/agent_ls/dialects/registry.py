@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from typing import Any
 
 from agent_ls.dialects.base import Dialect
 
@@ -23,11 +24,11 @@ _MODULES = (
 
 
 @functools.cache
-def all_dialects() -> tuple[Dialect, ...]:
+def all_dialects() -> tuple[Dialect[Any], ...]:
     """Every registered dialect (each module imported once, on first use)."""
     return tuple(importlib.import_module(name).DIALECT for name in _MODULES)
 
 
-def dialect_named(name: str) -> Dialect | None:
+def dialect_named(name: str) -> Dialect[Any] | None:
     """Returns the dialect called `name` (`agents`, `skills`, …), or None."""
     return next((d for d in all_dialects() if d.name == name), None)
