@@ -13,6 +13,7 @@ from pathlib import Path
 
 from agent_ls.core.findings import Code
 from agent_ls.dialects.base import Dialect
+from agent_ls.dialects.extensions import misnamed_dialect
 from agent_ls.settings import Settings
 
 _MODULES = (
@@ -48,10 +49,12 @@ def dialect_named(name: str) -> Dialect | None:
 
 def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect | None:
     """Returns the dialect whose globs match `path` (relative to `root`), else the dialect of a
-    file in a plugin's component folder (`plugins.component_dialect`), or None."""
-    for dialect in all_dialects():
+    file in a plugin's component folder (`plugins.component_dialect`), else that of a file
+    Claude Code skips for its extension (`extensions.misnamed_dialect`), or None."""
+    dialects = all_dialects()
+    for dialect in dialects:
         if dialect.matches(path, root, settings):
             return dialect
     from agent_ls.dialects.plugins import component_dialect
 
-    return component_dialect(path)
+    return component_dialect(path) or misnamed_dialect(path, root, settings, dialects)

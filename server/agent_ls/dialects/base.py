@@ -42,6 +42,7 @@ import yaml
 from agent_ls.core.findings import Code, Edit, Finding, Fix, Severity, register_codes
 from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split, read_source
 from agent_ls.core.globs import matches_globs
+from agent_ls.core.names import DeclaredName, NamePolicy, NameSlot
 
 if TYPE_CHECKING:
     from agent_ls.features.completion import Candidate
@@ -437,6 +438,13 @@ class Dialect:
     claims_outside_globs: ClassVar[bool] = False
     """Whether it also checks files outside its globs that look like its own (`claims`): the
     dialect a folder walk and the server fall back on for other Markdown."""
+    name_slot: ClassVar[NameSlot | None] = None
+    """Where its files' names live (`declared_name`); None: its names are not compared."""
+    name_policy: NamePolicy | None = None
+    """Who wins a name in its namespace (from its catalogue)."""
+    extension_code: ClassVar[str | None] = None
+    """The code (an Error) of a file in its folders that Claude Code skips for its extension
+    (`.MD`, `.txt`); None: its own rules say why (or it has no such rule)."""
 
     def with_settings(self, settings: Settings) -> Dialect:
         """This dialect with its catalogue extended by `settings` (the same object when they
@@ -480,6 +488,11 @@ class Dialect:
     def load(self, source: MarkdownSource) -> Loaded | None:
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """The name Claude Code loads the file at `path` under, compared across files (None:
+        it loads none, or this dialect's names are not compared)."""
+        return None
 
     def drops(self, findings: Iterable[Finding]) -> bool:
         """Whether these findings mean Claude Code does not load the file (`dropsFile`)."""
