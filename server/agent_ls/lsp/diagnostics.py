@@ -29,6 +29,8 @@ def register(server: AgentLanguageServer) -> None:
     def did_open(ls: AgentLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         if not ls.client.pull_diagnostics:
             schedule(ls, params.text_document.uri, 0)
+        else:  # its name counts for the other documents before the client pulls this one
+            ls.run_task(note_name(ls, params.text_document.uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: AgentLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -69,6 +71,18 @@ def register(server: AgentLanguageServer) -> None:
         remember(ls, uri, analysis)
         _, diagnostics = document_diagnostics(ls, uri, analysis)
         return types.RelatedFullDocumentDiagnosticReport(items=diagnostics)
+
+
+async def note_name(ls: AgentLanguageServer, uri: str) -> None:
+    """Checks a just opened document (pull mode) so that its name is in the workspace's table."""
+    document = ls.workspace.text_documents.get(uri)
+    if document is None:
+        return
+    version = document.version
+    analysis = await asyncio.to_thread(ls.analyze, uri, document.source, version)
+    current = ls.workspace.text_documents.get(uri)
+    if current is document and current.version == version and uri not in ls.analyses:
+        remember(ls, uri, analysis)
 
 
 def schedule(ls: AgentLanguageServer, uri: str, delay_ms: int | None = None) -> None:
