@@ -13,6 +13,7 @@ from typing import Any
 
 from agent_ls.core.findings import Code
 from agent_ls.dialects.base import Dialect
+from agent_ls.dialects.extensions import misnamed_dialect
 from agent_ls.dialects.plugins import CODES as LAYOUT_CODES
 from agent_ls.dialects.plugins import component_dialect
 from agent_ls.dialects.registry import all_dialects, dialect_named
@@ -28,8 +29,10 @@ def all_codes() -> dict[str, Code]:
 
 def dialect_for(path: Path, root: Path | None, settings: Settings) -> Dialect[Any] | None:
     """Returns the dialect whose globs match `path` (relative to `root`), else the dialect of a
-    file in a plugin's component folder (`plugins.component_dialect`), or None."""
-    for dialect in all_dialects():
+    file in a plugin's component folder (`plugins.component_dialect`), else that of a file
+    Claude Code skips for its extension (`extensions.misnamed_dialect`), or None."""
+    dialects = all_dialects()
+    for dialect in dialects:
         if dialect.matches(path, root, settings):
             return dialect
-    return component_dialect(path)
+    return component_dialect(path) or misnamed_dialect(path, root, settings, dialects)
