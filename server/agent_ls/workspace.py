@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
 from agent_ls.core.names import DeclaredName, NamePolicy, NameTable
-from agent_ls.dialects import agents, all_dialects, dialect_for
+from agent_ls.dialects import agents, all_dialects, declared_name, dialect_for
 from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.dialects.extensions import folder_may_hold_misnamed
 from agent_ls.reading import (
@@ -290,7 +290,7 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
         name = None
         if isinstance(source, MarkdownSource):
             end = source.split.body_start if source.split.has_frontmatter else 0
-            name = dialect.declared_name(path, source)
+            name = declared_name(dialect, path, source)
         else:  # a JSON file: its findings may point anywhere in it
             end = len(text)
         end = max([end, *(f.end for f in findings), name.end if name else 0])

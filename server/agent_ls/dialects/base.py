@@ -443,6 +443,9 @@ class Dialect(Generic[SourceT]):
     claims_outside_globs: ClassVar[bool] = False
     """Whether it also checks files outside its globs that look like its own (`claims`): the
     dialect a folder walk and the server fall back on for other Markdown."""
+    globs_reach_plugins: ClassVar[bool] = False
+    """Whether its default globs also match files inside plugins (whose names the plugin
+    prefixes: `agent_ls.dialects.declared_name`)."""
     name_slot: ClassVar[NameSlot | None] = None
     """Where its files' names live (`declared_name`); None: its names are not compared."""
     name_policy: NamePolicy | None = None

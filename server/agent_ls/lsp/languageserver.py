@@ -27,6 +27,7 @@ from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.core.names import DeclaredName, NameTable
 from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects import declared_name
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
 from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.lsp.capabilities import ClientFeatures
@@ -197,7 +198,7 @@ class AgentLanguageServer(LanguageServer):
             return []
         name = None
         if analysis.is_agent and isinstance(analysis.source, MarkdownSource):
-            name = analysis.dialect.declared_name(path, analysis.source)
+            name = declared_name(analysis.dialect, path, analysis.source)
         old = self.names.by_path.get(path)
         if _key(old) == _key(name):
             if name is not None:
@@ -240,7 +241,7 @@ class AgentLanguageServer(LanguageServer):
         it cannot be read)."""
         dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         source = self.source_on_disk(path) if in_globs else None
-        return None if source is None else dialect.declared_name(path, source)
+        return None if source is None else declared_name(dialect, path, source)
 
     def source_on_disk(self, path: Path) -> MarkdownSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from agent_ls.core.frontmatter import MarkdownSource
 from agent_ls.core.names import DeclaredName, NameTable
+from agent_ls.dialects import declared_name
 from agent_ls.dialects.plugins import forget_plugin_roots
 from agent_ls.lsp.diagnostics import refresh_all
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, FileIdentity, uri_of
@@ -53,7 +54,7 @@ async def reindex(ls: AgentLanguageServer) -> None:
         open_path = ls.path_of(uri)
         if open_path is not None and analysis.is_agent:
             if isinstance(analysis.source, MarkdownSource):
-                names.record(open_path, analysis.dialect.declared_name(open_path, analysis.source))
+                names.record(open_path, declared_name(analysis.dialect, open_path, analysis.source))
     ls.names = names
     refresh_all(ls)
 

@@ -42,6 +42,7 @@ class SkillsDialect(FrontmatterDialect):
     schema_id = "https://agent-ls.dev/schemas/claude-code-skill.json"
     catalogue: SkillsCatalogue
     name_slot: ClassVar[NameSlot] = NameSlot("skills", "skill", "SK114")
+    globs_reach_plugins: ClassVar[bool] = True
 
     def __init__(self, catalogue: SkillsCatalogue, codes_path: Path) -> None:
         self.catalogue = catalogue
@@ -55,13 +56,9 @@ class SkillsDialect(FrontmatterDialect):
 
     def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
         """The name it loads under (its folder; a command's path), when Claude Code loads it:
-        pointing at its `name`, else at its first line. A plugin's skill (which the
-        `**/skills/*/SKILL.md` glob gives this dialect) goes by its plugin's prefixed name."""
-        from agent_ls.dialects.plugins import component_dialect
-
-        in_plugin = component_dialect(path)
-        if in_plugin is not None:
-            return in_plugin.declared_name(path, source)
+        pointing at its `name`, else at its first line. (A plugin's skill, which the
+        `**/skills/*/SKILL.md` glob gives this dialect too, goes by its plugin's prefixed name:
+        `agent_ls.dialects.declared_name` asks the plugin first.)"""
         loaded = self.load_at(source, path)
         if loaded is None:
             return None
