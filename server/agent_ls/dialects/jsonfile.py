@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,19 +137,23 @@ def retype(node: JsonNode, expected: str, text: str) -> tuple[Fix, ...]:
     return ()
 
 
+def misspelt_key(code: str, member: JsonMember, known: Iterable[str], message: str) -> Finding:
+    """The finding of a key Claude Code does not know (`message`), with the nearest of the
+    `known` keys as a hint and as the fix renaming it."""
+    key = member.key.value
+    near = suggest(key, list(known))
+    if near is None or near == key:
+        return Finding(code, message, *span(member))
+    hint = f" Did you mean `{near}`?"
+    return Finding(code, f"{message}{hint}", *span(member), rename_key(member, near))
+
+
 def unknown_key(m: Mismatch, code: str, effect: str) -> Finding:
     """The finding of a key its shape does not list, with the nearest known key as the fix."""
     assert isinstance(m.node, JsonMember) and m.shape is not None
     key = m.node.key.value
-    near = suggest(key, list(m.shape.keys)) if m.shape.keys else None
-    hint = f" Did you mean `{near}`?" if near and near != key else ""
-    fixes = rename_key(m.node, near) if near and near != key else ()
-    return Finding(
-        code,
-        f"`{key}` is not a key of {m.shape.doc or m.shape.name}: {effect}.{hint}",
-        *span(m.node),
-        fixes,
-    )
+    message = f"`{key}` is not a key of {m.shape.doc or m.shape.name}: {effect}."
+    return misspelt_key(code, m.node, m.shape.keys, message)
 
 
 def wrong_type(m: Mismatch, code: str, effect: str, text: str) -> Finding:

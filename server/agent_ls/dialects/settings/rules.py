@@ -26,8 +26,14 @@ from agent_ls.core.jsondoc import (
 )
 from agent_ls.core.suggest import suggest
 from agent_ls.dialects.base import Applies, CheckContext, Rules
-from agent_ls.dialects.jsonfile import JsonFile, first_error, rename_key, replace_string
-from agent_ls.dialects.jsonshape import Shapes, type_of
+from agent_ls.dialects.jsonfile import (
+    JsonFile,
+    first_error,
+    misspelt_key,
+    rename_key,
+    replace_string,
+)
+from agent_ls.dialects.jsonshape import Shapes
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.dialects.settings.grammar import (
     bash_rule_notice,
@@ -73,7 +79,7 @@ class SettingsFile(JsonFile):
 
 def json_type(node: JsonNode | None) -> str:
     """The type name Claude Code's messages use for a value (`undefined`: none)."""
-    return "undefined" if node is None else type_of(node)
+    return "undefined" if node is None else node.kind
 
 
 # -- the file as a whole ---------------------------------------------------------------------------
@@ -238,15 +244,8 @@ def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding
             key.end,
         )
         return
-    better = suggest(name, cat.public_keys())
-    hint = f" Did you mean `{better}`?" if better else ""
-    yield Finding(
-        "ST103",
-        f"Claude Code does not know the setting `{name}` and ignores it.{hint}",
-        key.start,
-        key.end,
-        rename_key(member, better) if better else (),
-    )
+    message = f"Claude Code does not know the setting `{name}` and ignores it."
+    yield misspelt_key("ST103", member, cat.public_keys(), message)
 
 
 def guards_outside_hooks(member: JsonMember, cat: SettingsCatalogue) -> bool:
@@ -318,16 +317,11 @@ def hooks(file: SettingsFile) -> Iterator[Finding]:
     for member in node.members:
         event = member.key.value
         if event not in cat.hook_events:
-            better = suggest(event, list(cat.hook_events))
-            hint = f" Did you mean `{better}`?" if better else ""
-            yield Finding(
-                "ST201",
+            message = (
                 f'Unknown hook event "{event}": Claude Code ignores it and its hooks never run '
-                f"(event names are case-sensitive).{hint}",
-                member.key.start,
-                member.key.end,
-                rename_key(member, better) if better else (),
+                "(event names are case-sensitive)."
             )
+            yield misspelt_key("ST201", member, cat.hook_events, message)
             continue
         yield from _event(file, member)
 
@@ -546,15 +540,8 @@ def permissions(file: SettingsFile) -> Iterator[Finding]:
         elif name in cat.permission_types:
             yield from _typed(f"permissions.{name}", value, cat.permission_types[name])
         else:
-            better = suggest(name, list(cat.permission_keys))
-            hint = f" Did you mean `{better}`?" if better else ""
-            yield Finding(
-                "ST103",
-                f"`{name}` is not a key of `permissions`: Claude Code ignores it.{hint}",
-                member.key.start,
-                member.key.end,
-                rename_key(member, better) if better else (),
-            )
+            message = f"`{name}` is not a key of `permissions`: Claude Code ignores it."
+            yield misspelt_key("ST103", member, cat.permission_keys, message)
 
 
 def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Finding]:
