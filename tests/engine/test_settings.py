@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from agent_ls.core.findings import Severity
 from agent_ls.dialects.settings import DIALECT
 from agent_ls.dialects.settings.grammar import matcher_problem, rule_problem
+from agent_ls.dialects.settings.rules import blank
 
 CAT = DIALECT.catalogue
 CASES = Path(__file__).parents[1] / "conformance" / "settings" / "cases"
@@ -21,7 +22,10 @@ CASES = Path(__file__).parents[1] / "conformance" / "settings" / "cases"
 
 def check(text: str) -> list[tuple[str, str]]:
     """(code, the text the finding marks) of every finding."""
-    return [(f.code, text[f.start : f.end]) for f in DIALECT.check(DIALECT.read(text), None)]  # type: ignore[arg-type]
+    return [
+        (f.code, text[f.start : f.end])
+        for f in DIALECT.check(DIALECT.read(text), DIALECT.default_context())
+    ]
 
 
 def hook(
@@ -191,12 +195,12 @@ def test_every_code_is_emitted_by_a_rule_and_every_rule_code_has_a_row() -> None
     ],
 )
 def test_the_preferred_fix(text: str, fixed: str) -> None:
-    finding = DIALECT.check(DIALECT.read(text), None)[0]  # type: ignore[arg-type]
+    finding = DIALECT.check(DIALECT.read(text), DIALECT.default_context())[0]
     fix = next(f for f in finding.fixes if f.preferred)
     for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
         text = text[: edit.start] + edit.text + text[edit.end :]
     assert text == fixed
-    assert DIALECT.check(DIALECT.read(text), None) == []  # type: ignore[arg-type]
+    assert DIALECT.check(DIALECT.read(text), DIALECT.default_context()) == []
 
 
 def complete(text: str) -> list[str]:
@@ -252,7 +256,7 @@ def test_the_schema_is_valid_and_accepts_what_claude_code_reads_as_written() -> 
                 continue
             if not loaded:
                 continue
-            if golden["entries"] or DIALECT.check(DIALECT.read(text), None):  # type: ignore[arg-type]
+            if golden["entries"] or DIALECT.check(DIALECT.read(text), DIALECT.default_context()):
                 continue  # something skipped or dropped (silently): the schema may flag it
             errors = [e.message for e in validator.iter_errors(value)]
             assert errors == [], (case, errors)
@@ -311,9 +315,9 @@ def test_any_edit_of_a_settings_file_is_checked_without_a_crash(
         pieces.insert(at, data.draw(st.sampled_from(list('{}[]:,"\\ 0tn-x') + ["\n"])))
     text = "".join(pieces)
     source = DIALECT.read(text)
-    findings = DIALECT.check(source, None)  # type: ignore[arg-type]
+    findings = DIALECT.check(source, DIALECT.default_context())
     assert all(0 <= f.start <= f.end <= len(text) for f in findings)
-    assert any(f.code == "ST001" for f in findings) == (not source.doc.valid and not source.empty)
+    assert any(f.code == "ST001" for f in findings) == (not source.valid and not blank(text))
     for offset in range(0, len(text) + 1, max(1, len(text) // 7)):
         DIALECT.complete(source, offset, None)
         DIALECT.hover(source, offset, findings)

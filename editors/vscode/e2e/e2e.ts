@@ -2,7 +2,7 @@
  * End-to-end test of the packaged extension in a real VS Code: code-server in headless Chromium.
  * Installs the .vsix, opens a workspace with a broken agent file, and checks what a user sees:
  * agent-ls's diagnostics in the Problems panel, the status bar item, a quick fix that changes the
- * file, tool names offered by completion inside `tools:`, the persona actions listed for a
+ * file, a quick fix that renames `skill.md` to `SKILL.md`, tool names offered by completion inside `tools:`, the persona actions listed for a
  * selection (no API call), one problem per mistake, one completion list and one hover although
  * VS Code 1.139 has its own Claude agent support (the file opens as Markdown), a persona rewrite
  * against the fake Messages API (progress notification with Cancel, the diff of the proposed
@@ -160,6 +160,8 @@ async function main(): Promise<number> {
     for (const [file, text] of Object.entries(MORE_AGENTS)) {
       writeFileSync(path.join(sandbox.workspace, '.claude', 'agents', file), text);
     }
+    mkdirSync(path.join(sandbox.workspace, MISNAMED_SKILL.folder), { recursive: true });
+    writeFileSync(path.join(sandbox.workspace, MISNAMED_SKILL.folder, 'skill.md'), MISNAMED_SKILL.text);
     await run(
       pieces.codeServer,
       ['--user-data-dir', sandbox.userData, '--extensions-dir', sandbox.extensions, '--install-extension', pieces.vsix],
@@ -201,6 +203,7 @@ async function main(): Promise<number> {
     await checkCompletion(page);
     await checkPersonaList(page);
     await checkOneProblemPerMistake(page);
+    await checkRenameFix(page, path.join(sandbox.workspace, MISNAMED_SKILL.folder));
     await checkPersonaRewrite(page, path.join(sandbox.workspace, 'app', 'orders.py'));
     await checkPersonaCancel(page, path.join(sandbox.workspace, 'app', 'orders.py'), sandbox);
     await checkFollowUp(page, sandbox);
@@ -365,6 +368,46 @@ async function applyQuickFix(page: Page, file: string): Promise<void> {
   const toolsLine = after.split('\n')[BROKEN_LINES.tools - 1];
   check(toolsLine !== undefined && /\bRead\b/.test(toolsLine) && !toolsLine.includes('Reed'), `tools line after the fix: ${toolsLine}`);
   step(`quick fix applied and saved: "${toolsLine}"`);
+}
+
+/** A skill file Claude Code skips (`skill.md`): its quick fix renames it to `SKILL.md`. */
+const MISNAMED_SKILL = {
+  folder: path.join('.claude', 'skills', 'review'),
+  text: '---\nname: review\ndescription: Reviews a change for the agent-ls end-to-end test.\n---\nReview the diff.\n',
+};
+
+/**
+ * Opens `skill.md`, waits for its SK102 problem, applies the quick fix that renames it (a
+ * RenameFile in the workspace edit), and checks that the file on disk and the editor's tab are
+ * now `SKILL.md` and that no SK102 problem is left.
+ */
+async function checkRenameFix(page: Page, folder: string): Promise<void> {
+  await openFile(page, 'skill.md');
+  await page.keyboard.press('Control+Shift+M');
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (!(await problemsOf(page, 'skill.md')).some((row) => row.includes('SK102'))) {
+    check(Date.now() < deadline, 'no SK102 problem on skill.md');
+    await page.waitForTimeout(250);
+  }
+  await goTo(page, 1, 1);
+  await page.keyboard.press('Control+.');
+  const actions = page.locator('.action-widget .monaco-list-row.action');
+  await actions.first().waitFor();
+  const titles = await actions.allInnerTexts();
+  const fix = actions.filter({ hasText: 'Rename the file to' }).first();
+  check((await fix.count()) > 0, `no rename among the quick fixes: ${titles.join(' | ')}`);
+  await fix.click();
+  while (readdirSync(folder).join() !== 'SKILL.md') {
+    check(Date.now() < deadline, `skill.md was not renamed: ${readdirSync(folder).join(', ')}`);
+    await page.waitForTimeout(200);
+  }
+  check(readFileSync(path.join(folder, 'SKILL.md'), 'utf8') === MISNAMED_SKILL.text, 'the renamed file changed');
+  await page.locator('.tab.active[aria-label*="SKILL.md"]').waitFor();
+  while ((await problemRows(page)).some((row) => row.includes('SK102'))) {
+    check(Date.now() < deadline, 'the SK102 problem stayed after the rename');
+    await page.waitForTimeout(250);
+  }
+  step('quick fix renamed skill.md to SKILL.md; the editor and the Problems panel followed');
 }
 
 /** Opens completion at the cursor (Ctrl+Space) and returns the labels it lists. */

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 BOM = "\ufeff"
 MAX_DEPTH = 512  # deeper nesting is an error: no settings file needs it, and walkers stay cheap
@@ -39,6 +39,8 @@ class JsonError:
 class JsonString:
     """A string: its decoded `value`; `start`/`end` include the quotes."""
 
+    kind: ClassVar[str] = "string"
+    """Its JSON type, as messages name it (each node class has one)."""
     start: int
     end: int
     value: str
@@ -48,6 +50,7 @@ class JsonString:
 class JsonNumber:
     """A number as `json.loads` reads it (int without fraction or exponent); `raw` as written."""
 
+    kind: ClassVar[str] = "number"
     start: int
     end: int
     value: int | float
@@ -56,6 +59,7 @@ class JsonNumber:
 
 @dataclass(frozen=True)
 class JsonBool:
+    kind: ClassVar[str] = "boolean"
     start: int
     end: int
     value: bool
@@ -63,6 +67,7 @@ class JsonBool:
 
 @dataclass(frozen=True)
 class JsonNull:
+    kind: ClassVar[str] = "null"
     start: int
     end: int
 
@@ -91,6 +96,7 @@ class JsonMember:
 class JsonObject:
     """An object: its members in written order (duplicates kept; the last one wins, as in JS)."""
 
+    kind: ClassVar[str] = "object"
     start: int
     end: int
     members: tuple[JsonMember, ...]
@@ -112,6 +118,7 @@ class JsonObject:
 
 @dataclass(frozen=True)
 class JsonArray:
+    kind: ClassVar[str] = "array"
     start: int
     end: int
     items: tuple[JsonNode, ...]

@@ -91,6 +91,25 @@ def key_specs(raw_keys: Mapping[str, Mapping[str, Any]]) -> dict[str, KeySpec]:
     }
 
 
+def read_boolean(
+    value: object, raw: Mapping[str, Any], as_text: Callable[[object], str | None]
+) -> bool | None:
+    """How Claude Code reads a boolean key: a boolean as it is, else the value's text (`as_text`,
+    the dialect's way of turning a value into text; None: it does not) trimmed and lower-cased,
+    True in the catalogue's `trueStrings`, False in its `falseStrings`; else None (ignored)."""
+    if isinstance(value, bool):
+        return value
+    text = as_text(value)
+    if text is None:
+        return None
+    text = text.strip().lower()
+    if text in raw["trueStrings"]:
+        return True
+    if text in raw["falseStrings"]:
+        return False
+    return None
+
+
 _TEMPLATE = re.compile(r"\$\{(\w+)\}")
 
 

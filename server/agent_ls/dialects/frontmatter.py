@@ -6,6 +6,7 @@ feature of `features/` read from the dialect's keys and value types. It sits abo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,3 +85,18 @@ class FrontmatterDialect(Dialect[MarkdownSource]):
     def key_schema(self, spec: KeySpec) -> dict[str, Any]:
         """What the schema says of one key beyond its value type (a key's own limits)."""
         return {}
+
+
+_HEADING = re.compile(r"#+\s+(\S.*)")
+
+
+def first_line(body: str, limit: int) -> str | None:
+    """The first non-empty line of a body, heading marks stripped, cut at `limit` characters
+    (the description Claude Code derives from a body); None when every line is empty."""
+    for line in body.split("\n"):
+        text = line.strip()
+        if text:
+            heading = _HEADING.fullmatch(text)
+            text = heading.group(1) if heading else text
+            return text if len(text) <= limit else text[: limit - 3] + "..."
+    return None

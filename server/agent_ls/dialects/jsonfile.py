@@ -1,6 +1,7 @@
-"""What the JSON dialects share (`.mcp.json`, plugin manifests, marketplaces): a file read with
-positions (`core.jsondoc`), its rules registered on the seam's `Rules`, and completion, hover and
-schema read from the dialect's shapes (`jsonshape`).
+"""What the JSON dialects share (settings, `.mcp.json`, plugin manifests, marketplaces): a file
+read with positions (`core.jsondoc`), its rules registered on the seam's `Rules`, the fixes and
+messages of keys and values, and completion, hover and schema read from the dialect's shapes
+(`jsonshape`; the settings dialect has its own, from the binary's schema).
 
 A JSON dialect's rules all run in one phase (`Applies.FILE`), in registration order, on a
 `JsonFile`; a dialect turns the shape mismatches into its own codes (`JsonDialect.mismatch`),
@@ -9,8 +10,9 @@ as what Claude Code does with a bad value differs by file and by key.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from agent_ls.core.findings import Edit, Finding, Fix
 from agent_ls.core.jsondoc import (
     JsonDocument,
+    JsonError,
     JsonMember,
     JsonNode,
     JsonNumber,
@@ -55,7 +58,11 @@ class JsonFile:
         self.text = doc.text
         self.ctx = ctx
         self.shapes = shapes
-        self.data: Any = to_python(doc.root) if doc.valid else None
+
+    @functools.cached_property
+    def data(self) -> Any:
+        """The file's value (None when it does not parse)."""
+        return to_python(self.doc.root) if self.doc.valid else None
 
     @property
     def root(self) -> JsonObject | None:
@@ -96,8 +103,23 @@ def span(node: JsonNode | JsonMember) -> tuple[int, int]:
 
 def rename_key(member: JsonMember, name: str) -> tuple[Fix, ...]:
     """The fix renaming a key to `name` (its quotes kept)."""
-    edit = Edit(member.key.start, member.key.end, json.dumps(name))
+    edit = Edit(member.key.start, member.key.end, json.dumps(name, ensure_ascii=False))
     return (Fix(f"Rename to `{name}`", (edit,), True),)
+
+
+def replace_string(node: JsonNode, value: str) -> tuple[Fix, ...]:
+    """The fix replacing a value with the string `value`."""
+    edit = Edit(node.start, node.end, json.dumps(value, ensure_ascii=False))
+    return (Fix(f"Change to `{value}`", (edit,), True),)
+
+
+def first_error(doc: JsonDocument) -> tuple[JsonError, int] | None:
+    """Where `JSON.parse` stops, with the end of what to underline (at least one character where
+    the text has one); None when the file parses."""
+    if not doc.errors:
+        return None
+    error = doc.errors[0]
+    return error, max(error.end, min(error.start + 1, len(doc.text)))
 
 
 def retype(node: JsonNode, expected: str, text: str) -> tuple[Fix, ...]:
@@ -115,19 +137,23 @@ def retype(node: JsonNode, expected: str, text: str) -> tuple[Fix, ...]:
     return ()
 
 
+def misspelt_key(code: str, member: JsonMember, known: Iterable[str], message: str) -> Finding:
+    """The finding of a key Claude Code does not know (`message`), with the nearest of the
+    `known` keys as a hint and as the fix renaming it."""
+    key = member.key.value
+    near = suggest(key, list(known))
+    if near is None or near == key:
+        return Finding(code, message, *span(member))
+    hint = f" Did you mean `{near}`?"
+    return Finding(code, f"{message}{hint}", *span(member), rename_key(member, near))
+
+
 def unknown_key(m: Mismatch, code: str, effect: str) -> Finding:
     """The finding of a key its shape does not list, with the nearest known key as the fix."""
     assert isinstance(m.node, JsonMember) and m.shape is not None
     key = m.node.key.value
-    near = suggest(key, list(m.shape.keys)) if m.shape.keys else None
-    hint = f" Did you mean `{near}`?" if near and near != key else ""
-    fixes = rename_key(m.node, near) if near and near != key else ()
-    return Finding(
-        code,
-        f"`{key}` is not a key of {m.shape.doc or m.shape.name}: {effect}.{hint}",
-        *span(m.node),
-        fixes,
-    )
+    message = f"`{key}` is not a key of {m.shape.doc or m.shape.name}: {effect}."
+    return misspelt_key(code, m.node, m.shape.keys, message)
 
 
 def wrong_type(m: Mismatch, code: str, effect: str, text: str) -> Finding:
@@ -138,11 +164,7 @@ def wrong_type(m: Mismatch, code: str, effect: str, text: str) -> Finding:
         assert isinstance(m.node, JsonString) and m.key is not None
         near = suggest(m.node.value, list(m.key.enum))
         hint = f" Did you mean `{near}`?" if near else ""
-        fixes = (
-            (Fix(f"Change to `{near}`", (Edit(m.node.start, m.node.end, json.dumps(near)),), True),)
-            if near
-            else ()
-        )
+        fixes = replace_string(m.node, near) if near else ()
         return Finding(
             code,
             f"`{where}` is {json.dumps(m.node.value)}, not one of {m.expected}: {effect}.{hint}",
@@ -165,8 +187,9 @@ def a_type(kind: str) -> str:
 
 
 class JsonDialect(Dialect[JsonDocument]):
-    """A dialect of JSON files. Subclasses set `name`, `title`, `default_globs`, `catalogue`,
-    `codes`, `shapes` and `rules`, and map shape mismatches to their codes in `mismatch`."""
+    """A dialect of JSON files. Subclasses set `name`, `title`, `syntax_code` and `rules`, map
+    shape mismatches to their codes in `mismatch`, and may give their rules a `JsonFile`
+    subclass (`file`)."""
 
     shapes: Shapes
     rules: Rules[Any]
@@ -174,13 +197,18 @@ class JsonDialect(Dialect[JsonDocument]):
     """The code of a file that is not JSON (`JSON.parse` refuses it)."""
 
     def __init__(
-        self, catalogue: Any, folder: Path, root: str, values: Mapping[str, str] | None = None
+        self,
+        catalogue: Any,
+        folder: Path,
+        root: str | None,
+        values: Mapping[str, str] | None = None,
     ) -> None:
         """Reads the dialect's data in `folder`: the catalogue's shapes (`root` the shape of the
-        file's top) and `codes.json`, its `${name}`s filled from `values`."""
+        file's top; None: the dialect has no shapes) and `codes.json`, its `${name}`s filled
+        from `values`."""
         self.catalogue = catalogue
         self.default_globs = catalogue.default_globs
-        self.shapes = load_shapes(catalogue.raw["shapes"], root)
+        self.shapes = Shapes("") if root is None else load_shapes(catalogue.raw["shapes"], root)
         self.codes = load_codes(folder / "codes.json", values or {})
         missing = sorted(self.rules.codes() - set(self.codes))
         if missing:
@@ -192,10 +220,14 @@ class JsonDialect(Dialect[JsonDocument]):
     def check(
         self, source: JsonDocument, ctx: CheckContext, path: Path | None = None
     ) -> list[Finding]:
-        file = JsonFile(source, ctx, self.shapes, path or ctx.path)
+        file = self.file(source, ctx, path or ctx.path)
         findings = [f for rule in self.rules.all() for f in rule.check(file)]
         findings.sort(key=lambda f: (f.start, f.end, f.code))
         return findings
+
+    def file(self, source: JsonDocument, ctx: CheckContext, path: Path | None) -> JsonFile:
+        """The file its rules take."""
+        return JsonFile(source, ctx, self.shapes, path)
 
     def check_text(
         self, text: str, ctx: CheckContext | None = None, path: Path | None = None
@@ -205,9 +237,9 @@ class JsonDialect(Dialect[JsonDocument]):
 
     def syntax(self, file: JsonFile, effect: str) -> Iterator[Finding]:
         """The first place `JSON.parse` stops, as this dialect's syntax error."""
-        if file.doc.errors:
-            error = file.doc.errors[0]
-            end = max(error.end, error.start + 1) if error.start < len(file.text) else error.end
+        found = first_error(file.doc)
+        if found is not None:
+            error, end = found
             yield Finding(
                 self.syntax_code, f"Not valid JSON ({error.message}): {effect}.", error.start, end
             )

@@ -16,12 +16,10 @@ from typing import Any
 
 from agent_ls.core.jsondoc import (
     JsonArray,
-    JsonBool,
     JsonDocument,
     JsonMember,
     JsonNode,
     JsonNull,
-    JsonNumber,
     JsonObject,
     JsonString,
 )
@@ -95,15 +93,7 @@ def load_shapes(raw: Mapping[str, Any], root: str) -> Shapes:
 
 def type_of(node: JsonNode | None) -> str:
     """The JSON type of a node as the messages name it (`string`, `array`, `object`, …)."""
-    kinds = {
-        JsonString: "string",
-        JsonNumber: "number",
-        JsonBool: "boolean",
-        JsonNull: "null",
-        JsonArray: "array",
-        JsonObject: "object",
-    }
-    return "nothing" if node is None else kinds[type(node)]
+    return "nothing" if node is None else node.kind
 
 
 def fits(node: JsonNode | None, types: tuple[str, ...]) -> bool:

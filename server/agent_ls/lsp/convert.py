@@ -108,8 +108,10 @@ def quick_fixes(
                 types.TextEdit(range=range_from_json(e["range"]), new_text=e["newText"])
                 for e in fix["edits"]
             ]
+            if not edits and rename is None:
+                continue  # nothing to do (a rename of a document that is no file)
             changes: list[DocumentChange] = []
-            if edits or rename is None:
+            if edits:
                 document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
                 changes.append(types.TextDocumentEdit(text_document=document, edits=edits))
             if rename is not None:

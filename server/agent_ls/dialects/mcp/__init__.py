@@ -28,6 +28,7 @@ from agent_ls.dialects.jsonfile import (
     JsonFile,
     LoadedJson,
     at,
+    replace_string,
     unknown_key,
     wrong_type,
 )
@@ -259,11 +260,7 @@ def _bad_type(name: str, kind: JsonNode, cat: McpCatalogue) -> Finding:
             "MC102", f"The `type` of `{name}` is not a string: {_SKIPS}.", kind.start, kind.end
         )
     near = suggest(kind.value, list(cat.transports))
-    fixes = (
-        (Fix(f"Change to `{near}`", (Edit(kind.start, kind.end, json.dumps(near)),), True),)
-        if near
-        else ()
-    )
+    fixes = replace_string(kind, near) if near else ()
     listed = ", ".join(cat.transports)
     hint = f" Did you mean `{near}`?" if near else ""
     return Finding(

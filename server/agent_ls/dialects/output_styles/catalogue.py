@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from agent_ls.dialects.base import KeySpec, key_specs
+from agent_ls.dialects.base import KeySpec, key_specs, read_boolean
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,7 @@ class StylesCatalogue:
 
     def flag(self, value: object) -> bool | None:
         """How Claude Code reads a boolean key: True, False, or None (ignored)."""
-        if isinstance(value, bool):
-            return value
-        if value is None or isinstance(value, (list, dict)):
-            return None
-        text = js_string(value).strip().lower()
-        if text in self.raw["trueStrings"]:
-            return True
-        if text in self.raw["falseStrings"]:
-            return False
-        return None
+        return read_boolean(value, self.raw, _js_text)
 
     def enum_values(self, key: str) -> dict[str, str]:
         """No key of an output style is enumerated (the features ask every catalogue)."""
@@ -88,6 +79,12 @@ def js_string(value: object) -> str:
     if isinstance(value, dict):
         return "[object Object]"
     return str(value)
+
+
+def _js_text(value: object) -> str | None:
+    """A scalar's text as the output-styles loader takes it (`String(value)`); None for
+    nothing, a list or a mapping."""
+    return None if value is None or isinstance(value, (list, dict)) else js_string(value)
 
 
 @functools.cache

@@ -4,14 +4,12 @@ output-styles folder; broken frontmatter only loses the keys."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.dialects.frontmatter import first_line
 from agent_ls.dialects.output_styles.catalogue import StylesCatalogue, js_string
-
-_HEADING = re.compile(r"^#+\s+(\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -33,17 +31,6 @@ def style_name(data: dict[str, Any], stem: str, plugin: str | None) -> str:
     value = data.get("name")
     name = (js_string(value) if value is not None else "") or stem
     return f"{plugin}:{name}" if plugin else name
-
-
-def first_line(content: str, limit: int) -> str | None:
-    """The first non-empty line, heading marks stripped, cut at `limit` characters (or None)."""
-    for line in content.split("\n"):
-        line = line.strip()
-        if line:
-            match = _HEADING.match(line)
-            text = match.group(1) if match else line
-            return text if len(text) <= limit else text[: limit - 3] + "..."
-    return None
 
 
 def description_value(value: object) -> str | None:

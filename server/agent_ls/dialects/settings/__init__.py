@@ -1,51 +1,44 @@
 """The settings dialect: Claude Code's settings files (`.claude/settings.json`,
 `.claude/settings.local.json`, `~/.claude/settings.json`) and the hooks and permission rules
-in them, JSON read as Claude Code reads it (`core.jsondoc`).
+in them, JSON read as Claude Code reads it (`core.jsondoc`), on the JSON dialects' base
+(`jsonfile.JsonDialect`).
 
 Its data is `keys.json` (every top-level setting, extracted from the binary), `catalogue.json`
 (hooks, permissions, env) and `codes.json` (the `ST` codes); `DIALECT` is the one instance the
-registry lists.
+registry lists. Its top-level keys are typed by the binary's schema (`keys.json`), not by
+shapes: its rules judge them in the binary's words, and its completion, hover and schema are
+its own (`features.py`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from agent_ls.core.findings import Finding
-from agent_ls.core.jsondoc import to_python
-from agent_ls.dialects.base import CheckContext, Dialect, load_codes
+from agent_ls.core.jsondoc import JsonDocument, to_python
+from agent_ls.dialects.base import CheckContext
+from agent_ls.dialects.jsonfile import JsonDialect, LoadedJson
 from agent_ls.dialects.settings import features
 from agent_ls.dialects.settings.catalogue import SettingsCatalogue, load_catalogue
-from agent_ls.dialects.settings.rules import SettingsSource, check_settings, read_settings
+from agent_ls.dialects.settings.rules import RULES, SettingsFile, blank
+from agent_ls.features.results import Candidate
 
-if TYPE_CHECKING:
-    from agent_ls.features.results import Candidate
-
-__all__ = ["DIALECT", "SettingsDialect", "SettingsSource", "read_settings"]
+__all__ = ["DIALECT", "SettingsDialect"]
 
 
-@dataclass(frozen=True)
-class LoadedSettings:
-    """What Claude Code takes from a settings file it loads."""
-
-    name: str
-    data: dict[str, Any]
-
-
-class SettingsDialect(Dialect[SettingsSource]):
-    """Claude Code settings files and their hooks, read into a `SettingsSource` (JSON with
-    positions)."""
+class SettingsDialect(JsonDialect):
+    """Claude Code settings files and their hooks."""
 
     name = "settings"
     title = "Claude Code settings"
+    syntax_code = "ST001"
+    rules = RULES
 
     def __init__(self, catalogue: SettingsCatalogue) -> None:
-        self.catalogue = catalogue
-        self.default_globs = catalogue.globs
-        self.codes = load_codes(
-            Path(__file__).with_name("codes.json"),
+        super().__init__(
+            catalogue,
+            Path(__file__).parent,
+            None,
             {
                 "hookEvents": ", ".join(catalogue.hook_events),
                 "hookTypes": ", ".join(catalogue.hook_types),
@@ -54,31 +47,25 @@ class SettingsDialect(Dialect[SettingsSource]):
             },
         )
 
-    def read(self, text: str) -> SettingsSource:
-        return read_settings(text)
+    def file(self, source: JsonDocument, ctx: CheckContext, path: Path | None) -> SettingsFile:
+        return SettingsFile(source, ctx, self.shapes, path, self.catalogue)
 
-    def claims(self, source: SettingsSource, in_globs: bool) -> bool:
-        return in_globs
-
-    def check(self, source: SettingsSource, ctx: CheckContext) -> list[Finding]:
-        return check_settings(source, self.catalogue, ctx.mcp_servers if ctx else None)
-
-    def load(self, source: SettingsSource) -> LoadedSettings | None:
+    def load(self, source: JsonDocument) -> LoadedJson | None:
         """The settings Claude Code reads from the file; None when it does not load it."""
-        if source.empty:
-            return LoadedSettings("settings", {})
-        if self.drops(check_settings(source, self.catalogue)):
+        if blank(source.text):
+            return LoadedJson("settings", {})
+        if self.drops(self.check(source, self.default_context())):
             return None
-        data = to_python(source.doc.root)
-        return LoadedSettings("settings", data if isinstance(data, dict) else {})
+        data = to_python(source.root)
+        return LoadedJson("settings", data if isinstance(data, dict) else {})
 
     def complete(
-        self, source: SettingsSource, offset: int, mcp_servers: frozenset[str] | None
+        self, source: JsonDocument, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
         return features.complete(source, offset, self.catalogue, mcp_servers)
 
     def hover(
-        self, source: SettingsSource, offset: int, findings: list[Finding]
+        self, source: JsonDocument, offset: int, findings: list[Any]
     ) -> tuple[str, int, int] | None:
         return features.hover(source, offset, self.catalogue)
 

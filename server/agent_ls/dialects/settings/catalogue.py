@@ -42,7 +42,7 @@ class HookType:
 @dataclass(frozen=True)
 class SettingsCatalogue:
     version: str
-    globs: tuple[str, ...]
+    default_globs: tuple[str, ...]
     keys: dict[str, KeyType]
     hook_events: dict[str, str]
     tool_events: frozenset[str]
@@ -94,7 +94,7 @@ def load_catalogue() -> SettingsCatalogue:
     tools.update({n: t.doc for n, t in agents.legacy_tools.items() if t.works})
     return SettingsCatalogue(
         version=keys["claudeCodeVersion"],
-        globs=tuple(raw["globs"]),
+        default_globs=tuple(raw["globs"]),
         keys={name: _key(name, row) for name, row in keys["keys"].items()},
         hook_events=raw["hookEvents"],
         tool_events=frozenset(raw["toolEvents"]),

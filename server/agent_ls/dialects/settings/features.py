@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_ls.core.jsondoc import JsonArray, JsonMember, JsonNode, JsonString
+from agent_ls.core.jsondoc import JsonArray, JsonDocument, JsonMember, JsonNode, JsonString
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
-from agent_ls.dialects.settings.rules import SettingsSource
 from agent_ls.features.results import Candidate
 
 Chain = list[JsonNode | JsonMember]
@@ -87,13 +86,13 @@ def _options(
 
 
 def complete(
-    source: SettingsSource,
+    source: JsonDocument,
     offset: int,
     cat: SettingsCatalogue,
     mcp_servers: frozenset[str] | None = None,
 ) -> list[Candidate]:
     """The candidates for the string at `offset` (a key or a value), replacing its content."""
-    site = _site(source.doc.path_at(offset))
+    site = _site(source.path_at(offset))
     if site is None:
         return []
     path, role, string = site
@@ -106,11 +105,9 @@ def complete(
     ]
 
 
-def hover(
-    source: SettingsSource, offset: int, cat: SettingsCatalogue
-) -> tuple[str, int, int] | None:
+def hover(source: JsonDocument, offset: int, cat: SettingsCatalogue) -> tuple[str, int, int] | None:
     """Markdown for the key or value at `offset`: the catalogue's documentation of it."""
-    site = _site(source.doc.path_at(offset))
+    site = _site(source.path_at(offset))
     if site is None:
         return None
     path, role, string = site

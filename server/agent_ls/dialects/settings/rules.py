@@ -1,14 +1,14 @@
 """The settings dialect's rules: one function per check, registered with the codes it emits.
 
-Each rule takes the `SettingsFile` (the parsed text and the catalogue) and yields `Finding`s at
-exact ranges. What Claude Code does with each case is in docs/claude-code.md ("Settings and
-hooks"), recorded in tests/conformance/settings.
+Each rule takes the `SettingsFile` (a `JsonFile`: the parse, the catalogue, the workspace's MCP
+servers) and yields `Finding`s at exact ranges. What Claude Code does with each case is in
+docs/claude-code.md ("Settings and hooks"), recorded in tests/conformance/settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agent_ls.core.findings import Edit, Finding, Fix
@@ -22,11 +22,18 @@ from agent_ls.core.jsondoc import (
     JsonNumber,
     JsonObject,
     JsonString,
-    parse_json,
     to_python,
 )
 from agent_ls.core.suggest import suggest
-from agent_ls.dialects.base import Applies, Rules
+from agent_ls.dialects.base import Applies, CheckContext, Rules
+from agent_ls.dialects.jsonfile import (
+    JsonFile,
+    first_error,
+    misspelt_key,
+    rename_key,
+    replace_string,
+)
+from agent_ls.dialects.jsonshape import Shapes
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.dialects.settings.grammar import (
     bash_rule_notice,
@@ -42,65 +49,37 @@ OBJECT_KEYS = {"permissions": "object", "env": "record"}
 contents have rules of their own, as have those of `hooks`."""
 
 
-@dataclass(frozen=True)
-class SettingsSource:
-    """A settings file's text and its JSON tree."""
-
-    text: str
-    doc: JsonDocument
-
-    @property
-    def empty(self) -> bool:
-        """An empty file (or only whitespace): Claude Code loads it as no settings."""
-        return not self.text.removeprefix("\ufeff").strip()
+def blank(text: str) -> bool:
+    """An empty file (or only whitespace): Claude Code loads it as no settings."""
+    return not text.removeprefix("\ufeff").strip()
 
 
-def read_settings(text: str) -> SettingsSource:
-    """Returns a settings file's text with its JSON tree (strict JSON, as Claude Code reads it)."""
-    return SettingsSource(text, parse_json(text))
-
-
-class SettingsFile:
-    """One settings file being checked."""
+class SettingsFile(JsonFile):
+    """One settings file being checked, with the settings catalogue."""
 
     def __init__(
         self,
-        source: SettingsSource,
+        doc: JsonDocument,
+        ctx: CheckContext,
+        shapes: Shapes,
+        path: Path | None,
         cat: SettingsCatalogue,
-        mcp_servers: frozenset[str] | None = None,
     ) -> None:
-        self.source = source
-        self.text = source.text
+        super().__init__(doc, ctx, shapes, path)
         self.cat = cat
-        self.mcp_servers = mcp_servers
-        """The MCP servers configured for the workspace; None when unknown."""
-        root = source.doc.root
-        self.root = root if source.doc.valid and isinstance(root, JsonObject) else None
+        self.mcp_servers = ctx.mcp_servers
+        """The MCP servers configured for the workspace; None when unknown (MCP tool names are
+        then not judged)."""
+
+    @property
+    def root(self) -> JsonObject | None:
         """The top-level object, when the file parses as one (the rules below need it)."""
+        return super().root if self.doc.valid else None
 
 
 def json_type(node: JsonNode | None) -> str:
-    """The type name Claude Code's messages use for a value."""
-    if isinstance(node, JsonObject):
-        return "object"
-    if isinstance(node, JsonArray):
-        return "array"
-    if isinstance(node, JsonString):
-        return "string"
-    if isinstance(node, JsonNumber):
-        return "number"
-    if isinstance(node, JsonBool):
-        return "boolean"
-    return "null" if isinstance(node, JsonNull) else "undefined"
-
-
-def _rename(member: JsonMember, name: str) -> tuple[Fix, ...]:
-    key = member.key
-    return (Fix(f"Rename to `{name}`", (Edit(key.start, key.end, f'"{name}"'),), True),)
-
-
-def _replace_string(node: JsonString, value: str) -> tuple[Fix, ...]:
-    return (Fix(f"Change to `{value}`", (Edit(node.start, node.end, f'"{value}"'),), True),)
+    """The type name Claude Code's messages use for a value (`undefined`: none)."""
+    return "undefined" if node is None else node.kind
 
 
 # -- the file as a whole ---------------------------------------------------------------------------
@@ -109,12 +88,12 @@ def _replace_string(node: JsonString, value: str) -> tuple[Fix, ...]:
 @RULES.rule("ST001", "ST002", applies_to=Applies.FILE)
 def file_parses(file: SettingsFile) -> Iterator[Finding]:
     """A syntax error, or a top level that is not an object: the file does not load."""
-    doc = file.source.doc
-    if file.source.empty:
+    doc = file.doc
+    if blank(file.text):
         return
-    if doc.errors:
-        error = doc.errors[0]
-        end = max(error.end, min(error.start + 1, len(file.text)))
+    found = first_error(doc)
+    if found is not None:
+        error, end = found
         yield Finding(
             "ST001",
             f"Invalid JSON: {error.message}. Claude Code does not load this file "
@@ -202,7 +181,7 @@ def _type_fixes(node: JsonNode | None, key: KeyType) -> tuple[Fix, ...]:
             )
         if key.values:
             better = suggest(node.value, list(key.values))
-            return _replace_string(node, better) if better else ()
+            return replace_string(node, better) if better else ()
     if isinstance(node, (JsonNumber, JsonBool)) and key.type == "string":
         raw = node.raw if isinstance(node, JsonNumber) else str(node.value).lower()
         return (Fix(f'Change to "{raw}"', (Edit(node.start, node.end, f'"{raw}"'),), True),)
@@ -265,15 +244,8 @@ def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding
             key.end,
         )
         return
-    better = suggest(name, cat.public_keys())
-    hint = f" Did you mean `{better}`?" if better else ""
-    yield Finding(
-        "ST103",
-        f"Claude Code does not know the setting `{name}` and ignores it.{hint}",
-        key.start,
-        key.end,
-        _rename(member, better) if better else (),
-    )
+    message = f"Claude Code does not know the setting `{name}` and ignores it."
+    yield misspelt_key("ST103", member, cat.public_keys(), message)
 
 
 def guards_outside_hooks(member: JsonMember, cat: SettingsCatalogue) -> bool:
@@ -345,16 +317,11 @@ def hooks(file: SettingsFile) -> Iterator[Finding]:
     for member in node.members:
         event = member.key.value
         if event not in cat.hook_events:
-            better = suggest(event, list(cat.hook_events))
-            hint = f" Did you mean `{better}`?" if better else ""
-            yield Finding(
-                "ST201",
+            message = (
                 f'Unknown hook event "{event}": Claude Code ignores it and its hooks never run '
-                f"(event names are case-sensitive).{hint}",
-                member.key.start,
-                member.key.end,
-                _rename(member, better) if better else (),
+                "(event names are case-sensitive)."
             )
+            yield misspelt_key("ST201", member, cat.hook_events, message)
             continue
         yield from _event(file, member)
 
@@ -430,7 +397,7 @@ def _event(file: SettingsFile, member: JsonMember) -> Iterator[Finding]:
                     f"{message} (Claude Code says nothing).",
                     matcher.start,
                     matcher.end,
-                    _replace_string(matcher, better) if better else (),
+                    replace_string(matcher, better) if better else (),
                 )
 
 
@@ -456,7 +423,7 @@ def _misspelt_fields(node: JsonObject, fields: tuple[str, ...]) -> Iterator[Find
                 f"Claude Code ignores the field `{name}`: did you mean `{better}`?",
                 member.key.start,
                 member.key.end,
-                _rename(member, better),
+                rename_key(member, better),
             )
 
 
@@ -566,22 +533,15 @@ def permissions(file: SettingsFile) -> Iterator[Finding]:
                     "Claude Code does not load this file.",
                     value.start,
                     value.end,
-                    _replace_string(value, better)
+                    replace_string(value, better)
                     if better and isinstance(value, JsonString)
                     else (),
                 )
         elif name in cat.permission_types:
             yield from _typed(f"permissions.{name}", value, cat.permission_types[name])
         else:
-            better = suggest(name, list(cat.permission_keys))
-            hint = f" Did you mean `{better}`?" if better else ""
-            yield Finding(
-                "ST103",
-                f"`{name}` is not a key of `permissions`: Claude Code ignores it.{hint}",
-                member.key.start,
-                member.key.end,
-                _rename(member, better) if better else (),
-            )
+            message = f"`{name}` is not a key of `permissions`: Claude Code ignores it."
+            yield misspelt_key("ST103", member, cat.permission_keys, message)
 
 
 def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Finding]:
@@ -603,7 +563,7 @@ def _rule(file: SettingsFile, list_name: str, item: JsonNode) -> Iterator[Findin
         return
     if not message:
         return
-    fixes = _replace_string(item, better) if better else ()
+    fixes = replace_string(item, better) if better else ()
     if skipped:
         text = f'Invalid permission rule "{item.value}": {message}. Claude Code skips it.'
         yield Finding("ST301", text, item.start, item.end, fixes)
@@ -632,14 +592,3 @@ def env(file: SettingsFile) -> Iterator[Finding]:
                 value.end,
                 (Fix(f'Quote it: "{raw}"', (Edit(value.start, value.end, f'"{raw}"'),), True),),
             )
-
-
-def check_settings(
-    source: SettingsSource, cat: SettingsCatalogue, mcp_servers: frozenset[str] | None = None
-) -> list[Finding]:
-    """Every finding of one settings file, in document order; `mcp_servers`: the servers
-    configured for the workspace (None when unknown: MCP tool names are then not judged)."""
-    file = SettingsFile(source, cat, mcp_servers)
-    findings = [f for rule in RULES.all() for f in rule.check(file)]
-    findings.sort(key=lambda f: (f.start, f.end, f.code))
-    return findings

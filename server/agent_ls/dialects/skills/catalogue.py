@@ -15,7 +15,7 @@ from typing import Any
 
 from agent_ls.dialects.agents.catalogue import Catalogue as AgentsCatalogue
 from agent_ls.dialects.agents.catalogue import load_catalogue as load_agents_catalogue
-from agent_ls.dialects.base import KeySpec, key_specs
+from agent_ls.dialects.base import KeySpec, key_specs, read_boolean
 from agent_ls.settings import Settings
 
 
@@ -79,16 +79,7 @@ class SkillsCatalogue:
     def boolean(self, value: Any) -> bool | None:
         """How Claude Code reads a boolean value: True, False, or None when it is neither (a
         string it does not know, a list…)."""
-        if isinstance(value, bool):
-            return value
-        if not isinstance(value, (str, int, float)):
-            return None
-        text = str(value).strip().lower()
-        if text in self.raw["trueStrings"]:
-            return True
-        if text in self.raw["falseStrings"]:
-            return False
-        return None
+        return read_boolean(value, self.raw, _python_text)
 
     def enum_values(self, key: str) -> dict[str, str]:
         """Returns value → doc for an enumerated key, else {}."""
@@ -122,6 +113,11 @@ def _fill(text: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         text = text.replace("${" + name + "}", value)
     return text
+
+
+def _python_text(value: object) -> str | None:
+    """A scalar's text as the skills loader takes it (`str`); None for a list or mapping."""
+    return str(value) if isinstance(value, (str, int, float)) else None
 
 
 @functools.cache

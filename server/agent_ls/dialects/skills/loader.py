@@ -9,12 +9,12 @@ look at the neighbouring files.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.dialects.frontmatter import first_line
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue
 
 SKILL = "skill"
@@ -134,21 +134,6 @@ class LoadedSkill:
     data: dict[str, Any]
 
 
-_HEADING = re.compile(r"#+\s+(\S.*)")
-
-
-def fallback_description(body: str, limit: int, default: str) -> str:
-    """The description Claude Code derives from the body: its first non-empty line, heading
-    marks stripped, cut at `limit` characters."""
-    for line in body.split("\n"):
-        text = line.strip()
-        if text:
-            heading = _HEADING.fullmatch(text)
-            text = heading.group(1) if heading else text
-            return text if len(text) <= limit else text[: limit - 3] + "..."
-    return default
-
-
 def written_description(value: Any) -> str | None:
     """The description as Claude Code takes it from the frontmatter: trimmed text (numbers and
     booleans as text); None when it is missing, empty or not text."""
@@ -208,7 +193,7 @@ def load_skill(
     default = "Custom command" if command else "Skill"
     description = written_description(data.get("description"))
     if description is None:
-        description = fallback_description(body, cat.fallback_max_length, default)
+        description = first_line(body, cat.fallback_max_length) or default
     when_to_use = data.get("when_to_use")
     name = data.get("name")
     display = None
