@@ -69,3 +69,27 @@ def test_pool_finds_duplicates_across_chunks(
     (duplicate,) = [f for f in first.findings if f.code == "AL208"]
     assert "a040.md" in duplicate.message and "a080.md" in duplicate.message
     assert [p.name for p, _ in errors] == ["fifo.md"]
+
+
+def test_pool_finds_every_dialect_s_names_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Output styles and commands, whose names the workers send back as agents' are."""
+    ws = tmp_path / "ws"
+    styles, commands = ws / ".claude/output-styles", ws / ".claude/commands"
+    styles.mkdir(parents=True)
+    commands.mkdir(parents=True)
+    for i in range(60):
+        (styles / f"s{i:02d}.md").write_text(f"---\nname: style-{i % 30}\n---\nPrompt {i}.\n")
+        (commands / f"c{i:02d}.md").write_text(f"---\ndescription: Command {i}\n---\nDo {i}.\n")
+    home = tmp_path / "home"
+    (home / ".claude/commands").mkdir(parents=True)
+    (home / ".claude/commands/c07.md").write_text("---\ndescription: The user's\n---\nMine.\n")
+    monkeypatch.setattr(workspace, "_CHUNK_FILES", CHUNK)
+    monkeypatch.setattr(workspace, "POOL_MIN_FILES", 1)
+    files = [*workspace.walk_markdown(ws), home / ".claude/commands/c07.md"]
+    reports, _ = workspace.check_paths(files, set(), ws, Settings(), home)
+    codes = {r.path.relative_to(tmp_path).as_posix(): [f.code for f in r.findings] for r in reports}
+    assert sum(c.count("OS204") for c in codes.values()) == 60  # 30 names, twice each
+    assert codes["ws/.claude/commands/c07.md"] == ["CM114"]  # the user's command wins
+    assert codes["home/.claude/commands/c07.md"] == []

@@ -45,6 +45,7 @@ async def _reindex_until_settled(ls: AgentLanguageServer) -> None:
 async def reindex(ls: AgentLanguageServer) -> None:
     """Re-reads the changed agent files on disk (and the personas, when stale), then has the open
     documents checked again."""
+    forget_plugin_roots()  # a plugin.json may have come or gone
     if ls.personas_stale:
         ls.personas_stale = False
         await asyncio.to_thread(ls.rescan_personas)
@@ -64,7 +65,6 @@ def build_index(
 ) -> tuple[Index, NameTable]:
     """Returns the index of the files on disk and their name table, without the names of
     `open_paths` (worker thread: 10,000 files must not stall the event loop)."""
-    forget_plugin_roots()  # a plugin.json may have come or gone
     index = index_workspace(ls, known)
     names = name_table()
     for path, (_, name) in index.items():

@@ -1,8 +1,8 @@
 """Which agents can act as personas: the shipped ones, and every agent file of the workspace that
 Claude Code would load. A workspace agent overrides a shipped one of the same name.
 
-Files are read through `agentfile.read_agent` (so an agent Claude Code drops is no persona) and
-cached by modification time; the editor's unsaved text of an open agent file wins over the disk.
+Files are read through the agents loader (so an agent Claude Code drops is no persona; a
+plugin's, through the plugin's lenient loader) and cached by modification time; the editor's unsaved text of an open agent file wins over the disk.
 """
 
 from __future__ import annotations
@@ -15,16 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent_ls.core.frontmatter import MAX_FILE_BYTES
+from agent_ls.core.frontmatter import MAX_FILE_BYTES, read_source
 from agent_ls.core.globs import matches_globs
-from agent_ls.dialects.agents import read_agent
-from agent_ls.dialects.plugins import plugin_agent_name
-from agent_ls.workspace import UnreadableFile, read_text, walk_markdown
+from agent_ls.dialects.agents import DIALECT as AGENTS
+from agent_ls.dialects.plugins import load_plugin_agent, plugin_agent_name
+from agent_ls.workspace import UnreadableFile, read_text, walk_files
 
 _HERE = Path(__file__).resolve().parent
 SHIPPED_DIR = _HERE / "shipped" if (_HERE / "shipped").is_dir() else _HERE.parents[2] / "agents"
 """The shipped agents: the repository's `agents/*.md`, through the `shipped` link in a source tree
 (or the repository folder itself where links are not checked out), copied into the wheel."""
+
+
+MARKDOWN_SUFFIXES = (".md", ".MD", ".Md", ".mD")
+"""A plugin's agents are `.md` files in any case (`Upper.MD` loads); other agents only `.md`
+(the globs say so)."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,16 @@ class Persona:
 
 
 def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) -> Persona | None:
-    """Returns the persona an agent file defines, or None when Claude Code would drop the file."""
-    agent = read_agent(text)
+    """Returns the persona an agent file defines, or None when Claude Code would drop the file.
+    A plugin's agent is loaded as the plugin's lenient loader does (under its prefixed name,
+    nameless or broken ones too)."""
+    source = read_source(text)
+    agent = None if path is None or shipped else load_plugin_agent(path, source)
+    agent = agent or AGENTS.load(source)
     if agent is None:
         return None
-    in_plugin = None if path is None or shipped else plugin_agent_name(path, agent.data)
     return Persona(
-        in_plugin or agent.name,
+        agent.name,
         agent.description,
         agent.model,
         agent.body,
@@ -99,7 +107,7 @@ class PersonaDirectory:
 
     def __init__(self, shipped_dir: Path = SHIPPED_DIR) -> None:
         self._shipped_dir = shipped_dir
-        self._files: dict[Path, tuple[tuple[int, int], Persona | None]] = {}
+        self._files: dict[Path, tuple[tuple[int, int, str | None], Persona | None]] = {}
         self._overlays: dict[Path, tuple[str, Persona | None]] = {}
         self._workspace: list[Persona] = []
         self._dropped: list[Path] = []
@@ -127,7 +135,7 @@ class PersonaDirectory:
         # the agent globs matched as the language server matches them.
         patterns = tuple(dict.fromkeys(globs))
         # A plugin's agents too, under the prefixed name Claude Code gives them.
-        found = walk_markdown(root) if root else ()
+        found = walk_files(root, MARKDOWN_SUFFIXES) if root else ()
         paths = [p for p in found if matches_globs(p, root, patterns) or plugin_agent_name(p)]
         read = [(path, self._read(path)) for path in paths]
         with self._lock:
@@ -167,7 +175,9 @@ class PersonaDirectory:
     def _read(self, path: Path, *, shipped: bool = False) -> Persona | None:
         try:
             stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
+            # A plugin.json that came, went or renamed the plugin changes the persona too.
+            in_plugin = None if shipped else plugin_agent_name(path)
+            stamp = (stat.st_mtime_ns, stat.st_size, in_plugin)
             cached = self._files.get(path)
             if cached is not None and cached[0] == stamp:
                 return cached[1]

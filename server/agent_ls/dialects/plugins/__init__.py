@@ -5,7 +5,8 @@ is an agent file, wherever the plugin lives), adding the `PL` findings of where 
 
 - `component_dialect(path)`: the dialect of a file in a plugin's component folder (the registry
   asks when no dialect's globs match);
-- `plugin_agent_name(path)`: the name Claude Code gives a plugin's agent (the persona menu);
+- `plugin_agent_name(path)`: the name Claude Code gives a plugin's agent, and
+  `load_plugin_agent(path, source)` the agent its lenient loader loads (the persona menu);
 The manifest itself (its fields, and whether the paths it declares exist) is the
 plugin-manifest dialect's; this one reads only the paths.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.core.names import DeclaredName, name_span
+from agent_ls.dialects.agents.loader import LoadedAgent
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds, load_codes
 from agent_ls.dialects.plugins.layout import (
     LAYOUT,
@@ -35,7 +37,13 @@ from agent_ls.dialects.plugins.layout import (
 from agent_ls.dialects.registry import dialect_named
 from agent_ls.features.results import Candidate, Swatch, Symbol
 
-__all__ = ["component_dialect", "forget_plugin_roots", "plugin_agent_name", "read_layout"]
+__all__ = [
+    "component_dialect",
+    "forget_plugin_roots",
+    "load_plugin_agent",
+    "plugin_agent_name",
+    "read_layout",
+]
 
 CODES = load_codes(Path(__file__).with_name("codes.json"), {})
 _IN_PLUGIN: dict[str, str] = {
@@ -68,6 +76,36 @@ def plugin_agent_name(path: Path, data: dict[str, Any] | None = None) -> str | N
     if hit is None or hit[1].kind != "agents" or hit[0].broken:
         return None
     return hit[1].name if hit[1].code in (None, "PL301") else None
+
+
+def load_plugin_agent(path: Path, source: MarkdownSource) -> LoadedAgent | None:
+    """The agent a plugin's lenient loader loads from the file at `path` (None: not a plugin's
+    agent, or not loaded): under its prefixed name, from a file without frontmatter, with YAML
+    that does not parse or without `name` too, described `Agent from PLUGIN plugin` where the
+    file gives no description."""
+    hit = _found(path, source.data)
+    if (
+        hit is None
+        or hit[1].kind != "agents"
+        or hit[0].broken
+        or hit[1].code not in (None, "PL301")
+    ):
+        return None
+    layout, found = hit
+    assert found.name is not None, "a loaded plugin file has a name"
+    data = source.data
+    described, model = data.get("description"), data.get("model")
+    default = LAYOUT["agentDefaultDescription"].replace("${plugin}", layout.name)
+    return LoadedAgent(
+        name=found.name,
+        description=described.replace("\\n", "\n")
+        if isinstance(described, str) and described.strip()
+        else default,
+        model=model.strip() if isinstance(model, str) else None,
+        tools=data.get("tools"),
+        body=source.body.strip(),
+        data=data,
+    )
 
 
 def component_dialect(path: Path) -> Dialect[MarkdownSource] | None:
