@@ -41,6 +41,7 @@ from agent_ls.dialects.jsonshape import (
 
 if TYPE_CHECKING:
     from agent_ls.features.completion import Candidate
+    from agent_ls.features.symbols import Symbol
 
 
 class JsonFile:
@@ -296,6 +297,11 @@ class JsonDialect(Dialect):
         if spec.doc:
             text += f"\n\n{spec.doc}"
         return text, member.key.start, member.key.end
+
+    def symbols(self, source: JsonDocument) -> list[Symbol]:  # type: ignore[override]
+        from agent_ls.features.symbols import json_symbols
+
+        return json_symbols(source)
 
     def schema(self) -> dict[str, Any]:
         return document_schema(self.shapes, self.title)

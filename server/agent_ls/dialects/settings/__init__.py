@@ -22,6 +22,7 @@ from agent_ls.dialects.settings.rules import SettingsSource, check_settings, rea
 
 if TYPE_CHECKING:
     from agent_ls.features.completion import Candidate
+    from agent_ls.features.symbols import Symbol
 
 __all__ = ["DIALECT", "SettingsDialect", "SettingsSource", "read_settings"]
 
@@ -84,6 +85,11 @@ class SettingsDialect(Dialect):
         self, source: SettingsSource, offset: int, findings: list[Finding]
     ) -> tuple[str, int, int] | None:
         return features.hover(source, offset, self.catalogue)
+
+    def symbols(self, source: SettingsSource) -> list[Symbol]:  # type: ignore[override]
+        from agent_ls.features.symbols import json_symbols
+
+        return json_symbols(source.doc)
 
     def schema(self) -> dict[str, Any]:
         return features.schema(self.catalogue)
