@@ -160,6 +160,21 @@ class JsonDocument:
         return chain
 
 
+def json_type(node: JsonNode | None) -> str:
+    """The type name of a value as JavaScript's messages say it (`undefined`: no value)."""
+    if isinstance(node, JsonObject):
+        return "object"
+    if isinstance(node, JsonArray):
+        return "array"
+    if isinstance(node, JsonString):
+        return "string"
+    if isinstance(node, JsonNumber):
+        return "number"
+    if isinstance(node, JsonBool):
+        return "boolean"
+    return "null" if isinstance(node, JsonNull) else "undefined"
+
+
 def to_python(node: JsonNode | None) -> object:
     """Returns the Python value of a node as `json.loads` builds it (a missing value is None)."""
     if node is None or not isinstance(node, (JsonObject, JsonArray)):

@@ -4,8 +4,6 @@ or a JSON file (its keys, nested), and the colour swatches of a Markdown file's 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from agent_ls.core.frontmatter import MarkdownSource
 from agent_ls.core.jsondoc import (
@@ -16,22 +14,10 @@ from agent_ls.core.jsondoc import (
     JsonNumber,
     JsonObject,
     JsonString,
+    json_type,
 )
-
-if TYPE_CHECKING:
-    from agent_ls.dialects.base import FrontmatterDialect
-
-
-@dataclass
-class Symbol:
-    name: str
-    kind: str  # "frontmatter", "key", "heading"; JSON: "object", "array", "string", "number",
-    # "boolean", "null"
-    start: int
-    end: int
-    detail: str = ""
-    children: list[Symbol] = field(default_factory=list)
-
+from agent_ls.dialects.base import FrontmatterFeatures
+from agent_ls.features.results import Swatch, Symbol
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
@@ -106,7 +92,7 @@ def _json_children(node: JsonObject | JsonArray, depth: int) -> list[Symbol]:
         named = [(_item_name(item, i), item.start, item) for i, item in enumerate(node.items)]
     out = []
     for name, start, value in named:
-        symbol = Symbol(name, _json_kind(value), start, value.end if value else start)
+        symbol = Symbol(name, json_type(value), start, value.end if value else start)
         if isinstance(value, (JsonObject, JsonArray)):
             if depth > 1:
                 symbol.children = _json_children(value, depth - 1)
@@ -130,26 +116,7 @@ def _item_name(item: JsonNode, index: int) -> str:
     return f"[{index}]"
 
 
-def _json_kind(node: JsonNode | None) -> str:
-    if isinstance(node, JsonObject):
-        return "object"
-    if isinstance(node, JsonArray):
-        return "array"
-    if isinstance(node, JsonString):
-        return "string"
-    if isinstance(node, JsonNumber):
-        return "number"
-    return "boolean" if isinstance(node, JsonBool) else "null"
-
-
-@dataclass(frozen=True)
-class Swatch:
-    start: int
-    end: int
-    hex: str
-
-
-def value_swatches(dialect: FrontmatterDialect, source: MarkdownSource) -> list[Swatch]:
+def value_swatches(dialect: FrontmatterFeatures, source: MarkdownSource) -> list[Swatch]:
     """Returns a swatch for each value its value type shows as a colour (a valid `color`)."""
     fm = source.frontmatter
     keys, cat = dialect.catalogue.keys, dialect.catalogue

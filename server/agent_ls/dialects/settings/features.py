@@ -8,7 +8,7 @@ from agent_ls.core.jsondoc import JsonArray, JsonMember, JsonNode, JsonString
 from agent_ls.dialects.hooks import hooks_schema
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.dialects.settings.rules import SettingsSource
-from agent_ls.features.completion import Candidate
+from agent_ls.features.results import Candidate
 
 Chain = list[JsonNode | JsonMember]
 

@@ -22,6 +22,7 @@ from agent_ls.core.jsondoc import (
     JsonNumber,
     JsonObject,
     JsonString,
+    json_type,
     parse_json,
     to_python,
 )
@@ -72,21 +73,6 @@ class SettingsFile:
         root = source.doc.root
         self.root = root if source.doc.valid and isinstance(root, JsonObject) else None
         """The top-level object, when the file parses as one (the rules below need it)."""
-
-
-def json_type(node: JsonNode | None) -> str:
-    """The type name Claude Code's messages use for a value."""
-    if isinstance(node, JsonObject):
-        return "object"
-    if isinstance(node, JsonArray):
-        return "array"
-    if isinstance(node, JsonString):
-        return "string"
-    if isinstance(node, JsonNumber):
-        return "number"
-    if isinstance(node, JsonBool):
-        return "boolean"
-    return "null" if isinstance(node, JsonNull) else "undefined"
 
 
 def _rename(member: JsonMember, name: str) -> tuple[Fix, ...]:
