@@ -59,19 +59,21 @@ def load_hooks() -> HookCatalogue:
     )
 
 
+_TYPE_NAMES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (dict, "object"),
+    (list, "array"),
+    (str, "string"),
+    (bool, "boolean"),  # before numbers: a bool is an int in Python
+    ((int, float), "number"),
+)
+
+
 def value_type_name(value: object) -> str:
-    """The type name Claude Code's messages use for a value."""
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return "null" if value is None else "undefined"
+    """The type name Claude Code's messages use for a Python value (as `core.jsondoc.json_type`
+    names a node)."""
+    if value is None:
+        return "null"
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), "undefined")
 
 
 _KIND_CHECKS: dict[str, tuple[str, Any]] = {
