@@ -437,12 +437,31 @@ def _printable(text: str, keep_tabs: bool = False) -> str:
     return _CONTROL.sub(escape, text)
 
 
+SNIPPET_WIDTH = 160
+"""The longest source line shown whole under a finding; a longer one (minified JSON) is shown
+as a window around the finding, `…` marking what is cut."""
+SNIPPET_CONTEXT = 40
+"""Characters shown on each side of the finding in such a window."""
+
+
+def _window(line: str, first: int, last: int) -> tuple[str, int, int]:
+    """The part of `line` shown, and the finding's columns in it (`…` at a cut end)."""
+    if len(line) <= SNIPPET_WIDTH:
+        return line, first, last
+    start = max(0, first - SNIPPET_CONTEXT)
+    end = min(len(line), max(last, first + 1) + SNIPPET_CONTEXT, start + SNIPPET_WIDTH)
+    head = "…" if start > 0 else ""
+    shown = head + line[start:end] + ("…" if end < len(line) else "")
+    offset = len(head) - start
+    return shown, first + offset, max(first, min(last, end)) + offset
+
+
 def _snippet(row: Row, paint: Callable[[str, str], str]) -> list[str]:
-    """The source line of `row` with a caret underline below its range (tabs kept aligned)."""
+    """The source line of `row` (a window of it when long) with a caret underline below its
+    range (tabs kept aligned)."""
     number = str(row.start[0] + 1)
     gutter = " " * len(number)
-    first, last = row.columns
-    line = row.source_line
+    line, first, last = _window(row.source_line, *row.columns)
     pad = "".join("\t" if c == "\t" else " " for c in _printable(line[:first], keep_tabs=True))
     width = max(1, len(_printable(line[first:last], keep_tabs=True)))
     return [

@@ -10,7 +10,7 @@ import functools
 import gc
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,14 +48,16 @@ def read_text(path: Path) -> str:
     return read_decoded(path, MAX_FILE_BYTES).text
 
 
-def load_mcp_servers(root: Path | None, home: Path | None = None) -> frozenset[str] | None:
+def load_mcp_servers(
+    root: Path | None, home: Path | None = None, texts: Mapping[Path, str] | None = None
+) -> frozenset[str] | None:
     """Returns the MCP server names Claude Code knows for the workspace at `root`, from every
-    layer it reads (`.mcp.json`, `~/.claude.json`, enabled plugins: `dialects.mcp.servers`), or
-    None when there is no workspace or a layer cannot be read (MCP tool names are then not
-    checked)."""
+    layer it reads (`.mcp.json`, `~/.claude.json`, enabled plugins: `dialects.mcp.servers`; the
+    open documents' `texts` over their files), or None when there is no workspace or a layer
+    cannot be read (MCP tool names are then not checked)."""
     from agent_ls.dialects.mcp.servers import known_servers
 
-    return known_servers(root, home)
+    return known_servers(root, home, texts)
 
 
 def agent_globs(settings: Settings) -> tuple[str, ...]:

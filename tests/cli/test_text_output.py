@@ -124,3 +124,32 @@ def test_every_example_produces_its_code() -> None:
             text = "---\n" + "".join(f"{h}\n" for h in head) + f"{code.example}\n---\nBody\n"
         found = {f.code for f in check(text, context)}
         assert code.code in found, (code.code, text, found)
+
+
+def test_a_long_line_shows_a_window_around_the_finding(tmp_path: Path) -> None:
+    # A minified settings file of about 1 MB: the line under the finding is cut to a window,
+    # marked with `…` at both cut ends, with the caret still under the range.
+    env = ",".join(f'"K{i}":"{"v" * 40}"' for i in range(20_000))
+    text = '{"env":{' + env + '},"permissions":{"defaultMode":"yolo"},"x":"' + "y" * 500 + '"}\n'
+    write(tmp_path, {".claude/settings.json": text})
+    done = agent_ls("check", ".", "--color", "never", cwd=tmp_path)
+    assert len(done.stdout) < 2_000, done.stdout[:300]
+    lines = done.stdout.splitlines()
+    header = next(line for line in lines if " ST304 " in line)
+    column = int(header.split(":")[2])
+    assert column == text.index('"yolo"') + 1
+    shown, caret = lines[lines.index(header) + 1], lines[lines.index(header) + 2]
+    assert shown.startswith(" 1 | …") and shown.endswith("…")
+    assert caret.index("^") == shown.index('"yolo"')
+    assert caret.rstrip().endswith("|" + " " * (caret.index("^") - caret.index("|") - 1) + "^" * 6)
+    assert len(shown) <= 170
+
+
+def test_a_long_line_cut_only_where_it_is_long(tmp_path: Path) -> None:
+    text = '{"permissions":{"defaultMode":"yolo"},"x":"' + "y" * 500 + '"}\n'
+    write(tmp_path, {".claude/settings.json": text})
+    lines = agent_ls("check", ".", "--color", "never", cwd=tmp_path).stdout.splitlines()
+    header = next(line for line in lines if " ST304 " in line)
+    shown, caret = lines[lines.index(header) + 1], lines[lines.index(header) + 2]
+    assert shown.startswith(' 1 | {"permissions"') and shown.endswith("…")  # no cut before
+    assert caret.index("^") == shown.index('"yolo"')

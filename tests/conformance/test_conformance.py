@@ -132,8 +132,8 @@ def _resolved_model(model: object) -> str:
     main = GOLDENS["cases"]["c103-model-inherit"]["spawn"]["model"]
     if not isinstance(model, str) or model.strip().lower() in ("", "inherit"):
         return main
-    lowered = model.strip().lower()
     catalogue = load_catalogue()
+    lowered = catalogue.alias_of(model.strip().lower())
     if lowered in catalogue.model_aliases:
         return catalogue.model_aliases[lowered][0]
     known = {m.lower(): m for m in catalogue.model_ids}

@@ -75,7 +75,7 @@ CASES = [
         "---\n" + bomb(10) + "name: *a9\ndescription: d\n---\nBody\n",
         "AL202",
     ),
-    ("alias-bomb-as-hooks", HEAD + bomb(10) + "hooks: {Stop: *a9}\n---\nBody\n", "AL706"),
+    ("alias-bomb-as-hooks", HEAD + bomb(10) + "hooks: {Stop: *a9}\n---\nBody\n", "AL710"),
     ("alias-bomb-as-a-color", HEAD + bomb(10) + "color: *a9\n---\nBody\n", "AL601"),
     ("flow-nesting-10000", HEAD + "x: " + "[" * 10_000 + "]" * 10_000 + "\n---\nBody\n", "AL111"),
     ("flow-nesting-10000-unclosed", HEAD + "tools: " + "[" * 10_000 + "\n---\nBody\n", "AL111"),
@@ -100,7 +100,7 @@ CASES = [
         "lists-where-text-belongs",
         HEAD
         + "memory: [user]\ntools: Read\nhooks: {Stop: [{hooks: [{type: [command]}]}]}\n---\nBody\n",
-        "AL706",
+        "AL710",
     ),
     (
         "python-object-tags",

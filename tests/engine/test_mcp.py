@@ -17,7 +17,7 @@ from agent_ls.dialects.jsonfile import JsonDialect
 from agent_ls.dialects.marketplace import DIALECT as MARKETPLACE
 from agent_ls.dialects.mcp import DIALECT as MCP
 from agent_ls.dialects.mcp import expand, tool_prefix
-from agent_ls.dialects.mcp.servers import known_servers
+from agent_ls.dialects.mcp.servers import is_layer, known_servers
 from agent_ls.dialects.plugin_manifest import DIALECT as MANIFEST
 from agent_ls.settings import Settings
 
@@ -405,6 +405,36 @@ def test_known_servers_read_every_layer(tmp_path: Path) -> None:
         },
     )
     assert known_servers(project, home) == {"proj", "user_one", "local", "plugin_px_inner"}
+
+
+def test_known_servers_read_open_documents_over_their_files(tmp_path: Path) -> None:
+    project, home = tmp_path / "p", tmp_path / "h"
+    server = {"command": "x"}
+    write(tmp_path, {"p/.mcp.json": {"mcpServers": {"saved": server}}})
+    edited = json.dumps({"mcpServers": {"edited": server}})
+    user = json.dumps({"mcpServers": {"mine": server}})
+    texts = {(project / ".mcp.json").resolve(): edited, (home / ".claude.json").resolve(): user}
+    assert known_servers(project, home, texts) == {"edited", "mine"}
+    assert known_servers(project, home) == {"saved"}  # one call's texts only
+    assert known_servers(project, home, {(project / ".mcp.json").resolve(): "{"}) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("path", "layer"),
+    [
+        ("w/.mcp.json", True),
+        ("h/.claude.json", True),
+        ("w/.claude/settings.json", True),
+        ("w/.claude/settings.local.json", True),
+        ("h/.claude/plugins/installed_plugins.json", True),
+        ("kit/.claude-plugin/plugin.json", True),
+        ("w/settings.json", False),
+        ("w/.claude/agents/a.md", False),
+        ("w/package.json", False),
+    ],
+)
+def test_the_files_the_servers_come_from(path: str, layer: bool) -> None:
+    assert is_layer(Path("/x") / path) is layer
 
 
 def test_known_servers_without_any_layer(tmp_path: Path) -> None:

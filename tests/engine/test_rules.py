@@ -648,13 +648,55 @@ CASES: list[Case] = [
             "      hooks:",
             "        - type: command",
         ),
-        F(
-            "AL706",
-            E,
-            "PreToolUse:\n    - matcher: Bash\n      hooks:\n        - type: command",
-            (4, 2),
-            ("needs `command`",),
+        F("AL706", E, "type: command", (7, 10), ("has no `command`", "Under PreToolUse")),
+    ),
+    C(  # the events and hook types are the settings files' (one catalogue): c177, c178
+        "hooks-post-tool-batch-mcp-tool",
+        doc(
+            *HEAD,
+            "hooks:",
+            "  PostToolBatch:",
+            "    - hooks: [{type: command, command: echo done}]",
+            "  PreToolUse:",
+            "    - matcher: Bash",
+            "      hooks: [{type: mcp_tool, server: github, tool: search}]",
         ),
+    ),
+    C(  # c179: under PreToolUse an invalid hook drops the agent
+        "hooks-mcp-tool-without-tool",
+        doc(*HEAD, "hooks:", "  PreToolUse:", "    - hooks: [{type: mcp_tool, server: github}]"),
+        F("AL706", E, "{type: mcp_tool, server: github}", (5, 14), ("has no `tool`",)),
+    ),
+    C(  # c180: under other events it is dropped alone and the agent loads
+        "hooks-stop-missing-command",
+        doc(*HEAD, "hooks:", "  Stop:", "    - hooks:", "        - type: command"),
+        F("AL710", W, "type: command", (6, 10), ("has no `command`", "ignores this hook")),
+    ),
+    C(  # c182
+        "hooks-event-not-a-list",
+        doc(*HEAD, "hooks:", "  SessionStart: echo start"),
+        F("AL710", W, "echo start", (4, 16), ("must be an array", "ignores this event")),
+    ),
+    C(  # c181
+        "hooks-timeout-negative",
+        doc(
+            *HEAD,
+            "hooks:",
+            "  PostToolUse:",
+            "    - hooks: [{type: command, command: x, timeout: -5}]",
+        ),
+        F("AL710", W, "-5", (5, 51), ("above 0",)),
+    ),
+    C("hooks-pre-tool-use-null", doc(*HEAD, "hooks:", "  PreToolUse:")),  # c183
+    C(  # c185: another event at the top level is only an unknown key
+        "stop-event-at-top-level",
+        doc(*HEAD, "Stop:", "  - hooks: [{type: command, command: x}]"),
+        F("AL301", W, "Stop", (3, 0)),
+    ),
+    C(  # c186: a matcher group under any other key drops the agent
+        "matcher-group-under-another-key",
+        doc(*HEAD, "extras:", "  matcher: Bash", "  hooks: [{type: command, command: x}]"),
+        F("AL303", E, "extras", (3, 0), ("drops this agent",)),
     ),
     C("hooks-string", doc(*HEAD, "hooks: ./check.sh"), F("AL706", E, "./check.sh", (3, 7))),
     C(
@@ -920,7 +962,9 @@ DROPPED = [
     doc("name: a"),
     doc("name: a", "description: ''"),
     doc(*HEAD, "hooks: []"),
-    doc(*HEAD, "Stop: []"),
+    doc(*HEAD, "PreToolUse: [x]"),
+    doc(*HEAD, "extras:", "  matcher: Bash", "  hooks: [{type: command, command: x}]"),
+    doc(*HEAD, "hooks:", "  PreToolUse:", "    - hooks: [{type: mcp_tool, server: github}]"),
 ]
 
 
@@ -1095,3 +1139,31 @@ def test_settings_merged(
     assert len(messages) == len(problems)
     for message, name in zip(messages, problems, strict=True):
         assert message.startswith(name + " ") and "using" in message, message
+
+
+# -- hooks: one catalogue with the settings files ---------------------------------------------
+def test_agents_and_settings_read_one_hook_catalogue() -> None:
+    from agent_ls.dialects.settings.catalogue import load_catalogue as load_settings_catalogue
+
+    settings = load_settings_catalogue()
+    assert CAT.hooks is settings.hooks
+    assert "PostToolBatch" in CAT.hooks.events and "mcp_tool" in CAT.hooks.types
+    assert len(CAT.hooks.events) == len(settings.hook_events) == 34
+
+
+def test_completion_offers_every_hook_type_after_type() -> None:
+    text = doc(*HEAD, "hooks:", "  Stop:", "    - hooks:", "        - type: ")
+    at = text.index("type: ") + len("type: ")
+    labels = [c.label for c in AGENTS.complete(AGENTS.read(text), at, None)]
+    assert labels == ["command", "prompt", "agent", "http", "mcp_tool"]
+
+
+def test_hover_on_a_hook_event_and_a_hook_type() -> None:
+    text = doc(*HEAD, "hooks:", "  PostToolBatch:", "    - hooks: [{type: mcp_tool, server: s}]")
+    source = AGENTS.read(text)
+    event = AGENTS.hover(source, text.index("PostToolBatch") + 3, [])
+    assert event is not None and "**PostToolBatch** (hook event)" in event[0]
+    assert text[event[1] : event[2]] == "PostToolBatch"
+    kind = AGENTS.hover(source, text.index("mcp_tool") + 2, [])
+    assert kind is not None and "**mcp_tool** hook" in kind[0] and "`server`, `tool`" in kind[0]
+    assert text[kind[1] : kind[2]] == "mcp_tool"

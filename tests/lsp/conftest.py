@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_helpers import publishes
+from lsp_helpers import accept_registrations, publishes
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
@@ -32,6 +32,7 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> 
     if settings:
         options.update(settings.args[0])
     publishes(lsp_client)  # record every push from the start: waits never miss one
+    accept_registrations(lsp_client)
     lsp_client.set_configuration(options, section="agentLs")
     result = await lsp_client.initialize_session(
         types.InitializeParams(

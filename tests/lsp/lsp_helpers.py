@@ -48,6 +48,18 @@ class Publishes:
         return await asyncio.wait_for(find(), timeout)
 
 
+def accept_registrations(client: LanguageClient) -> list[types.Registration]:
+    """Has the client accept client/registerCapability as an editor does (before initialize);
+    returns the list the registrations are recorded in."""
+    recorded: list[types.Registration] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        recorded.extend(params.registrations)
+
+    return recorded
+
+
 def publishes(client: LanguageClient) -> Publishes:
     """Returns the client's recorder of pushed diagnostics (the fixtures install one at start)."""
     recorder = getattr(client, "publishes", None)

@@ -272,6 +272,10 @@ async def start_editor(
         def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
             return editor.apply(params)
 
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            """Accepted, as an editor does (the server registers its file watchers)."""
+
         @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
         def show_message_request(
             params: types.ShowMessageRequestParams,

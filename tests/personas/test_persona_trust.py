@@ -163,6 +163,10 @@ async def start_server(
     def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         return editor.apply(params)
 
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        """Accepted, as an editor does (the server registers its file watchers)."""
+
     root = workspace.as_uri()
     await client.initialize_session(
         types.InitializeParams(

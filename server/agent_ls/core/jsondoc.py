@@ -167,6 +167,11 @@ class JsonDocument:
         return chain
 
 
+def json_type(node: JsonNode | None) -> str:
+    """The type name of a value as JavaScript's messages say it (`undefined`: no value)."""
+    return "undefined" if node is None else node.kind
+
+
 def to_python(node: JsonNode | None) -> object:
     """Returns the Python value of a node as `json.loads` builds it (a missing value is None)."""
     if node is None or not isinstance(node, (JsonObject, JsonArray)):

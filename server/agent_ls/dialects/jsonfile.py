@@ -43,7 +43,7 @@ from agent_ls.dialects.jsonshape import (
 )
 
 if TYPE_CHECKING:
-    from agent_ls.features.results import Candidate
+    from agent_ls.features.results import Candidate, Symbol
 
 
 class JsonFile:
@@ -326,6 +326,11 @@ class JsonDialect(Dialect[JsonDocument]):
         if spec.doc:
             text += f"\n\n{spec.doc}"
         return text, member.key.start, member.key.end
+
+    def symbols(self, source: JsonDocument) -> list[Symbol]:
+        from agent_ls.features.symbols import json_symbols
+
+        return json_symbols(source)
 
     def schema(self) -> dict[str, Any]:
         return document_schema(self.shapes, self.title)

@@ -26,7 +26,7 @@ class Candidate(NamedTuple):
 @dataclass
 class Symbol:
     name: str
-    kind: str  # "frontmatter", "key", "heading"
+    kind: str  # "frontmatter", "key", "heading"; JSON: its `json_type` ("object", "array", …)
     start: int
     end: int
     detail: str = ""

@@ -1,11 +1,21 @@
-"""Document symbols and folding ranges of a Markdown file (its frontmatter keys, its headings),
-and the colour swatches of its values."""
+"""Document symbols and folding ranges of a Markdown file (its frontmatter keys, its headings)
+or a JSON file (its keys, nested), and the colour swatches of a Markdown file's values."""
 
 from __future__ import annotations
 
 import re
 
 from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.jsondoc import (
+    JsonArray,
+    JsonBool,
+    JsonDocument,
+    JsonNode,
+    JsonNumber,
+    JsonObject,
+    JsonString,
+    json_type,
+)
 from agent_ls.dialects.base import FrontmatterFeatures
 from agent_ls.features.results import Swatch, Symbol
 
@@ -55,6 +65,55 @@ def _close_sections(items: list[Symbol], end: int) -> None:
             nxt = items[i + 1].start - 1 if i + 1 < len(items) else end
             item.end = max(item.end, nxt)
             _close_sections(item.children, item.end)
+
+
+JSON_DEPTH = 8
+"""How deep a JSON outline goes (hooks: event → matcher group → hook → its fields)."""
+_ITEM_NAMES = ("name", "matcher", "type")
+"""The member that names an array item in the outline (a plugin's name, a matcher group's
+matcher, a hook's type); else the item is named by its index."""
+
+
+def json_symbols(doc: JsonDocument) -> list[Symbol]:
+    """Returns the outline of a JSON file: each key of the top-level object, its members nested
+    (hooks by event, servers by name, array items by their `name`, `matcher` or `type`)."""
+    root = doc.root
+    if not isinstance(root, (JsonObject, JsonArray)):
+        return []
+    return _json_children(root, JSON_DEPTH)
+
+
+def _json_children(node: JsonObject | JsonArray, depth: int) -> list[Symbol]:
+    if isinstance(node, JsonObject):
+        named: list[tuple[str, int, JsonNode | None]] = [
+            (m.key.value, m.key.start, m.value) for m in node.members
+        ]
+    else:
+        named = [(_item_name(item, i), item.start, item) for i, item in enumerate(node.items)]
+    out = []
+    for name, start, value in named:
+        symbol = Symbol(name, json_type(value), start, value.end if value else start)
+        if isinstance(value, (JsonObject, JsonArray)):
+            if depth > 1:
+                symbol.children = _json_children(value, depth - 1)
+            if isinstance(value, JsonArray):
+                count = len(value.items)
+                symbol.detail = f"{count} item" + ("" if count == 1 else "s")
+        elif isinstance(value, JsonString):
+            symbol.detail = value.value[:80]
+        elif isinstance(value, (JsonNumber, JsonBool)):
+            symbol.detail = str(value.value).lower() if isinstance(value, JsonBool) else value.raw
+        out.append(symbol)
+    return out
+
+
+def _item_name(item: JsonNode, index: int) -> str:
+    if isinstance(item, JsonObject):
+        for key in _ITEM_NAMES:
+            value = item.get(key)
+            if isinstance(value, JsonString) and value.value:
+                return value.value
+    return f"[{index}]"
 
 
 def value_swatches(dialect: FrontmatterFeatures, source: MarkdownSource) -> list[Swatch]:

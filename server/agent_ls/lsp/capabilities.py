@@ -26,6 +26,8 @@ class ClientFeatures:
     pull_diagnostics: bool = False  # textDocument/diagnostic (pulled, not pushed)
     diagnostic_refresh: bool = False  # workspace/diagnostic/refresh
     configuration: bool = False  # workspace/configuration
+    watched_files: bool = False  # workspace/didChangeWatchedFiles, registered dynamically
+    relative_patterns: bool = False  # watchers relative to a folder (outside the workspace too)
 
     # Completion
     snippets: bool = False
@@ -59,6 +61,7 @@ def resolve(capabilities: types.ClientCapabilities) -> ClientFeatures:
     item = completion.completion_item if completion else None
     code_action = text.code_action if text else None
     workspace = capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
     window = capabilities.window
     workspace_edit = workspace.workspace_edit if workspace else None
     experimental = capabilities.experimental
@@ -70,6 +73,8 @@ def resolve(capabilities: types.ClientCapabilities) -> ClientFeatures:
             workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
         ),
         configuration=bool(workspace and workspace.configuration),
+        watched_files=bool(watched and watched.dynamic_registration),
+        relative_patterns=bool(watched and watched.relative_pattern_support),
         snippets=bool(item and item.snippet_support),
         completion_edit_range="editRange" in _names(completion.completion_list.item_defaults)
         if completion and completion.completion_list

@@ -1,15 +1,18 @@
 """Settings: layered at initialize and whenever they may have changed (workspace/
 didChangeConfiguration, pulled with workspace/configuration; watched settings and agent files
-changing on disk), then the workspace re-indexed."""
+changing on disk), then the workspace re-indexed; the MCP servers Claude Code knows, read again
+when a file they come from changes (on disk, or an open document's edits)."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from lsprotocol import types
 
 from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.lsp.languageserver import SECTION, AgentLanguageServer
+from agent_ls.lsp.mcp_servers import open_layers
 from agent_ls.lsp.workspace_index import request_reindex
 from agent_ls.settings import load_project_settings, load_user_settings
 from agent_ls.workspace import load_mcp_servers
@@ -55,7 +58,7 @@ def apply_settings(ls: AgentLanguageServer) -> None:
     ls.catalogue = load_catalogue().with_settings(base)
     ls.completion_items.clear()
     ls.completion_json.clear()
-    ls.mcp_servers = load_mcp_servers(ls.workspace_root)
+    ls.mcp_servers = load_mcp_servers(ls.workspace_root, texts=open_layers(ls))
     for message in messages:
         shown = f"agent-ls: {message}"
         warning = types.MessageType.Warning
@@ -78,3 +81,48 @@ async def pull_settings(ls: AgentLanguageServer) -> None:
     if result and isinstance(result[0], dict):
         ls.client_settings = result[0]
         apply_settings(ls)
+
+
+WATCHED = (
+    "**/.mcp.json",
+    "**/.claude/settings.json",
+    "**/.claude/settings.local.json",
+    "**/.claude-plugin/plugin.json",
+    "**/.agent-ls.toml",
+    "**/pyproject.toml",
+)
+"""What the server asks the client to watch in the workspace: the files of the MCP servers
+Claude Code knows and agent-ls's settings."""
+WATCHED_AT_HOME = (
+    ".claude.json",
+    ".claude/settings.json",
+    ".claude/plugins/installed_plugins.json",
+)
+"""The same in the user's home (relative patterns, where the client supports them)."""
+
+
+async def watch_files(ls: AgentLanguageServer) -> None:
+    """Registers the file watchers (workspace/didChangeWatchedFiles) when the client lets the
+    server register them; a client that refuses is logged, nothing else changes."""
+    if not ls.client.watched_files:
+        return
+    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
+    home = Path.home()
+    for name in WATCHED_AT_HOME:
+        pattern: types.GlobPattern = str(home / name)
+        if ls.client.relative_patterns:
+            path = home / name
+            pattern = types.RelativePattern(base_uri=path.parent.as_uri(), pattern=path.name)
+        watchers.append(types.FileSystemWatcher(glob_pattern=pattern))
+    options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+    registration = types.Registration(
+        id="agent-ls-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception as err:  # noqa: BLE001 - a client may refuse; edits of open files still count
+        log.warning("client/registerCapability for watched files failed: %s", err)

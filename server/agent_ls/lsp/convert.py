@@ -179,6 +179,13 @@ _SYMBOL_KIND = {
     "frontmatter": types.SymbolKind.Namespace,
     "key": types.SymbolKind.Property,
     "heading": types.SymbolKind.String,
+    "object": types.SymbolKind.Object,
+    "array": types.SymbolKind.Array,
+    "string": types.SymbolKind.String,
+    "number": types.SymbolKind.Number,
+    "boolean": types.SymbolKind.Boolean,
+    "null": types.SymbolKind.Null,
+    "undefined": types.SymbolKind.Null,  # a key without a value (while it is being typed)
 }
 
 

@@ -16,6 +16,7 @@ from agent_ls.core.findings import Finding
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, uri_of
+from agent_ls.lsp.mcp_servers import layer_changed
 
 PULL_OPTIONS = types.DiagnosticOptions(
     identifier="agent-ls", inter_file_dependencies=True, workspace_diagnostics=False
@@ -31,11 +32,13 @@ def register(server: AgentLanguageServer) -> None:
             schedule(ls, params.text_document.uri, 0)
         else:  # its name counts for the other documents before the client pulls this one
             ls.run_task(note_name(ls, params.text_document.uri))
+        layer_changed(ls, params.text_document.uri, refresh_all)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: AgentLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
         if not ls.client.pull_diagnostics:
             schedule(ls, params.text_document.uri)
+        layer_changed(ls, params.text_document.uri, refresh_all)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: AgentLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -50,6 +53,7 @@ def register(server: AgentLanguageServer) -> None:
         if task is not None:
             task.cancel()
         ls.analyses.pop(uri, None)
+        layer_changed(ls, uri, refresh_all)  # the saved file counts again
         if not ls.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])

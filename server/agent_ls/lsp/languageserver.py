@@ -79,6 +79,10 @@ class AgentLanguageServer(LanguageServer):
         """The built-in catalogue extended by the settings."""
         self.workspace_root: Path | None = None
         self.mcp_servers: frozenset[str] | None = None
+        """The MCP servers Claude Code knows for the workspace (None: unknown, not judged)."""
+        self.mcp_refreshing: asyncio.Task[None] | None = None
+        self.mcp_refresh_wanted = False
+        """An open layer changed while the servers were being read: read them once more."""
         self.names: NameTable = name_table()
         """Names across the workspace, every Markdown dialect's (files on disk and open
         documents)."""

@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from agent_ls.lsp.capabilities import resolve
 from agent_ls.lsp.commands import PERSONAS
-from agent_ls.lsp.configuration import apply_settings, pull_settings
+from agent_ls.lsp.configuration import apply_settings, pull_settings, watch_files
 from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.languageserver import SECTION, AgentLanguageServer
 from agent_ls.lsp.workspace_index import request_reindex
@@ -38,3 +38,4 @@ def register(server: AgentLanguageServer) -> None:
         ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
         await pull_settings(ls)
         request_reindex(ls)
+        await watch_files(ls)

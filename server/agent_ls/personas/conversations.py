@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from agent_ls.personas.agents import Persona
 from agent_ls.personas.client import Answer
 from agent_ls.personas.failures import PersonaError
-from agent_ls.personas.prompt import CACHE, REPORT_TOOL, PromptRequest
+from agent_ls.personas.prompt import CACHE, REPORT_TOOL, PromptRequest, system_blocks
 from agent_ls.personas.secrets import find_secrets, redact
 from agent_ls.personas.session import PreparedAction, answer_markdown, usage_line
 from agent_ls.personas.tools import DEFAULT_MAX_TURNS, READ_TOOLS, WorkspaceTools
@@ -133,6 +135,12 @@ def load(report: Path) -> Conversation:
             f"{path.name} is not usable ({err}): run the action again.", "usage"
         ) from None
     return conversation
+
+
+def from_shipped(conversation: Conversation, shipped: Iterable[Persona]) -> bool:
+    """Whether the conversation's system prompt is exactly one a shipped persona builds (then a
+    follow-up sends nothing of the workspace's agents)."""
+    return any(conversation.system == system_blocks(persona) for persona in shipped)
 
 
 def follow_up_prompt(

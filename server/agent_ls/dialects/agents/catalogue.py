@@ -17,6 +17,7 @@ from typing import Any
 
 from agent_ls.core.suggest import suggest
 from agent_ls.dialects.base import KeySpec, key_specs
+from agent_ls.dialects.hooks import HookCatalogue, load_hooks
 from agent_ls.settings import Settings
 
 __all__ = ["Catalogue", "KeySpec", "LegacyTool", "load_catalogue", "suggest"]
@@ -45,8 +46,8 @@ class Catalogue:
     colors: dict[str, tuple[str, str]]
     color_synonyms: dict[str, str]
     enums: dict[str, dict[str, str]]
-    hook_events: dict[str, str]
-    hook_types: dict[str, tuple[str, str]]
+    hooks: HookCatalogue
+    """Claude Code's hook events and types (the settings dialect's catalogue: one source)."""
     extra_keys: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -107,8 +108,16 @@ class Catalogue:
         value = value.strip()
         if not value or value.lower() == "inherit":
             return None
-        alias = self.model_aliases.get(value.lower())
+        alias = self.model_aliases.get(self.alias_of(value.lower()))
         return alias[0] if alias else value
+
+    def alias_of(self, lowered: str) -> str:
+        """The alias a lowered value resolves through: itself, or itself without the context
+        window's suffix (`haiku[1m]` is sent as `haiku`, measured: c191)."""
+        suffix = self.raw["models"]["contextSuffix"]
+        if lowered not in self.model_aliases and lowered.endswith(suffix):
+            return lowered.removesuffix(suffix)
+        return lowered
 
     def model_kind(self, value: str) -> str:
         """Returns how Claude Code treats a `model` value: "inherit" (empty or `inherit`),
@@ -117,7 +126,7 @@ class Catalogue:
         lowered = value.strip().lower()
         if not lowered or lowered == "inherit":
             return "inherit"
-        if lowered in self.model_aliases or lowered in self._model_ids_lowered:
+        if self.alias_of(lowered) in self.model_aliases or lowered in self._model_ids_lowered:
             return "known"
         return "claude" if lowered.startswith("claude-") else "unknown"
 
@@ -188,6 +197,5 @@ def load_catalogue(dialect: str = "claude_code") -> Catalogue:
             "isolationModes": raw["isolationModes"],
             "effortLevels": raw["effortLevels"],
         },
-        hook_events=raw["hookEvents"],
-        hook_types={t: (s["requires"], s["doc"]) for t, s in raw["hookTypes"].items()},
+        hooks=load_hooks(),
     )

@@ -15,6 +15,7 @@ from agent_ls.core.suggest import suggest
 from agent_ls.core.yamltext import describe_type, quote, show
 from agent_ls.dialects.agents.context import RULES, AgentFile
 from agent_ls.dialects.base import Applies, change_to, line_bounds
+from agent_ls.dialects.hooks import guards_outside_hooks
 
 _TRAILING_COMMENT = re.compile(r"\s*(#.*?)\s*$")
 
@@ -35,18 +36,17 @@ def keys(file: AgentFile) -> Iterator[Finding]:
                 entry.key_end,
                 (Fix("Remove this earlier duplicate", (file.delete_entry(entry),), True),),
             )
-        if entry.key in cat.keys or entry.key in cat.extra_keys:
-            continue
-        if entry.key in cat.hook_events:
+        if guards_outside_hooks(entry.key, entry.value, cat.hooks, cat.raw["hookScanExempt"]):
             yield Finding(
                 "AL303",
-                f"`{entry.key}` is a hook event outside `hooks:`: Claude Code drops this "
-                "agent. Move it under `hooks:`.",
+                f"`{entry.key}` holds what may be a PreToolUse/PermissionRequest hook outside "
+                "`hooks:`: Claude Code drops this agent (such a hook may guard its "
+                "permissions). Hooks belong under `hooks:`.",
                 entry.key_start,
                 entry.key_end,
             )
-            continue
-        yield _unknown_key(file, entry)
+        elif entry.key not in cat.keys and entry.key not in cat.extra_keys:
+            yield _unknown_key(file, entry)
 
 
 def _unknown_key(file: AgentFile, entry: Entry) -> Finding:

@@ -3,7 +3,7 @@ completion candidates, hover and JSON schema; `tools` lives in `tools.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -15,6 +15,7 @@ from agent_ls.core.yamltext import describe_type, dropped_value, show
 from agent_ls.dialects.agents.catalogue import Catalogue
 from agent_ls.dialects.agents.context import VALUE_TYPES, AgentFile
 from agent_ls.dialects.base import Choice, KeySpec, ValueSite, ValueType, change_to
+from agent_ls.dialects.hooks import event_problems, holds_guard_hooks, hooks_schema
 
 
 def _enum_schema(values: dict[str, str]) -> dict[str, Any]:
@@ -303,7 +304,7 @@ class Model(ValueType[AgentFile]):
         resolved = catalogue.resolve_model(value)
         if resolved is None:
             return f"**inherit**: {catalogue.inherit_doc()}", *span
-        alias = catalogue.model_aliases.get(value.strip().lower())
+        alias = catalogue.model_aliases.get(catalogue.alias_of(value.strip().lower()))
         if alias:
             return f"**{value}** → `{alias[0]}`\n\n{alias[1]}", *span
         known = catalogue.model_ids.get(resolved)
@@ -398,94 +399,137 @@ class McpServers(ValueType[AgentFile]):
 
 @VALUE_TYPES.register
 class Hooks(ValueType[AgentFile]):
-    """A mapping of hook events to lists of matchers, each with its `hooks`."""
+    """A mapping of hook events to lists of matchers, each with its `hooks`, read as the settings
+    files' `hooks` are (one catalogue: `dialects/hooks.py`)."""
 
     name = "hooks"
-    codes = ("AL706", "AL708")
+    codes = ("AL706", "AL708", "AL710")
 
     def check(self, entry: Entry, file: AgentFile) -> Iterator[Finding]:
-        cat = file.cat
-        if isinstance(entry.value, dict) and isinstance(entry.node, yaml.MappingNode):
-            for key_node, _ in entry.node.value:
-                event = to_python(key_node)
-                if not isinstance(event, str) or event not in cat.hook_events:
-                    hint = suggest(show(event), cat.hook_events)
-                    yield Finding(
-                        "AL708",
-                        f"`{event}` is not a hook event: Claude Code loads the agent but this hook "
-                        "never runs" + (f". Did you mean `{hint}`?" if hint else "."),
-                        *file.node_range(key_node),
-                        change_to(*file.node_range(key_node), hint),
-                    )
-        problem = hooks_problem(entry.value, cat)
-        if problem:
+        hooks = file.cat.hooks
+        value = entry.value
+        if value in (None, False, "", 0):
+            return  # what JavaScript reads as false: Claude Code reads no hooks
+        if not isinstance(value, dict) or not isinstance(entry.node, yaml.MappingNode):
             yield Finding(
                 "AL706",
-                f"Invalid hooks ({problem}): Claude Code drops this whole agent.",
+                f"Invalid hooks (`hooks` is {describe_type(value)}, not a mapping of events to "
+                "lists of matchers): Claude Code drops this whole agent.",
                 *file.value_range(entry),
             )
+            return
+        for key_node, value_node in entry.node.value:
+            event = to_python(key_node)
+            matchers = to_python(value_node)
+            if not isinstance(event, str) or event not in hooks.events:
+                if holds_guard_hooks(
+                    matchers,
+                    hooks.events,
+                    hooks.guard_events,
+                    (),
+                    3,
+                    not isinstance(matchers, list),
+                ):
+                    yield Finding(
+                        "AL706",
+                        f"`{show(event)}` is not a hook event, but it holds PreToolUse/"
+                        "PermissionRequest hooks: Claude Code drops this whole agent.",
+                        *file.node_range(key_node),
+                    )
+                    continue
+                hint = suggest(show(event), hooks.events)
+                yield Finding(
+                    "AL708",
+                    f"`{show(event)}` is not a hook event: Claude Code loads the agent but this "
+                    "hook never runs" + (f". Did you mean `{hint}`?" if hint else "."),
+                    *file.node_range(key_node),
+                    change_to(*file.node_range(key_node), hint),
+                )
+                continue
+            for problem in event_problems(event, matchers, hooks):
+                node = _node_at(value_node, problem.path)
+                if problem.refuses_file:
+                    yield Finding(
+                        "AL706",
+                        f"Invalid hooks ({problem.message}). Under {event} Claude Code drops "
+                        "this whole agent: such a hook may guard its permissions.",
+                        *file.node_range(node),
+                    )
+                else:
+                    depth = len(problem.path)
+                    what = "hook" if depth > 2 else "matcher" if depth else "event"
+                    yield Finding(
+                        "AL710",
+                        f"{problem.message}: Claude Code ignores this {what}; the agent loads "
+                        "without it.",
+                        *file.node_range(node),
+                    )
+
+    def candidates(self, site: ValueSite) -> Sequence[Choice]:
+        if site.in_list and site.typed.rstrip() == "type:":  # `- type: |` in a matcher's hooks
+            types = site.catalogue.hooks.types.values()
+            return [(t.name, "hook type", f"{t.doc} Needs {', '.join(t.required)}.") for t in types]
+        return []
+
+    def hover(
+        self, entry: Entry, offset: int, text: str, spec: KeySpec, catalogue: Any
+    ) -> tuple[str, int, int] | None:
+        node = entry.node
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        hooks = catalogue.hooks
+        shift = entry.value_start - node.start_mark.index  # the nodes' marks → text offsets
+        at = offset - shift
+        for key_node, value_node in node.value:
+            start, end = key_node.start_mark.index, key_node.end_mark.index
+            if start <= at <= end:
+                doc = hooks.events.get(to_python(key_node))
+                if doc is None:
+                    return None
+                return f"**{key_node.value}** (hook event)\n\n{doc}", start + shift, end + shift
+            found = _hook_type_at(value_node, at, hooks)
+            if found is not None:
+                return found[0], found[1] + shift, found[2] + shift
+        return None
 
     def schema(self, spec: KeySpec, catalogue: Any) -> dict[str, Any]:
-        hook = {
-            "type": "object",
-            "required": ["type"],
-            "properties": {
-                "type": {"enum": list(catalogue.hook_types)},
-                "command": {"type": "string"},
-                "prompt": {"type": "string"},
-                "url": {"type": "string"},
-                "timeout": {"type": "number"},
-            },
-        }
-        matcher = {
-            "type": "object",
-            "required": ["hooks"],
-            "properties": {
-                "matcher": {"type": "string"},
-                "hooks": {"type": "array", "minItems": 1, "items": hook},
-            },
-        }
-        return {
-            "type": "object",
-            "propertyNames": {"enum": list(catalogue.hook_events)},
-            "additionalProperties": {"type": "array", "items": matcher},
-        }
+        schema = hooks_schema(catalogue.hooks, spec.doc)
+        del schema["description"]  # the schema's caller adds the key's doc
+        return schema
 
 
-def hooks_problem(value: Any, cat: Catalogue) -> str | None:
-    """Returns why `hooks` fails Claude Code's schema, or None when it is valid."""
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        return f"`hooks` is {describe_type(value)}, not a mapping of events"
-    for event, matchers in value.items():
-        # Claude Code's schema strips an unknown event without looking at its value: the agent
-        # loads (measured on 2.1.332; AL708 says the hook never runs).
-        if event not in cat.hook_events:
-            continue
-        if not isinstance(matchers, list):
-            return f"`{event}` must be a list of matchers"
-        for matcher in matchers:
-            if not isinstance(matcher, dict):
-                return f"each item of `{event}` must be a mapping with `hooks`"
-            if "matcher" in matcher and not isinstance(matcher["matcher"], str):
-                return f"`matcher` under `{event}` must be text"
-            hooks = matcher.get("hooks")
-            if not isinstance(hooks, list) or not hooks:
-                return f"each item of `{event}` needs a `hooks:` list"
-            for hook in hooks:
-                if (
-                    not isinstance(hook, dict)
-                    or not isinstance(hook.get("type"), str)
-                    or hook["type"] not in cat.hook_types
-                ):
-                    return f"each hook needs `type` ({', '.join(cat.hook_types)})"
-                required = cat.hook_types[hook["type"]][0]
-                if not isinstance(hook.get(required), str) or not hook[required]:
-                    return f"a `{hook['type']}` hook needs `{required}`"
-                if "timeout" in hook and not (
-                    isinstance(hook["timeout"], (int, float))
-                    and not isinstance(hook["timeout"], bool)
-                ):
-                    return "`timeout` must be a number of seconds"
+def _node_at(node: yaml.Node, path: tuple[int | str, ...]) -> yaml.Node:
+    """The YAML node at `path` below `node` (the deepest one found)."""
+    for step in path:
+        if isinstance(step, int) and isinstance(node, yaml.SequenceNode):
+            if step >= len(node.value):
+                break
+            node = node.value[step]
+        elif isinstance(step, str) and isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if to_python(k) == step), None)
+            if child is None:
+                break
+            node = child
+        else:
+            break
+    return node
+
+
+def _hook_type_at(node: yaml.Node, offset: int, hooks: Any) -> tuple[str, int, int] | None:
+    """The hover of a hook's `type` value under `node` at `offset`, or None."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if key.value == "type" and isinstance(value, yaml.ScalarNode):
+                    start, end = value.start_mark.index, value.end_mark.index
+                    kind = hooks.types.get(value.value)
+                    if kind is not None and start <= offset <= end:
+                        fields = ", ".join(f"`{f}`" for f in kind.required)
+                        return f"**{kind.name}** hook: {kind.doc}\n\nNeeds {fields}.", start, end
+                else:
+                    stack.append(value)
     return None

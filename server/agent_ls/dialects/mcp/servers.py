@@ -17,9 +17,10 @@ than letters, digits, `_` and `-` become `_`.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +35,59 @@ class _Unknown(Exception):
     """A layer that exists but cannot be read: which servers it adds is unknown."""
 
 
-def _read_json(path: Path) -> Any:
-    """The parsed file; None when it does not exist; raises `_Unknown` when it cannot be read."""
+_OPEN: contextvars.ContextVar[Mapping[Path, str] | None] = contextvars.ContextVar(
+    "open", default=None
+)
+"""The texts of the layers open in an editor, read instead of the saved files (one call's)."""
+
+
+def _text(path: Path) -> str | None:
+    """The layer's text (an open document's, else the file's); None when there is none; raises
+    `_Unknown` when it cannot be read."""
+    opened = _OPEN.get()
+    if opened:  # keyed by resolved paths
+        text = opened.get(path) or opened.get(path.resolve())
+        if text is not None:
+            return text
     if not path.is_file():
         return None
     try:
-        return json.loads(decode(read_bytes(path, CONFIG_MAX_BYTES)).text)
-    except (UnreadableFile, ValueError, RecursionError) as err:
+        return decode(read_bytes(path, CONFIG_MAX_BYTES)).text
+    except UnreadableFile as err:
         raise _Unknown(f"{path}: {err}") from err
+
+
+def _read_json(path: Path) -> Any:
+    """The parsed file; None when it does not exist; raises `_Unknown` when it cannot be read."""
+    text = _text(path)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise _Unknown(f"{path}: {err}") from err
+
+
+def is_layer(path: Path) -> bool:
+    """Whether `path` is a file whose contents can change the servers Claude Code knows: a
+    `.mcp.json`, `~/.claude.json`, a settings file (enabled plugins, disabled servers), the
+    installed plugins or a plugin manifest."""
+    name, folder = path.name, path.parent.name
+    return (
+        name in (".mcp.json", ".claude.json", "installed_plugins.json")
+        or folder == ".claude"
+        and name in ("settings.json", "settings.local.json")
+        or folder == ".claude-plugin"
+        and name == "plugin.json"
+    )
 
 
 def _started(path: Path) -> dict[str, Any]:
     """The servers Claude Code starts from one `.mcp.json`-shaped file (none when it is not
     there, or ignored)."""
-    if not path.is_file():
+    text = _text(path)
+    if text is None:
         return {}
-    try:
-        text = decode(read_bytes(path, CONFIG_MAX_BYTES)).text
-    except UnreadableFile as err:
-        raise _Unknown(f"{path}: {err}") from err
     doc = parse_json(text)
     if doc.errors and doc.errors[0].message.startswith("Nested deeper"):
         raise _Unknown(f"{path}: nested too deeply to read")  # agent-ls's limit, not Claude Code's
@@ -102,13 +137,10 @@ def _plugin_servers(plugin: Path) -> Iterator[str]:
     """The names of a plugin's servers (`plugin_<plugin>_<server>`) as Claude Code starts them."""
     from agent_ls.dialects.plugin_manifest import DIALECT as MANIFEST
 
-    path = plugin / ".claude-plugin" / "plugin.json"
-    if not path.is_file():
+    text = _text(plugin / ".claude-plugin" / "plugin.json")
+    if text is None:
         return
-    try:
-        loaded = MANIFEST.load(parse_json(decode(read_bytes(path, CONFIG_MAX_BYTES)).text))
-    except UnreadableFile as err:
-        raise _Unknown(f"{path}: {err}") from err
+    loaded = MANIFEST.load(parse_json(text))
     if loaded is None:
         return  # Claude Code does not load the plugin
     declared = loaded.data.get("mcpServers")
@@ -138,12 +170,23 @@ def _enabled_plugins(home: Path, settings: Iterable[dict[str, Any]]) -> Iterator
                 yield Path(path)
 
 
-def known_servers(root: Path | None, home: Path | None = None) -> frozenset[str] | None:
+def known_servers(
+    root: Path | None, home: Path | None = None, texts: Mapping[Path, str] | None = None
+) -> frozenset[str] | None:
     """Returns the MCP server names (as in tool names) Claude Code starts for the project at
-    `root` with the user's home `home` (default: this user's); None when `root` is unknown or a
-    layer cannot be read (then no MCP tool name is judged)."""
+    `root` with the user's home `home` (default: this user's), reading the layers of `texts`
+    (absolute path → an open document's text) instead of their files; None when `root` is
+    unknown or a layer cannot be read (then no MCP tool name is judged)."""
     if root is None:
         return None
+    token = _OPEN.set(texts)
+    try:
+        return _known_servers(root, home)
+    finally:
+        _OPEN.reset(token)
+
+
+def _known_servers(root: Path, home: Path | None) -> frozenset[str] | None:
     home = Path.home() if home is None else home
     root = root.resolve()
     try:

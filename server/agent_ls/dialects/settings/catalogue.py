@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_ls.dialects.agents.catalogue import load_catalogue as load_agents_catalogue
+from agent_ls.dialects.hooks import HookCatalogue, HookType, load_hooks
 
 HERE = Path(__file__).parent
 
@@ -32,14 +33,6 @@ class KeyType:
 
 
 @dataclass(frozen=True)
-class HookType:
-    name: str
-    doc: str
-    required: dict[str, str]
-    optional: dict[str, str]
-
-
-@dataclass(frozen=True)
 class SettingsCatalogue:
     version: str
     default_globs: tuple[str, ...]
@@ -59,6 +52,8 @@ class SettingsCatalogue:
     file_tools: frozenset[str]
     tools: dict[str, str]
     """Every tool name Claude Code has, with its doc (for matchers and permission rules)."""
+    hooks: HookCatalogue
+    """The hook catalogue shared with the agents dialect (events and types above are its)."""
 
     @property
     def permission_keys(self) -> dict[str, str]:
@@ -90,20 +85,18 @@ def load_catalogue() -> SettingsCatalogue:
     raw = json.loads((HERE / "catalogue.json").read_text("utf-8"))
     keys = json.loads((HERE / "keys.json").read_text("utf-8"))
     agents = load_agents_catalogue()
+    hooks = load_hooks()
     tools = {**agents.tools, **agents.gated_tools}
     tools.update({n: t.doc for n, t in agents.legacy_tools.items() if t.works})
     return SettingsCatalogue(
         version=keys["claudeCodeVersion"],
         default_globs=tuple(raw["globs"]),
         keys={name: _key(name, row) for name, row in keys["keys"].items()},
-        hook_events=raw["hookEvents"],
-        tool_events=frozenset(raw["toolEvents"]),
-        guard_events=frozenset(raw["guardEvents"]),
+        hook_events=hooks.events,
+        tool_events=hooks.tool_events,
+        guard_events=hooks.guard_events,
         guard_scan_exempt=frozenset(raw["guardScanExempt"]),
-        hook_types={
-            name: HookType(name, spec["doc"], spec["required"], spec["optional"])
-            for name, spec in raw["hookTypes"].items()
-        },
+        hook_types=hooks.types,
         matcher_everything=frozenset(raw["matcherEverything"]),
         default_modes=raw["defaultModes"],
         permission_lists=raw["permissionLists"],
@@ -111,4 +104,5 @@ def load_catalogue() -> SettingsCatalogue:
         rule_forms=raw["ruleForms"],
         file_tools=frozenset(raw["fileTools"]),
         tools=tools,
+        hooks=hooks,
     )

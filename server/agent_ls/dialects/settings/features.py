@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent_ls.core.jsondoc import JsonArray, JsonDocument, JsonMember, JsonNode, JsonString
+from agent_ls.dialects.hooks import hooks_schema
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.features.results import Candidate
 
@@ -147,40 +148,7 @@ def _key_schema(key: KeyType) -> dict[str, Any]:
 
 def schema(cat: SettingsCatalogue) -> dict[str, Any]:
     """A JSON Schema (draft-07) of settings files as Claude Code validates them."""
-    entries = []
-    for spec in cat.hook_types.values():
-        kinds = {**spec.required, **spec.optional}
-        entries.append(
-            {
-                "type": "object",
-                "description": spec.doc,
-                "required": ["type", *spec.required],
-                "properties": {
-                    "type": {"const": spec.name},
-                    **{f: _field(k) for f, k in kinds.items()},
-                },
-            }
-        )
-    group = {
-        "type": "object",
-        "required": ["hooks"],
-        "properties": {
-            "matcher": {
-                "type": "string",
-                "description": "A case-sensitive regular expression over tool names; `*`, empty or absent: every tool.",
-            },
-            "hooks": {"type": "array", "items": {"oneOf": entries}},
-        },
-    }
-    hooks = {
-        "type": "object",
-        "description": cat.keys["hooks"].doc,
-        "properties": {
-            e: {"type": "array", "description": d, "items": group}
-            for e, d in cat.hook_events.items()
-        },
-        "additionalProperties": False,
-    }
+    hooks = hooks_schema(cat.hooks, cat.keys["hooks"].doc)
     rules = {"type": "array", "items": {"type": "string"}}
     permissions = {
         "type": "object",
@@ -208,15 +176,3 @@ def schema(cat: SettingsCatalogue) -> dict[str, Any]:
         "type": "object",
         "properties": properties,
     }
-
-
-def _field(kind: str) -> dict[str, Any]:
-    fields: dict[str, dict[str, Any]] = {
-        "string": {"type": "string"},
-        "boolean": {"type": "boolean"},
-        "positive": {"type": "number", "exclusiveMinimum": 0},
-        "stringList": {"type": "array", "items": {"type": "string"}},
-        "stringMap": {"type": "object", "additionalProperties": {"type": "string"}},
-        "object": {"type": "object"},
-    }
-    return fields[kind]

@@ -154,65 +154,6 @@ def _with(rule: str, tool: str) -> str:
     return f"{tool}{sep}{rest}"
 
 
-def looks_like_guard(value: object, guards: Collection[str]) -> bool:
-    """An object holding a non-empty PreToolUse/PermissionRequest/PreSkillShellCommand value."""
-    return isinstance(value, dict) and any(
-        key in guards and item is not None and item != [] for key, item in value.items()
-    )
-
-
-def looks_like_matcher(value: object, events: Collection[str]) -> bool:
-    """An object that reads as one matcher group (`{"matcher": …, "hooks": [ … ]}`)."""
-    if not isinstance(value, dict):
-        return False
-    if "matcher" not in value and any(key in events for key in value):
-        return False
-    hooks = value.get("hooks")
-    if isinstance(hooks, list):
-        return bool(hooks)
-    return isinstance(hooks, dict) and ("matcher" in value or isinstance(hooks.get("type"), str))
-
-
-def holds_guard_hooks(
-    value: object,
-    events: Collection[str],
-    guards: Collection[str],
-    unscanned: Collection[str],
-    depth: int = 3,
-    matchers_count: bool = True,
-    in_hooks_list: bool = False,
-) -> bool:
-    """Whether `value`, within `depth` levels, holds what may be a PreToolUse/PermissionRequest
-    hook: Claude Code then refuses the whole file, since such a hook may guard its permissions
-    (the binary's scan of everything outside `hooks`, transcribed)."""
-    if looks_like_guard(value, guards) or matchers_count and looks_like_matcher(value, events):
-        return True
-    if depth == 0 or not isinstance(value, (dict, list)):
-        return False
-    if isinstance(value, list):
-        return any(
-            holds_guard_hooks(
-                item, events, guards, unscanned, depth - 1, matchers_count, in_hooks_list
-            )
-            for item in value
-        )
-    if in_hooks_list and isinstance(value.get("type"), str):
-        return False
-    return any(
-        key not in unscanned
-        and holds_guard_hooks(
-            item,
-            events,
-            guards,
-            unscanned,
-            depth - 1,
-            matchers_count and key not in events,
-            key == "hooks" and isinstance(item, list),
-        )
-        for key, item in value.items()
-    )
-
-
 def bash_rule_notice(rule: str, list_name: str) -> tuple[str, str] | None:
     """What Claude Code says on stderr about a Bash rule it loads: ("literal", …) when a `*` or
     `:*` is not read the way it looks, ("broad", …) when an allow rule's wildcard comes before

@@ -22,10 +22,12 @@ from agent_ls.core.jsondoc import (
     JsonNumber,
     JsonObject,
     JsonString,
+    json_type,
     to_python,
 )
 from agent_ls.core.suggest import suggest
 from agent_ls.dialects.base import Applies, CheckContext, Rules
+from agent_ls.dialects.hooks import entry_problem, guards_outside_hooks
 from agent_ls.dialects.jsonfile import (
     JsonFile,
     first_error,
@@ -35,13 +37,7 @@ from agent_ls.dialects.jsonfile import (
 )
 from agent_ls.dialects.jsonshape import Shapes
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
-from agent_ls.dialects.settings.grammar import (
-    bash_rule_notice,
-    holds_guard_hooks,
-    looks_like_guard,
-    matcher_problem,
-    rule_problem,
-)
+from agent_ls.dialects.settings.grammar import bash_rule_notice, matcher_problem, rule_problem
 
 RULES: Rules[Any] = Rules()
 OBJECT_KEYS = {"permissions": "object", "env": "record"}
@@ -75,11 +71,6 @@ class SettingsFile(JsonFile):
     def root(self) -> JsonObject | None:
         """The top-level object, when the file parses as one (the rules below need it)."""
         return super().root if self.doc.valid else None
-
-
-def json_type(node: JsonNode | None) -> str:
-    """The type name Claude Code's messages use for a value (`undefined`: none)."""
-    return "undefined" if node is None else node.kind
 
 
 # -- the file as a whole ---------------------------------------------------------------------------
@@ -234,7 +225,7 @@ def _typed(
 def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding]:
     name = member.key.value
     key = member.key
-    if guards_outside_hooks(member, cat):
+    if _guards_outside_hooks(member, cat):
         return  # ST206 says more
     if name in cat.hook_events:
         yield Finding(
@@ -248,29 +239,11 @@ def _unknown_key(member: JsonMember, cat: SettingsCatalogue) -> Iterator[Finding
     yield misspelt_key("ST103", member, cat.public_keys(), message)
 
 
-def guards_outside_hooks(member: JsonMember, cat: SettingsCatalogue) -> bool:
-    """Whether a top-level member outside `hooks` holds what may be a PreToolUse/
-    PermissionRequest hook (a `PreToolUse` key, or a matcher group, within three levels)."""
-    name = member.key.value
-    if name == "hooks" or name in cat.guard_scan_exempt or member.value is None:
-        return False
-    value = {name: to_python(member.value)}
-    if looks_like_guard(value, cat.guard_events):
-        return True
-    return holds_guard_hooks(
-        value[name],
-        cat.hook_events,
-        cat.guard_events,
-        cat.guard_scan_exempt,
-        matchers_count=name not in cat.hook_events,
-    )
-
-
 @RULES.rule("ST206", applies_to=Applies.FILE)
 def hooks_outside_hooks(file: SettingsFile) -> Iterator[Finding]:
     """PreToolUse/PermissionRequest hooks (or matcher groups) outside `hooks`: not loaded."""
     for member in file.root.members if file.root is not None else ():
-        if guards_outside_hooks(member, file.cat):
+        if _guards_outside_hooks(member, file.cat):
             yield Finding(
                 "ST206",
                 f"`{member.key.value}` holds what may be a PreToolUse/PermissionRequest hook outside "
@@ -427,40 +400,19 @@ def _misspelt_fields(node: JsonObject, fields: tuple[str, ...]) -> Iterator[Find
             )
 
 
-_FIELD_TYPES = {
-    "string": (JsonString,),
-    "boolean": (JsonBool,),
-    "positive": (JsonNumber,),
-    "stringList": (JsonArray,),
-    "stringMap": (JsonObject,),
-    "object": (JsonObject,),
-}
-
-
 def _entry_problem(entry: JsonNode, cat: SettingsCatalogue) -> tuple[str, JsonNode] | None:
     """Why Claude Code drops one hook entry, and the node to mark; None when it loads."""
-    if not isinstance(entry, JsonObject):
-        return f"A hook entry must be an object; received {json_type(entry)}", entry
-    type_node = entry.get("type")
-    if not isinstance(type_node, JsonString) or type_node.value not in cat.hook_types:
-        shown = type_node.value if isinstance(type_node, JsonString) else json_type(type_node)
-        valid = ", ".join(cat.hook_types)
-        return f'Unknown hook type "{shown}" (valid types: {valid})', type_node or entry
-    spec = cat.hook_types[type_node.value]
-    for field, kind in {**spec.required, **spec.optional}.items():
-        value = entry.get(field)
-        if value is None:
-            if field in spec.required:
-                return f"This {spec.name} hook has no `{field}` (a {kind} is required)", entry
-            continue
-        if not isinstance(value, _FIELD_TYPES[kind]):
-            expected = (
-                "number" if kind == "positive" else _FIELD_TYPES[kind][0].__name__[4:].lower()
-            )
-            return f"`{field}` must be a {expected}; received {json_type(value)}", value
-        if kind == "positive" and isinstance(value, JsonNumber) and value.value <= 0:
-            return f"`{field}` must be a number above 0", value
-    return None
+    problem = entry_problem(to_python(entry), cat.hook_types)
+    if problem is None:
+        return None
+    message, field = problem
+    marked = entry.get(field) if field and isinstance(entry, JsonObject) else None
+    return message, marked or entry
+
+
+def _guards_outside_hooks(member: JsonMember, cat: SettingsCatalogue) -> bool:
+    value = to_python(member.value) if member.value is not None else None
+    return guards_outside_hooks(member.key.value, value, cat.hooks, cat.guard_scan_exempt)
 
 
 @RULES.rule("ST208", applies_to=Applies.FILE)

@@ -23,7 +23,8 @@ applied only to the very document it was computed on (`Snapshot.is_current`).
 
 Workspace trust: `experimental.agentLs.workspaceTrusted` at initialize and the notification
 `agentLs/workspaceTrust` (`{"trusted": bool}`); in an untrusted workspace the workspace's own
-agents run only on the user's go-ahead.
+agents run only on the user's go-ahead, and so do their follow-ups (a kept conversation counts
+as a shipped persona's only when its system prompt is exactly one a shipped persona builds).
 
 This package imports the server only for its type, and the server never imports it at start:
 it is loaded on first use (or warmed in a worker thread after `initialized`).

@@ -38,16 +38,19 @@ DISCARDED = "discarded by the user"
 """The failureReason of an applyEdit the user discarded in the client's own diff preview."""
 
 
-async def trusted_or_allowed(server: AgentLanguageServer, prepared: PreparedAction) -> bool:
-    """Returns whether to run: always for the shipped personas and in a trusted workspace; for
-    the workspace's own agents in an untrusted one, only on the user's go-ahead."""
-    if prepared.persona.shipped or workspace_trusted(server):
+async def trusted_or_allowed(
+    server: AgentLanguageServer, shipped: bool, title: str, file_name: str
+) -> bool:
+    """Returns whether to run (a first ask or a follow-up): always for the shipped personas and
+    in a trusted workspace; for the workspace's own agents in an untrusted one, only on the
+    user's go-ahead."""
+    if shipped or workspace_trusted(server):
         return True
     picked = await ask(
         server,
         types.MessageType.Warning,
-        f"{prepared.title}: this agent comes from a workspace you have not trusted. "
-        f"Its instructions and your code ({prepared.file_name}) would go to the API. Run it?",
+        f"{title}: this agent comes from a workspace you have not trusted. "
+        f"Its instructions and your code ({file_name}) would go to the API. Run it?",
         [RUN_ANYWAY, "Cancel"],
         unanswerable="trust the workspace to run its agents. Nothing was sent.",
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from agent_ls.lsp.personas.apply import trusted_or_allowed
 from agent_ls.lsp.personas.editor import REPORT_IN_MESSAGE, state_of, tell
 from agent_ls.lsp.personas.progress import Progress, finished
 from agent_ls.lsp.personas.state import FOLLOW_UP_COMMAND, Outcome
@@ -104,6 +105,11 @@ async def _follow_up(server: AgentLanguageServer, raw: Any, progress: Progress) 
     if path is None:
         raise PersonaError(f"{report_uri} is not a report file.", "usage")
     conversation = await asyncio.to_thread(conversations.load, path)
+    # The kept file is not proof of where its instructions came from (it may sit in the
+    # workspace): only a system prompt a shipped persona builds counts as shipped.
+    shipped = conversations.from_shipped(conversation, state_of(server).directory.shipped())
+    if not await trusted_or_allowed(server, shipped, conversation.title, conversation.file_name):
+        return Outcome("declined", "Nothing was sent: the workspace is not trusted.")
     call = api_settings(server.settings.personas)
     settings = server.settings.personas
     prompt = conversations.follow_up_prompt(

@@ -139,7 +139,9 @@ async def _perform(
     )
     call = api_settings(server.settings.personas)
     note_cache_shortfall(server, prepared)
-    if not await trusted_or_allowed(server, prepared):
+    if not await trusted_or_allowed(
+        server, prepared.persona.shipped, prepared.title, prepared.file_name
+    ):
         return Outcome("declined", "Nothing was sent: the workspace is not trusted.")
     if prepared.secrets and not await may_send_secrets(server, prepared):
         return Outcome("declined", "Nothing was sent.")
