@@ -12,8 +12,7 @@ from agent_ls.core.findings import Finding, Fix
 from agent_ls.core.renames import target_of
 from agent_ls.core.textindex import LineIndex
 from agent_ls.dialects.agents.catalogue import Catalogue
-from agent_ls.features.completion import Candidate
-from agent_ls.features.symbols import Swatch, Symbol
+from agent_ls.features.results import Candidate, Swatch, Symbol
 
 SOURCE = "agent-ls"
 

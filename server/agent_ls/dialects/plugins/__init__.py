@@ -20,18 +20,22 @@ from typing import Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.names import DeclaredName, name_span
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds, load_codes
 from agent_ls.dialects.plugins.layout import (
     LAYOUT,
     Found,
     Layout,
+    forget_plugin_roots,
     frontmatter_of,
     named,
     plugin_root,
     read_layout,
 )
+from agent_ls.dialects.registry import dialect_named
+from agent_ls.features.results import Candidate, Swatch, Symbol
 
-__all__ = ["component_dialect", "plugin_agent_name", "read_layout"]
+__all__ = ["component_dialect", "forget_plugin_roots", "plugin_agent_name", "read_layout"]
 
 CODES = load_codes(Path(__file__).with_name("codes.json"), {})
 _IN_PLUGIN: dict[str, str] = {
@@ -66,14 +70,12 @@ def plugin_agent_name(path: Path, data: dict[str, Any] | None = None) -> str | N
     return hit[1].name if hit[1].code in (None, "PL301") else None
 
 
-def component_dialect(path: Path) -> Dialect | None:
+def component_dialect(path: Path) -> Dialect[MarkdownSource] | None:
     """The dialect of a Markdown file in a plugin's component folder, or None."""
     hit = _found(path)
     if hit is None:
         return None
     layout, found = hit
-    from agent_ls.dialects import dialect_named
-
     inner = dialect_named(LAYOUT["components"][found.kind]["dialect"])
     if inner is not None and found.kind == "output-styles":
         inner = _style_dialect(layout.name)
@@ -81,7 +83,7 @@ def component_dialect(path: Path) -> Dialect | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _style_dialect(plugin: str) -> Dialect:
+def _style_dialect(plugin: str) -> Dialect[MarkdownSource]:
     """The output-styles dialect for the styles of `plugin` (names `PLUGIN:…`, force-for-plugin)."""
     from agent_ls.dialects.output_styles import DIALECT as STYLES
 
@@ -91,14 +93,14 @@ def _style_dialect(plugin: str) -> Dialect:
     return variant
 
 
-class PluginFile(Dialect):
+class PluginFile(Dialect[MarkdownSource]):
     """One file of a plugin: checked by the dialect of its component (agents, output styles…),
     plus where it sits (`PL` codes). The features are its component dialect's."""
 
     name = "plugins"
     default_globs = ()
 
-    def __init__(self, layout: Layout, found: Found, inner: Dialect | None) -> None:
+    def __init__(self, layout: Layout, found: Found, inner: Dialect[MarkdownSource] | None) -> None:
         self.layout, self.found, self.inner = layout, found, inner
         self.title = f"{found.kind[:-1]} of the Claude Code plugin {layout.name}"
         self.codes = CODES
@@ -115,6 +117,18 @@ class PluginFile(Dialect):
 
     def load(self, source: MarkdownSource) -> Any:
         return self.inner.load(source) if self.inner else None
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """The prefixed name the plugin loads the file under (`p015:shared`), when it does."""
+        slot = None if self.inner is None else self.inner.name_slot
+        hit = _found(path, source.data)
+        if slot is None or hit is None or hit[0].broken:
+            return None
+        found = hit[1]
+        if found.name is None or found.code not in (None, "PL301"):
+            return None
+        span = name_span(source, line_bounds(source.text, 0))
+        return DeclaredName(path, found.name, *span, *slot, plugin=True)
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         hit = _found(self.found.path, source.data)  # the name as the text now says
@@ -150,7 +164,9 @@ class PluginFile(Dialect):
         )
         return Finding("PL401", message, finding.start, finding.end, finding.fixes)
 
-    def complete(self, source: MarkdownSource, offset: int, mcp: frozenset[str] | None) -> Any:
+    def complete(
+        self, source: MarkdownSource, offset: int, mcp: frozenset[str] | None
+    ) -> list[Candidate]:
         return self.inner.complete(source, offset, mcp) if self.inner else []
 
     def hover(
@@ -158,10 +174,10 @@ class PluginFile(Dialect):
     ) -> tuple[str, int, int] | None:
         return self.inner.hover(source, offset, findings) if self.inner else None
 
-    def symbols(self, source: MarkdownSource) -> Any:
+    def symbols(self, source: MarkdownSource) -> list[Symbol]:
         return self.inner.symbols(source) if self.inner else []
 
-    def swatches(self, source: MarkdownSource) -> Any:
+    def swatches(self, source: MarkdownSource) -> list[Swatch]:
         return self.inner.swatches(source) if self.inner else []
 
     def schema(self) -> dict[str, Any]:
