@@ -2,7 +2,8 @@
 where the target is uncertain or taken (another file, folder or link is there).
 
 Every case variant of `SKILL.md` is skipped by Claude Code 2.1.332 (recorded: s026, s057–s061),
-so each gets the rename to `SKILL.md`; a command's `.MD` is skipped (m007) and gets `.md`.
+so each gets the rename to `SKILL.md`; a command's `.MD` is skipped (m007) and gets `.md`, and
+so does any agent, command or output style skipped for its extension (AL106, CM106, OS102).
 The files are written in a temporary workspace: the rename's target is judged on disk.
 """
 
@@ -21,6 +22,8 @@ from agent_ls.dialects.commands import DIALECT as COMMANDS
 from agent_ls.dialects.skills import DIALECT as SKILLS
 from agent_ls.dialects.skills import SkillsDialect
 from agent_ls.features.fixes import fix_text, move_file, rename_of, unified_diff
+from agent_ls.settings import Settings
+from agent_ls.workspace import dialect_of
 
 SKILL_TEXT = "---\nname: demo\ndescription: Does the demo\n---\nDo the thing.\n"
 
@@ -153,3 +156,27 @@ def test_the_diff_of_a_rename_is_headed_as_git_heads_one() -> None:
         "diff --git a/s/skill.md b/s/SKILL.md\nrename from s/skill.md\nrename to s/SKILL.md\n"
         "--- a/s/skill.md\n+++ b/s/SKILL.md\n@@ -1 +1 @@\n-x\n+y\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("rel", "code", "rename", "preferred"),
+    [
+        (".claude/agents/rev.MD", "AL106", "rev.md", True),
+        (".claude/agents/rev.markdown", "AL106", "rev.md", True),
+        (".claude/output-styles/terse.Md", "OS102", "terse.md", True),
+        # not Markdown by its name: offered, but `--fix` leaves the choice to the user
+        (".claude/commands/go.txt", "CM106", "go.md", False),
+    ],
+)
+def test_a_file_skipped_for_its_extension_is_renamed_to_md(
+    tmp_path: Path, rel: str, code: str, rename: str, preferred: bool
+) -> None:
+    path = write(tmp_path, rel, "---\nname: x\ndescription: d\n---\nBody.\n")
+    dialect, _ = dialect_of(path, tmp_path, Settings())
+    ctx = CheckContext(dialect.catalogue, path=path, file_stem=path.stem)
+    (finding,) = dialect.check(dialect.read(path.read_text("utf-8")), ctx)
+    assert finding.code == code
+    assert [(f.rename, f.preferred) for f in finding.fixes] == [(rename, preferred)]
+    write(tmp_path, str(Path(rel).with_name(rename)))  # now the target is taken
+    (finding,) = dialect.check(dialect.read(path.read_text("utf-8")), ctx)
+    assert (finding.code, finding.fixes) == (code, ())

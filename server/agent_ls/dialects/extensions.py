@@ -12,6 +12,7 @@ from typing import Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.renames import rename_fix
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds
 from agent_ls.settings import Settings
 
@@ -75,7 +76,12 @@ class SkippedExtension(Dialect[MarkdownSource]):
             f"without a word, so this {self.inner.title.removeprefix('Claude Code ')} is not "
             f"loaded. Rename it to end in `{READ_SUFFIX}`."
         )
-        return [Finding(code, message, *line_bounds(source.text, 0))]
+        # the name it needs is certain; renaming a Markdown file (`x.MD`, `x.markdown`) is what
+        # `--fix` does, another file (`notes.txt`) is renamed only when the user picks the fix
+        wanted = (self.path.stem if self.path.suffix else self.path.name) + READ_SUFFIX
+        markdown = self.path.suffix.lower() in (READ_SUFFIX, ".markdown")
+        fixes = rename_fix(ctx.path or self.path, wanted, preferred=markdown)
+        return [Finding(code, message, *line_bounds(source.text, 0), fixes)]
 
     def schema(self) -> dict[str, Any]:
         return self.inner.schema()
