@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
 from agent_ls.core.names import DeclaredName, NamePolicy, NameTable
-from agent_ls.dialects import agents, all_dialects, dialect_for
+from agent_ls.dialects import agents, all_dialects, declared_name, dialect_for
 from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.dialects.extensions import folder_may_hold_misnamed
 from agent_ls.reading import (
@@ -31,7 +31,12 @@ from agent_ls.settings import Settings
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-__all__ = ["FileTooLarge", "UnreadableFile", "read_text"]  # re-exported for the server, personas
+__all__ = [
+    "FileTooLarge",
+    "UnreadableFile",
+    "declared_name",
+    "read_text",
+]  # re-exported for the server, personas
 _log = logging.getLogger(__name__)
 
 SKIP_DIRS = frozenset(
@@ -68,7 +73,9 @@ def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
     return agents.DIALECT.matches(path, root, settings)
 
 
-def dialect_of(path: Path | None, root: Path | None, settings: Settings) -> tuple[Dialect, bool]:
+def dialect_of(
+    path: Path | None, root: Path | None, settings: Settings
+) -> tuple[Dialect[Any], bool]:
     """Returns the dialect that checks `path` (with the settings applied), and whether its globs
     matched: the first dialect whose globs match, else the one that also checks look-alikes
     anywhere (agents: Markdown whose frontmatter is an agent's)."""
@@ -288,7 +295,7 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
         name = None
         if isinstance(source, MarkdownSource):
             end = source.split.body_start if source.split.has_frontmatter else 0
-            name = dialect.declared_name(path, source)
+            name = declared_name(dialect, path, source)
         else:  # a JSON file: its findings may point anywhere in it
             end = len(text)
         end = max([end, *(f.end for f in findings), name.end if name else 0])

@@ -2,7 +2,8 @@
 where only `.md` is read): outside the dialect's globs, found by the `.md` name they would need.
 
 `misnamed_dialect(path, …)` gives such a file a dialect that reports one Error (the dialect's
-`extension_code`), so a file Claude Code never reads is never silently passed over.
+`extension_code`), with a fix that renames it to the `.md` name (when that name is free), so a
+file Claude Code never reads is never silently passed over.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from agent_ls.core.findings import Finding
-from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.renames import rename_fix
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds
 from agent_ls.settings import Settings
 
@@ -20,21 +22,26 @@ READ_SUFFIX = ".md"
 
 
 def misnamed_dialect(
-    path: Path, root: Path | None, settings: Settings, dialects: tuple[Dialect, ...]
-) -> Dialect | None:
+    path: Path, root: Path | None, settings: Settings, dialects: tuple[Dialect[Any], ...]
+) -> Dialect[Any] | None:
     """The dialect of `path` when it lies where one of `dialects` (with an `extension_code`)
     reads `.md` files but ends otherwise; None for any other file (and for hidden files)."""
     if path.suffix == READ_SUFFIX or path.name.startswith("."):
         return None
-    wanted = path.with_name((path.stem if path.suffix else path.name) + READ_SUFFIX)
+    wanted = path.with_name(read_name(path))
     for dialect in dialects:
         if dialect.extension_code is not None and dialect.matches(wanted, root, settings):
             return SkippedExtension(dialect, path)
     return None
 
 
+def read_name(path: Path) -> str:
+    """The file name Claude Code would read: `x.MD`, `x.txt` → `x.md`; `README` → `README.md`."""
+    return (path.stem if path.suffix else path.name) + READ_SUFFIX
+
+
 def folder_may_hold_misnamed(
-    folder: Path, root: Path | None, settings: Settings, dialects: tuple[Dialect, ...]
+    folder: Path, root: Path | None, settings: Settings, dialects: tuple[Dialect[Any], ...]
 ) -> bool:
     """Whether a `.md` file in `folder` would be one of `dialects`' with an `extension_code` (a
     folder walk then yields its other files too)."""
@@ -42,14 +49,14 @@ def folder_may_hold_misnamed(
     return any(d.extension_code is not None and d.matches(probe, root, settings) for d in dialects)
 
 
-class SkippedExtension(Dialect):
+class SkippedExtension(Dialect[MarkdownSource]):
     """A file Claude Code skips for its extension: the Error saying so, and nothing else (its
     frontmatter is never read). Features are its folder's dialect's."""
 
     name = "skipped"
     default_globs = ()
 
-    def __init__(self, inner: Dialect, path: Path) -> None:
+    def __init__(self, inner: Dialect[Any], path: Path) -> None:
         self.inner, self.path = inner, path
         self.title = inner.title
         self.codes = inner.codes
@@ -59,7 +66,7 @@ class SkippedExtension(Dialect):
         return self.inner.with_settings(settings).catalogue
 
     def read(self, text: str) -> MarkdownSource:
-        return self.inner.read(text)
+        return read_source(text)  # the frontmatter is never read: only the first line is shown
 
     def claims(self, source: MarkdownSource, in_globs: bool) -> bool:
         return True
@@ -75,7 +82,8 @@ class SkippedExtension(Dialect):
             f"without a word, so this {self.inner.title.removeprefix('Claude Code ')} is not "
             f"loaded. Rename it to end in `{READ_SUFFIX}`."
         )
-        return [Finding(code, message, *line_bounds(source.text, 0))]
+        fixes = rename_fix(ctx.path, read_name(self.path))
+        return [Finding(code, message, *line_bounds(source.text, 0), fixes)]
 
     def schema(self) -> dict[str, Any]:
         return self.inner.schema()

@@ -35,6 +35,7 @@ from agent_ls.settings import Settings
 from agent_ls.workspace import (
     UnreadableFile,
     agent_globs,
+    declared_name,
     dialect_of,
     is_agent_path,
     name_table,
@@ -61,7 +62,7 @@ class Analysis:
     findings: list[Finding]
     index: LineIndex
     is_agent: bool
-    dialect: Dialect
+    dialect: Dialect[Any]
     """The dialect that checked it (chosen by path, `workspace.dialect_of`)."""
 
 
@@ -197,7 +198,7 @@ class AgentLanguageServer(LanguageServer):
             return []
         name = None
         if analysis.is_agent and isinstance(analysis.source, MarkdownSource):
-            name = analysis.dialect.declared_name(path, analysis.source)
+            name = declared_name(analysis.dialect, path, analysis.source)
         old = self.names.by_path.get(path)
         if _key(old) == _key(name):
             if name is not None:
@@ -240,7 +241,7 @@ class AgentLanguageServer(LanguageServer):
         it cannot be read)."""
         dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         source = self.source_on_disk(path) if in_globs else None
-        return None if source is None else dialect.declared_name(path, source)
+        return None if source is None else declared_name(dialect, path, source)
 
     def source_on_disk(self, path: Path) -> MarkdownSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""

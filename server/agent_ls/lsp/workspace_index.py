@@ -14,7 +14,7 @@ from agent_ls.core.names import DeclaredName, NameTable
 from agent_ls.dialects.plugins import forget_plugin_roots
 from agent_ls.lsp.diagnostics import refresh_all
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, FileIdentity, uri_of
-from agent_ls.workspace import dialect_of, name_table, walk_markdown
+from agent_ls.workspace import declared_name, dialect_of, name_table, walk_markdown
 
 Index = dict[Path, tuple[FileIdentity, DeclaredName | None]]
 """Dialect files on disk: each one's identity and the name it declares."""
@@ -54,7 +54,8 @@ async def reindex(ls: AgentLanguageServer) -> None:
         open_path = ls.path_of(uri)
         if open_path is not None and analysis.is_agent:
             if isinstance(analysis.source, MarkdownSource):
-                names.record(open_path, analysis.dialect.declared_name(open_path, analysis.source))
+                name = declared_name(analysis.dialect, open_path, analysis.source)
+                names.record(open_path, name)
     ls.names = names
     refresh_all(ls)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from agent_ls.core.frontmatter import MAX_FILE_BYTES, read_source
 from agent_ls.core.globs import matches_globs
-from agent_ls.dialects.agents.loader import load_agent
+from agent_ls.dialects.agents import DIALECT as AGENTS
 from agent_ls.dialects.plugins import load_plugin_agent, plugin_agent_name
 from agent_ls.workspace import UnreadableFile, read_text, walk_files
 
@@ -57,7 +57,7 @@ def persona_from_text(text: str, path: Path | None, *, shipped: bool = False) ->
     nameless or broken ones too)."""
     source = read_source(text)
     agent = None if path is None or shipped else load_plugin_agent(path, source)
-    agent = agent or load_agent(source)
+    agent = agent or AGENTS.load(source)
     if agent is None:
         return None
     return Persona(

@@ -15,7 +15,8 @@ from typing import ClassVar
 from agent_ls.core.findings import Code, Finding
 from agent_ls.core.frontmatter import MarkdownSource
 from agent_ls.core.names import DeclaredName, NamePolicy, NameSlot, name_span
-from agent_ls.dialects.base import CheckContext, FrontmatterDialect, line_bounds, load_codes
+from agent_ls.dialects.base import CheckContext, line_bounds, load_codes
+from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue, load_catalogue, template_values
 from agent_ls.dialects.skills.loader import (
     SUPPORT,
@@ -54,13 +55,7 @@ class SkillsDialect(FrontmatterDialect):
 
     def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
         """The name it loads under (its folder; a command's path), when Claude Code loads it:
-        pointing at its `name`, else at its first line. A plugin's skill (which the
-        `**/skills/*/SKILL.md` glob gives this dialect) goes by its plugin's prefixed name."""
-        from agent_ls.dialects.plugins import component_dialect
-
-        in_plugin = component_dialect(path)
-        if in_plugin is not None:
-            return in_plugin.declared_name(path, source)
+        pointing at its `name`, else at its first line."""
         loaded = self.load_at(source, path)
         if loaded is None:
             return None
