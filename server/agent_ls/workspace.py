@@ -31,7 +31,12 @@ from agent_ls.settings import Settings
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-__all__ = ["FileTooLarge", "UnreadableFile", "read_text"]  # re-exported for the server, personas
+__all__ = [
+    "FileTooLarge",
+    "UnreadableFile",
+    "declared_name",
+    "read_text",
+]  # re-exported for the server, personas
 _log = logging.getLogger(__name__)
 
 SKIP_DIRS = frozenset(

@@ -260,3 +260,17 @@ def test_a_name_that_changes_or_goes_leaves_no_duplicate_behind() -> None:
     table.record(a, DeclaredName(a, "x", 0, 1, "output-styles", "style", "OS204"))
     table.record(a, None)
     assert table.duplicates(b) is None and a not in table.by_path
+
+
+def test_a_skipped_extension_is_renamed_to_md_when_that_name_is_free(tmp_path: Path) -> None:
+    styles = tmp_path / ".claude/output-styles"
+    styles.mkdir(parents=True)
+    for name in ("a.MD", "b.txt", "b.md"):
+        (styles / name).write_text(STYLE.format(name))
+    paths = sorted(styles.iterdir())
+    reports, _ = check_paths(paths, set(), tmp_path, Settings())
+    fixes = {
+        r.path.name: [fix.rename for f in r.findings if f.code == "OS102" for fix in f.fixes]
+        for r in reports
+    }
+    assert fixes == {"a.MD": ["a.md"], "b.txt": [], "b.md": []}  # b.md is taken: no fix

@@ -516,7 +516,7 @@ class Dialect(Generic[SourceT]):
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
 
-    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+    def declared_name(self, path: Path, source: SourceT) -> DeclaredName | None:
         """The name Claude Code loads the file at `path` under, compared across files (None:
         it loads none, or this dialect's names are not compared)."""
         return None

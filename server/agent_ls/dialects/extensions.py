@@ -2,7 +2,8 @@
 where only `.md` is read): outside the dialect's globs, found by the `.md` name they would need.
 
 `misnamed_dialect(path, …)` gives such a file a dialect that reports one Error (the dialect's
-`extension_code`), so a file Claude Code never reads is never silently passed over.
+`extension_code`), with a fix that renames it to the `.md` name (when that name is free), so a
+file Claude Code never reads is never silently passed over.
 """
 
 from __future__ import annotations
@@ -27,11 +28,16 @@ def misnamed_dialect(
     reads `.md` files but ends otherwise; None for any other file (and for hidden files)."""
     if path.suffix == READ_SUFFIX or path.name.startswith("."):
         return None
-    wanted = path.with_name((path.stem if path.suffix else path.name) + READ_SUFFIX)
+    wanted = path.with_name(read_name(path))
     for dialect in dialects:
         if dialect.extension_code is not None and dialect.matches(wanted, root, settings):
             return SkippedExtension(dialect, path)
     return None
+
+
+def read_name(path: Path) -> str:
+    """The file name Claude Code would read: `x.MD`, `x.txt` → `x.md`; `README` → `README.md`."""
+    return (path.stem if path.suffix else path.name) + READ_SUFFIX
 
 
 def folder_may_hold_misnamed(
@@ -60,7 +66,7 @@ class SkippedExtension(Dialect[MarkdownSource]):
         return self.inner.with_settings(settings).catalogue
 
     def read(self, text: str) -> MarkdownSource:
-        return self.inner.read(text)
+        return read_source(text)  # the frontmatter is never read: only the first line is shown
 
     def claims(self, source: MarkdownSource, in_globs: bool) -> bool:
         return True

@@ -36,6 +36,7 @@ from agent_ls.settings import Settings
 from agent_ls.workspace import (
     UnreadableFile,
     agent_globs,
+    declared_name,
     dialect_of,
     is_agent_path,
     name_table,

@@ -15,7 +15,7 @@ from agent_ls.dialects import declared_name
 from agent_ls.dialects.plugins import forget_plugin_roots
 from agent_ls.lsp.diagnostics import refresh_all
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, FileIdentity, uri_of
-from agent_ls.workspace import dialect_of, name_table, walk_markdown
+from agent_ls.workspace import declared_name, dialect_of, name_table, walk_markdown
 
 Index = dict[Path, tuple[FileIdentity, DeclaredName | None]]
 """Dialect files on disk: each one's identity and the name it declares."""
@@ -55,7 +55,8 @@ async def reindex(ls: AgentLanguageServer) -> None:
         open_path = ls.path_of(uri)
         if open_path is not None and analysis.is_agent:
             if isinstance(analysis.source, MarkdownSource):
-                names.record(open_path, declared_name(analysis.dialect, open_path, analysis.source))
+                name = declared_name(analysis.dialect, open_path, analysis.source)
+                names.record(open_path, name)
     ls.names = names
     refresh_all(ls)
 
