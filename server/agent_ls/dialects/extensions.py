@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_ls.core.findings import Finding
-from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.core.renames import rename_fix
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds
 from agent_ls.settings import Settings

@@ -36,7 +36,6 @@ from agent_ls.settings import Settings
 from agent_ls.workspace import (
     UnreadableFile,
     agent_globs,
-    declared_name,
     dialect_of,
     is_agent_path,
     name_table,

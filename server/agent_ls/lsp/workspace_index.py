@@ -15,7 +15,7 @@ from agent_ls.dialects import declared_name
 from agent_ls.dialects.plugins import forget_plugin_roots
 from agent_ls.lsp.diagnostics import refresh_all
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, FileIdentity, uri_of
-from agent_ls.workspace import declared_name, dialect_of, name_table, walk_markdown
+from agent_ls.workspace import dialect_of, name_table, walk_markdown
 
 Index = dict[Path, tuple[FileIdentity, DeclaredName | None]]
 """Dialect files on disk: each one's identity and the name it declares."""
