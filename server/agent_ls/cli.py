@@ -214,11 +214,12 @@ def _check(args: argparse.Namespace) -> int:
     # The output of each file is made where it is checked (by a pool's workers for many files).
     render = None if args.diff else _RENDERERS.get(args.format)
     reports, errors = check_paths(walk(), explicit, root, settings, render=render, fixes=fixes)
-    changed = _apply_fixes(reports, root, settings, args.diff) if args.fix or args.diff else 0
+    renamed: dict[Path, Path] = {}
+    changed = _apply_fixes(reports, root, settings, args.diff, renamed) if fixes else 0
     if changed and args.fix:
-        reports, errors = check_paths(
-            list(files), explicit, root, settings, render=render, fixes=False
-        )
+        again = list(dict.fromkeys(renamed.get(path, path) for path in files))
+        explicit = {renamed.get(path, path) for path in explicit}
+        reports, errors = check_paths(again, explicit, root, settings, render=render, fixes=False)
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
     if args.diff:  # the diff is the output
@@ -238,11 +239,27 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
-def _apply_fixes(reports: Sequence[FileReport], root: Path, settings: Settings, diff: bool) -> int:
+def _apply_fixes(
+    reports: Sequence[FileReport],
+    root: Path,
+    settings: Settings,
+    diff: bool,
+    renamed: dict[Path, Path],
+) -> int:
     """Fixes each reported file with a preferred fix (or prints the diff); returns how many files
-    change. A file that is not valid UTF-8, or changed since it was read, is left alone."""
+    change, and adds each file it renames to `renamed` (old path → new). A file that is not
+    valid UTF-8, or changed since it was read, is left alone; a rename onto a path that is
+    taken is refused."""
+    from agent_ls.core.renames import target_of
     from agent_ls.dialects.base import CheckContext
-    from agent_ls.features.fixes import fix_text, unified_diff, write_fixed
+    from agent_ls.features.fixes import (
+        apply_edits,
+        fix_text,
+        move_file,
+        rename_of,
+        unified_diff,
+        write_fixed,
+    )
     from agent_ls.workspace import dialect_of, load_mcp_servers
 
     mcp = load_mcp_servers(root)
@@ -263,13 +280,28 @@ def _apply_fixes(reports: Sequence[FileReport], root: Path, settings: Settings, 
         dialect = dialect_of(report.path, root, settings)[0]
         ctx = CheckContext(dialect.catalogue, True, report.path.stem, mcp, path=report.path)
         after, applied = fix_text(before, lambda text: dialect.check(dialect.read(text), ctx))  # noqa: B023
-        if after == before:
+        rename = rename_of(dialect.check(dialect.read(after), ctx))
+        target = target_of(report.path, rename.rename) if rename and rename.rename else None
+        if rename is not None:
+            after, applied = apply_edits(after, rename.edits), applied + 1
+        if after == before and target is None:
             continue
+        new_name = _printable(_path_text(target)) if target is not None else None
         if diff:
-            _emit(sys.stdout, _valid_text(unified_diff(name, before, after)))
-        elif not write_fixed(report.path, raw, after):
-            sys.stderr.write(f"agent-ls: {name}: changed while being fixed; left alone\n")
-            continue
+            _emit(sys.stdout, _valid_text(unified_diff(name, before, after, new_name)))
+        else:
+            if after != before and not write_fixed(report.path, raw, after):
+                sys.stderr.write(f"agent-ls: {name}: changed while being fixed; left alone\n")
+                continue
+            if target is not None:
+                if not move_file(report.path, target):
+                    sys.stderr.write(f"agent-ls: {name}: not renamed ({new_name} exists)\n")
+                    if after == before:
+                        continue
+                    applied -= 1
+                else:
+                    renamed[report.path] = target
+                    sys.stderr.write(f"agent-ls: renamed {name} to {new_name}\n")
         changed += 1
         fixes += applied
     verb = "would apply" if diff else "applied"

@@ -67,7 +67,9 @@ def is_agent_path(path: Path, root: Path | None, settings: Settings) -> bool:
     return agents.DIALECT.matches(path, root, settings)
 
 
-def dialect_of(path: Path | None, root: Path | None, settings: Settings) -> tuple[Dialect, bool]:
+def dialect_of(
+    path: Path | None, root: Path | None, settings: Settings
+) -> tuple[Dialect[Any], bool]:
     """Returns the dialect that checks `path` (with the settings applied), and whether its globs
     matched: the first dialect whose globs match, else the one that also checks look-alikes
     anywhere (agents: Markdown whose frontmatter is an agent's)."""

@@ -381,6 +381,22 @@ def test_quick_fix_applied_by_code_action_changes_the_buffer(
     assert agent.read_text(encoding="utf-8") == BROKEN_AGENT
 
 
+def test_a_quick_fix_renames_skill_md_to_skill_md(nvim: str, workspace: Path, state: Path) -> None:
+    text = "---\nname: review\ndescription: Reviews a change\n---\nReview the diff.\n"
+    skill = write(workspace, ".claude/skills/review/skill.md", text)
+    args = {"code": "SK102", "title_contains": "Rename the file to `SKILL.md`"}
+
+    result = run_scenario(nvim, "rename", skill, args, state=state)
+
+    renamed = skill.with_name("SKILL.md")
+    assert result["codes_before"] == ["SK102"], result
+    assert (result["name_before"], result["name_after"]) == (str(skill), str(renamed)), result
+    assert result["codes_after"] == [] and result["modified"] is False, result
+    assert result["old_buffer_listed"] is False and result["old_buffer_codes"] == [], result
+    assert [p.name for p in skill.parent.iterdir()] == ["SKILL.md"]
+    assert renamed.read_text(encoding="utf-8") == text
+
+
 def test_persona_actions_listed_on_a_visual_selection(
     nvim: str, workspace: Path, state: Path
 ) -> None:

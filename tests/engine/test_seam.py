@@ -23,7 +23,6 @@ from agent_ls.dialects.base import (
     Applies,
     CatalogueError,
     FileContext,
-    FrontmatterDialect,
     KeySpec,
     Option,
     Rules,
@@ -32,6 +31,7 @@ from agent_ls.dialects.base import (
     ValueTypes,
     load_codes,
 )
+from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.settings import Settings
 
 CAT = load_catalogue()

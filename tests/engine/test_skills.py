@@ -16,11 +16,13 @@ import pytest
 
 from agent_ls.core.findings import Severity
 from agent_ls.core.frontmatter import read_source
+from agent_ls.core.renames import target_of
 from agent_ls.dialects import dialect_for, dialect_named
 from agent_ls.dialects.base import CheckContext, ValueSite
 from agent_ls.dialects.commands import DIALECT as COMMANDS
 from agent_ls.dialects.skills import DIALECT as SKILLS
 from agent_ls.dialects.skills import SkillsDialect
+from agent_ls.features.fixes import apply_edits, move_file
 from agent_ls.settings import Settings
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION  # noqa: E741
@@ -367,7 +369,8 @@ def test_value_types_hover_models_and_tools() -> None:
 
 
 def test_the_quick_fixes_repair_what_they_name(tmp_path: Path) -> None:
-    """Applying a finding's preferred fix makes that finding go away."""
+    """Applying a finding's preferred fix makes that finding go away (a rename moves the file
+    on disk, and the file is checked at its new place)."""
     for row in ROWS:
         path = _write(tmp_path / row.id.replace(" ", "-"), row)
         dialect = _dialect(row.path)
@@ -376,11 +379,15 @@ def test_the_quick_fixes_repair_what_they_name(tmp_path: Path) -> None:
             fix = next((f for f in finding.fixes if f.preferred), None)
             if fix is None:
                 continue
-            fixed = row.text
-            for edit in sorted(fix.edits, key=lambda e: -e.start):
-                fixed = fixed[: edit.start] + edit.text + fixed[edit.end :]
-            again = [f.code for f in dialect.check(read_source(fixed), ctx)]
-            assert finding.code not in again, (row.id, finding.code, fixed)
+            fixed = apply_edits(row.text, fix.edits)
+            moved = path
+            if fix.rename is not None:
+                moved = target_of(path, fix.rename)
+                assert move_file(path, moved), (row.id, moved)
+            again = dialect.check(read_source(fixed), CheckContext(dialect.catalogue, path=moved))
+            assert finding.code not in [f.code for f in again], (row.id, finding.code, fixed)
+            if moved != path:
+                assert move_file(moved, path)
 
 
 def test_codes_explain_themselves() -> None:

@@ -82,6 +82,15 @@ NOTHING = asdict(ClientFeatures())
             {"workspace": {"workspaceEdit": {"documentChanges": True}}},
             {"versioned_edits": True},
         ),
+        (  # a resource operation is sent only in documentChanges: Neovim declares just this
+            {"workspace": {"workspaceEdit": {"resourceOperations": ["create", "rename"]}}},
+            {"renames_files": True},
+        ),
+        (
+            {"workspace": {"workspaceEdit": {"documentChanges": True, "resourceOperations": []}}},
+            {"versioned_edits": True},
+        ),
+        ({"workspace": {"workspaceEdit": {"resourceOperations": ["create", "delete"]}}}, {}),
         ({"experimental": {"agentLs": {"previewEdits": True}}}, {"previews_edits": True}),
         ({"experimental": {"agentLs": {"workspaceTrusted": False}}}, {"workspace_trusted": False}),
         ({"experimental": {"agentLs": {"workspaceTrusted": None}}}, {}),  # says nothing: trusted
@@ -107,4 +116,4 @@ def test_the_editors_capability_sets_resolve_to_what_the_server_does_for_them() 
     assert (vscode.completion_edit_range, neovim.completion_edit_range) == (False, True)
     for both in (vscode, neovim):
         assert both.configuration and both.snippets and both.apply_edit and both.show_document
-        assert both.code_action_resolves_edit and both.work_done_progress
+        assert both.code_action_resolves_edit and both.work_done_progress and both.renames_files

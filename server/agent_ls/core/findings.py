@@ -92,11 +92,15 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A quick fix: a titled set of edits to the same document."""
+    """A quick fix: a titled set of edits to the same document, and possibly a new path for it
+    (`core.renames` makes those)."""
 
     title: str
     edits: tuple[Edit, ...]
     preferred: bool = False
+    rename: str | None = None
+    """The file's new path, relative to the file's folder (`SKILL.md`, `review/SKILL.md`) or
+    absolute; the edits apply to the text before the rename."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ A dialect is one folder under `dialects/` holding:
   default globs, `load` (what Claude Code does with a file: loads it or not, under which name,
   which values it reads), `check` (runs its registered rules), and the feature hooks
   (`complete`, `hover`, `symbols`, `schema`). A Markdown + YAML frontmatter dialect subclasses
-  `FrontmatterDialect`, which implements all of them from its keys, value types and rules;
+  `FrontmatterDialect` (`dialects/frontmatter.py`), which implements all of them from its keys,
+  value types and rules;
 - **rules**: plain functions registered on the dialect's `Rules` with the codes they emit and
   what they apply to (`Applies`). A rule takes the per-file context (`FileContext`, or the
   dialect's subclass of it) and yields `Finding`s (or returns a tuple of them: a rule run for
@@ -40,12 +41,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, 
 import yaml
 
 from agent_ls.core.findings import Code, Edit, Finding, Fix, Severity, register_codes
-from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split, read_source
+from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split
 from agent_ls.core.globs import matches_globs
+from agent_ls.features.results import Candidate, Swatch, Symbol
 
 if TYPE_CHECKING:
-    from agent_ls.features.completion import Candidate
-    from agent_ls.features.symbols import Swatch, Symbol
     from agent_ls.settings import Settings
 
 
@@ -421,9 +421,14 @@ class Loaded(Protocol):
     def data(self) -> dict[str, Any]: ...
 
 
-class Dialect:
-    """One kind of Claude Code file. Subclasses set the class attributes and implement `load`
-    and `check`; the feature hooks default to offering nothing."""
+SourceT = TypeVar("SourceT")
+"""What a dialect reads a file's text into (`Dialect.read`), and what its rules and features
+take: a `MarkdownSource` for the frontmatter dialects, a `JsonDocument` for the JSON ones."""
+
+
+class Dialect(Generic[SourceT]):
+    """One kind of Claude Code file, read into a `SourceT`. Subclasses set the class attributes
+    and implement `read`, `load` and `check`; the feature hooks default to offering nothing."""
 
     name: ClassVar[str]
     """`agents`, `skills`, …: the `--dialect` name, the settings `globs` table's key."""
@@ -438,7 +443,7 @@ class Dialect:
     """Whether it also checks files outside its globs that look like its own (`claims`): the
     dialect a folder walk and the server fall back on for other Markdown."""
 
-    def with_settings(self, settings: Settings) -> Dialect:
+    def with_settings(self, settings: Settings) -> Dialect[SourceT]:
         """This dialect with its catalogue extended by `settings` (the same object when they
         extend nothing; the last result is kept, so a keystroke costs no copy)."""
         cached = self.__dict__.get("_configured")
@@ -469,15 +474,15 @@ class Dialect:
             cached = self.__dict__["_globs"] = (settings, self.globs(settings))
         return matches_globs(path, root, cached[1])
 
-    def read(self, text: str) -> MarkdownSource:
+    def read(self, text: str) -> SourceT:
         """Reads a file's text into the source its rules and features work on."""
-        return read_source(text)
+        raise NotImplementedError
 
-    def claims(self, source: MarkdownSource, in_globs: bool) -> bool:
+    def claims(self, source: SourceT, in_globs: bool) -> bool:
         """Whether this dialect checks `source`: by default, a file matching its globs."""
         return in_globs
 
-    def load(self, source: MarkdownSource) -> Loaded | None:
+    def load(self, source: SourceT) -> Loaded | None:
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
 
@@ -489,24 +494,24 @@ class Dialect:
         """The context of a file matching its globs, without workspace facts."""
         return CheckContext(self.catalogue)
 
-    def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
+    def check(self, source: SourceT, ctx: CheckContext) -> list[Finding]:
         """Every finding for one file, in document order."""
         raise NotImplementedError
 
     def complete(
-        self, source: MarkdownSource, offset: int, mcp_servers: frozenset[str] | None
+        self, source: SourceT, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
         return []
 
     def hover(
-        self, source: MarkdownSource, offset: int, findings: list[Finding]
+        self, source: SourceT, offset: int, findings: list[Finding]
     ) -> tuple[str, int, int] | None:
         return None
 
-    def symbols(self, source: MarkdownSource) -> list[Symbol]:
+    def symbols(self, source: SourceT) -> list[Symbol]:
         return []
 
-    def swatches(self, source: MarkdownSource) -> list[Swatch]:
+    def swatches(self, source: SourceT) -> list[Swatch]:
         return []
 
     def schema(self) -> dict[str, Any]:
@@ -514,67 +519,17 @@ class Dialect:
         return {}
 
 
-class FrontmatterDialect(Dialect):
-    """A Markdown file with YAML frontmatter (agents, skills, commands, output styles): keys from
-    the catalogue, a value type per key, registered rules. Subclasses set `rules`,
-    `value_types`, `catalogue` (with `keys`, `extra_keys` and `version`) and `codes`, and may
-    set `file_context` to their `FileContext` subclass."""
+class FrontmatterFeatures(Protocol):
+    """What the generic features (`features/`: completion, hover, swatches, schema) read of a
+    frontmatter dialect; `dialects.frontmatter.FrontmatterDialect` is one."""
 
-    rules: Rules[Any]
+    catalogue: Any
     value_types: ValueTypes
-    file_context: Callable[[MarkdownSource, CheckContext], FileContext] = FileContext
+    schema_id: str
 
-    def validate(self) -> None:
-        """Raises `CatalogueError` when the data and the code disagree: a key of an unknown
-        type, or a rule or value type emitting a code its table lacks."""
-        self.value_types.require(self.catalogue.keys)
-        missing = sorted(self.emitted_codes() - set(self.codes))
-        if missing:
-            raise CatalogueError(f"{self.name}: codes emitted without a row: {missing}")
-
-    def emitted_codes(self) -> frozenset[str]:
-        """The codes its rules and value types declare."""
-        return self.rules.codes() | self.value_types.codes()
-
-    def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
-        if not self.claims(source, ctx.in_globs):
-            return []
-        findings = self.rules.run(self.file_context(source, ctx), self.value_types)
-        findings.sort(key=lambda f: (f.start, f.end, f.code))
-        return findings
-
-    def complete(
-        self, source: MarkdownSource, offset: int, mcp_servers: frozenset[str] | None
-    ) -> list[Candidate]:
-        from agent_ls.features.completion import complete_frontmatter
-
-        return complete_frontmatter(self, source, offset, mcp_servers)
-
-    def hover(
-        self, source: MarkdownSource, offset: int, findings: list[Finding]
-    ) -> tuple[str, int, int] | None:
-        from agent_ls.features.hover import hover_frontmatter
-
-        return hover_frontmatter(self, source, offset, findings)
-
-    def symbols(self, source: MarkdownSource) -> list[Symbol]:
-        from agent_ls.features.symbols import markdown_symbols
-
-        return markdown_symbols(source)
-
-    def swatches(self, source: MarkdownSource) -> list[Swatch]:
-        from agent_ls.features.symbols import value_swatches
-
-        return value_swatches(self, source)
-
-    def schema(self) -> dict[str, Any]:
-        from agent_ls.features.schema import frontmatter_schema
-
-        return frontmatter_schema(self)
-
-    schema_id: str = ""
-    """The `$id` of its published schema."""
+    @property
+    def title(self) -> str: ...
 
     def key_schema(self, spec: KeySpec) -> dict[str, Any]:
         """What the schema says of one key beyond its value type (a key's own limits)."""
-        return {}
+        ...

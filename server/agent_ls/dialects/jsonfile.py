@@ -40,7 +40,7 @@ from agent_ls.dialects.jsonshape import (
 )
 
 if TYPE_CHECKING:
-    from agent_ls.features.completion import Candidate
+    from agent_ls.features.results import Candidate
 
 
 class JsonFile:
@@ -164,7 +164,7 @@ def a_type(kind: str) -> str:
     return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
-class JsonDialect(Dialect):
+class JsonDialect(Dialect[JsonDocument]):
     """A dialect of JSON files. Subclasses set `name`, `title`, `default_globs`, `catalogue`,
     `codes`, `shapes` and `rules`, and map shape mismatches to their codes in `mismatch`."""
 
@@ -186,12 +186,10 @@ class JsonDialect(Dialect):
         if missing:
             raise CatalogueError(f"{self.name}: rules emit codes without a row: {missing}")
 
-    def read(self, text: str) -> JsonDocument:  # type: ignore[override]
-        # The seam's `Dialect.read` returns a Markdown source; a JSON dialect's source is its
-        # parse (the features below take it).
+    def read(self, text: str) -> JsonDocument:
         return parse_json(text)
 
-    def check(  # type: ignore[override]
+    def check(
         self, source: JsonDocument, ctx: CheckContext, path: Path | None = None
     ) -> list[Finding]:
         file = JsonFile(source, ctx, self.shapes, path or ctx.path)
@@ -235,10 +233,10 @@ class JsonDialect(Dialect):
 
     # -- features ---------------------------------------------------------------------------------
 
-    def complete(  # type: ignore[override]
+    def complete(
         self, source: JsonDocument, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
-        from agent_ls.features.completion import Candidate
+        from agent_ls.features.results import Candidate
 
         shape, chain = shape_at(source, offset, self.shapes)
         if shape is None or not chain:
@@ -280,7 +278,7 @@ class JsonDialect(Dialect):
             ]
         return []
 
-    def hover(  # type: ignore[override]
+    def hover(
         self, source: JsonDocument, offset: int, findings: list[Finding]
     ) -> tuple[str, int, int] | None:
         shape, chain = shape_at(source, offset, self.shapes)

@@ -8,29 +8,10 @@ items (snippets only when the client supports them).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from agent_ls.core.frontmatter import MarkdownSource, editing_source
-from agent_ls.dialects.base import KeySpec, ValueSite
-
-if TYPE_CHECKING:
-    from agent_ls.dialects.base import FrontmatterDialect
-
-
-class Candidate(NamedTuple):
-    """One completion: what to show and what replaces text[start:end] (a tuple: tens are built
-    per keystroke, and a tuple builds several times faster than a frozen dataclass)."""
-
-    label: str
-    kind: str  # "key", or the value type's `completion_kind`: "tool", "value", "color"
-    detail: str
-    documentation: str
-    insert_text: str
-    snippet: str | None  # the same insertion as an LSP snippet, when there is one
-    start: int  # replace text[start:end]
-    end: int
-    sort: str = ""
-
+from agent_ls.dialects.base import FrontmatterFeatures, KeySpec, ValueSite
+from agent_ls.features.results import Candidate
 
 _KEY_PREFIX = re.compile(r"[A-Za-z_-]*")
 _VALUE_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*")
@@ -38,7 +19,7 @@ _WORD_BACK = re.compile(r"[\w*().:\[\]-]*$")
 
 
 def complete_frontmatter(
-    dialect: FrontmatterDialect,
+    dialect: FrontmatterFeatures,
     source: MarkdownSource,
     offset: int,
     mcp_servers: frozenset[str] | None,
@@ -112,7 +93,7 @@ def _keys(
 
 
 def _values(
-    dialect: FrontmatterDialect,
+    dialect: FrontmatterFeatures,
     key: str,
     typed: str,
     offset: int,

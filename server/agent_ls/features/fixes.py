@@ -1,5 +1,6 @@
-"""`agent-ls check --fix`: applies the preferred quick fixes to a file's text, and writes the
-result atomically. Pure except `write_fixed`."""
+"""`agent-ls check --fix`: applies the preferred quick fixes to a file's text, writes the result
+atomically, and renames the file when its preferred fix says so. Pure except `write_fixed` and
+`move_file`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from agent_ls.core.findings import Edit, Finding, Severity
+from agent_ls.core.findings import Edit, Finding, Fix, Severity
+from agent_ls.core.renames import taken
 
 MAX_ROUNDS = 10
 
@@ -23,14 +25,15 @@ def fix_text(text: str, check: Callable[[str], list[Finding]]) -> tuple[str, int
     """Returns the text with every preferred fix applied (non-overlapping ones together, then
     checked again, at most MAX_ROUNDS rounds), and how many fixes it applied. A round is kept
     only when it makes the file better, severities compared most severe first (fewer Errors;
-    as many Errors and fewer Warnings; …), so the result is never worse."""
+    as many Errors and fewer Warnings; …), so the result is never worse. Fixes that rename the
+    file are left for `rename_of`."""
     applied = 0
     findings = check(text)
     for _ in range(MAX_ROUNDS):
         chosen: list[Edit] = []
         count = 0
         for finding in findings:
-            fix = next((f for f in finding.fixes if f.preferred), None)
+            fix = next((f for f in finding.fixes if f.preferred and f.rename is None), None)
             if fix is None or any(
                 a.start < b.end and b.start < a.end or a.start == b.start
                 for a in fix.edits
@@ -41,9 +44,7 @@ def fix_text(text: str, check: Callable[[str], list[Finding]]) -> tuple[str, int
             count += 1
         if not chosen:
             break
-        fixed = text
-        for edit in sorted(chosen, key=lambda e: e.start, reverse=True):
-            fixed = fixed[: edit.start] + edit.text + fixed[edit.end :]
+        fixed = apply_edits(text, chosen)
         after = check(fixed)
         if _score(after) >= _score(findings):
             break
@@ -51,18 +52,48 @@ def fix_text(text: str, check: Callable[[str], list[Finding]]) -> tuple[str, int
     return text, applied
 
 
-def unified_diff(name: str, before: str, after: str) -> str:
+def apply_edits(text: str, edits: list[Edit] | tuple[Edit, ...]) -> str:
+    """Returns `text` with the non-overlapping `edits` applied."""
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+def rename_of(findings: list[Finding]) -> Fix | None:
+    """The first preferred fix among `findings` that renames the file, or None."""
+    return next(
+        (fix for f in findings for fix in f.fixes if fix.preferred and fix.rename is not None),
+        None,
+    )
+
+
+def unified_diff(name: str, before: str, after: str, new_name: str | None = None) -> str:
     """A unified diff of the fix, as `diff -u` and ruff's `--diff` print it (`a/` and `b/`
-    prefixes; an absolute path keeps its own leading slash: `a/tmp/x.md`)."""
+    prefixes; an absolute path keeps its own leading slash: `a/tmp/x.md`). A fix that renames
+    the file to `new_name` is headed as git heads a rename (`rename from`, `rename to`)."""
     name = name.lstrip("/")
-    return "".join(
+    new = name if new_name is None else new_name.lstrip("/")
+    hunks = "".join(
         difflib.unified_diff(
             before.splitlines(keepends=True),
             after.splitlines(keepends=True),
             f"a/{name}",
-            f"b/{name}",
+            f"b/{new}",
         )
     )
+    if new_name is None:
+        return hunks
+    return f"diff --git a/{name} b/{new}\nrename from {name}\nrename to {new}\n{hunks}"
+
+
+def move_file(path: Path, target: Path) -> bool:
+    """Renames the file at `path` to `target`, making its folder; returns False and moves
+    nothing when `target` is taken (another file, folder or link is there)."""
+    if taken(path, target):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(path, target)
+    return True
 
 
 def write_fixed(path: Path, original: bytes, fixed: str) -> bool:

@@ -4,19 +4,16 @@ from their value types, and the codes of the findings there."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import yaml
 
 from agent_ls.core.findings import Finding, explain
 from agent_ls.core.frontmatter import Entry, MarkdownSource, editing_source
-
-if TYPE_CHECKING:
-    from agent_ls.dialects.base import FrontmatterDialect
+from agent_ls.dialects.base import FrontmatterFeatures
 
 
 def hover_frontmatter(
-    dialect: FrontmatterDialect, source: MarkdownSource, offset: int, findings: list[Finding]
+    dialect: FrontmatterFeatures, source: MarkdownSource, offset: int, findings: list[Finding]
 ) -> tuple[str, int, int] | None:
     """Returns (Markdown, start, end) for what lies at `offset`, or None: a key's doc, what its
     value type says of the value, and the explanation of each finding there."""

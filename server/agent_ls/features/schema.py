@@ -3,13 +3,12 @@ and its value types (each type describes its own values, so the schema and the r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from agent_ls.dialects.base import FrontmatterDialect
+from agent_ls.dialects.base import FrontmatterFeatures
 
 
-def frontmatter_schema(dialect: FrontmatterDialect) -> dict[str, Any]:
+def frontmatter_schema(dialect: FrontmatterFeatures) -> dict[str, Any]:
     """Returns a draft-07 JSON Schema describing the frontmatter Claude Code accepts."""
     cat = dialect.catalogue
     properties: dict[str, Any] = {}

@@ -4,24 +4,10 @@ and the colour swatches of its values."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from agent_ls.core.frontmatter import MarkdownSource
-
-if TYPE_CHECKING:
-    from agent_ls.dialects.base import FrontmatterDialect
-
-
-@dataclass
-class Symbol:
-    name: str
-    kind: str  # "frontmatter", "key", "heading"
-    start: int
-    end: int
-    detail: str = ""
-    children: list[Symbol] = field(default_factory=list)
-
+from agent_ls.dialects.base import FrontmatterFeatures
+from agent_ls.features.results import Swatch, Symbol
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
@@ -71,14 +57,7 @@ def _close_sections(items: list[Symbol], end: int) -> None:
             _close_sections(item.children, item.end)
 
 
-@dataclass(frozen=True)
-class Swatch:
-    start: int
-    end: int
-    hex: str
-
-
-def value_swatches(dialect: FrontmatterDialect, source: MarkdownSource) -> list[Swatch]:
+def value_swatches(dialect: FrontmatterFeatures, source: MarkdownSource) -> list[Swatch]:
     """Returns a swatch for each value its value type shows as a colour (a valid `color`)."""
     fm = source.frontmatter
     keys, cat = dialect.catalogue.keys, dialect.catalogue

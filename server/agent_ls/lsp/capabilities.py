@@ -38,6 +38,10 @@ class ClientFeatures:
     show_document: bool = False  # window/showDocument
     apply_edit: bool = False  # workspace/applyEdit
     versioned_edits: bool = False  # workspace edits as `documentChanges` (else `changes`)
+    renames_files: bool = False
+    """It applies a `RenameFile` in a workspace edit (`resourceOperations` holds `rename`). A
+    resource operation exists only in `documentChanges`, so this says the client reads those
+    too: Neovim declares the one without the other, and applies both."""
 
     # agent-ls's own (`experimental.agentLs`)
     previews_edits: bool = False
@@ -56,6 +60,7 @@ def resolve(capabilities: types.ClientCapabilities) -> ClientFeatures:
     code_action = text.code_action if text else None
     workspace = capabilities.workspace
     window = capabilities.window
+    workspace_edit = workspace.workspace_edit if workspace else None
     experimental = capabilities.experimental
     ours = experimental.get(EXTENSION) if isinstance(experimental, dict) else None
     ours = ours if isinstance(ours, dict) else {}
@@ -81,9 +86,9 @@ def resolve(capabilities: types.ClientCapabilities) -> ClientFeatures:
         work_done_progress=bool(window and window.work_done_progress),
         show_document=bool(window and window.show_document and window.show_document.support),
         apply_edit=bool(workspace and workspace.apply_edit),
-        versioned_edits=bool(
-            workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes
-        ),
+        versioned_edits=bool(workspace_edit and workspace_edit.document_changes),
+        renames_files=types.ResourceOperationKind.Rename
+        in ((workspace_edit.resource_operations or ()) if workspace_edit else ()),
         previews_edits=bool(ours.get("previewEdits")),
         workspace_trusted=ours.get("workspaceTrusted") is not False,
     )

@@ -29,7 +29,8 @@ def register(server: AgentLanguageServer) -> None:
 
         uri = params.text_document.uri
         document = ls.workspace.text_documents.get(uri)
-        actions = convert.quick_fixes(params, document.version if document else None)
+        version = document.version if document else None
+        actions = convert.quick_fixes(params, version, ls.client.renames_files)
         actions += persona_code_actions(ls, params)
         return actions or None
 

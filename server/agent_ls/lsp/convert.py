@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
 
-from agent_ls.core.findings import Finding
+from agent_ls.core.findings import Finding, Fix
+from agent_ls.core.renames import target_of
 from agent_ls.core.textindex import LineIndex
 from agent_ls.dialects.agents.catalogue import Catalogue
-from agent_ls.features.completion import Candidate
-from agent_ls.features.symbols import Swatch, Symbol
+from agent_ls.features.results import Candidate, Swatch, Symbol
 
 SOURCE = "agent-ls"
 
@@ -28,17 +30,7 @@ def diagnostic(
     """Returns the LSP diagnostic; its `data` carries the fixes, already in LSP coordinates."""
     data: dict[str, Any] = {"uri": uri, "version": version}
     if finding.fixes:
-        data["fixes"] = [
-            {
-                "title": fix.title,
-                "preferred": fix.preferred,
-                "edits": [
-                    {"range": range_to_json(range_of(index, e.start, e.end)), "newText": e.text}
-                    for e in fix.edits
-                ],
-            }
-            for fix in finding.fixes
-        ]
+        data["fixes"] = [fix_json(fix, index, uri) for fix in finding.fixes]
     tags = [types.DiagnosticTag.Unnecessary] if finding.code in ("AL301", "AL411") else None
     return types.Diagnostic(
         range=range_of(index, finding.start, finding.end),
@@ -50,6 +42,23 @@ def diagnostic(
         tags=tags,
         data=data,
     )
+
+
+def fix_json(fix: Fix, index: LineIndex, uri: str) -> dict[str, Any]:
+    """A fix as a diagnostic's `data` carries it: edits in LSP coordinates, and the URI a fix
+    that renames the file moves it to (`rename`)."""
+    out: dict[str, Any] = {
+        "title": fix.title,
+        "preferred": fix.preferred,
+        "edits": [
+            {"range": range_to_json(range_of(index, e.start, e.end)), "newText": e.text}
+            for e in fix.edits
+        ],
+    }
+    path = to_fs_path(uri) if fix.rename is not None and uri.startswith("file:") else None
+    if fix.rename is not None and path:
+        out["rename"] = from_fs_path(str(target_of(Path(path), fix.rename)))
+    return out
 
 
 def range_to_json(r: types.Range) -> dict[str, Any]:
@@ -66,13 +75,21 @@ def range_from_json(raw: Any) -> types.Range:
     )
 
 
-def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[types.CodeAction]:
+DocumentChange = types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile
+"""One entry of a workspace edit's `documentChanges`."""
+
+
+def quick_fixes(
+    params: types.CodeActionParams, version: int | None, renames_files: bool
+) -> list[types.CodeAction]:
     """Returns quick fixes for the diagnostics in the request, read from their `data`.
 
     A fix is offered only for a diagnostic computed on the document's current `version` (its
     `data` says which): the fix's ranges belong to that text, so a fix from an older diagnostic
     would land in the wrong place. The client re-requests code actions with the new diagnostics.
-    Each edit carries that version, so a client applying it to newer text refuses.
+    Each edit carries that version, so a client applying it to newer text refuses. A fix that
+    renames the file is offered only to a client that `renames_files`; its text edits come
+    first, then the `RenameFile` (never over an existing file).
     """
     only = params.context.only
     if only and not any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
@@ -84,26 +101,27 @@ def quick_fixes(params: types.CodeActionParams, version: int | None) -> list[typ
         if diag.source != SOURCE or not data or data.get("version") != version:
             continue
         for fix in data.get("fixes", []):
+            rename = fix.get("rename")
+            if rename is not None and not renames_files:
+                continue
             edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
                 types.TextEdit(range=range_from_json(e["range"]), new_text=e["newText"])
                 for e in fix["edits"]
             ]
+            changes: list[DocumentChange] = []
+            if edits or rename is None:
+                document = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+                changes.append(types.TextDocumentEdit(text_document=document, edits=edits))
+            if rename is not None:
+                keep = types.RenameFileOptions(overwrite=False, ignore_if_exists=False)
+                changes.append(types.RenameFile(old_uri=uri, new_uri=rename, options=keep))
             actions.append(
                 types.CodeAction(
                     title=fix["title"],
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diag],
                     is_preferred=bool(fix.get("preferred")),
-                    edit=types.WorkspaceEdit(
-                        document_changes=[
-                            types.TextDocumentEdit(
-                                text_document=types.OptionalVersionedTextDocumentIdentifier(
-                                    uri=uri, version=version
-                                ),
-                                edits=edits,
-                            )
-                        ]
-                    ),
+                    edit=types.WorkspaceEdit(document_changes=changes),
                 )
             )
     return actions

@@ -61,7 +61,7 @@ class Analysis:
     findings: list[Finding]
     index: LineIndex
     is_agent: bool
-    dialect: Dialect
+    dialect: Dialect[Any]
     """The dialect that checked it (chosen by path, `workspace.dialect_of`)."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from agent_ls.core.textindex import LineIndex
-from agent_ls.features.symbols import Symbol
+from agent_ls.features.results import Symbol
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
 

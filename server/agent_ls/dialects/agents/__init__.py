@@ -16,8 +16,9 @@ from agent_ls.core.frontmatter import MarkdownSource, read_source
 from agent_ls.dialects.agents import keys, structure, tools, values  # noqa: F401 - they register
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
 from agent_ls.dialects.agents.context import RULES, VALUE_TYPES, AgentFile
-from agent_ls.dialects.agents.loader import LoadedAgent, load_agent, read_agent
-from agent_ls.dialects.base import CheckContext, FrontmatterDialect, KeySpec, load_codes
+from agent_ls.dialects.agents.loader import LoadedAgent, loaded_agent
+from agent_ls.dialects.base import CheckContext, KeySpec, load_codes
+from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.settings import Settings
 
 __all__ = ["CODES", "DIALECT", "CheckContext", "LoadedAgent", "check", "check_source", "read_agent"]
@@ -85,7 +86,10 @@ class AgentsDialect(FrontmatterDialect):
         return {}
 
     def load(self, source: MarkdownSource) -> LoadedAgent | None:
-        return load_agent(source)
+        """The agent Claude Code loads from `source`, or None when it drops the file."""
+        if self.drops(self.check(source, self.default_context())):
+            return None
+        return loaded_agent(source)
 
 
 DIALECT = AgentsDialect(load_catalogue())
@@ -100,3 +104,8 @@ def check_source(source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
 def check(text: str, ctx: CheckContext) -> list[Finding]:
     """Returns every finding for one agent file, in document order."""
     return DIALECT.check(read_source(text), ctx)
+
+
+def read_agent(text: str) -> LoadedAgent | None:
+    """Returns the agent Claude Code would load from `text`, or None when it would drop it."""
+    return DIALECT.load(read_source(text))

@@ -1,13 +1,13 @@
-"""What Claude Code loads from an agent file: whether it loads it, under which name, and the
-values it reads. The verdict comes from the agents dialect's rules and its table of codes
-(`dropsFile`), so the loader and the diagnostics cannot disagree."""
+"""What Claude Code loads from an agent file it keeps: the name it goes by and the values it
+reads. Whether it keeps the file is the dialect's verdict (`AgentsDialect.load`: its rules and
+the codes' `dropsFile`), so the loader and the diagnostics cannot disagree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.frontmatter import MarkdownSource
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,9 @@ class LoadedAgent:
     data: dict[str, Any]
 
 
-def load_agent(source: MarkdownSource) -> LoadedAgent | None:
-    """Returns the agent Claude Code loads from `source`, or None when it drops the file."""
-    from agent_ls.dialects.agents import DIALECT
-
-    if DIALECT.drops(DIALECT.check(source, DIALECT.default_context())):
-        return None
+def loaded_agent(source: MarkdownSource) -> LoadedAgent:
+    """Returns what Claude Code takes from an agent file it loads (the dialect has judged that
+    it does: `name` and `description` are there)."""
     data = source.data
     model = data.get("model")
     return LoadedAgent(
@@ -38,8 +35,3 @@ def load_agent(source: MarkdownSource) -> LoadedAgent | None:
         body=source.body.strip(),
         data=data,
     )
-
-
-def read_agent(text: str) -> LoadedAgent | None:
-    """Returns the agent Claude Code would load from `text`, or None when it would drop it."""
-    return load_agent(read_source(text))

@@ -124,7 +124,7 @@ class McpDialect(JsonDialect):
             return unknown_key(m, "MC201", effect)
         return None  # a server's values are judged by `judge_server`, the top by `file_shape`
 
-    def load(  # type: ignore[override]
+    def load(
         self, source: JsonDocument, environ: Mapping[str, str] | None = None
     ) -> LoadedMcp | None:
         """The servers Claude Code starts from this file, their values expanded from `environ`

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent_ls.core.frontmatter import MarkdownSource
-from agent_ls.dialects.base import CheckContext, FrontmatterDialect, load_codes
+from agent_ls.dialects.base import CheckContext, load_codes
+from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.dialects.output_styles.catalogue import StylesCatalogue, load_catalogue
 from agent_ls.dialects.output_styles.loader import LoadedStyle, load_style
 from agent_ls.dialects.output_styles.rules import RULES, VALUE_TYPES, StyleFile

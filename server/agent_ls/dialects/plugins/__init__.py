@@ -30,6 +30,8 @@ from agent_ls.dialects.plugins.layout import (
     plugin_root,
     read_layout,
 )
+from agent_ls.dialects.registry import dialect_named
+from agent_ls.features.results import Candidate, Swatch, Symbol
 
 __all__ = ["component_dialect", "plugin_agent_name", "read_layout"]
 
@@ -66,14 +68,12 @@ def plugin_agent_name(path: Path, data: dict[str, Any] | None = None) -> str | N
     return hit[1].name if hit[1].code in (None, "PL301") else None
 
 
-def component_dialect(path: Path) -> Dialect | None:
+def component_dialect(path: Path) -> Dialect[MarkdownSource] | None:
     """The dialect of a Markdown file in a plugin's component folder, or None."""
     hit = _found(path)
     if hit is None:
         return None
     layout, found = hit
-    from agent_ls.dialects import dialect_named
-
     inner = dialect_named(LAYOUT["components"][found.kind]["dialect"])
     if inner is not None and found.kind == "output-styles":
         inner = _style_dialect(layout.name)
@@ -81,7 +81,7 @@ def component_dialect(path: Path) -> Dialect | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _style_dialect(plugin: str) -> Dialect:
+def _style_dialect(plugin: str) -> Dialect[MarkdownSource]:
     """The output-styles dialect for the styles of `plugin` (names `PLUGIN:…`, force-for-plugin)."""
     from agent_ls.dialects.output_styles import DIALECT as STYLES
 
@@ -91,14 +91,14 @@ def _style_dialect(plugin: str) -> Dialect:
     return variant
 
 
-class PluginFile(Dialect):
+class PluginFile(Dialect[MarkdownSource]):
     """One file of a plugin: checked by the dialect of its component (agents, output styles…),
     plus where it sits (`PL` codes). The features are its component dialect's."""
 
     name = "plugins"
     default_globs = ()
 
-    def __init__(self, layout: Layout, found: Found, inner: Dialect | None) -> None:
+    def __init__(self, layout: Layout, found: Found, inner: Dialect[MarkdownSource] | None) -> None:
         self.layout, self.found, self.inner = layout, found, inner
         self.title = f"{found.kind[:-1]} of the Claude Code plugin {layout.name}"
         self.codes = CODES
@@ -150,7 +150,9 @@ class PluginFile(Dialect):
         )
         return Finding("PL401", message, finding.start, finding.end, finding.fixes)
 
-    def complete(self, source: MarkdownSource, offset: int, mcp: frozenset[str] | None) -> Any:
+    def complete(
+        self, source: MarkdownSource, offset: int, mcp: frozenset[str] | None
+    ) -> list[Candidate]:
         return self.inner.complete(source, offset, mcp) if self.inner else []
 
     def hover(
@@ -158,10 +160,10 @@ class PluginFile(Dialect):
     ) -> tuple[str, int, int] | None:
         return self.inner.hover(source, offset, findings) if self.inner else None
 
-    def symbols(self, source: MarkdownSource) -> Any:
+    def symbols(self, source: MarkdownSource) -> list[Symbol]:
         return self.inner.symbols(source) if self.inner else []
 
-    def swatches(self, source: MarkdownSource) -> Any:
+    def swatches(self, source: MarkdownSource) -> list[Swatch]:
         return self.inner.swatches(source) if self.inner else []
 
     def schema(self) -> dict[str, Any]:

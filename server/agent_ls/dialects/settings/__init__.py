@@ -21,7 +21,7 @@ from agent_ls.dialects.settings.catalogue import SettingsCatalogue, load_catalog
 from agent_ls.dialects.settings.rules import SettingsSource, check_settings, read_settings
 
 if TYPE_CHECKING:
-    from agent_ls.features.completion import Candidate
+    from agent_ls.features.results import Candidate
 
 __all__ = ["DIALECT", "SettingsDialect", "SettingsSource", "read_settings"]
 
@@ -34,12 +34,9 @@ class LoadedSettings:
     data: dict[str, Any]
 
 
-class SettingsDialect(Dialect):
-    """Claude Code settings files and their hooks.
-
-    Its source is a `SettingsSource` (JSON with positions), not Markdown: the methods that take
-    a source take that one (hence the `override` ignores until the seam names a source type).
-    """
+class SettingsDialect(Dialect[SettingsSource]):
+    """Claude Code settings files and their hooks, read into a `SettingsSource` (JSON with
+    positions)."""
 
     name = "settings"
     title = "Claude Code settings"
@@ -57,16 +54,16 @@ class SettingsDialect(Dialect):
             },
         )
 
-    def read(self, text: str) -> SettingsSource:  # type: ignore[override]
+    def read(self, text: str) -> SettingsSource:
         return read_settings(text)
 
-    def claims(self, source: SettingsSource, in_globs: bool) -> bool:  # type: ignore[override]
+    def claims(self, source: SettingsSource, in_globs: bool) -> bool:
         return in_globs
 
-    def check(self, source: SettingsSource, ctx: CheckContext) -> list[Finding]:  # type: ignore[override]
+    def check(self, source: SettingsSource, ctx: CheckContext) -> list[Finding]:
         return check_settings(source, self.catalogue, ctx.mcp_servers if ctx else None)
 
-    def load(self, source: SettingsSource) -> LoadedSettings | None:  # type: ignore[override]
+    def load(self, source: SettingsSource) -> LoadedSettings | None:
         """The settings Claude Code reads from the file; None when it does not load it."""
         if source.empty:
             return LoadedSettings("settings", {})
@@ -75,12 +72,12 @@ class SettingsDialect(Dialect):
         data = to_python(source.doc.root)
         return LoadedSettings("settings", data if isinstance(data, dict) else {})
 
-    def complete(  # type: ignore[override]
+    def complete(
         self, source: SettingsSource, offset: int, mcp_servers: frozenset[str] | None
     ) -> list[Candidate]:
         return features.complete(source, offset, self.catalogue, mcp_servers)
 
-    def hover(  # type: ignore[override]
+    def hover(
         self, source: SettingsSource, offset: int, findings: list[Finding]
     ) -> tuple[str, int, int] | None:
         return features.hover(source, offset, self.catalogue)

@@ -7,7 +7,7 @@ from typing import Any
 from agent_ls.core.jsondoc import JsonArray, JsonMember, JsonNode, JsonString
 from agent_ls.dialects.settings.catalogue import KeyType, SettingsCatalogue
 from agent_ls.dialects.settings.rules import SettingsSource
-from agent_ls.features.completion import Candidate
+from agent_ls.features.results import Candidate
 
 Chain = list[JsonNode | JsonMember]
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from agent_ls.core.findings import Code, Finding
 from agent_ls.core.frontmatter import MarkdownSource
-from agent_ls.dialects.base import CheckContext, FrontmatterDialect, load_codes
+from agent_ls.dialects.base import CheckContext, load_codes
+from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue, load_catalogue, template_values
 from agent_ls.dialects.skills.loader import (
     SUPPORT,

@@ -33,6 +33,9 @@ class Placement:
     name: str
     problem: str | None = None
     folder_has_spaces: bool = False
+    rename: str | None = None
+    """Where the file would be read, relative to its folder, when that is certain (the quick
+    fix of `problem`)."""
 
 
 def _under(path: Path, folder: str) -> tuple[Path, tuple[str, ...]] | None:
@@ -59,16 +62,38 @@ def place_skill(path: Path | None, has_frontmatter: bool, skill_file: str) -> Pl
     is_skill_name = below[-1].lower() == skill_file.lower()
     spaces = " " in folder
     if len(below) == 1:  # a loose file: an error only when it looks like a skill
-        return Placement(SKILL, folder, "104") if has_frontmatter else Placement(SUPPORT, folder)
+        if not has_frontmatter:
+            return Placement(SUPPORT, folder)
+        return Placement(SKILL, folder, "104", rename=f"{folder}/{skill_file}")
     if len(below) > 2:
         return Placement(SKILL, folder, "103") if is_skill_name else Placement(SUPPORT, folder)
     if below[-1] == skill_file:
         return Placement(SKILL, folder, folder_has_spaces=spaces)
-    if is_skill_name:
-        return Placement(SKILL, folder, "102")
+    if is_skill_name:  # another spelling (`skill.md`): the fix when it is the only one
+        spellings = [p for p in _markdown_beside(path) if p.name.lower() == skill_file.lower()]
+        return Placement(SKILL, folder, "102", rename=skill_file if len(spellings) == 1 else None)
     if has_frontmatter and not (root / folder / skill_file).is_file():
-        return Placement(SKILL, folder, "105")
+        # the skill's main file, for certain, when no other Markdown beside it has a frontmatter
+        alone = not any(p != path and _starts_frontmatter(p) for p in _markdown_beside(path))
+        return Placement(SKILL, folder, "105", rename=skill_file if alone else None)
     return Placement(SUPPORT, folder)
+
+
+def _markdown_beside(path: Path) -> list[Path]:
+    """The Markdown files (`.md` in any case) in `path`'s folder, `path` included if there."""
+    try:
+        return [p for p in path.parent.iterdir() if p.suffix.lower() == ".md" and p.is_file()]
+    except OSError:
+        return []
+
+
+def _starts_frontmatter(path: Path) -> bool:
+    """Whether the file starts with `---` (after a BOM): it may be a skill's main file."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(6).removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return True  # unreadable: it may be one
 
 
 def place_command(path: Path | None, skill_file: str) -> Placement:
@@ -83,7 +108,8 @@ def place_command(path: Path | None, skill_file: str) -> Placement:
         return Placement(COMMAND, ":".join(below[:-1]))
     name = ":".join((*below[:-1], path.stem))
     if path.suffix != ".md":
-        return Placement(COMMAND, name, "106")
+        lower = f"{path.stem}.md" if path.suffix.lower() == ".md" else None
+        return Placement(COMMAND, name, "106", rename=lower)
     if len(below) > 1 and (path.parent / skill_file).is_file():
         return Placement(COMMAND, name, "107")
     if (root.parent / "skills" / name / skill_file).is_file():

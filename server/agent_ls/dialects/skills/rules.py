@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from agent_ls.core.findings import Edit, Finding, Fix
 from agent_ls.core.frontmatter import Entry, MarkdownSource
+from agent_ls.core.renames import rename_fix
 from agent_ls.core.suggest import suggest
 from agent_ls.dialects.base import (
     Applies,
@@ -134,7 +135,9 @@ def never_read(file: SkillFile) -> Iterator[Finding]:
         )
     else:
         message = _NEVER_READ[number].format(name=file.placement.name)
-    yield Finding(file.code(number), message, 0, min(len(file.text), 3) or 0)
+    target = file.placement.rename if number == file.placement.problem else None
+    fixes = rename_fix(file.ctx.path, target) if target else ()
+    yield Finding(file.code(number), message, 0, min(len(file.text), 3) or 0, fixes)
 
 
 @shared("206", applies_to=_ANY_FILE)
