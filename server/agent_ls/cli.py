@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -200,28 +200,26 @@ def _check(args: argparse.Namespace) -> int:
     settings, problems = load_project_settings(root)
     for problem in problems:
         sys.stderr.write(f"agent-ls: {problem}\n")
-    files: list[Path] = []
-    explicit: set[Path] = set()
-    for path in existing:
-        if path.is_dir():
-            files.extend(walk_dialect_files(path, settings))
-        else:
-            files.append(path)
-            explicit.add(path)
+    explicit = {path for path in existing if not path.is_dir()}
+    files: dict[Path, None] = {}  # every path once, in the order found
+
+    def walk() -> Iterator[Path]:  # checking starts while the folders are still walked
+        for path in existing:
+            for found in walk_dialect_files(path, settings) if path not in explicit else (path,):
+                if found not in files:
+                    files[found] = None
+                    yield found
+
     fixes = args.fix or args.diff  # the report itself shows no fixes
     # The output of each file is made where it is checked (by a pool's workers for many files).
     render = None if args.diff else _RENDERERS.get(args.format)
-    reports, errors = check_paths(
-        dict.fromkeys(files), explicit, root, settings, render=render, fixes=fixes
-    )
+    reports, errors = check_paths(walk(), explicit, root, settings, render=render, fixes=fixes)
     renamed: dict[Path, Path] = {}
     changed = _apply_fixes(reports, root, settings, args.diff, renamed) if fixes else 0
     if changed and args.fix:
-        files = [renamed.get(path, path) for path in files]
+        again = list(dict.fromkeys(renamed.get(path, path) for path in files))
         explicit = {renamed.get(path, path) for path in explicit}
-        reports, errors = check_paths(
-            dict.fromkeys(files), explicit, root, settings, render=render, fixes=False
-        )
+        reports, errors = check_paths(again, explicit, root, settings, render=render, fixes=False)
     for path, reason in errors:
         sys.stderr.write(f"agent-ls: {path}: {reason}\n")
     if args.diff:  # the diff is the output
@@ -402,6 +400,11 @@ def _range_json(row: Row) -> dict[str, Any]:
     return {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+"""`json.dumps(..., ensure_ascii=False)` without building an encoder for each file (and without
+its check for cycles: an entry is plain dicts and lists built here)."""
+
+
 def _json_file(report: FileReport) -> str:
     """One file's entry of the JSON output, serialised: `{"path", ["path_bytes",] "diagnostics"}`."""
     entry: dict[str, Any] = {"path": _path_text(report.path)}
@@ -411,7 +414,7 @@ def _json_file(report: FileReport) -> str:
         {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
         for r in _rows(report)
     ]
-    return json.dumps(entry, ensure_ascii=False)
+    return _JSON.encode(entry)
 
 
 def _write_json(reports: Sequence[FileReport], out: TextIO) -> None:

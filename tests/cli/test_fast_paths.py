@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent_ls import cli, workspace
+from agent_ls.core import frontmatter
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import read_source
 from agent_ls.core.textindex import LineIndex
@@ -62,3 +66,104 @@ def test_rows_without_a_line_index_equal_rows_with_one(text: str) -> None:
     assert [(r.start, r.end) for r in rows] == [
         (index.position(f.start), index.position(f.end)) for f in findings
     ]
+
+
+_GLOBS = [
+    ".claude/agents/**/*.md",
+    "**/.claude/agents/**/*.md",
+    "**/SKILL.md",
+    "skills/*/SKILL.md",
+    "*.md",
+    "agents/a?.md",
+    "**",
+    "agents/**",
+    "a**/x.md",
+    "**/x.md",
+    "team/**/b*/*.md",
+    ".claude/settings.json",
+]
+_ROOT = Path("/work/p")
+_PATHS = [
+    _ROOT / ".claude/agents/a.md",
+    _ROOT / ".claude/agents/team/deep/a.md",
+    _ROOT / "x.md",
+    _ROOT / "ax.md",
+    _ROOT / "a/x.md",
+    _ROOT / "ab/c/x.md",
+    _ROOT / "skills/s/SKILL.md",
+    _ROOT / "SKILL.md",
+    _ROOT / "agents/ab.md",
+    _ROOT / "agents/x/y.md",
+    _ROOT / "team/b1/z.md",
+    _ROOT / "team/q/bee/z.md",
+    _ROOT / ".claude/settings.json",
+    Path("/elsewhere/.claude/agents/a.md"),
+    Path("/x.md"),
+    Path("rel/.claude/agents/a.md"),
+]
+
+
+@pytest.mark.parametrize("glob", _GLOBS)
+def test_globs_matched_per_folder_equal_globs_matched_per_path(glob: str) -> None:
+    from agent_ls.core import globs
+
+    for root in (_ROOT, _ROOT / ".claude/agents", None):
+        for path in _PATHS:
+            folder, name = os.path.split(path)
+            whole = globs._matches_whole(folder, name, root, (glob,))
+            assert globs.matches_globs(path, root, (glob,)) is whole, (path, root)
+
+
+def _split_by_the_regex(text: str) -> frontmatter.Split:
+    """Claude Code's split as its regex gives it (what `split_frontmatter` does faster)."""
+    start = 1 if text.startswith(frontmatter.BOM) else 0
+    match = frontmatter.FRONTMATTER.match(text, start)
+    if match is None:
+        return frontmatter.Split(False, body_start=start)
+    close = text.rfind("---", match.start(1), match.end())
+    return frontmatter.Split(True, match.start(1), match.end(1), close, close + 3, match.end())
+
+
+_SPLIT_TEXTS = [
+    *TEXTS,
+    "",
+    "---",
+    "---\n",
+    "---\n---",
+    "---\n---\n",
+    "----\n----\n",
+    "--- \t\n \n\nname: a\n---  \n\n  body",
+    "\ufeff---\nname: a\n---\nbody",
+    "---\r\nname: a\r\n---\r\nbody",
+    "---name: a\n---\n",
+    " ---\nname: a\n---\n",
+    "---\nname: a\ndescription: x --- y\n---\n",
+    "---\n\u2028\nname: a\n---\u2029\x85body",
+    "---\nname: a\n",
+]
+
+
+@pytest.mark.parametrize("text", _SPLIT_TEXTS)
+def test_frontmatter_split_equals_claude_codes_regex(text: str) -> None:
+    assert frontmatter.split_frontmatter(text) == _split_by_the_regex(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["---", "-", "\n", "\r", " ", "\t", "\ufeff", "\x85", "a: b"])))
+def test_frontmatter_split_equals_the_regex_on_any_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert frontmatter.split_frontmatter(text) == _split_by_the_regex(text)
+
+
+@pytest.mark.parametrize(
+    "line", ["description: a: b", "description:   x {y} #z", 'd: say "hi" \\ a: b', "d: é: ü"]
+)
+def test_retry_columns_equal_the_per_character_map(line: str) -> None:
+    retry, rewritten = frontmatter.lenient_rewrite(line)
+    column = rewritten[0]
+    quote = retry.index(": ") + 2
+    expected = [min(c, column) for c in range(quote)] + [column]
+    for i, ch in enumerate(line[column:]):
+        expected += [column + i] * (2 if ch in '\\"' else 1)
+    expected += [len(line), len(line)]
+    assert frontmatter._retry_columns(line, retry, column) == expected

@@ -22,8 +22,11 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _LABELS[self]
 
+
+_LABELS = {severity: severity.name.lower() for severity in Severity}
+"""Each severity's label, worked out once (an enum's `name` is a slow descriptor)."""
 
 SEVERITY_RULE = (
     "Severity follows the consequence in Claude Code: error — it does not load the agent, or the "

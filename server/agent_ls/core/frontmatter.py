@@ -17,9 +17,12 @@ import yaml
 # Claude Code's own split, verbatim: no `m` flag, so the file must start with `---`, and the
 # closing `---` may sit anywhere (even inside a value).
 FRONTMATTER = re.compile(r"---\s*\n([\s\S]*?)---\s*\n?")
+_OPENING = re.compile(r"---\s*\n")
+_SPACES = re.compile(r"\s*")
 BOM = "\ufeff"
 _ODD_BREAK = re.compile("[\r\x85\u2028\u2029\ufeff]")  # see `Frontmatter.plain_marks`
 _NON_SPACE = re.compile(r"\S")
+_QUOTE_OR_FLOW = re.compile("['\"[{]")
 MAX_FRONTMATTER_CHARS = 256 * 1024
 MAX_FILE_BYTES = 1024 * 1024  # Claude Code skips larger files
 
@@ -39,6 +42,11 @@ class _Core12Resolver(yaml.resolver.BaseResolver):
         if kind is yaml.SequenceNode:
             return self.DEFAULT_SEQUENCE_TAG
         return self.DEFAULT_MAPPING_TAG
+
+    # libyaml's composer calls these two around every node it composes, for path resolvers; this
+    # resolver has none, so they do nothing: builtins taking the same arguments cost no frame.
+    descend_resolver = slice  # type: ignore[assignment]  # (parent, index) -> ignored
+    ascend_resolver = tuple  # type: ignore[assignment]  # () -> ignored
 
 
 for _tag, _pattern, _first in (
@@ -115,11 +123,16 @@ class Split:
 def split_frontmatter(text: str) -> Split:
     """Returns the frontmatter split of `text` (a leading BOM is skipped, as Claude Code does)."""
     start = 1 if text.startswith(BOM) else 0
-    match = FRONTMATTER.match(text, start)
-    if match is None:
+    # `FRONTMATTER.match` without its lazy `[\s\S]*?`, which tries the closing fence at every
+    # character: the YAML runs from the opening's last line break to the first `---` after it
+    # (`---\s*\n?` matches wherever a `---` is), the body from the whitespace after that.
+    opening = _OPENING.match(text, start)
+    close = -1 if opening is None else text.find("---", opening.end())
+    if opening is None or close == -1:
         return Split(False, body_start=start)
-    close = text.rfind("---", match.start(1), match.end())
-    return Split(True, match.start(1), match.end(1), close, close + 3, match.end())
+    spaces = _SPACES.match(text, close + 3)
+    body = close + 3 if spaces is None else spaces.end()  # (`\s*` always matches)
+    return Split(True, opening.end(), close, close, close + 3, body)
 
 
 @dataclass(frozen=True)
@@ -244,8 +257,12 @@ def _retry_columns(original: str, retried: str, value_column: int | None) -> lis
         return columns + [len(original)]
     quote = retried.index(": ") + 2  # `key: "value"`: the opening quote
     columns = [min(c, value_column) for c in range(quote)] + [value_column]
-    for i, ch in enumerate(original[value_column:]):
-        columns += [value_column + i] * (2 if ch in '\\"' else 1)
+    value = original[value_column:]
+    if "\\" not in value and '"' not in value:  # most values: nothing escaped, one to one
+        columns += range(value_column, len(original))
+    else:
+        for i, ch in enumerate(value):
+            columns += [value_column + i] * (2 if ch in '\\"' else 1)
     return columns + [len(original), len(original)]  # the closing quote, after it
 
 
@@ -282,7 +299,7 @@ def _run_composer(composer: Any, text: str) -> yaml.Node | None:
 def _check_flow_indentation(root: yaml.Node, text: str) -> None:
     """Raises where a quoted value or a flow list continues on a line that is not indented more
     than the block it sits in: libyaml accepts that, Bun's parser (and YAML 1.2) do not."""
-    if not any(c in text for c in "'\"[{"):  # no quoted value and no flow collection
+    if _QUOTE_OR_FLOW.search(text) is None:  # no quoted value and no flow collection
         return
     lines: list[str] | None = None
     stack: list[tuple[yaml.Node, int]] = [(root, -1)]
@@ -350,18 +367,23 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
     if not isinstance(node, yaml.MappingNode):
         result.not_mapping = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
         return result
+    span, entries, data = result.span, result.entries, result.data
     for key_node, value_node in node.value:
-        key = to_python(key_node)
-        k0, k1 = result.span(key_node)
-        if not isinstance(key, str):
+        # Most keys and values are scalars: converted without `to_python`'s walk.
+        key = _scalar(key_node) if key_node.__class__ is _SCALAR else to_python(key_node)
+        k0, k1 = span(key_node)
+        if key.__class__ is not str:
             key = source[k0 - split.yaml_start : k1 - split.yaml_start]  # as written: `1`, `[a, b]`
-        v0, v1 = result.span(value_node)
+        v0, v1 = span(value_node)
         if v1 <= v0:  # an empty value: point just after the colon
             v0 = v1 = k1 + 1
-        value = to_python(value_node)
-        result.entries.append(Entry(key, k0, k1, value_node, v0, v1, value))
-        result.data[key] = value
+        value = _scalar(value_node) if value_node.__class__ is _SCALAR else to_python(value_node)
+        entries.append(Entry(key, k0, k1, value_node, v0, v1, value))
+        data[key] = value
     return result
+
+
+_SCALAR = yaml.ScalarNode
 
 
 def _line_starts(source: str) -> list[int]:

@@ -8,7 +8,13 @@ from typing import Any
 
 def suggest(word: str, candidates: list[str] | dict[str, Any], cutoff: float = 0.6) -> str | None:
     """Returns the candidate closest to `word` (case-insensitive match first), or None."""
-    names = list(candidates)
+    return _suggest(word, tuple(candidates), cutoff)
+
+
+@functools.lru_cache(maxsize=1024)
+def _suggest(word: str, names: tuple[str, ...], cutoff: float) -> str | None:
+    """`suggest`, remembered: the same misspellings come back file after file (`check` over a
+    folder, keystrokes in the server), each against the same names."""
     lowered = {c.lower(): c for c in names}
     if word.lower() in lowered:
         return lowered[word.lower()]
@@ -16,15 +22,7 @@ def suggest(word: str, candidates: list[str] | dict[str, Any], cutoff: float = 0
     key = word.lower().replace("-", "").replace("_", "")
     if key in squashed:
         return squashed[key]
-    close = _closest(word.lower(), tuple(lowered), cutoff)
-    return None if close is None else lowered[close]
-
-
-@functools.lru_cache(maxsize=1024)
-def _closest(word: str, names: tuple[str, ...], cutoff: float) -> str | None:
-    """The closest of `names` to `word` by difflib's ratio: remembered, because the same
-    misspellings come back file after file (`check` over a folder, keystrokes in the server)."""
     import difflib  # only for a near miss: not on the way to a server's first answer
 
-    close = difflib.get_close_matches(word, names, n=1, cutoff=cutoff)
-    return close[0] if close else None
+    close = difflib.get_close_matches(word.lower(), tuple(lowered), n=1, cutoff=cutoff)
+    return None if not close else lowered[close[0]]

@@ -85,7 +85,7 @@ class Catalogue:
             if tool.works and tool.replacement
         }
 
-    @property
+    @functools.cached_property
     def bash_search(self) -> tuple[str, frozenset[str]]:
         """The tool through which Claude Code searches, and the tools it then withholds."""
         spec = self.raw["bashSearch"]

@@ -229,10 +229,12 @@ def comment_truncation(file: AgentFile, entry: Entry) -> tuple[Finding, ...]:
     if not isinstance(entry.node, yaml.ScalarNode) or entry.node.style not in (None, ""):
         return ()
     anchor = entry.value_end if entry.value_end > entry.value_start else entry.key_end + 1
-    _, line_end = line_bounds(file.text, anchor)
-    rest = file.text[anchor:line_end]
-    if "#" not in rest:
-        return ()
+    text = file.text
+    newline = text.find("\n", anchor)
+    if text.find("#", anchor, len(text) if newline == -1 else newline) == -1:
+        return ()  # most values: no `#` after them on their line
+    _, line_end = line_bounds(text, anchor)
+    rest = text[anchor:line_end]
     match = _TRAILING_COMMENT.match(rest)
     if not match or (entry.value_end > entry.value_start and not rest[:1].isspace()):
         return ()
