@@ -18,7 +18,13 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_helpers import diagnostics_for, diagnostics_settle, open_document, publishes
+from lsp_helpers import (
+    accept_registrations,
+    diagnostics_for,
+    diagnostics_settle,
+    open_document,
+    publishes,
+)
 from lsprotocol import types
 from pygls.uris import to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -51,6 +57,7 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient, tmp
     (folder / "skill.md").write_text(SKILL, "utf-8")
     (folder / "notes.md").write_text(NOTES, "utf-8")
     publishes(lsp_client)
+    accept_registrations(lsp_client)
     lsp_client.set_configuration({"debounceMs": 0}, section="agentLs")
     await lsp_client.initialize_session(
         types.InitializeParams(
