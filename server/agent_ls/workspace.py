@@ -1,4 +1,4 @@
-"""The workspace: which files are agent files, their names across files, and `.mcp.json`.
+"""The workspace: which files are whose, their names across files, and `.mcp.json`.
 
 Shared by the CLI (a folder walk) and the language server (an index kept up to date as files
 change). Files are read by the one bounded reader (`reading`), as Claude Code reads them.
@@ -6,18 +6,21 @@ change). Files are read by the one bounded reader (`reading`), as Claude Code re
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
-from agent_ls.dialects import agents, all_dialects, dialect_for
+from agent_ls.core.names import DeclaredName, NamePolicy, NameTable
+from agent_ls.dialects import agents, all_dialects, declared_name, dialect_for
 from agent_ls.dialects.base import CheckContext, Dialect
+from agent_ls.dialects.extensions import folder_may_hold_misnamed
 from agent_ls.reading import (
     FileTooLarge,
     UnreadableFile,
@@ -84,17 +87,27 @@ def walk_markdown(folder: Path) -> Iterator[Path]:
 
 
 def walk_dialect_files(folder: Path, settings: Settings) -> Iterator[Path]:
-    """Yields the files under `folder` a dialect may check: Markdown, and files with the
-    extension of a dialect's glob (`.json`…), sorted, symlinks followed once."""
+    """Yields the files under `folder` a dialect may check: Markdown, files with the extension
+    of a dialect's glob (`.json`…), and every other file of a folder where a dialect reads `.md`
+    files and reports the others (`dialects.extensions`: `notes.txt` in an output-styles
+    folder), sorted, symlinks followed once."""
     suffixes = {".md"}
-    for dialect in all_dialects():
+    dialects = all_dialects()
+    for dialect in dialects:
         suffixes.update(os.path.splitext(g)[1] for g in dialect.globs(settings))
-    return walk_files(folder, tuple(sorted(s for s in suffixes if s)))
+
+    def takes_all(here: Path) -> bool:
+        return folder_may_hold_misnamed(here, None, settings, dialects)
+
+    return walk_files(folder, tuple(sorted(s for s in suffixes if s)), takes_all)
 
 
-def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
-    """Yields every file under `folder` whose name ends with one of `suffixes`, following
-    symlinks once (no loops), sorted."""
+def walk_files(
+    folder: Path, suffixes: tuple[str, ...], takes_all: Callable[[Path], bool] | None = None
+) -> Iterator[Path]:
+    """Yields every file under `folder` whose name ends with one of `suffixes` (every file but
+    hidden ones, in a folder for which `takes_all` is true), following symlinks once (no
+    loops), sorted."""
     seen: set[tuple[int, int]] = set()
     for current, dirs, files in os.walk(folder, followlinks=True):
         try:
@@ -108,100 +121,25 @@ def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         here = Path(current)  # parsed once per folder, not once per file
+        every = takes_all is not None and takes_all(here)
         for name in sorted(files):
-            if name.endswith(suffixes):
+            if name.endswith(suffixes) or (every and not name.startswith(".")):
                 yield here / name
 
 
-@dataclass(frozen=True)
-class AgentName:
-    """Where one file declares its agent name."""
-
-    path: Path
-    name: str
-    start: int
-    end: int
+def name_table(home: Path | None = None) -> NameTable:
+    """An empty table of names across files, with every dialect's policy of who wins a name;
+    files under `home` (default: this user's) are the user's."""
+    return NameTable(_name_policies(), Path.home() if home is None else home)
 
 
-def declared_name(path: Path, source: MarkdownSource | None) -> AgentName | None:
-    """Returns the agent name `path` declares in `source` (its last `name` key), if any."""
-    frontmatter = getattr(source, "frontmatter", None)  # a JSON dialect's source has none
-    if frontmatter is None:
-        return None
-    entry = next((e for e in reversed(frontmatter.entries) if e.key == "name"), None)
-    if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
-        return None
-    return AgentName(path, entry.value, entry.value_start, entry.value_end)
-
-
-@dataclass
-class AgentNames:
-    """Agent names across the workspace, to find duplicates (AL208)."""
-
-    by_path: dict[Path, AgentName] = field(default_factory=dict)
-    by_key: dict[str, set[Path]] = field(default_factory=dict)
-    """Paths by lookup key, so finding a file's duplicates costs no scan of the workspace."""
-
-    def update(self, path: Path, source: MarkdownSource | None) -> None:
-        """Records (or forgets, when None or nameless) the name declared by `path`."""
-        self.record(path, declared_name(path, source))
-
-    def record(self, path: Path, name: AgentName | None) -> None:
-        """Records `name` as the one `path` declares (None: it declares none)."""
-        old = self.by_path.pop(path, None)
-        if old is not None:
-            self.by_key[_lookup_key(old.name)].discard(path)
-        if name is None:
-            return
-        self.by_path[path] = name
-        self.by_key.setdefault(_lookup_key(name.name), set()).add(path)
-
-    def duplicates(self, path: Path) -> Finding | None:
-        """Returns AL208 for `path` when another file declares the same agent name."""
-        mine = self.by_path.get(path)
-        if mine is None:
-            return None
-        others = sorted(self.by_key[_lookup_key(mine.name)] - {path}, key=str)
-        if not others:
-            return None
-        # Claude Code prefers the agent folder of the deeper project; inside one agent folder
-        # (subfolders included) its scan order decides, and that order changed between releases
-        # (docs/claude-code.md, "Duplicate names"): the winner is stated only when depth decides.
-        depth = {p: _project_depth(p) for p in (path, *others)}
-        leaders = [p for p in (path, *others) if depth[p] == max(depth.values())]
-        other_list = ", ".join(f"`{p}`" for p in others[:3]) + (" …" if len(others) > 3 else "")
-        if leaders == [path]:
-            verdict = (
-                "Claude Code loads this one (its project folder is deeper) and ignores the others"
-            )
-        elif path not in leaders and len(leaders) == 1:
-            verdict = f"Claude Code loads `{leaders[0]}` (its project folder is deeper) and ignores this one"
-        elif path not in leaders:
-            verdict = (
-                "Claude Code loads one of those in the deeper project folder and ignores this one"
-            )
-        else:
-            verdict = "only one of these is loaded (which one depends on Claude Code's scan order)"
-        return Finding(
-            "AL208",
-            f"The agent name `{mine.name}` is also used by {other_list}: {verdict}.",
-            mine.start,
-            mine.end,
-        )
-
-
-def _project_depth(path: Path) -> int:
-    """Depth of the project folder whose `.claude/agents` holds `path` (its parent's, if none)."""
-    parts = path.absolute().parts
-    for i in range(len(parts) - 2, -1, -1):
-        if parts[i] == ".claude" and parts[i + 1] == "agents":
-            return i
-    return len(parts) - 1
-
-
-def _lookup_key(name: str) -> str:
-    """Claude Code keys agents by their exact name: `c-dup` and `C_Dup` are two agents (2.1.328)."""
-    return name
+@functools.cache
+def _name_policies() -> dict[str, NamePolicy]:
+    return {
+        d.name_slot.namespace: d.name_policy
+        for d in all_dialects()
+        if d.name_slot is not None and d.name_policy is not None
+    }
 
 
 def too_large_finding(size: int) -> Finding:
@@ -247,13 +185,15 @@ class _CheckJob:
     fixes: bool
 
 
+_Declared = tuple[str, int, int, str, str, str, bool]
+"""A `DeclaredName` without its path: (name, start, end, namespace, kind, code, plugin)."""
 _Checked = tuple[
-    list[tuple[int, str, list[Finding], tuple[str, int, int] | None, Any]],
+    list[tuple[int, str, list[Finding], _Declared | None, Any]],
     list[tuple[int, str]],
 ]
 """Checked files by their place in the list of paths (a `Path` sent back by a pool worker would be
 pickled as its parts and parsed again): for each agent file the text its findings point into, the
-findings, the name it declares (name, start, end) and what `render` made of it; for each
+findings, the name it declares (`_Declared`) and what `render` made of it; for each
 unreadable file the reason."""
 
 
@@ -295,13 +235,13 @@ def check_paths(
             workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(job,)
         ) as pool:
             parts = list(pool.map(_check_chunk, chunks))
-    names = AgentNames()
+    names = name_table(home)
     reports: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
     for chunk, (checked, unreadable) in zip(chunks, parts, strict=True):
         for place, text, findings, declared, rendered in checked:
             path = chunk[place]
-            names.record(path, None if declared is None else AgentName(path, *declared))
+            names.record(path, None if declared is None else DeclaredName(path, *declared))
             reports.append(FileReport(path, text, findings, rendered))
         errors += [(chunk[place], reason) for place, reason in unreadable]
     for report in reports:
@@ -344,18 +284,24 @@ def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
         findings = dialect.check(source, ctx)
         if not in_globs and not findings and not dialect.claims(source, in_globs):
             continue
-        # Every finding (and the name, for AL208) lies before the body: keep only that much text,
-        # so a walk over 10,000 files does not hold 10,000 bodies until the output is written.
+        # Every finding (and the name compared across files) lies before the body or on the
+        # first line: keep only that much text, so a walk over 10,000 files does not hold
+        # 10,000 bodies until the output is written.
+        name = None
         if isinstance(source, MarkdownSource):
             end = source.split.body_start if source.split.has_frontmatter else 0
+            name = declared_name(dialect, path, source)
         else:  # a JSON file: its findings may point anywhere in it
             end = len(text)
-        end = max([end, *(f.end for f in findings)])
-        name = declared_name(path, source) if dialect.name == agents.DIALECT.name else None
-        declared = None if name is None else (name.name, name.start, name.end)
+        end = max([end, *(f.end for f in findings), name.end if name else 0])
+        declared = None if name is None else _declared_fields(name)
         report = FileReport(path, text[:end], findings)
         checked[0].append((place, report.text, findings, declared, _rendered(job, report)))
     return checked
+
+
+def _declared_fields(name: DeclaredName) -> _Declared:
+    return (name.name, name.start, name.end, name.namespace, name.kind, name.code, name.plugin)
 
 
 def _rendered(job: _CheckJob, report: FileReport) -> Any:

@@ -372,6 +372,7 @@ def test_folder_walk(tmp_path: Path) -> None:
     assert by_path(report) == {
         ".claude/agents/.hidden.md": ["AL207"],  # `hidden` is not `.hidden`: a hint
         ".claude/agents/no-frontmatter.md": ["AL101"],
+        ".claude/agents/readme.txt": ["AL106"],  # Claude Code reads only `.md` here
         ".claude/agents/team/deep/nested.md": ["AL401"],
         ".claude/agents/top.md": [],
         "docs/stray-agent.md": ["AL401", "AL406"],

@@ -695,6 +695,7 @@ NOT_FROM_ONE_FILE = {
     "AL208": "duplicate names across files: tests/cli/test_check.py",
     "AL902": "bytes that are not UTF-8, known only from the file: tests/cli/test_check.py",
     "AL901": "I/O errors: tests/cli",
+    "AL106": "a file named `.txt`, `.MD`…, known from its path: tests/engine/test_names.py",
 }
 
 

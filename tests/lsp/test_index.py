@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from agent_ls.core.names import DeclaredName
 from agent_ls.lsp.server import AgentLanguageServer
 from agent_ls.lsp.workspace_index import build_index, index_workspace
-from agent_ls.workspace import AgentName
 
 AGENT = "---\nname: {name}\ndescription: d\ntools: Read\n---\n\nBody.\n"
 
@@ -34,7 +34,7 @@ def test_index_keeps_names_and_identities_only(tmp_path: Path) -> None:
     agents = tmp_path / ".claude/agents"
     assert sorted(p.relative_to(agents).as_posix() for p in index) == ["a.md", "c.md", "team/b.md"]
     for path, (identity, name) in index.items():
-        assert isinstance(name, AgentName) and name.path == path
+        assert isinstance(name, DeclaredName) and name.path == path
         assert identity[2] == path.stat().st_size  # (device, inode, size, mtime_ns)
         assert (name.start, name.end) == (len("---\nname: "), len("---\nname: ") + len(name.name))
     _, names = build_index(server, {}, frozenset())

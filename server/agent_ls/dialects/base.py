@@ -43,6 +43,7 @@ import yaml
 from agent_ls.core.findings import Code, Edit, Finding, Fix, Severity, register_codes
 from agent_ls.core.frontmatter import Entry, Frontmatter, MarkdownSource, Split
 from agent_ls.core.globs import matches_globs
+from agent_ls.core.names import DeclaredName, NamePolicy, NameSlot
 from agent_ls.features.results import Candidate, Swatch, Symbol
 
 if TYPE_CHECKING:
@@ -461,6 +462,16 @@ class Dialect(Generic[SourceT]):
     claims_outside_globs: ClassVar[bool] = False
     """Whether it also checks files outside its globs that look like its own (`claims`): the
     dialect a folder walk and the server fall back on for other Markdown."""
+    globs_reach_plugins: ClassVar[bool] = False
+    """Whether its default globs also match files inside plugins (whose names the plugin
+    prefixes: `agent_ls.dialects.declared_name`)."""
+    name_slot: ClassVar[NameSlot | None] = None
+    """Where its files' names live (`declared_name`); None: its names are not compared."""
+    name_policy: NamePolicy | None = None
+    """Who wins a name in its namespace (from its catalogue)."""
+    extension_code: ClassVar[str | None] = None
+    """The code (an Error) of a file in its folders that Claude Code skips for its extension
+    (`.MD`, `.txt`); None: its own rules say why (or it has no such rule)."""
 
     def with_settings(self, settings: Settings) -> Dialect[SourceT]:
         """This dialect with its catalogue extended by `settings` (the same object when they
@@ -504,6 +515,11 @@ class Dialect(Generic[SourceT]):
     def load(self, source: SourceT) -> Loaded | None:
         """What Claude Code loads from `source`; None when it does not load the file."""
         raise NotImplementedError
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """The name Claude Code loads the file at `path` under, compared across files (None:
+        it loads none, or this dialect's names are not compared)."""
+        return None
 
     def drops(self, findings: Iterable[Finding]) -> bool:
         """Whether these findings mean Claude Code does not load the file (`dropsFile`)."""

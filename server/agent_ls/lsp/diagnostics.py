@@ -15,7 +15,7 @@ from lsprotocol import types
 from agent_ls.core.findings import Finding
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
-from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis
+from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, uri_of
 
 PULL_OPTIONS = types.DiagnosticOptions(
     identifier="agent-ls", inter_file_dependencies=True, workspace_diagnostics=False
@@ -29,6 +29,8 @@ def register(server: AgentLanguageServer) -> None:
     def did_open(ls: AgentLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         if not ls.client.pull_diagnostics:
             schedule(ls, params.text_document.uri, 0)
+        else:  # its name counts for the other documents before the client pulls this one
+            ls.run_task(note_name(ls, params.text_document.uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: AgentLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -39,7 +41,7 @@ def register(server: AgentLanguageServer) -> None:
     def did_save(ls: AgentLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.is_agent_document(params.text_document.uri):
             ls.rescan_personas()
-            refresh_all(ls)  # a saved name can change duplicates in other files
+            refresh_all(ls)  # a saved agent can change the persona menu
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: AgentLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -53,10 +55,8 @@ def register(server: AgentLanguageServer) -> None:
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
         path = ls.path_of(uri)
-        if (
-            path is not None and path in ls.names.by_path
-        ):  # its name is now the saved file's, if any
-            ls.names.update(path, ls.source_on_disk(path))
+        if path is not None and path in ls.names.by_path:  # its name is now the saved file's
+            ls.names.record(path, ls.declared_on_disk(path))
             refresh_all(ls)
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, PULL_OPTIONS)
@@ -68,9 +68,21 @@ def register(server: AgentLanguageServer) -> None:
         if document is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         analysis = await asyncio.to_thread(ls.analyze, uri, document.source, document.version)
-        ls.remember(uri, analysis)
+        remember(ls, uri, analysis)
         _, diagnostics = document_diagnostics(ls, uri, analysis)
         return types.RelatedFullDocumentDiagnosticReport(items=diagnostics)
+
+
+async def note_name(ls: AgentLanguageServer, uri: str) -> None:
+    """Checks a just opened document (pull mode) so that its name is in the workspace's table."""
+    document = ls.workspace.text_documents.get(uri)
+    if document is None:
+        return
+    version = document.version
+    analysis = await asyncio.to_thread(ls.analyze, uri, document.source, version)
+    current = ls.workspace.text_documents.get(uri)
+    if current is document and current.version == version and uri not in ls.analyses:
+        remember(ls, uri, analysis)
 
 
 def schedule(ls: AgentLanguageServer, uri: str, delay_ms: int | None = None) -> None:
@@ -95,10 +107,25 @@ async def refresh(ls: AgentLanguageServer, uri: str, delay: int) -> None:
         analysis = await asyncio.to_thread(ls.analyze, uri, document.source, version)
         current = ls.workspace.text_documents.get(uri)
         if current is document and current.version == version and ls.epoch == epoch:
-            ls.remember(uri, analysis)
+            remember(ls, uri, analysis)
             if not ls.client.pull_diagnostics:
                 publish(ls, uri, analysis)
             return
+
+
+def remember(ls: AgentLanguageServer, uri: str, analysis: Analysis) -> None:
+    """Keeps the analysis; when the name it declares changed, the open documents that share
+    its old or new name are checked again (a duplicate appears or goes away there)."""
+    touched = ls.remember(uri, analysis)
+    others = {uri_of(p) for p in touched} & set(ls.workspace.text_documents)
+    if not others:
+        return
+    if ls.client.pull_diagnostics:
+        if ls.client.diagnostic_refresh:
+            ls.workspace_diagnostic_refresh(None)
+        return
+    for other in sorted(others):
+        schedule(ls, other, 0)
 
 
 def publish(ls: AgentLanguageServer, uri: str, analysis: Analysis) -> list[Finding]:
@@ -113,7 +140,8 @@ def publish(ls: AgentLanguageServer, uri: str, analysis: Analysis) -> list[Findi
 def document_diagnostics(
     ls: AgentLanguageServer, uri: str, analysis: Analysis
 ) -> tuple[list[Finding], list[types.Diagnostic]]:
-    """Returns the document's findings (with those only the workspace knows, AL208) and all its
+    """Returns the document's findings (with those only the workspace knows: names across
+    files) and all its
     diagnostics: the findings', a repository settings file's warnings, and the findings of
     persona reviews shown on the document."""
     findings = ls.with_workspace_findings(uri, analysis)

@@ -1,5 +1,5 @@
 """The language server's state and the plumbing its capabilities share: documents read and checked
-(`Analysis`), the workspace's agent names, background tasks. `server.build_server` registers the
+(`Analysis`), the workspace's names across files, background tasks. `server.build_server` registers the
 capabilities (one module each) on it.
 
 Persona actions (prompts, the API client: `lsp/personas/`) are imported on first use or in the
@@ -25,19 +25,20 @@ from pygls.uris import from_fs_path, to_fs_path
 from agent_ls import __version__
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.names import DeclaredName, NameTable
 from agent_ls.core.textindex import LineIndex
+from agent_ls.dialects import declared_name
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
 from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.lsp.capabilities import ClientFeatures
 from agent_ls.lsp.protocol import AgentProtocol
 from agent_ls.settings import Settings
 from agent_ls.workspace import (
-    AgentName,
-    AgentNames,
     UnreadableFile,
     agent_globs,
     dialect_of,
     is_agent_path,
+    name_table,
     read_text,
 )
 
@@ -78,12 +79,13 @@ class AgentLanguageServer(LanguageServer):
         """The built-in catalogue extended by the settings."""
         self.workspace_root: Path | None = None
         self.mcp_servers: frozenset[str] | None = None
-        self.names = AgentNames()
-        """Agent names across the workspace (files on disk and open documents)."""
+        self.names: NameTable = name_table()
+        """Names across the workspace, every Markdown dialect's (files on disk and open
+        documents)."""
         self.analyses: dict[str, Analysis] = {}
         """The latest analysis of each open document."""
-        self.index: dict[Path, tuple[FileIdentity, AgentName | None]] = {}
-        """Agent files on disk: each one's identity and the name it declares."""
+        self.index: dict[Path, tuple[FileIdentity, DeclaredName | None]] = {}
+        """Dialect files on disk: each one's identity and the name it declares."""
         self.pending: dict[str, asyncio.Task[None]] = {}
         """Diagnostics runs, by URI: each one checks until it has published the latest version."""
         self.epoch = 0
@@ -187,15 +189,31 @@ class AgentLanguageServer(LanguageServer):
         index = LineIndex(source.text, self.encoding())
         return Analysis(version, source, findings, index, is_agent, dialect)
 
-    def remember(self, uri: str, analysis: Analysis) -> None:
-        """Keeps `analysis` as the document's latest, and its agent name for AL208."""
+    def remember(self, uri: str, analysis: Analysis) -> list[Path]:
+        """Keeps `analysis` as the document's latest, and the name it declares; returns the
+        other files whose duplicates this changed (its old or new name's)."""
         self.analyses[uri] = analysis
         path = self.path_of(uri)
-        if path is not None and analysis.is_agent and isinstance(analysis.source, MarkdownSource):
-            self.names.update(path, analysis.source)  # agent names: Markdown files only
+        if path is None:
+            return []
+        name = None
+        if analysis.is_agent and isinstance(analysis.source, MarkdownSource):
+            name = declared_name(analysis.dialect, path, analysis.source)
+        old = self.names.by_path.get(path)
+        if _key(old) == _key(name):
+            if name is not None:
+                self.names.record(path, name)  # the same name, perhaps at another range
+            return []
+        self.names.record(path, name)
+        touched: set[Path] = set()
+        for key in (_key(old), _key(name)):
+            if key is not None:
+                touched |= self.names.by_key.get(key, set())
+        return sorted(touched - {path}, key=str)
 
     def with_workspace_findings(self, uri: str, analysis: Analysis) -> list[Finding]:
-        """Returns the analysis's findings plus those only the workspace knows (AL208)."""
+        """Returns the analysis's findings plus those only the workspace knows (a name another
+        file declares too)."""
         path = self.path_of(uri)
         if path is None or not analysis.is_agent:
             return analysis.findings
@@ -218,12 +236,23 @@ class AgentLanguageServer(LanguageServer):
         analysis = self.current(uri)
         return analysis if analysis is not None and analysis.is_agent else None
 
+    def declared_on_disk(self, path: Path) -> DeclaredName | None:
+        """Returns the name the saved file declares, as its dialect reads it (None: none, or
+        it cannot be read)."""
+        dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
+        source = self.source_on_disk(path) if in_globs else None
+        return None if source is None else declared_name(dialect, path, source)
+
     def source_on_disk(self, path: Path) -> MarkdownSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
         try:
             return read_source(read_text(path))
         except UnreadableFile:
             return None
+
+
+def _key(name: DeclaredName | None) -> tuple[str, str] | None:
+    return None if name is None else (name.namespace, name.name)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,6 +1,7 @@
-"""The workspace index: per agent file on disk, only the name it declares (for AL208) and the file's
-identity (to skip unchanged files on a re-index); built in a worker thread, re-built when asked
-(requests coalesce into one pending run)."""
+"""The workspace index: per dialect file on disk (agents, skills, commands, output styles, a
+plugin's), only the name it declares (for names across files: AL208, OS204, SK114, CM114) and
+the file's identity (to skip unchanged files on a re-index); built in a worker thread, re-built
+when asked (requests coalesce into one pending run)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import asyncio
 import os
 from pathlib import Path
 
+from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.names import DeclaredName, NameTable
+from agent_ls.dialects import declared_name
+from agent_ls.dialects.plugins import forget_plugin_roots
 from agent_ls.lsp.diagnostics import refresh_all
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, FileIdentity, uri_of
-from agent_ls.workspace import AgentName, AgentNames, declared_name, is_agent_path, walk_markdown
+from agent_ls.workspace import dialect_of, name_table, walk_markdown
 
-Index = dict[Path, tuple[FileIdentity, AgentName | None]]
-"""Agent files on disk: each one's identity and the name it declares."""
+Index = dict[Path, tuple[FileIdentity, DeclaredName | None]]
+"""Dialect files on disk: each one's identity and the name it declares."""
 
 
 def request_reindex(ls: AgentLanguageServer, quiet_s: float = 0.0) -> None:
@@ -48,18 +53,20 @@ async def reindex(ls: AgentLanguageServer) -> None:
     for uri, analysis in ls.analyses.items():  # open documents count as the editor has them
         open_path = ls.path_of(uri)
         if open_path is not None and analysis.is_agent:
-            names.update(open_path, analysis.source)
+            if isinstance(analysis.source, MarkdownSource):
+                names.record(open_path, declared_name(analysis.dialect, open_path, analysis.source))
     ls.names = names
     refresh_all(ls)
 
 
 def build_index(
     ls: AgentLanguageServer, known: Index, open_paths: frozenset[Path | None]
-) -> tuple[Index, AgentNames]:
+) -> tuple[Index, NameTable]:
     """Returns the index of the files on disk and their name table, without the names of
     `open_paths` (worker thread: 10,000 files must not stall the event loop)."""
+    forget_plugin_roots()  # a plugin.json may have come or gone
     index = index_workspace(ls, known)
-    names = AgentNames()
+    names = name_table()
     for path, (_, name) in index.items():
         if path not in open_paths:
             names.record(path, name)
@@ -67,10 +74,10 @@ def build_index(
 
 
 def index_workspace(ls: AgentLanguageServer, known: Index) -> Index:
-    """Returns the name each agent file on disk declares, with its identity (worker thread);
+    """Returns the name each dialect file on disk declares, with its identity (worker thread);
     files whose identity is as in `known` are not read again."""
     index: Index = {}
-    for path in agent_files(ls):
+    for path in named_files(ls):
         try:
             info = os.stat(path)
         except OSError:
@@ -80,16 +87,17 @@ def index_workspace(ls: AgentLanguageServer, known: Index) -> Index:
         if previous is not None and previous[0] == identity:
             index[path] = previous
             continue
-        index[path] = (identity, declared_name(path, ls.source_on_disk(path)))
+        index[path] = (identity, ls.declared_on_disk(path))
     return index
 
 
-def agent_files(ls: AgentLanguageServer) -> list[Path]:
-    """Returns the workspace's agent files on disk (walks the folders: worker thread)."""
+def named_files(ls: AgentLanguageServer) -> list[Path]:
+    """Returns the workspace's Markdown files that a dialect's globs (or a plugin's layout)
+    claim: those that may declare a name (walks the folders: worker thread)."""
     root = ls.workspace_root
     if root is None:
         return []
-    return [p for p in walk_markdown(root) if is_agent_path(p, root, ls.settings)]
+    return [p for p in walk_markdown(root) if dialect_of(p, root, ls.settings)[1]]
 
 
 def analyze_files(ls: AgentLanguageServer, paths: list[Path]) -> list[tuple[str, Analysis]]:

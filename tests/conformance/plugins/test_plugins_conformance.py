@@ -6,22 +6,27 @@
   the agents, commands, skills and output styles it finds are exactly the ones Claude Code lists.
 - `test_agent_ls_agrees`: for every Markdown file in a plugin's component folders, an Error when
   Claude Code does not load it, none when it does (what agent-ls reports through the file's
-  dialect: `component_dialect`).
+  dialect: `component_dialect`); a file hidden by another of its name (a project file of the
+  case's `projectFiles`, checked in the same run) gets that name's Warning instead.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from agent_ls.core.findings import Severity
+from agent_ls.core.findings import Finding, Severity
 from agent_ls.core.frontmatter import read_source
 from agent_ls.dialects.base import CheckContext
 from agent_ls.dialects.plugins import component_dialect, plugin_agent_name, read_layout
 from agent_ls.dialects.plugins.layout import Found, plugin_root
+from agent_ls.settings import Settings
+from agent_ls.workspace import check_paths
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -38,16 +43,9 @@ KINDS = {
 }
 
 # Files where agent-ls knowingly disagrees with Claude Code: case/path → why (strict xfail).
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "p015-precedence/output-styles/shared.md": (
-        "a project output style of the same name (`p015:shared`) hides this plugin style; "
-        "agent-ls does not compare names across files yet"
-    ),
-    "p015-precedence/commands/shared.md": (
-        "the project command `.claude/commands/p015/shared.md` (also `p015:shared`) hides this "
-        "plugin command; agent-ls does not compare names across files yet"
-    ),
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
+HIDDEN_CODES = ("OS204", "CM114", "SK114", "AL208")
+"""A file another file of the same name hides (names across files)."""
 
 
 def golden_names(case: str) -> list[str]:
@@ -103,14 +101,58 @@ def _key(case: str, found: Found) -> str:
     ],
 )
 def test_agent_ls_agrees(case: str, found: Found) -> None:
-    dialect = component_dialect(found.path)
-    assert dialect is not None, "a file of a plugin's component folder has a dialect"
-    source = dialect.read(found.path.read_text("utf-8"))
-    findings = dialect.check(source, CheckContext(dialect.catalogue, True, found.path.stem))
+    findings = case_findings(case)[found.path]
     error = any(f.severity == Severity.ERROR for f in findings)
     loaded = loaded_by_claude_code(case, found)
     shown = ", ".join(f"{f.code}({f.severity.label})" for f in findings) or "nothing"
+    hidden = [f for f in findings if f.code in HIDDEN_CODES and "ignores this one" in f.message]
+    if not loaded and hidden:  # another file of its name is listed instead: said, no Error
+        assert not error, f"hidden by a file of the same name; agent-ls: {shown}"
+        return
+    assert not hidden, f"Claude Code loads it; agent-ls says it is hidden: {shown}"
     assert error != loaded, f"Claude Code loads it: {loaded}; agent-ls: {shown}"
+
+
+@functools.cache
+def case_findings(case: str) -> dict[Path, list[Finding]]:
+    """What agent-ls reports for each file of the case's plugin: checked by its component's
+    dialect, and with the case's project files (`projectFiles`, in a workspace of their own) in
+    one `check` run, as Claude Code loaded them together, so names are compared across them."""
+    plugin_files = [f.path for f in read_layout(CASES / case).files.values()]
+    project = record_plugins.case_meta().get(case, {}).get("projectFiles", {})
+    out: dict[Path, list[Finding]] = {}
+    for path in plugin_files:
+        dialect = component_dialect(path)
+        assert dialect is not None, "a file of a plugin's component folder has a dialect"
+        source = dialect.read(path.read_text("utf-8"))
+        out[path] = dialect.check(source, CheckContext(dialect.catalogue, True, path.stem))
+    if not project:
+        return out
+    with tempfile.TemporaryDirectory(prefix="agent-ls-plugins-") as tmp:
+        workspace, home = Path(tmp) / "workspace", Path(tmp) / "home"
+        placed = []
+        for rel, text in project.items():
+            (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / rel).write_text(text, "utf-8")
+            placed.append(workspace / rel)
+        paths = [*plugin_files, *placed]
+        reports, errors = check_paths(paths, set(paths), workspace, Settings(), home)
+    assert not errors, errors
+    out.update((r.path, r.findings) for r in reports if r.path in out)
+    return out
+
+
+def test_a_project_file_of_a_plugin_s_name_hides_the_plugin_s() -> None:
+    """p015: a project style and a project command named `p015:shared` hide the plugin's (a
+    Warning naming the project file); the plugin's agent wins over a project agent of its name."""
+    root = CASES / "p015-precedence"
+    found = case_findings("p015-precedence")
+    (style,) = [f for f in found[root / "output-styles/shared.md"] if f.code == "OS204"]
+    assert "p015-shared.md` (a project style wins over a plugin style)" in style.message
+    (command,) = [f for f in found[root / "commands/shared.md"] if f.code == "CM114"]
+    assert "p015/shared.md` (a project command wins over a plugin command)" in command.message
+    (agent,) = [f for f in found[root / "agents/shared.md"] if f.code == "AL208"]
+    assert "Claude Code loads this one (a plugin agent wins over a project agent)" in agent.message
 
 
 def test_plugin_agents_are_named_for_the_persona_menu() -> None:

@@ -5,7 +5,9 @@
 
 Claude Code loads skills and commands through one loader, so one run covers both: every entry of
 `cases/skills/` is copied into the throwaway workspace's `.claude/skills/`, every entry of
-`cases/commands/` into `.claude/commands/`. The run (`run_claude`, offline against the loopback
+`cases/commands/` into `.claude/commands/`, and those of `cases/user/skills/` and
+`cases/user/commands/` into HOME's `.claude/` (the user's: who wins a name shared across
+levels). The run (`run_claude`, offline against the loopback
 fake API, `--output-format stream-json --verbose`) shows:
 
 - the `init` message's `skills` (what the Skill tool can run) and `slash_commands` (what a user
@@ -52,6 +54,8 @@ CASES = HERE / "cases"
 GOLDENS = HERE / "goldens.json"
 MAIN_PROMPT = "Conformance run: invoke every listed skill."
 LISTING_HEADER = "The following skills are available for use with the Skill tool:\n"
+KINDS = ("skills", "commands", "user/skills", "user/commands")
+"""The case folders: the project's, then the user's (`user/…` is copied into HOME)."""
 CASE_ID = re.compile(r"(?<![A-Za-z0-9])[sm]\d{3}(?![0-9])")
 ARGS = "first second third"
 BATCH = 20
@@ -60,19 +64,26 @@ EXTRA_ARGS = ("--output-format", "stream-json", "--verbose", "--allowedTools", "
 
 
 def case_files(cases: Path = CASES) -> list[str]:
-    """Every file of `cases/skills` and `cases/commands`, as its path under `cases`
-    (`skills/s001-x/SKILL.md`)."""
+    """Every file of the case folders (`KINDS`), as its path under `cases`
+    (`skills/s001-x/SKILL.md`, `user/commands/m031-x.md`)."""
     return sorted(
         p.relative_to(cases).as_posix()
-        for kind in ("skills", "commands")
+        for kind in KINDS
+        if (cases / kind).is_dir()
         for p in (cases / kind).rglob("*")
         if p.is_file()
     )
 
 
+def placed(rel: str, workspace: Path, home: Path) -> Path:
+    """Where a case file is copied for the run: the workspace's or HOME's `.claude/`."""
+    user = rel.startswith("user/")
+    return (home if user else workspace) / ".claude" / rel.removeprefix("user/")
+
+
 def path_name(rel: str) -> str:
     """The name a file's path gives it (a skill's folder; a command's path joined with `:`)."""
-    kind, *parts = rel.split("/")
+    kind, *parts = rel.removeprefix("user/").split("/")
     if kind == "skills":
         return parts[0].removesuffix(".md") if len(parts) == 1 else parts[0]
     if parts[-1] == "SKILL.md" and len(parts) > 1:
@@ -177,8 +188,8 @@ def _tool_outcomes(stdout: str, asked: dict[str, str], root: Path) -> dict[str, 
 
 
 def record(binary: Path, cases: Path = CASES) -> dict[str, Any]:
-    """Runs Claude Code once over every file of `cases/skills` and `cases/commands` (either may
-    be missing); returns the goldens."""
+    """Runs Claude Code once over every file of the case folders (`KINDS`, any may be
+    missing); returns the goldens."""
     files = case_files(cases)
     texts = {rel: (cases / rel).read_bytes().decode("utf-8", "replace") for rel in files}
     probes = list(dict.fromkeys(path_name(rel) for rel in files))
@@ -189,9 +200,10 @@ def record(binary: Path, cases: Path = CASES) -> dict[str, Any]:
         (root / "home").mkdir()
         claude = root / "workspace" / ".claude"
         claude.mkdir(parents=True)
-        for kind in ("skills", "commands"):
+        for kind in KINDS:
             if (cases / kind).is_dir():
-                shutil.copytree(cases / kind, claude / kind, symlinks=True)
+                to = placed(kind, root / "workspace", root / "home")
+                shutil.copytree(cases / kind, to, symlinks=True)
         run, _requests, elapsed = run_claude(
             binary, root, conductor, MAIN_PROMPT, extra_args=EXTRA_ARGS
         )
@@ -223,7 +235,7 @@ def record(binary: Path, cases: Path = CASES) -> dict[str, Any]:
             expanded = "\n".join(seen.get("invoked", {}).get("text", []))
             marker = body_marker(texts[rel]) or texts[rel].rsplit("---\n", 1)[-1].strip()
             served = not expanded or marker in expanded
-            where = str(claude / rel)
+            where = str(placed(rel, root / "workspace", root / "home"))
             goldens[rel] = {
                 "name": name,
                 "loaded": known and served,

@@ -14,8 +14,11 @@ writes; one run covers both, as one loader reads both).
 
 from __future__ import annotations
 
+import functools
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +26,19 @@ import pytest
 
 from agent_ls.core.findings import Finding, Severity
 from agent_ls.core.frontmatter import read_source
-from agent_ls.dialects.base import CheckContext
+from agent_ls.dialects import dialect_for
+from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.dialects.commands import DIALECT as COMMANDS
 from agent_ls.dialects.skills import DIALECT as SKILLS
 from agent_ls.dialects.skills import SkillsDialect
+from agent_ls.settings import Settings
+from agent_ls.workspace import name_table
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
+import record_skills  # noqa: E402
 from oracle import Expectation, Score, refused_model  # noqa: E402
 
 CASES = HERE / "cases"
@@ -39,19 +47,64 @@ META: dict[str, dict[str, Any]] = json.loads((HERE / "cases.json").read_text("ut
 FILES = sorted(GOLDENS["files"])
 
 
-def dialect_of(rel: str) -> SkillsDialect | None:
-    """The dialect agent-ls checks a case file with (None: not a skill or command file)."""
+def dialect_of(rel: str) -> Dialect | None:
+    """The dialect agent-ls checks a case file with (None: not a skill or command file; a
+    `.txt` in `commands/` is one Claude Code skips for its extension)."""
     if not rel.lower().endswith(".md"):
-        return None
-    return SKILLS if rel.startswith("skills/") else COMMANDS
+        return dialect_for(record_skills.placed(rel, WS, HOME), WS, Settings())
+    return SKILLS if rel.removeprefix("user/").startswith("skills/") else COMMANDS
+
+
+WS, HOME = Path("/ws"), Path("/home/user")
 
 
 def findings_of(rel: str) -> list[Finding]:
+    """What agent-ls reports for a case file: by its own text and place, plus names across
+    every case file (`hidden_findings`)."""
     dialect = dialect_of(rel)
     assert dialect is not None
     path = CASES / rel
     source = read_source(path.read_bytes().decode("utf-8", "replace"))
-    return dialect.check(source, CheckContext(dialect.catalogue, path=path, file_stem=path.stem))
+    own = dialect.check(source, CheckContext(dialect.catalogue, path=path, file_stem=path.stem))
+    hidden = hidden_findings().get(rel)
+    return own if hidden is None else [*own, hidden]
+
+
+@functools.cache
+def hidden_findings() -> dict[str, Finding]:
+    """The name findings (SK114, CM114) of the case files placed as recorded (the project's
+    in a workspace, `user/…` in HOME), all in one name table as Claude Code loaded them."""
+    with tempfile.TemporaryDirectory(prefix="agent-ls-skills-") as tmp:
+        workspace, home = Path(tmp) / "ws", Path(tmp) / "home"
+        table = name_table(home)
+        placed = {}
+        for rel in FILES:
+            to = record_skills.placed(rel, workspace, home)
+            to.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(CASES / rel, to)
+            placed[to] = rel
+        for to, rel in placed.items():
+            dialect = dialect_of(rel)
+            if dialect is not None and rel.endswith(".md"):
+                source = read_source(to.read_bytes().decode("utf-8", "replace"))
+                table.record(to, dialect.declared_name(to, source))
+        found = {rel: table.duplicates(to) for to, rel in placed.items()}
+    return {rel: f for rel, f in found.items() if f is not None}
+
+
+def hidden_by(rel: str) -> str | None:
+    """The loaded case file that took this one's name (Claude Code ran it instead)."""
+    golden = GOLDENS["files"][rel]
+    if golden["loaded"]:
+        return None
+    return next(
+        (
+            other
+            for other, seen in GOLDENS["files"].items()
+            if other != rel and seen["loaded"] and seen["name"] == golden["name"]
+        ),
+        None,
+    )
 
 
 def expectation(rel: str) -> Expectation:
@@ -60,6 +113,11 @@ def expectation(rel: str) -> Expectation:
     meta = META.get(rel, {})
     if meta.get("conditional"):
         return Expectation("no-error", "conditional: listed once a matching file is touched")
+    winner = hidden_by(rel)
+    # Across levels a file of the same name hides it (SK114, CM114); inside the project a
+    # skill hides its command by CM108, an Error of the command's place.
+    if winner is not None and rel.startswith("user/") != winner.startswith("user/"):
+        return Expectation("duplicate", f"Claude Code runs {winner} under its name")
     if not golden["loaded"]:
         return Expectation("error", f"not loaded ({(golden['log'] or ['no log line'])[0]})")
     named = GOLDENS["names"].get(golden["name"], {})
@@ -83,11 +141,20 @@ def verdict(rel: str) -> tuple[bool, str]:
     expected = expectation(rel)
     findings = findings_of(rel)
     level = _worst(findings)
+    hidden = [f for f in findings if f.code in ("SK114", "CM114")]
     ok = {
         "error": level == Severity.ERROR,
+        "duplicate": bool(hidden) and level != Severity.ERROR,
         "warning": level <= Severity.WARNING,
         "no-error": level != Severity.ERROR,
     }[expected.need]
+    if hidden and expected.need != "duplicate":
+        ok = False  # says another file takes its name, where Claude Code runs this one
+    winner = hidden_by(rel)
+    if hidden and winner is not None:  # the winner it names is the one Claude Code ran
+        ok = ok and f"{record_skills.placed(winner, Path('ws'), Path('home'))}`" in (
+            hidden[0].message
+        )
     shown = ", ".join(f"{f.code}({f.severity.label})" for f in findings) or "nothing"
     return ok, f"Claude Code: {expected.need} — {expected.why}\nagent-ls: {shown}"
 
@@ -118,6 +185,7 @@ def test_agent_ls_loads_what_claude_code_lists(rel: str) -> None:
     dialect = dialect_of(rel)
     assert dialect is not None
     path = CASES / rel
+    assert isinstance(dialect, SkillsDialect)
     loaded = dialect.load_at(read_source(path.read_bytes().decode("utf-8", "replace")), path)
     assert loaded is not None, f"{rel}: Claude Code loads it, agent-ls says it does not"
     golden = GOLDENS["files"][rel]

@@ -13,6 +13,7 @@ from typing import Any
 
 from agent_ls.core.findings import Code, Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.names import DeclaredName, NamePolicy, NameSlot, name_entry
 from agent_ls.dialects.agents import keys, structure, tools, values  # noqa: F401 - they register
 from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
 from agent_ls.dialects.agents.context import RULES, VALUE_TYPES, AgentFile
@@ -24,6 +25,9 @@ from agent_ls.settings import Settings
 __all__ = ["CODES", "DIALECT", "CheckContext", "LoadedAgent", "check", "check_source", "read_agent"]
 
 
+_SLOT = NameSlot("agents", "agent", "AL208")
+
+
 class AgentsDialect(FrontmatterDialect):
     """Claude Code sub-agents."""
 
@@ -32,6 +36,8 @@ class AgentsDialect(FrontmatterDialect):
     rules = RULES
     value_types = VALUE_TYPES
     file_context = AgentFile
+    name_slot = _SLOT
+    extension_code = "AL106"
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue: Catalogue = catalogue
@@ -45,7 +51,15 @@ class AgentsDialect(FrontmatterDialect):
                 "claudeCodeVersion": catalogue.version,
             },
         )
+        self.name_policy = NamePolicy.from_raw(catalogue.raw["sameName"])
         self.validate()
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """The agent's `name` (its last key), when it is text that is not blank."""
+        entry = name_entry(source)
+        if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
+            return None
+        return DeclaredName(path, entry.value, entry.value_start, entry.value_end, *_SLOT)
 
     def matches(self, path: Path, root: Path | None, settings: Settings) -> bool:
         """A Markdown file matching the agent globs."""

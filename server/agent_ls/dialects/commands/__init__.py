@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent_ls.core.frontmatter import MarkdownSource
+from agent_ls.core.names import NameSlot
 from agent_ls.dialects.skills import SkillsDialect
 from agent_ls.dialects.skills.catalogue import load_catalogue
 from agent_ls.dialects.skills.loader import Placement, place_command
@@ -24,6 +25,8 @@ class CommandsDialect(SkillsDialect):
     prefix = "CM"
     globs_key = "commandGlobs"
     schema_id = "https://agent-ls.dev/schemas/claude-code-command.json"
+    name_slot = NameSlot("skills", "command", "CM114")
+    extension_code = "CM106"
 
     def place(self, path: Path | None, source: MarkdownSource) -> Placement:
         return place_command(path, self.catalogue.skill_file)

@@ -10,13 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent_ls.core.frontmatter import MarkdownSource
-from agent_ls.dialects.base import CheckContext, load_codes
+from agent_ls.core.names import DeclaredName, NamePolicy, NameSlot, name_span
+from agent_ls.dialects.base import CheckContext, line_bounds, load_codes
 from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.dialects.output_styles.catalogue import StylesCatalogue, load_catalogue
 from agent_ls.dialects.output_styles.loader import LoadedStyle, load_style
 from agent_ls.dialects.output_styles.rules import RULES, VALUE_TYPES, StyleFile
 
 __all__ = ["DIALECT", "LoadedStyle", "OutputStylesDialect"]
+
+
+_SLOT = NameSlot("output-styles", "style", "OS204")
 
 
 class OutputStylesDialect(FrontmatterDialect):
@@ -28,12 +32,21 @@ class OutputStylesDialect(FrontmatterDialect):
     rules = RULES
     value_types = VALUE_TYPES
     file_context = StyleFile
+    name_slot = _SLOT
+    extension_code = "OS102"
 
     def __init__(self, catalogue: StylesCatalogue) -> None:
         self.catalogue = catalogue
         self.default_globs = catalogue.default_globs
         self.codes = load_codes(Path(__file__).with_name("codes.json"), catalogue.template_values())
+        self.name_policy = NamePolicy.from_raw(catalogue.raw["sameName"])
         self.validate()
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """Every style file loads, named by its `name` or its file name (`PLUGIN:` in a plugin)."""
+        style = self.load(source, path.stem, self.catalogue.plugin)
+        span = name_span(source, line_bounds(source.text, 0))
+        return DeclaredName(path, style.name, *span, *_SLOT, self.catalogue.plugin is not None)
 
     def context(self, stem: str, plugin: str | None = None) -> CheckContext:
         """The context of a style file named `stem`.md (in `plugin`'s `output-styles/`)."""

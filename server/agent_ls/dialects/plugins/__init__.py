@@ -20,11 +20,13 @@ from typing import Any
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MarkdownSource, read_source
+from agent_ls.core.names import DeclaredName, name_span
 from agent_ls.dialects.base import CheckContext, Dialect, line_bounds, load_codes
 from agent_ls.dialects.plugins.layout import (
     LAYOUT,
     Found,
     Layout,
+    forget_plugin_roots,
     frontmatter_of,
     named,
     plugin_root,
@@ -33,7 +35,7 @@ from agent_ls.dialects.plugins.layout import (
 from agent_ls.dialects.registry import dialect_named
 from agent_ls.features.results import Candidate, Swatch, Symbol
 
-__all__ = ["component_dialect", "plugin_agent_name", "read_layout"]
+__all__ = ["component_dialect", "forget_plugin_roots", "plugin_agent_name", "read_layout"]
 
 CODES = load_codes(Path(__file__).with_name("codes.json"), {})
 _IN_PLUGIN: dict[str, str] = {
@@ -115,6 +117,18 @@ class PluginFile(Dialect[MarkdownSource]):
 
     def load(self, source: MarkdownSource) -> Any:
         return self.inner.load(source) if self.inner else None
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """The prefixed name the plugin loads the file under (`p015:shared`), when it does."""
+        slot = None if self.inner is None else self.inner.name_slot
+        hit = _found(path, source.data)
+        if slot is None or hit is None or hit[0].broken:
+            return None
+        found = hit[1]
+        if found.name is None or found.code not in (None, "PL301"):
+            return None
+        span = name_span(source, line_bounds(source.text, 0))
+        return DeclaredName(path, found.name, *span, *slot, plugin=True)
 
     def check(self, source: MarkdownSource, ctx: CheckContext) -> list[Finding]:
         hit = _found(self.found.path, source.data)  # the name as the text now says

@@ -64,6 +64,11 @@ def plugin_root(path: Path) -> Path | None:
     return _root_of(str(Path(path).absolute().parent))
 
 
+def forget_plugin_roots() -> None:
+    """Forgets the plugin roots found so far (a `plugin.json` came or went)."""
+    _root_of.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)
 def _root_of(folder: str) -> Path | None:
     if (Path(folder) / MANIFEST).is_file():

@@ -10,10 +10,12 @@ instance the registry lists.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from agent_ls.core.findings import Code, Finding
 from agent_ls.core.frontmatter import MarkdownSource
-from agent_ls.dialects.base import CheckContext, load_codes
+from agent_ls.core.names import DeclaredName, NamePolicy, NameSlot, name_span
+from agent_ls.dialects.base import CheckContext, line_bounds, load_codes
 from agent_ls.dialects.frontmatter import FrontmatterDialect
 from agent_ls.dialects.skills.catalogue import SkillsCatalogue, load_catalogue, template_values
 from agent_ls.dialects.skills.loader import (
@@ -39,6 +41,8 @@ class SkillsDialect(FrontmatterDialect):
     globs_key = "skillGlobs"
     schema_id = "https://agent-ls.dev/schemas/claude-code-skill.json"
     catalogue: SkillsCatalogue
+    name_slot: ClassVar[NameSlot] = NameSlot("skills", "skill", "SK114")
+    globs_reach_plugins: ClassVar[bool] = True
 
     def __init__(self, catalogue: SkillsCatalogue, codes_path: Path) -> None:
         self.catalogue = catalogue
@@ -47,7 +51,19 @@ class SkillsDialect(FrontmatterDialect):
         self.codes: dict[str, Code] = load_codes(codes_path, values)
         self.rules = rules_for(self.prefix, self.codes)
         self.value_types = VALUE_TYPES
+        self.name_policy = NamePolicy.from_raw(catalogue.raw["sameName"])
         self.validate()
+
+    def declared_name(self, path: Path, source: MarkdownSource) -> DeclaredName | None:
+        """The name it loads under (its folder; a command's path), when Claude Code loads it:
+        pointing at its `name`, else at its first line. (A plugin's skill, which the
+        `**/skills/*/SKILL.md` glob gives this dialect too, goes by its plugin's prefixed name:
+        `agent_ls.dialects.declared_name` asks the plugin first.)"""
+        loaded = self.load_at(source, path)
+        if loaded is None:
+            return None
+        span = name_span(source, line_bounds(source.text, 0))
+        return DeclaredName(path, loaded.name, *span, *self.name_slot)
 
     def extend_catalogue(self, settings: Settings) -> SkillsCatalogue:
         """The catalogue with `extra-keys` and `extra-tools`."""
