@@ -116,7 +116,8 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 
 def _python_text(value: object) -> str | None:
-    """A scalar's text as the skills loader takes it (`str`); None for a list or mapping."""
+    """A scalar's text as the skills loader takes it (`str`); None for anything else (a list,
+    a mapping, a date)."""
     return str(value) if isinstance(value, (str, int, float)) else None
 
 
