@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 WORKSPACES = Path(__file__).parent / "workspaces"
 REPO = Path(__file__).parent.parent
@@ -13,6 +14,11 @@ REPO = Path(__file__).parent.parent
 # The SDK reads these; a test that needs them sets them itself.
 for _name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
     os.environ.pop(_name, None)
+
+# Property tests judge behaviour, never time: Hypothesis's per-example deadline (200 ms) failed
+# them on a loaded machine.
+settings.register_profile("agent-ls", deadline=None)
+settings.load_profile("agent-ls")
 
 
 @pytest.fixture

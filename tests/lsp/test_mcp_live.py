@@ -89,6 +89,7 @@ async def test_a_file_changed_on_disk_re_publishes_the_agent(live: LanguageClien
         watchers = options["watchers"] if isinstance(options, dict) else options.watchers  # type: ignore[union-attr]
         globs = [w["globPattern"] for w in watchers]  # the client keeps them as JSON
         assert "**/.mcp.json" in globs and "**/.claude/settings.json" in globs
+        assert "**/.claude/agents/**" in globs and "**/.claude/output-styles/**" in globs
     else:
         assert registrations == []  # Neovim's set: no dynamic registration, none asked
     agent = open_document(live, root / ".claude/agents/gh.md")

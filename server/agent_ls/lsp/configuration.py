@@ -90,9 +90,17 @@ WATCHED = (
     "**/.claude-plugin/plugin.json",
     "**/.agent-ls.toml",
     "**/pyproject.toml",
+    "**/.claude/agents/**",
+    "**/.claude/skills/**",
+    "**/.claude/commands/**",
+    "**/.claude/output-styles/**",
+    "**/skills/*/SKILL.md",
+    "**/agents/**/*.md",
 )
 """What the server asks the client to watch in the workspace: the files of the MCP servers
-Claude Code knows and agent-ls's settings."""
+Claude Code knows, agent-ls's settings, and the Markdown files whose names are compared across
+files (created, renamed or deleted outside the editor: VS Code sends these events only for what
+a server registers)."""
 WATCHED_AT_HOME = (
     ".claude.json",
     ".claude/settings.json",
