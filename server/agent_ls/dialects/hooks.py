@@ -245,6 +245,8 @@ def guards_outside_hooks(
     PermissionRequest hook (a guard event's key, or a matcher group, within three levels)."""
     if name == "hooks" or name in unscanned or value is None:
         return False
+    if not isinstance(value, (dict, list)):  # a scalar holds nothing below it (most keys)
+        return name in cat.guard_events
     if looks_like_guard({name: value}, cat.guard_events):
         return True
     return holds_guard_hooks(
