@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent_ls.core.frontmatter import read_source  # noqa: E402
+from agent_ls.core.names import NameTable  # noqa: E402
 from agent_ls.core.textindex import LineIndex  # noqa: E402
 from agent_ls.dialects.agents import DIALECT, CheckContext, check, check_source  # noqa: E402
 from agent_ls.dialects.agents.catalogue import load_catalogue  # noqa: E402
@@ -38,7 +39,7 @@ from agent_ls.lsp import convert  # noqa: E402
 from agent_ls.lsp.capabilities import ClientFeatures  # noqa: E402
 from agent_ls.lsp.completion import completion_item  # noqa: E402
 from agent_ls.lsp.server import AgentLanguageServer  # noqa: E402
-from agent_ls.workspace import AgentNames  # noqa: E402
+from agent_ls.workspace import name_table  # noqa: E402
 from bench.corpus import agent_files, keystroke_file, keystrokes  # noqa: E402
 
 URI = "file:///bench/.claude/agents/code-reviewer.md"
@@ -73,14 +74,13 @@ def timed(
     return {"wall": wall, "cpu": cpu}
 
 
-def workspace_names(count: int) -> AgentNames:
-    """Returns the name registry of a workspace holding the keystroke file and `count` others."""
-    names = AgentNames()
+def workspace_names(count: int) -> NameTable:
+    """Returns the name table of a workspace holding the keystroke file and `count` others."""
+    names = name_table()
     for f in agent_files(count):
-        name = f.relpath.stem
-        names.update(
-            Path("/bench") / f.relpath, read_source(f"---\nname: {name}\ndescription: x\n---\n")
-        )
+        path = Path("/bench") / f.relpath
+        source = read_source(f"---\nname: {f.relpath.stem}\ndescription: x\n---\n")
+        names.record(path, DIALECT.declared_name(path, source))
     return names
 
 
@@ -94,11 +94,11 @@ def main() -> None:
     base = keystroke_file()
     texts = typed_texts(base, count)
 
-    def keystroke(text: str, names: AgentNames) -> None:
+    def keystroke(text: str, names: NameTable) -> None:
         source = read_source(text)
         findings = check_source(source, ctx)
         index = LineIndex(text, "utf-16")
-        names.update(PATH, source)
+        names.record(PATH, DIALECT.declared_name(PATH, source))
         duplicate = names.duplicates(PATH)
         findings = [*findings, duplicate] if duplicate else findings
         [convert.diagnostic(f, index, URI, 1) for f in findings]
