@@ -7,12 +7,16 @@ documentation gets it on resolve (smaller lists).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from agent_ls.core.textindex import LineIndex
-from agent_ls.features.results import Candidate
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
+
+if TYPE_CHECKING:
+    from agent_ls.core.textindex import LineIndex
+    from agent_ls.features.results import Candidate
 
 OPTIONS = types.CompletionOptions(
     trigger_characters=[":", " ", ",", "-", "["], resolve_provider=True

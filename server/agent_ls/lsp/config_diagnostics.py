@@ -11,7 +11,6 @@ from lsprotocol import types
 
 from agent_ls.core.textindex import LineIndex
 from agent_ls.lsp.convert import SOURCE, range_of
-from agent_ls.settings import project_config_problems
 
 SETTINGS_FILES = (".agent-ls.toml", "pyproject.toml")
 
@@ -23,6 +22,8 @@ def config_diagnostics(
     lines and columns are those of the saved file), none for any other file."""
     if root is None or path is None or path.name not in SETTINGS_FILES or path.parent != root:
         return []
+    from agent_ls.settings import project_config_problems  # TOML: on first use
+
     index = LineIndex(text, encoding)
     diagnostics = []
     for problem in project_config_problems(root):

@@ -10,12 +10,9 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from agent_ls.dialects.agents.catalogue import load_catalogue
 from agent_ls.lsp.languageserver import SECTION, AgentLanguageServer
 from agent_ls.lsp.mcp_servers import open_layers
 from agent_ls.lsp.workspace_index import request_reindex
-from agent_ls.settings import load_project_settings, load_user_settings
-from agent_ls.workspace import load_mcp_servers
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +43,12 @@ def register(server: AgentLanguageServer) -> None:
 
 def apply_settings(ls: AgentLanguageServer) -> None:
     """Layers the settings: defaults → user config file → workspace files (local settings
-    only) → the client's; every problem is shown and logged."""
+    only) → the client's; every problem is shown and logged. The first call (at `initialized`)
+    imports the engine."""
+    from agent_ls.dialects.agents.catalogue import load_catalogue
+    from agent_ls.settings import load_project_settings, load_user_settings
+    from agent_ls.workspace import load_mcp_servers
+
     base, messages = load_user_settings()
     if ls.workspace_root is not None:
         base, problems = load_project_settings(ls.workspace_root, base)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from agent_ls.core.findings import Finding, Fix
-from agent_ls.core.renames import target_of
 from agent_ls.core.textindex import LineIndex
-from agent_ls.dialects.agents.catalogue import Catalogue
-from agent_ls.features.results import Candidate, Swatch, Symbol
+
+if TYPE_CHECKING:
+    from agent_ls.core.findings import Finding, Fix
+    from agent_ls.dialects.agents.catalogue import Catalogue
+    from agent_ls.features.results import Candidate, Swatch, Symbol
 
 SOURCE = "agent-ls"
 
@@ -57,6 +58,8 @@ def fix_json(fix: Fix, index: LineIndex, uri: str) -> dict[str, Any]:
     }
     path = to_fs_path(uri) if fix.rename is not None and uri.startswith("file:") else None
     if fix.rename is not None and path:
+        from agent_ls.core.renames import target_of
+
         out["rename"] = from_fs_path(str(target_of(Path(path), fix.rename)))
     return out
 

@@ -9,14 +9,17 @@ version, and a result for an older version (or older settings) is never publishe
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from agent_ls.core.findings import Finding
 from agent_ls.lsp import convert
 from agent_ls.lsp.config_diagnostics import config_diagnostics
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, uri_of
 from agent_ls.lsp.mcp_servers import layer_changed
+
+if TYPE_CHECKING:
+    from agent_ls.core.findings import Finding
 
 PULL_OPTIONS = types.DiagnosticOptions(
     identifier="agent-ls", inter_file_dependencies=True, workspace_diagnostics=False

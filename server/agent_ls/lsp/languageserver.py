@@ -2,9 +2,12 @@
 (`Analysis`), the workspace's names across files, background tasks. `server.build_server` registers the
 capabilities (one module each) on it.
 
-Persona actions (prompts, the API client: `lsp/personas/`) are imported on first use or in the
-background once the client is initialized: they are not on the way to the initialize result. This
-module never imports them; it keeps their state (`persona_state`, created on first use).
+Nothing but pygls and this layer is on the way to the initialize result. The engine (dialects,
+settings, the workspace) is imported on first use, inside the methods that call it: the first is
+`initialized`, which layers the settings. Persona actions (prompts, the API client:
+`lsp/personas/`) are imported on first use or in the background once the client is initialized;
+this module never imports them, it keeps their state (`persona_state`, created on first use).
+`tests/lsp/test_startup.py` holds the line.
 """
 
 from __future__ import annotations
@@ -23,29 +26,20 @@ from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from agent_ls import __version__
-from agent_ls.core.findings import Finding
-from agent_ls.core.frontmatter import MarkdownSource, read_source
-from agent_ls.core.names import DeclaredName, NameTable
 from agent_ls.core.textindex import LineIndex
-from agent_ls.dialects import declared_name
-from agent_ls.dialects.agents.catalogue import Catalogue, load_catalogue
-from agent_ls.dialects.base import CheckContext, Dialect
 from agent_ls.lsp.capabilities import ClientFeatures
 from agent_ls.lsp.protocol import AgentProtocol
-from agent_ls.settings import Settings
-from agent_ls.workspace import (
-    UnreadableFile,
-    agent_globs,
-    dialect_of,
-    is_agent_path,
-    name_table,
-    read_text,
-)
 
 if TYPE_CHECKING:
     from cattrs import Converter
 
+    from agent_ls.core.findings import Finding
+    from agent_ls.core.frontmatter import MarkdownSource
+    from agent_ls.core.names import DeclaredName, NameTable
+    from agent_ls.dialects.agents.catalogue import Catalogue
+    from agent_ls.dialects.base import Dialect
     from agent_ls.lsp.personas.state import PersonaState
+    from agent_ls.settings import Settings
 
 log = logging.getLogger(__name__)
 SECTION = "agentLs"
@@ -73,19 +67,12 @@ class AgentLanguageServer(LanguageServer):
         super().__init__(
             "agent-ls", __version__, protocol_cls=AgentProtocol, converter_factory=self._converter
         )
-        self.settings = Settings()
-        """Project settings from disk, overlaid with the client's."""
-        self.catalogue: Catalogue = load_catalogue()
-        """The built-in catalogue extended by the settings."""
         self.workspace_root: Path | None = None
         self.mcp_servers: frozenset[str] | None = None
         """The MCP servers Claude Code knows for the workspace (None: unknown, not judged)."""
         self.mcp_refreshing: asyncio.Task[None] | None = None
         self.mcp_refresh_wanted = False
         """An open layer changed while the servers were being read: read them once more."""
-        self.names: NameTable = name_table()
-        """Names across the workspace, every Markdown dialect's (files on disk and open
-        documents)."""
         self.analyses: dict[str, Analysis] = {}
         """The latest analysis of each open document."""
         self.index: dict[Path, tuple[FileIdentity, DeclaredName | None]] = {}
@@ -118,6 +105,29 @@ class AgentLanguageServer(LanguageServer):
         """The persona commands' handlers, by command, once the glue's `register` gave them."""
 
     @functools.cached_property
+    def settings(self) -> Settings:
+        """Project settings from disk, overlaid with the client's (`configuration.apply_settings`
+        sets them at `initialized`; the defaults until then)."""
+        from agent_ls.settings import Settings
+
+        return Settings()
+
+    @functools.cached_property
+    def catalogue(self) -> Catalogue:
+        """The built-in catalogue extended by the settings (set with them)."""
+        from agent_ls.dialects.agents.catalogue import load_catalogue
+
+        return load_catalogue()
+
+    @functools.cached_property
+    def names(self) -> NameTable:
+        """Names across the workspace, every Markdown dialect's (files on disk and open
+        documents); the workspace index replaces it."""
+        from agent_ls.workspace import name_table
+
+        return name_table()
+
+    @functools.cached_property
     def persona_state(self) -> PersonaState:
         """Personas, the API client and running actions (created on first use)."""
         from agent_ls.lsp.personas.state import PersonaState
@@ -126,6 +136,8 @@ class AgentLanguageServer(LanguageServer):
 
     def rescan_personas(self) -> None:
         """Re-reads the workspace's agent files as personas now (blocking: when they changed)."""
+        from agent_ls.workspace import agent_globs
+
         self.persona_state.scan(self.workspace_root, agent_globs(self.settings))
 
     def _converter(self) -> Converter:
@@ -173,16 +185,23 @@ class AgentLanguageServer(LanguageServer):
         return _path_of(uri)
 
     def is_agent_document(self, uri: str) -> bool:
+        from agent_ls.workspace import is_agent_path
+
         path = self.path_of(uri)
         return path is not None and is_agent_path(path, self.workspace_root, self.settings)
 
     def analyze(self, uri: str, text: str, version: int | None) -> Analysis:
         """Returns the analysis of `text` (pure work: safe to run in a worker thread)."""
+        from agent_ls.workspace import dialect_of
+
         dialect, _ = dialect_of(self.path_of(uri), self.workspace_root, self.settings)
         return self.analysis_of(uri, dialect.read(text), version)
 
     def analysis_of(self, uri: str, source: MarkdownSource, version: int | None) -> Analysis:
         """Returns the analysis of an already read file (pure work, like `analyze`)."""
+        from agent_ls.dialects.base import CheckContext
+        from agent_ls.workspace import dialect_of
+
         path = self.path_of(uri)
         dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         ctx = CheckContext(
@@ -196,6 +215,9 @@ class AgentLanguageServer(LanguageServer):
     def remember(self, uri: str, analysis: Analysis) -> list[Path]:
         """Keeps `analysis` as the document's latest, and the name it declares; returns the
         other files whose duplicates this changed (its old or new name's)."""
+        from agent_ls.core.frontmatter import MarkdownSource
+        from agent_ls.dialects import declared_name
+
         self.analyses[uri] = analysis
         path = self.path_of(uri)
         if path is None:
@@ -243,12 +265,18 @@ class AgentLanguageServer(LanguageServer):
     def declared_on_disk(self, path: Path) -> DeclaredName | None:
         """Returns the name the saved file declares, as its dialect reads it (None: none, or
         it cannot be read)."""
+        from agent_ls.dialects import declared_name
+        from agent_ls.workspace import dialect_of
+
         dialect, in_globs = dialect_of(path, self.workspace_root, self.settings)
         source = self.source_on_disk(path) if in_globs else None
         return None if source is None else declared_name(dialect, path, source)
 
     def source_on_disk(self, path: Path) -> MarkdownSource | None:
         """Returns the saved file's source, or None when it cannot be read (or was never saved)."""
+        from agent_ls.core.frontmatter import read_source
+        from agent_ls.workspace import UnreadableFile, read_text
+
         try:
             return read_source(read_text(path))
         except UnreadableFile:

@@ -1,6 +1,7 @@
-"""initialize and initialized: the workspace root, the client's capabilities (resolved once) and
-settings; once initialized, the settings the client holds, the workspace index, and the persona
-glue warmed in a worker thread (it is not on the way to the initialize result)."""
+"""initialize and initialized: the workspace root and the client's capabilities (resolved once)
+at initialize, nothing more (the result waits for nothing but pygls and this layer); once
+initialized, the settings (which import the engine), the settings the client holds, the
+workspace index, and the persona glue warmed in a worker thread."""
 
 from __future__ import annotations
 
@@ -31,11 +32,16 @@ def register(server: AgentLanguageServer) -> None:
         if isinstance(options, dict):
             ls.initialization_settings = options.get(SECTION, options)
         ls.client = resolve(params.capabilities)
-        apply_settings(ls)
 
     @server.feature(types.INITIALIZED)
-    async def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
+    def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
+        apply_settings(ls)  # before the next message: a document opened next sees them
         ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
-        await pull_settings(ls)
-        request_reindex(ls)
-        await watch_files(ls)
+        ls.run_task(_settle(ls))
+
+
+async def _settle(ls: AgentLanguageServer) -> None:
+    """The client's own settings, then the workspace index and the file watchers."""
+    await pull_settings(ls)
+    request_reindex(ls)
+    await watch_files(ls)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from agent_ls.core.textindex import LineIndex
-from agent_ls.features.results import Symbol
 from agent_ls.lsp import convert
 from agent_ls.lsp.languageserver import AgentLanguageServer
+
+if TYPE_CHECKING:
+    from agent_ls.core.textindex import LineIndex
+    from agent_ls.features.results import Symbol
 
 
 def register(server: AgentLanguageServer) -> None:

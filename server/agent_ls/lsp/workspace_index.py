@@ -1,24 +1,24 @@
 """The workspace index: per dialect file on disk (agents, skills, commands, output styles, a
 plugin's), only the name it declares (for names across files: AL208, OS204, SK114, CM114) and
 the file's identity (to skip unchanged files on a re-index); built in a worker thread, re-built
-when asked (requests coalesce into one pending run)."""
+when asked (requests coalesce into one pending run). The engine is imported on first use (after
+the initialize result: `languageserver`)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agent_ls.core.frontmatter import MarkdownSource
-from agent_ls.core.names import DeclaredName, NameTable
-from agent_ls.dialects import declared_name
-from agent_ls.dialects.plugins import forget_plugin_roots
 from agent_ls.lsp.diagnostics import refresh_all
 from agent_ls.lsp.languageserver import AgentLanguageServer, Analysis, FileIdentity, uri_of
-from agent_ls.workspace import dialect_of, name_table, walk_markdown
 
-Index = dict[Path, tuple[FileIdentity, DeclaredName | None]]
-"""Dialect files on disk: each one's identity and the name it declares."""
+if TYPE_CHECKING:
+    from agent_ls.core.names import DeclaredName, NameTable
+
+    Index = dict[Path, tuple[FileIdentity, DeclaredName | None]]
+    """Dialect files on disk: each one's identity and the name it declares."""
 
 
 def request_reindex(ls: AgentLanguageServer, quiet_s: float = 0.0) -> None:
@@ -45,6 +45,10 @@ async def _reindex_until_settled(ls: AgentLanguageServer) -> None:
 async def reindex(ls: AgentLanguageServer) -> None:
     """Re-reads the changed agent files on disk (and the personas, when stale), then has the open
     documents checked again."""
+    from agent_ls.core.frontmatter import MarkdownSource
+    from agent_ls.dialects import declared_name
+    from agent_ls.dialects.plugins import forget_plugin_roots
+
     forget_plugin_roots()  # a plugin.json may have come or gone
     if ls.personas_stale:
         ls.personas_stale = False
@@ -66,6 +70,8 @@ def build_index(
 ) -> tuple[Index, NameTable]:
     """Returns the index of the files on disk and their name table, without the names of
     `open_paths` (worker thread: 10,000 files must not stall the event loop)."""
+    from agent_ls.workspace import name_table
+
     index = index_workspace(ls, known)
     names = name_table()
     for path, (_, name) in index.items():
@@ -95,6 +101,8 @@ def index_workspace(ls: AgentLanguageServer, known: Index) -> Index:
 def named_files(ls: AgentLanguageServer) -> list[Path]:
     """Returns the workspace's Markdown files that a dialect's globs (or a plugin's layout)
     claim: those that may declare a name (walks the folders: worker thread)."""
+    from agent_ls.workspace import dialect_of, walk_markdown
+
     root = ls.workspace_root
     if root is None:
         return []
