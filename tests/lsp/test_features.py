@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from lsp_helpers import diagnostics_for, diagnostics_settle, open_document
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -79,8 +80,9 @@ async def test_key_and_value_completion(client: LanguageClient) -> None:
     assert "name" not in labels  # keys already present are not offered
     model = next(i for i in keys.items if i.label == "model")
     snippets = client.capabilities.text_document.completion.completion_item.snippet_support
-    assert model.insert_text_format == (
-        types.InsertTextFormat.Snippet if snippets else types.InsertTextFormat.PlainText
+    plain = types.InsertTextFormat.PlainText  # the default when an item names none
+    assert (model.insert_text_format or plain) == (
+        types.InsertTextFormat.Snippet if snippets else plain
     )
     colors = await client.text_document_completion_async(
         types.CompletionParams(text_document=doc(uri), position=pos(3, 7))
@@ -198,3 +200,20 @@ async def test_settings_extra_keys_and_tools_silence_warnings(client: LanguageCl
     )
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     assert await diagnostics_settle(client, uri, []) == []
+
+
+@pytest.mark.settings({"extraTools": ["Prüfer", "工具\u2028x"]})
+async def test_completion_lists_are_sent_as_encoded_text_the_client_reads(
+    client: LanguageClient,
+) -> None:
+    """The list's items are encoded once and sent as text: a non-ASCII label (and a line
+    separator in one) still arrives whole, with the list's default range, twice alike."""
+    path = client.root / ".claude/agents/draft.md"  # type: ignore[attr-defined]
+    uri = open_document(client, path, "---\nname: draft\ndescription: d\ntools: Read, \n---\n")
+    params = types.CompletionParams(text_document=doc(uri), position=pos(3, 12))
+    first = await client.text_document_completion_async(params)
+    again = await client.text_document_completion_async(params)
+    assert isinstance(first, types.CompletionList) and first == again
+    labels = [i.label for i in first.items]
+    assert "Prüfer" in labels and "工具\u2028x" in labels and "Read" not in labels
+    assert all(edit_range(first, i) == types.Range(pos(3, 12), pos(3, 12)) for i in first.items)

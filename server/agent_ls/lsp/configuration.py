@@ -59,7 +59,6 @@ def apply_settings(ls: AgentLanguageServer) -> None:
     ls.settings = base
     ls.catalogue = load_catalogue().with_settings(base)
     ls.completion_items.clear()
-    ls.completion_json.clear()
     ls.mcp_servers = load_mcp_servers(ls.workspace_root, texts=open_layers(ls))
     for message in messages:
         shown = f"agent-ls: {message}"

@@ -146,8 +146,9 @@ def completion_item(
     """Returns the LSP item: with `index`, carrying its own text edit; without, replacing the
     list's default range (`itemDefaults.editRange`) by `textEditText` (when not the label), so one
     item serves every request (the server builds it once per catalogue). The filter text is the
-    label, as clients take it by default. With `resolve_documentation`, the documentation is left
-    for completionItem/resolve; `data` carries `completion_key(c)` to find it."""
+    label, as clients take it by default, and plain text names no `insertTextFormat` (its default).
+    With `resolve_documentation`, the documentation is left for completionItem/resolve; `data`
+    carries `completion_key(c)` to find it."""
     use_snippet = snippets and c.snippet is not None
     new_text = c.snippet if use_snippet and c.snippet else c.insert_text
     return types.CompletionItem(
@@ -159,9 +160,7 @@ def completion_item(
         else None,
         data=list(completion_key(c)) if c.documentation and resolve_documentation else None,
         sort_text=c.sort or None,
-        insert_text_format=types.InsertTextFormat.Snippet
-        if use_snippet
-        else types.InsertTextFormat.PlainText,
+        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else None,  # else plain
         text_edit=types.TextEdit(range=range_of(index, c.start, c.end), new_text=new_text)
         if index is not None
         else None,

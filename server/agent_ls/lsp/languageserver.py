@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from agent_ls import __version__
@@ -31,8 +30,6 @@ from agent_ls.lsp.capabilities import ClientFeatures
 from agent_ls.lsp.protocol import AgentProtocol
 
 if TYPE_CHECKING:
-    from cattrs import Converter
-
     from agent_ls.core.findings import Finding
     from agent_ls.core.frontmatter import MarkdownSource
     from agent_ls.core.names import DeclaredName, NameTable
@@ -64,9 +61,7 @@ class AgentLanguageServer(LanguageServer):
     """agent-ls's server state; every attribute is owned by the event loop thread."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "agent-ls", __version__, protocol_cls=AgentProtocol, converter_factory=self._converter
-        )
+        super().__init__("agent-ls", __version__, protocol_cls=AgentProtocol)
         self.workspace_root: Path | None = None
         self.mcp_servers: frozenset[str] | None = None
         """The MCP servers Claude Code knows for the workspace (None: unknown, not judged)."""
@@ -84,11 +79,9 @@ class AgentLanguageServer(LanguageServer):
         self.tasks: set[asyncio.Task[Any]] = set()
         self.client = ClientFeatures()
         """What the client can do, resolved at initialize (every handler reads it)."""
-        self.completion_items: dict[tuple[Any, ...], types.CompletionItem] = {}
-        """Completion items without a range of their own, built once per catalogue."""
-        self.completion_json: dict[int, tuple[types.CompletionItem, Any]] = {}
-        """The JSON form of each item in `completion_items`, by the item's id: turning 41 tool
-        items into JSON afresh was half of what answering a completion cost."""
+        self.completion_items: dict[tuple[Any, ...], str] = {}
+        """Completion items without a range of their own, as JSON text, encoded once per
+        catalogue: encoding 41 tool items afresh was most of what answering a completion cost."""
         self.completion_docs: dict[tuple[str, ...], str] = {}
         """Documentation held back from completion items (by `convert.completion_key`), for
         resolve; kept across settings changes, as a resolve may come after one."""
@@ -139,20 +132,6 @@ class AgentLanguageServer(LanguageServer):
         from agent_ls.workspace import agent_globs
 
         self.persona_state.scan(self.workspace_root, agent_globs(self.settings))
-
-    def _converter(self) -> Converter:
-        """pygls's converter, taking the JSON of a cached completion item from `completion_json`."""
-        converter: Converter = default_converter()  # type: ignore[no-untyped-call]
-        self._item_to_json = converter.get_unstructure_hook(types.CompletionItem)
-
-        def item_json(item: types.CompletionItem) -> Any:
-            cached = self.completion_json.get(id(item))
-            return (
-                cached[1] if cached is not None and cached[0] is item else self._item_to_json(item)
-            )
-
-        converter.register_unstructure_hook(types.CompletionItem, item_json)
-        return converter
 
     # -- plumbing ------------------------------------------------------------------------------
     @property

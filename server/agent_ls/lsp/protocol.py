@@ -15,10 +15,15 @@ InvalidRequest error (id null: pygls never answered it, or echoed `true` as the 
 nested too deep for the JSON parser an InvalidRequest error with its id (pygls never answered
 it). A `$/cancelRequest` whose id is not a string or integer is logged in one line and ignored
 (pygls raised a TypeError with a traceback).
+
+A result already encoded (`EncodedJson`: a completion list of items encoded once per catalogue)
+is sent as written, not encoded again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import logging
 import re
@@ -36,6 +41,11 @@ log = logging.getLogger(__name__)
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[][{}:,]|[^][{}:,"\s]+')
+
+
+class EncodedJson(str):
+    """A request's result already encoded as JSON text (ASCII, as pygls encodes): a handler
+    returns it, `AgentProtocol` sends it as written."""
 
 
 class AgentProtocol(LanguageServerProtocol):
@@ -89,6 +99,23 @@ class AgentProtocol(LanguageServerProtocol):
 
     def stream_failed(self, reason: str) -> None:
         self.stream_error = reason
+
+    def _send_data(self, data: Any) -> None:
+        result = getattr(data, "result", None)
+        if not isinstance(result, EncodedJson) or self.writer is None:
+            super()._send_data(data)
+            return
+        body = f'{{"id": {json.dumps(data.id)}, "jsonrpc": "{self.VERSION}", "result": {result}}}'
+        header = (
+            f"Content-Length: {len(body)}\r\n"
+            f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        )
+        try:
+            written = self.writer.write((header + body if self._include_headers else body).encode())
+            if inspect.isawaitable(written):  # a websocket's writer
+                asyncio.ensure_future(written)
+        except BrokenPipeError:
+            log.error("Unable to send data, the client closed the stream")
 
     def _send_error(self, msg_id: int | str | None, code: int, message: str) -> None:
         # Written as a plain object: pygls's response type drops `"id": null`.
