@@ -407,6 +407,9 @@ its check for cycles: an entry is plain dicts and lists built here)."""
 
 def _json_file(report: FileReport) -> str:
     """One file's entry of the JSON output, serialised: `{"path", ["path_bytes",] "diagnostics"}`."""
+    path = str(report.path)
+    if not report.findings and path.isascii():  # most files of a large folder: nothing to say
+        return f'{{"path": {_JSON.encode(path)}, "diagnostics": []}}'
     entry: dict[str, Any] = {"path": _path_text(report.path)}
     if (raw := _path_bytes(report.path)) is not None:
         entry["path_bytes"] = raw
