@@ -85,8 +85,19 @@ class Tools(ValueType[AgentFile]):
             return
         kept = 0
         names = {t.text.split("(")[0] for t in tokens}
+        known = file.cat.tools
+        bash, searches = file.cat.bash_search
+        # What `_tool` says of a tool Claude Code knows, without asking it (most tools of most
+        # files): nothing, unless `*` makes it redundant or Bash withholds it.
+        withheld = searches if allow and bash in names else ()
+        quiet = not (allow and "*" in names)
         seen: set[str] = set()
         for index, token in enumerate(tokens):
+            if quiet and token.text in known and token.text not in seen:
+                if token.text not in withheld:
+                    seen.add(token.text)
+                    kept += 1
+                    continue
             if token.text in seen:
                 removal = file.remove_tool(tokens, index)
                 yield Finding(
