@@ -37,7 +37,7 @@ from agent_ls.dialects.agents import DIALECT, CheckContext, check, check_source 
 from agent_ls.dialects.agents.catalogue import load_catalogue  # noqa: E402
 from agent_ls.lsp import convert  # noqa: E402
 from agent_ls.lsp.capabilities import ClientFeatures  # noqa: E402
-from agent_ls.lsp.completion import completion_item  # noqa: E402
+from agent_ls.lsp.completion import item_json  # noqa: E402
 from agent_ls.lsp.server import AgentLanguageServer  # noqa: E402
 from agent_ls.workspace import name_table  # noqa: E402
 from bench.corpus import agent_files, keystroke_file, keystrokes  # noqa: E402
@@ -125,7 +125,7 @@ def main() -> None:
 
     def completion(offset: int) -> None:
         candidates = DIALECT.complete(source, offset, None)
-        [completion_item(server, c, None, True) for c in candidates]
+        [item_json(server, c, None, True) for c in candidates]
         if candidates:
             convert.range_of(index, candidates[0].start, candidates[0].end)
 

@@ -6,6 +6,7 @@ workspace index, and the persona glue warmed in a worker thread."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 
 from lsprotocol import types
@@ -36,6 +37,7 @@ def register(server: AgentLanguageServer) -> None:
     @server.feature(types.INITIALIZED)
     def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
         apply_settings(ls)  # before the next message: a document opened next sees them
+        gc.freeze()  # the engine just loaded lives as long as the server: no collection walks it
         ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
         ls.run_task(_settle(ls))
 
