@@ -148,6 +148,40 @@ def test_the_first_document_opened_sees_the_settings_of_initialize(
     assert message["params"]["diagnostics"] == []  # AL301 and AL401 without the settings
 
 
+def test_a_client_that_never_sends_initialized_still_gets_diagnostics(tmp_path: Path) -> None:
+    """The engine loads on first use too: a document opened without `initialized` (a client
+    that skips it) is checked with the default settings."""
+    agent = tmp_path / ".claude/agents/extra.md"
+    agent.parent.mkdir(parents=True)
+    text = "---\nname: extra\ndescription: d\ntools: Read, MyTool\n---\n\nBody\n"
+    opened = {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didOpen",
+        "params": {
+            "textDocument": {
+                "uri": agent.as_uri(),
+                "languageId": "markdown",
+                "version": 1,
+                "text": text,
+            }
+        },
+    }
+    server = spawn()
+    try:
+        assert server.stdin and server.stdout
+        server.stdin.write(frame(initialize(tmp_path, {"debounceMs": 0})))
+        server.stdin.flush()
+        assert read_frame(server.stdout)["id"] == 1
+        server.stdin.write(frame(opened))
+        server.stdin.flush()
+        message = read_frame(server.stdout)
+    finally:
+        server.kill()
+        server.communicate(timeout=30)
+    assert message["method"] == "textDocument/publishDiagnostics"
+    assert [d["code"] for d in message["params"]["diagnostics"]] == ["AL401"]  # MyTool
+
+
 def test_the_server_advertises_the_persona_commands_under_their_own_names() -> None:
     from agent_ls.lsp.commands import PERSONA_COMMANDS
     from agent_ls.lsp.personas import state as personas
