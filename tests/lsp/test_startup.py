@@ -62,6 +62,15 @@ def spawn(*python_flags: str) -> subprocess.Popen[bytes]:
     )
 
 
+def did_open(path: Path, text: str) -> dict[str, Any]:
+    document = {"uri": path.as_uri(), "languageId": "markdown", "version": 1, "text": text}
+    return {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didOpen",
+        "params": {"textDocument": document},
+    }
+
+
 def initialize(root: Path, options: dict[str, Any] | None = None) -> dict[str, Any]:
     params = {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}
     return {
@@ -108,18 +117,7 @@ def test_the_first_document_opened_sees_the_settings_of_initialize(
     text = "---\nname: extra\ndescription: d\nrole: Reviewer\ntools: Read, MyTool\n---\n\nBody\n"
     agent.write_text(text)
     options = {"debounceMs": 0, "extraKeys": ["role"], "extraTools": ["MyTool"]}
-    opened = {
-        "jsonrpc": "2.0",
-        "method": "textDocument/didOpen",
-        "params": {
-            "textDocument": {
-                "uri": agent.as_uri(),
-                "languageId": "markdown",
-                "version": 1,
-                "text": text,
-            }
-        },
-    }
+    opened = did_open(agent, text)
     server = spawn()
     try:
         assert server.stdin and server.stdout
@@ -154,18 +152,7 @@ def test_a_client_that_never_sends_initialized_still_gets_diagnostics(tmp_path: 
     agent = tmp_path / ".claude/agents/extra.md"
     agent.parent.mkdir(parents=True)
     text = "---\nname: extra\ndescription: d\ntools: Read, MyTool\n---\n\nBody\n"
-    opened = {
-        "jsonrpc": "2.0",
-        "method": "textDocument/didOpen",
-        "params": {
-            "textDocument": {
-                "uri": agent.as_uri(),
-                "languageId": "markdown",
-                "version": 1,
-                "text": text,
-            }
-        },
-    }
+    opened = did_open(agent, text)
     server = spawn()
     try:
         assert server.stdin and server.stdout
