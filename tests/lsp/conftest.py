@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_helpers import accept_registrations, publishes
-from lsprotocol import types
+from lsp_helpers import end_session, start_session
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 CLIENTS = ["visual-studio-code", "neovim"]
@@ -31,21 +29,7 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> 
     settings = request.node.get_closest_marker("settings")
     if settings:
         options.update(settings.args[0])
-    publishes(lsp_client)  # record every push from the start: waits never miss one
-    accept_registrations(lsp_client)
-    lsp_client.set_configuration(options, section="agentLs")
-    result = await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options=options,
-        )
-    )
-    lsp_client.root = root  # type: ignore[attr-defined]
+    result, _ = await start_session(lsp_client, root, client_capabilities(request.param), options)
     lsp_client.encoding = str(result.capabilities.position_encoding or "utf-16")  # type: ignore[attr-defined]
     yield lsp_client
-    try:
-        await asyncio.wait_for(lsp_client.shutdown_session(), 2)
-    except (asyncio.TimeoutError, RuntimeError):
-        pass
+    await end_session(lsp_client)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -66,6 +67,38 @@ def publishes(client: LanguageClient) -> Publishes:
     if recorder is None:
         recorder = client.publishes = Publishes(client)  # type: ignore[attr-defined]
     return recorder
+
+
+async def start_session(
+    client: LanguageClient,
+    root: Path,
+    capabilities: types.ClientCapabilities,
+    options: dict[str, Any],
+) -> tuple[types.InitializeResult, list[types.Registration]]:
+    """Initializes `client` on the workspace `root` as an editor does: every push recorded from
+    the start, registrations accepted, `options` sent as initializationOptions and held as the
+    client's settings (section `agentLs`). Returns the result and the registrations' record."""
+    publishes(client)
+    registrations = accept_registrations(client)
+    client.set_configuration(options, section="agentLs")
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=options,
+        )
+    )
+    client.root = root  # type: ignore[attr-defined]
+    return result, registrations
+
+
+async def end_session(client: LanguageClient) -> None:
+    """shutdown + exit, given up after 2 s (a test may leave the server busy or gone)."""
+    try:
+        await asyncio.wait_for(client.shutdown_session(), 2)
+    except (asyncio.TimeoutError, RuntimeError):
+        pass
 
 
 def pulls(client: LanguageClient) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_helpers import accept_registrations, diagnostics_settle, open_document, publishes
+from lsp_helpers import diagnostics_settle, end_session, open_document, start_session
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
@@ -35,24 +35,12 @@ async def live(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> An
     (root / ".claude" / "agents").mkdir(parents=True)
     (root / ".mcp.json").write_text(json.dumps(DOCS_ONLY))
     (root / ".claude" / "agents" / "gh.md").write_text(AGENT)
-    registrations = accept_registrations(lsp_client)
-    publishes(lsp_client)
-    lsp_client.set_configuration({"debounceMs": 0}, section="agentLs")
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options={"debounceMs": 0},
-        )
+    _, registrations = await start_session(
+        lsp_client, root, client_capabilities(request.param), {"debounceMs": 0}
     )
-    lsp_client.root = root  # type: ignore[attr-defined]
     lsp_client.registrations = registrations  # type: ignore[attr-defined]
     yield lsp_client
-    try:
-        await asyncio.wait_for(lsp_client.shutdown_session(), 2)
-    except (asyncio.TimeoutError, RuntimeError):
-        pass
+    await end_session(lsp_client)
 
 
 async def test_an_open_mcp_json_edit_re_publishes_the_agent(live: LanguageClient) -> None:

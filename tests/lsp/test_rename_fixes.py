@@ -10,7 +10,6 @@ turned into a skill's reference file loses its own.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
@@ -19,11 +18,12 @@ from typing import Any
 import pytest
 import pytest_lsp
 from lsp_helpers import (
-    accept_registrations,
     diagnostics_for,
     diagnostics_settle,
+    end_session,
     open_document,
     publishes,
+    start_session,
 )
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -56,24 +56,10 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient, tmp
     folder.mkdir(parents=True)
     (folder / "skill.md").write_text(SKILL, "utf-8")
     (folder / "notes.md").write_text(NOTES, "utf-8")
-    publishes(lsp_client)
-    accept_registrations(lsp_client)  # VS Code and Neovim take the file watchers
-    lsp_client.set_configuration({"debounceMs": 0}, section="agentLs")
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(request.param),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options={"debounceMs": 0},
-        )
-    )
-    lsp_client.root = root  # type: ignore[attr-defined]
+    await start_session(lsp_client, root, capabilities(request.param), {"debounceMs": 0})
     lsp_client.editor = request.param  # type: ignore[attr-defined]
     yield lsp_client
-    try:
-        await asyncio.wait_for(lsp_client.shutdown_session(), 2)
-    except (asyncio.TimeoutError, RuntimeError):
-        pass
+    await end_session(lsp_client)
 
 
 async def quick_fixes(
