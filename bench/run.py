@@ -83,6 +83,9 @@ class Plan:
     """Completion and hover requests per position."""
     workspace_size: int
     workspace_repeats: int
+    """Sessions timing the index alone (time to AL208)."""
+    hover_sessions: int
+    """Sessions hovering back to back while the server indexes (the last one also types)."""
 
 
 FULL = Plan(
@@ -100,6 +103,7 @@ FULL = Plan(
     requests=200,
     workspace_size=10_000,
     workspace_repeats=3,
+    hover_sessions=3,
 )
 QUICK = Plan(
     sizes=(100, 1_000),
@@ -116,6 +120,7 @@ QUICK = Plan(
     requests=50,
     workspace_size=1_000,
     workspace_repeats=1,
+    hover_sessions=1,
 )
 
 
@@ -875,12 +880,12 @@ def report_startup(results: dict[str, Any]) -> None:
 # --- workspace scale -------------------------------------------------------------------------
 
 
-async def index_session(root: Path, doc: Path, edits: int) -> dict[str, Any]:
+async def index_session(root: Path, doc: Path, hover: bool, edits: int) -> dict[str, Any]:
     """Opens `doc` in the workspace `root`; times indexing by the AL208 it can only get then.
 
-    With `edits` (the last session), it also sends hover requests back to back from the first
-    diagnostics until the AL208 arrives: their latency is what a user sees while the server
-    indexes (a stalled event loop shows there), then types `edits` keystrokes.
+    With `hover`, it also sends hover requests back to back from the first diagnostics until the
+    AL208 arrives: their latency is what a user sees while the server indexes (a stalled event
+    loop shows there). Then it types `edits` keystrokes.
     """
     server = Server(
         "agent-ls (debounce 0)",
@@ -902,7 +907,7 @@ async def index_session(root: Path, doc: Path, edits: int) -> dict[str, Any]:
             return d.uri == uri and any(x.get("code") == "AL208" for x in d.items)
 
         hover_ms: list[float] = []
-        if edits:
+        if hover:
             params = {
                 "textDocument": {"uri": uri},
                 "position": {"line": _line_of(text, "model:"), "character": 2},
@@ -938,17 +943,18 @@ async def index_session(root: Path, doc: Path, edits: int) -> dict[str, Any]:
 def bench_workspace(plan: Plan, small: Path, large: Path) -> dict[str, Any]:
     results: dict[str, Any] = {}
     edits = plan.edits["agent-ls (debounce 0)"]
-    for label, root, repeats in (
-        ("2 files", small, plan.workspace_repeats),
-        (f"{plan.workspace_size + 2} files", large, plan.workspace_repeats),
-    ):
-        sessions = []
-        for i in range(repeats):
+    plain, hovering = plan.workspace_repeats, plan.hover_sessions
+    for label, root in (("2 files", small), (f"{plan.workspace_size + 2} files", large)):
+        sessions, hovered = [], []
+        doc = root / AGENTS_DIR / "code-reviewer.md"
+        for i in range(plain + hovering):
             log(f"workspace {label} session {i + 1}")
-            doc = root / AGENTS_DIR / "code-reviewer.md"
-            sessions.append(asyncio.run(index_session(root, doc, edits if i == repeats - 1 else 0)))
-        last = sessions[-1]
+            last_one = i == plain + hovering - 1
+            session = asyncio.run(index_session(root, doc, i >= plain, edits if last_one else 0))
+            (sessions if i < plain else hovered).append(session)
+        last = hovered[-1]
         indexed = [s["indexed_ms"] for s in sessions if s["indexed_ms"] is not None]
+        hover_ms = [ms for s in hovered for ms in s["hover_while_indexing_ms"]]
         results[label] = {
             "initialize_ms": summary([s["initialize_ms"] for s in sessions]),
             "first_diagnostics_ms": summary([s["first_diagnostics_ms"] for s in sessions]),
@@ -958,7 +964,10 @@ def bench_workspace(plan: Plan, small: Path, large: Path) -> dict[str, Any]:
             "hwm_mb": last["hwm_mb"],
             "rss_after_typing_mb": last.get("rss_after_typing_mb"),
             "keystroke_ms": summary(last.get("keystroke_ms", [])),
-            "hover_while_indexing_ms": summary(last["hover_while_indexing_ms"]),
+            "hover_while_indexing_ms": summary(hover_ms),
+            "hover_worst_per_session_ms": [
+                max(s["hover_while_indexing_ms"], default=None) for s in hovered
+            ],
             "keystroke_timeouts": last.get("keystroke_timeouts"),
             "raw_keystroke_ms": last.get("keystroke_ms", []),
         }
@@ -1267,7 +1276,10 @@ def speed_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             hovers["max"],
             20,
             "ms",
-            f"{hovers['n']} hovers back to back until AL208 arrived",
+            f"{hovers['n']} hovers back to back until AL208 arrived, "
+            f"{len(large['hover_worst_per_session_ms'])} sessions (worst of each: "
+            + ", ".join(fmt(ms, 1) for ms in large["hover_worst_per_session_ms"])
+            + ")",
         )
     startup = results.get("startup")
     if startup:

@@ -1,7 +1,7 @@
 """initialize and initialized: the workspace root and the client's capabilities (resolved once)
 at initialize, nothing more (the result waits for nothing but pygls and this layer); once
 initialized, the settings (which import the engine), the settings the client holds, the
-workspace index, and the persona glue warmed in a worker thread."""
+workspace index, and (in a worker thread) the converter's code and the persona glue."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from agent_ls.lsp.commands import PERSONAS
 from agent_ls.lsp.configuration import apply_settings, pull_settings, watch_files
 from agent_ls.lsp.documents import use_lsp_documents
 from agent_ls.lsp.languageserver import SECTION, AgentLanguageServer
+from agent_ls.lsp.protocol import warm_converters
 from agent_ls.lsp.workspace_index import request_reindex
 
 
@@ -38,8 +39,15 @@ def register(server: AgentLanguageServer) -> None:
     def initialized(ls: AgentLanguageServer, _: types.InitializedParams) -> None:
         apply_settings(ls)  # before the next message: a document opened next sees them
         gc.freeze()  # the engine just loaded lives as long as the server: no collection walks it
-        ls.run_task(asyncio.to_thread(importlib.import_module, PERSONAS))  # warm, off the loop
+        ls.run_task(asyncio.to_thread(_warm_up, ls))
         ls.run_task(_settle(ls))
+
+
+def _warm_up(ls: AgentLanguageServer) -> None:
+    """What a first request would wait for, made ahead off the loop: the converter's code for
+    each served message, then the persona glue."""
+    warm_converters(ls.protocol)
+    importlib.import_module(PERSONAS)
 
 
 async def _settle(ls: AgentLanguageServer) -> None:
