@@ -6,7 +6,7 @@ their number (the figures over 100,000 edits come from `bench/soak.py`).
 - A full collection while the index of a large workspace grew walked all of it so far on the event
   loop's thread (15-27 ms at 10,000 files, measured with `gc.callbacks`): requests waited.
 - cattrs writes the converter's code for a message type on its first use: the first hover spent
-  5 ms on it (20-30 ms while a workspace was indexed); it is now written after `initialized`.
+  5 ms on it (20-30 ms while a workspace was indexed); it is now written once the workspace is indexed.
 - Every watched-file event started a full re-index of the workspace: a checkout's storm of events
   meant one index run per event, each slowing the reading of the next messages.
 """

@@ -239,7 +239,7 @@ class LateCancelFilter(logging.Filter):
 def warm_converters(protocol: LanguageServerProtocol) -> None:
     """Generates the converter's hooks for the requests and the responses of every feature
     registered on `protocol`, and for the classes their unions may hold (cattrs picks those at
-    run time): a worker thread, after `initialized`."""
+    run time): a worker thread, once the workspace is indexed."""
     converter = protocol._converter
     for method in list(protocol.fm.features):
         request, response, *_ = types.METHOD_TO_TYPES.get(method, (None, None))
