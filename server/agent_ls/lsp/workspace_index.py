@@ -57,7 +57,8 @@ async def reindex(ls: AgentLanguageServer) -> None:
     open_paths = frozenset(ls.path_of(uri) for uri in ls.workspace.text_documents)
     # The index lives until the next one: a collection while it grows would walk all of it so
     # far, holding the interpreter for tens of milliseconds at 10,000 files (requests answered
-    # meanwhile wait). None runs while it is built, and it is frozen once built.
+    # meanwhile wait). None runs while it is built, and it is frozen once built (the few reference
+    # cycles that die meanwhile, if any, are frozen with it: freed by no collection).
     collecting = gc.isenabled()
     gc.disable()
     try:
