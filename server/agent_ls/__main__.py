@@ -1,7 +1,5 @@
 """`python -m agent_ls` is the `agent-ls` command."""
 
-import sys
+from agent_ls.cli import run
 
-from agent_ls.cli import main
-
-sys.exit(main())
+run()

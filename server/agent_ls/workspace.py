@@ -9,13 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import itertools
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NoReturn
 
 from agent_ls.core.findings import Finding
 from agent_ls.core.frontmatter import MAX_FILE_BYTES, MarkdownSource
@@ -29,9 +28,6 @@ from agent_ls.reading import (
     read_decoded,
 )
 from agent_ls.settings import Settings
-
-if TYPE_CHECKING:
-    from multiprocessing.context import BaseContext
 
 __all__ = [
     "FileTooLarge",
@@ -175,7 +171,7 @@ class FileReport:
 
 Render = Callable[[FileReport], Any]
 """Turns a report into its output (e.g. a format's serialised text): run where the file is
-checked, so a pool's workers do it in parallel rather than the parent after the join."""
+checked, so the processes of a large check do it in parallel rather than one after the join."""
 
 POOL_MIN_FILES = 400
 """From this many files on, `check_paths` spreads them over a process per core."""
@@ -200,7 +196,7 @@ _Checked = tuple[
     list[tuple[int, str, list[Finding], _Declared | None, Any]],
     list[tuple[int, str]],
 ]
-"""Checked files by their place in the list of paths (a `Path` sent back by a pool worker would be
+"""Checked files by their place in the list of paths (a `Path` sent back by a fork would be
 pickled as its parts and parsed again): for each agent file the text its findings point into, the
 findings, the name it declares (`_Declared`) and what `render` made of it; for each
 unreadable file the reason."""
@@ -219,41 +215,35 @@ def check_paths(
     dialect checks and (path, reason) for unreadable ones.
 
     Files in `explicit` are always checked (by the dialect of their globs, else as agents);
-    others only when they match a dialect's globs or carry agent frontmatter. Duplicate names are checked across all of them. MCP tool names are judged against the servers Claude Code
+    others only when they match a dialect's globs or carry agent frontmatter. Duplicate names
+    are checked across all of them. MCP tool names are judged against the servers Claude Code
     knows for `root` with the user's home `home` (default: this user's; `load_mcp_servers`). From
-    `POOL_MIN_FILES` files on, the files are checked by a process per core, in chunks whose
-    results are joined in order: the reports are the same, in the same order, as from one process.
-    (The workers are forked where the platform can: call it from a process without threads, as
-    the CLI is.) Each report's `rendered` is `render(report)`, made by the worker that checked
-    it (made again for a report that gets a duplicate-name finding). Without `fixes`, findings
-    may lack the fixes that cost a search (see `CheckContext.quote_fixes`).
+    `POOL_MIN_FILES` files on, where the platform can fork, the files are checked by a process
+    per core (this one and forks of it: call it from a process without threads, as the CLI is),
+    in chunks whose results are joined in order: the reports are the same, in the same order,
+    as from one process. Each report's `rendered` is `render(report)`, made by the process that
+    checked it (made again for a report that gets a duplicate-name finding). Without `fixes`,
+    findings may lack the fixes that cost a search (see `CheckContext.quote_fixes`).
     """
     job = _CheckJob(
         frozenset(explicit), root, settings, load_mcp_servers(root, home), render, fixes
     )
-    pending = iter(paths)  # a walk still under way: the pool checks what it found so far
-    first = list(itertools.islice(pending, POOL_MIN_FILES))
+    files = list(paths)
     workers = _usable_cores()
-    with _few_collections():
-        if len(first) < POOL_MIN_FILES or workers < 2:
-            chunks = [first + list(pending)]
-            parts = [_check_files(job, chunks[0])]
+    with _no_collections():
+        if len(files) < POOL_MIN_FILES or workers < 2 or not hasattr(os, "fork"):
+            chunks = [files]
+            parts = [_check_files(job, files)]
         else:
-            from concurrent.futures import ProcessPoolExecutor  # the server never loads it
+            chunks = [files[i : i + _CHUNK_FILES] for i in range(0, len(files), _CHUNK_FILES)]
+            parts = _check_forked(job, chunks, workers)
+        return _joined(chunks, parts, name_table(home), render)
 
-            chunks = []
 
-            def chunked() -> Iterator[list[Path]]:
-                rest = itertools.chain(first, pending)
-                while chunk := list(itertools.islice(rest, _CHUNK_FILES)):
-                    chunks.append(chunk)
-                    yield chunk
-
-            with ProcessPoolExecutor(
-                workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(job,)
-            ) as pool:
-                parts = list(pool.map(_check_chunk, chunked()))
-    names = name_table(home)
+def _joined(
+    chunks: list[list[Path]], parts: list[_Checked], names: NameTable, render: Render | None
+) -> tuple[list[FileReport], list[tuple[Path, str]]]:
+    """The reports of checked `chunks` in order, with the duplicate names across all of them."""
     reports: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
     for chunk, (checked, unreadable) in zip(chunks, parts, strict=True):
@@ -270,6 +260,66 @@ def check_paths(
             if render is not None:
                 report.rendered = render(report)
     return reports, errors
+
+
+def _check_forked(job: _CheckJob, chunks: list[list[Path]], workers: int) -> list[_Checked]:
+    """Checks `chunks` with this process and `workers - 1` forked ones, each taking every
+    `workers`-th chunk (the files of a walk are alike: the shares take about as long), and
+    returns the parts in the order of `chunks`. A fork holds the chunks from its start, so only
+    its results cross over, pickled through a pipe that is read once this process has checked
+    its own share; nothing this process checks is pickled, and no pool, queue or thread is set
+    up (a pool's feeding threads starved its workers while this process worked)."""
+    import pickle
+
+    forks: list[tuple[int, int]] = []
+    shares: list[list[_Checked]] = []
+    try:
+        for first in range(1, workers):
+            readable, writable = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the fork: check its share, send it, exit without any cleanup
+                os.close(readable)
+                _send_share(job, chunks[first::workers], writable)
+            os.close(writable)
+            forks.append((pid, readable))
+        shares.append([_check_files(job, c) for c in chunks[::workers]])
+        while forks:
+            pid, readable = forks[0]
+            with os.fdopen(readable, "rb") as received:
+                forks[0] = (pid, -1)
+                data = received.read()
+            os.waitpid(pid, 0)
+            forks.pop(0)
+            message: tuple[str, Any] = pickle.loads(data) if data else ("failed", "it exited")
+            outcome, share = message
+            if outcome != "checked":
+                raise RuntimeError(f"a forked check failed: {share}")
+            shares.append(share)
+    finally:  # this process failed: its forks find their pipe closed and exit
+        for pid, readable in forks:
+            if readable != -1:
+                os.close(readable)
+            os.waitpid(pid, 0)
+    parts: list[_Checked] = [([], [])] * len(chunks)
+    for first, share in enumerate(shares):
+        parts[first::workers] = share
+    return parts
+
+
+def _send_share(job: _CheckJob, chunks: list[list[Path]], writable: int) -> NoReturn:
+    """In a fork: checks `chunks`, writes ("checked", parts) or ("failed", why) to `writable`
+    (pickled), and exits at once (no atexit handler, no flush of what the parent buffered)."""
+    import pickle
+
+    try:
+        try:
+            message: tuple[str, Any] = ("checked", [_check_files(job, c) for c in chunks])
+        except Exception as err:  # noqa: BLE001 - sent to the parent, which raises it
+            message = ("failed", f"{type(err).__name__}: {err}")
+        with os.fdopen(writable, "wb") as out:
+            pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+    finally:
+        os._exit(0)
 
 
 def _check_files(job: _CheckJob, paths: list[Path]) -> _Checked:
@@ -326,49 +376,24 @@ def _rendered(job: _CheckJob, report: FileReport) -> Any:
     return None if job.render is None else job.render(report)
 
 
-_worker_job: _CheckJob | None = None
-"""The job of a pool worker process, set once when it starts."""
-
-
-def _start_worker(job: _CheckJob) -> None:
-    global _worker_job
-    _worker_job = job
-    gc.freeze()  # what the fork inherited lives as long as the worker: no collection walks it
-    gc.set_threshold(_FEW_COLLECTIONS, *gc.get_threshold()[1:])
-
-
-_FEW_COLLECTIONS = 20_000
-"""The youngest generation's threshold while files are checked or joined: a file's objects are
-freed by their reference counts (none is in a cycle), so the default 700 mostly walks objects
-that live on (every report), and a collection every 20,000 allocations costs a tenth of that."""
-
-
 @contextlib.contextmanager
-def _few_collections() -> Iterator[None]:
-    """Raises the youngest generation's threshold (`_FEW_COLLECTIONS`) while the block runs."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(_FEW_COLLECTIONS, *thresholds[1:])
+def _no_collections() -> Iterator[None]:
+    """No collection runs while the block runs, and none walks what it made afterwards: it is
+    frozen (`gc.freeze`) when the block ends, and the collector is left as it was found. The
+    objects of a checked file are freed by their reference counts (none is in a cycle); a
+    collection would only walk what lives on (~100 objects per report). Over 10,000 files that
+    was 60-80 ms of collections during the join, and 50 ms for the first one after it."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-
-
-def _check_chunk(paths: list[Path]) -> _Checked:
-    assert _worker_job is not None, "a pool worker checks only after _start_worker"
-    return _check_files(_worker_job, paths)
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _usable_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _fork_context() -> BaseContext | None:
-    """Forked workers start at once, with the catalogue already loaded (None: the default)."""
-    import multiprocessing
-
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return None

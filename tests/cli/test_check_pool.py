@@ -93,3 +93,57 @@ def test_pool_finds_every_dialect_s_names_across_chunks(
     assert sum(c.count("OS204") for c in codes.values()) == 60  # 30 names, twice each
     assert codes["ws/.claude/commands/c07.md"] == ["CM114"]  # the user's command wins
     assert codes["home/.claude/commands/c07.md"] == []
+
+
+@pytest.mark.parametrize("where", ["fork", "parent"])
+def test_a_failing_share_is_an_error_and_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A bug while checking a share (injected: `_check_files` raises in the fork, or in this
+    process) raises here, names the failure, and every fork has exited (none waits on a pipe
+    nobody reads)."""
+    write_folder(tmp_path)
+    monkeypatch.setattr(workspace, "_CHUNK_FILES", CHUNK)
+    monkeypatch.setattr(workspace, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(workspace, "_usable_cores", lambda: 3)  # two forks, however many cores
+    parent, check_files = os.getpid(), workspace._check_files
+
+    def broken(job: object, paths: list[Path]) -> object:
+        if (os.getpid() == parent) == (where == "parent"):
+            raise ValueError("injected")
+        return check_files(job, paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_check_files", broken)
+    files = list(workspace.walk_markdown(tmp_path))
+    with pytest.raises((RuntimeError, ValueError), match="injected") as raised:
+        workspace.check_paths(files, set(), tmp_path, Settings())
+    assert raised.type is (RuntimeError if where == "fork" else ValueError)
+    with pytest.raises(ChildProcessError):  # no child left, not even one to reap
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_the_program_writes_all_of_it_before_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    """`agent-ls check` ends its process at once after the output (`cli._exit_now`): through a
+    pipe, the program writes what `main` writes, to the last byte, with the same exit code."""
+    import subprocess
+    import sys
+
+    agents = tmp_path / ".claude/agents"
+    agents.mkdir(parents=True)
+    for i in range(workspace.POOL_MIN_FILES + 10):  # checked by forks, as a large folder is
+        (agents / f"a{i:03d}.md").write_text(f"---\nname: a{i}\ndescription: d\ntools: LS\n---\n")
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["check", ".", "--format", output])
+    expected = capsys.readouterr().out
+    done = subprocess.run(
+        [sys.executable, "-m", "agent_ls", "check", ".", "--format", output],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (code, expected)
+    assert expected.count("AL") >= workspace.POOL_MIN_FILES  # every file's finding is there

@@ -25,9 +25,9 @@ class NameSlot(NamedTuple):
     code: str
 
 
-@dataclass(frozen=True)
-class DeclaredName:
-    """Where one file declares the name Claude Code loads it under."""
+class DeclaredName(NamedTuple):
+    """Where one file declares the name Claude Code loads it under (a tuple: one is made for
+    every file of a walk or a workspace, and a frozen dataclass costs several times as much)."""
 
     path: Path
     name: str
@@ -92,10 +92,11 @@ class NameTable:
         mine = self.by_path.get(path)
         if mine is None:
             return None
-        others = sorted(self.by_key[(mine.namespace, mine.name)] - {path}, key=str)
+        same = self.by_key[(mine.namespace, mine.name)]
         policy = self.policies.get(mine.namespace)
-        if not others or policy is None:
+        if len(same) < 2 or policy is None:  # most files: no other file has the name
             return None
+        others = sorted(same - {path}, key=str)
         everyone = (path, *others)
         rank = {p: self._rank(self.by_path[p], policy) for p in everyone}
         best = max(rank.values())
