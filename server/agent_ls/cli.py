@@ -14,9 +14,8 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
 from urllib.parse import quote
 
 from agent_ls import __version__
@@ -330,9 +329,9 @@ def _apply_fixes(
     return changed
 
 
-@dataclass(frozen=True)
-class Row:
-    """One finding as every output format shows it: lines 0-based, characters in UTF-16 units."""
+class Row(NamedTuple):
+    """One finding as every output format shows it: lines 0-based, characters in UTF-16 units
+    (a tuple: one is made for every finding of a walk)."""
 
     path: Path
     code: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 CONFIG_MAX_BYTES = 4 * 1024 * 1024  # .mcp.json, .agent-ls.toml, pyproject.toml
 
@@ -29,9 +29,8 @@ class FileTooLarge(UnreadableFile):
         self.limit = limit
 
 
-@dataclass(frozen=True)
-class Decoded:
-    """A file's text as Claude Code decodes it."""
+class Decoded(NamedTuple):
+    """A file's text as Claude Code decodes it (a tuple: one is made for every file read)."""
 
     text: str
     invalid_at: int | None = None

@@ -11,6 +11,7 @@ import functools
 import gc
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,16 +244,27 @@ def check_paths(
 def _joined(
     chunks: list[list[Path]], parts: list[_Checked], names: NameTable, render: Render | None
 ) -> tuple[list[FileReport], list[tuple[Path, str]]]:
-    """The reports of checked `chunks` in order, with the duplicate names across all of them."""
+    """The reports of checked `chunks` in order, with the duplicate names across all of them
+    (only the files whose name another file declares too go into `names`: most names are one
+    file's, and a file alone with its name gets no finding)."""
+    counts = Counter(
+        (declared[3], declared[0])  # (namespace, name)
+        for checked, _ in parts
+        for _, _, _, declared, _ in checked
+        if declared is not None
+    )
     reports: list[FileReport] = []
+    shared: list[FileReport] = []
     errors: list[tuple[Path, str]] = []
     for chunk, (checked, unreadable) in zip(chunks, parts, strict=True):
         for place, text, findings, declared, rendered in checked:
-            path = chunk[place]
-            names.record(path, None if declared is None else DeclaredName(path, *declared))
-            reports.append(FileReport(path, text, findings, rendered))
+            report = FileReport(chunk[place], text, findings, rendered)
+            reports.append(report)
+            if declared is not None and counts[declared[3], declared[0]] > 1:
+                names.record(report.path, DeclaredName(report.path, *declared))
+                shared.append(report)
         errors += [(chunk[place], reason) for place, reason in unreadable]
-    for report in reports:
+    for report in shared:
         duplicate = names.duplicates(report.path)
         if duplicate is not None:
             report.findings.append(duplicate)

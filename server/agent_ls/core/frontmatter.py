@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -108,9 +108,9 @@ class _RedefiningComposer(_Parser, yaml.composer.Composer, _Core12Resolver):
     compose_node = _redefining_compose_node
 
 
-@dataclass(frozen=True)
-class Split:
-    """Where the frontmatter and body lie, as Claude Code splits them."""
+class Split(NamedTuple):
+    """Where the frontmatter and body lie, as Claude Code splits them (a tuple: one is made for
+    every file read, and a frozen dataclass costs five times as much to make)."""
 
     has_frontmatter: bool
     yaml_start: int = 0
@@ -168,12 +168,21 @@ class Frontmatter:
     too_large: bool = False  # longer than agent-ls parses (Claude Code still reads it)
     source: str = field(default="", repr=False)  # the YAML text between the fences
     base: int = 0  # offset of `source` in the file's text
-    line_starts: list[int] = field(default_factory=lambda: [0], repr=False)
+    known_line_starts: list[int] | None = field(default=None, repr=False)
+    """Where each line of `source` starts (`line_starts`), once worked out."""
     column_maps: dict[int, list[int]] = field(default_factory=dict, repr=False)
     """For lines the retry changed: column in the retry text → column in the original."""
     plain_marks: bool = False
     """The YAML marks' character index is the offset in `source`: it parsed as written and holds
     no BOM and no line break but `\n` (libyaml counts lines at `\r`, U+0085, U+2028 too)."""
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Where each line of `source` starts: worked out on first use (the marks of most
+        frontmatter are offsets already, `plain_marks`)."""
+        if self.known_line_starts is None:
+            self.known_line_starts = _line_starts(self.source)
+        return self.known_line_starts
 
     def offset(self, mark: Any) -> int:
         """Returns the text offset of a YAML mark (of the original or the retry text)."""
@@ -193,7 +202,8 @@ class Frontmatter:
         elif self.column_maps:  # only after the lenient retry
             start, end = self.offset(node.start_mark), self.offset(node.end_mark)
         else:  # `offset` without its retry map, inlined
-            starts, last, size = self.line_starts, len(self.line_starts) - 1, len(self.source)
+            starts = self.line_starts
+            last, size = len(starts) - 1, len(self.source)
             first, final = node.start_mark, node.end_mark
             start = self.base + min(starts[min(first.line, last)] + first.column, size)
             end = self.base + min(starts[min(final.line, last)] + final.column, size)
@@ -342,7 +352,7 @@ def parse_frontmatter(text: str, split: Split) -> Frontmatter:
         )
         result.too_large = True
         return result
-    result.source, result.base, result.line_starts = source, split.yaml_start, _line_starts(source)
+    result.source, result.base = source, split.yaml_start
     try:
         node = _compose(source)
     except (yaml.YAMLError, RecursionError, ValueError) as err:
@@ -483,9 +493,9 @@ def to_python(node: yaml.Node, _seen: dict[int, Any] | None = None) -> Any:
     return root
 
 
-@dataclass(frozen=True)
-class MarkdownSource:
-    """A Markdown file read as Claude Code reads it, before any rule is applied."""
+class MarkdownSource(NamedTuple):
+    """A Markdown file read as Claude Code reads it, before any rule is applied (a tuple, as
+    `Split` is)."""
 
     text: str
     split: Split
