@@ -176,7 +176,7 @@ checked, so the processes of a large check do it in parallel rather than one aft
 
 POOL_MIN_FILES = 400
 """From this many files on, `check_paths` spreads them over a process per core."""
-_CHUNK_FILES = 250
+_CHUNK_FILES = 100
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,8 @@ def check_paths(
             chunks = [files]
             parts = [_check_files(job, files)]
         else:
-            chunks = [files[i : i + _CHUNK_FILES] for i in range(0, len(files), _CHUNK_FILES)]
+            size = max(_CHUNK_FILES, -(-len(files) // MAX_CHUNKS))
+            chunks = [files[i : i + size] for i in range(0, len(files), size)]
             parts = _check_forked(job, chunks, workers)
         return _joined(chunks, parts, name_table(home), render)
 
@@ -275,26 +276,33 @@ def _joined(
 
 
 def _check_forked(job: _CheckJob, chunks: list[list[Path]], workers: int) -> list[_Checked]:
-    """Checks `chunks` with this process and `workers - 1` forked ones, each taking every
-    `workers`-th chunk (the files of a walk are alike: the shares take about as long), and
-    returns the parts in the order of `chunks`. A fork holds the chunks from its start, so only
-    its results cross over, pickled through a pipe that is read once this process has checked
-    its own share; nothing this process checks is pickled, and no pool, queue or thread is set
-    up (a pool's feeding threads starved its workers while this process worked)."""
+    """Checks `chunks` with this process and `workers - 1` forked ones, and returns the parts in
+    the order of `chunks`. Each process claims the next chunk from a pipe that holds every
+    chunk's number (a read of a few bytes from a pipe is atomic), so a process that runs slower
+    takes fewer chunks and all finish within one chunk of each other. A fork holds the chunks
+    from its start, so only its results cross over, pickled through a pipe of its own that is
+    read once this process has no chunk left; nothing this process checks is pickled, and no
+    pool, queue or thread is set up (a pool's feeding threads starved its workers while this
+    process checked too)."""
     import pickle
 
+    claims, unclaimed = os.pipe()
+    os.write(unclaimed, b"".join(i.to_bytes(_CLAIM_BYTES, "little") for i in range(len(chunks))))
     forks: list[tuple[int, int]] = []
-    shares: list[list[_Checked]] = []
+    done: dict[int, _Checked] = {}
     try:
-        for first in range(1, workers):
+        for _ in range(1, workers):
             readable, writable = os.pipe()
             pid = os.fork()
-            if pid == 0:  # the fork: check its share, send it, exit without any cleanup
+            if pid == 0:  # the fork: check what it claims, send it, exit without any cleanup
                 os.close(readable)
-                _send_share(job, chunks[first::workers], writable)
+                os.close(unclaimed)
+                _send_claimed(job, chunks, claims, writable)
             os.close(writable)
             forks.append((pid, readable))
-        shares.append([_check_files(job, c) for c in chunks[::workers]])
+        os.close(unclaimed)  # no writer left: a claim finds the end once every chunk is taken
+        unclaimed = -1
+        done = _check_claimed(job, chunks, claims)
         while forks:
             pid, readable = forks[0]
             with os.fdopen(readable, "rb") as received:
@@ -303,29 +311,43 @@ def _check_forked(job: _CheckJob, chunks: list[list[Path]], workers: int) -> lis
             os.waitpid(pid, 0)
             forks.pop(0)
             message: tuple[str, Any] = pickle.loads(data) if data else ("failed", "it exited")
-            outcome, share = message
+            outcome, theirs = message
             if outcome != "checked":
-                raise RuntimeError(f"a forked check failed: {share}")
-            shares.append(share)
-    finally:  # this process failed: its forks find their pipe closed and exit
-        for pid, readable in forks:
-            if readable != -1:
-                os.close(readable)
+                raise RuntimeError(f"a forked check failed: {theirs}")
+            done.update(theirs)
+    finally:  # when this process failed, its forks find their pipes closed and exit
+        for fd in (claims, unclaimed, *(readable for _, readable in forks)):
+            if fd != -1:
+                os.close(fd)
+        for pid, _ in forks:
             os.waitpid(pid, 0)
-    parts: list[_Checked] = [([], [])] * len(chunks)
-    for first, share in enumerate(shares):
-        parts[first::workers] = share
-    return parts
+    return [done[i] for i in range(len(chunks))]
 
 
-def _send_share(job: _CheckJob, chunks: list[list[Path]], writable: int) -> NoReturn:
-    """In a fork: checks `chunks`, writes ("checked", parts) or ("failed", why) to `writable`
-    (pickled), and exits at once (no atexit handler, no flush of what the parent buffered)."""
+_CLAIM_BYTES = 4
+"""A chunk's number in the pipe of claims (`_check_forked`)."""
+MAX_CHUNKS = 8192
+"""So many chunks' numbers fill half of a pipe's 64 KiB: larger inputs get larger chunks."""
+
+
+def _check_claimed(job: _CheckJob, chunks: list[list[Path]], claims: int) -> dict[int, _Checked]:
+    """Checks the chunks this process claims from `claims` until none is left."""
+    done = {}
+    while len(claim := os.read(claims, _CLAIM_BYTES)) == _CLAIM_BYTES:
+        number = int.from_bytes(claim, "little")
+        done[number] = _check_files(job, chunks[number])
+    return done
+
+
+def _send_claimed(job: _CheckJob, chunks: list[list[Path]], claims: int, writable: int) -> NoReturn:
+    """In a fork: checks the chunks it claims, writes ("checked", parts by chunk) or ("failed",
+    why) to `writable` (pickled), and exits at once (no atexit handler, no flush of what the
+    parent buffered)."""
     import pickle
 
     try:
         try:
-            message: tuple[str, Any] = ("checked", [_check_files(job, c) for c in chunks])
+            message: tuple[str, Any] = ("checked", _check_claimed(job, chunks, claims))
         except Exception as err:  # noqa: BLE001 - sent to the parent, which raises it
             message = ("failed", f"{type(err).__name__}: {err}")
         with os.fdopen(writable, "wb") as out:

@@ -147,3 +147,27 @@ def test_the_program_writes_all_of_it_before_it_ends(
     )
     assert (done.returncode, done.stdout) == (code, expected)
     assert expected.count("AL") >= workspace.POOL_MIN_FILES  # every file's finding is there
+
+
+def test_more_files_than_claims_make_larger_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `MAX_CHUNKS` chunks (what the pipe of claims holds), chunks grow instead: the reports
+    are those of one process still."""
+    write_folder(tmp_path)
+    files = list(workspace.walk_markdown(tmp_path))
+    alone, _ = workspace.check_paths(files, set(), tmp_path, Settings())
+    monkeypatch.setattr(workspace, "_CHUNK_FILES", 1)
+    monkeypatch.setattr(workspace, "MAX_CHUNKS", 7)  # 123 files: 7 chunks of 18
+    monkeypatch.setattr(workspace, "POOL_MIN_FILES", 1)
+    claimed: list[int] = []
+    check_files = workspace._check_files
+
+    def counting(job: object, paths: list[Path]) -> object:
+        claimed.append(len(paths))
+        return check_files(job, paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_check_files", counting)
+    pooled, _ = workspace.check_paths(files, set(), tmp_path, Settings())
+    assert [(r.path, r.findings) for r in pooled] == [(r.path, r.findings) for r in alone]
+    assert claimed and max(claimed) == 18  # this process's claims (the forks' are not seen here)
