@@ -235,7 +235,7 @@ def _check(args: argparse.Namespace) -> int:
     if reports or not (missing or errors):  # nothing checked: the errors say it all
         from agent_ls.dialects import all_codes
 
-        all_codes()  # findings made in worker processes name codes this process may not know yet
+        all_codes()  # findings made in forks name codes this process may not know yet
         if args.format == "text":
             _write_text(reports, sys.stdout, use_color(args.color, sys.stdout, os.environ))
         else:

@@ -1,4 +1,4 @@
-"""`agent-ls check` over a process pool says exactly what one process says, in the same order."""
+"""`agent-ls check` in several processes says exactly what one process says, in the same order."""
 
 from __future__ import annotations
 
