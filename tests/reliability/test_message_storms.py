@@ -19,12 +19,12 @@ import json
 import linecache
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from lsprotocol import types
 
-from agent_ls.lsp import workspace_index
+from agent_ls.lsp import lifecycle, workspace_index
 from agent_ls.lsp.server import AgentLanguageServer, build_server
 
 
@@ -169,12 +169,25 @@ async def test_no_collection_runs_while_the_workspace_is_indexed(
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("index", ["built", "failed"])
 async def test_the_first_request_of_each_kind_finds_its_converter_code_written(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: str
 ) -> None:
+    """Also when the workspace index failed (injected: `build_index` raises): the warm-up after
+    it is still made."""
+
     def written() -> int:  # cattrs files each function it generates, under a name of its own
         return sum(name.startswith("<cattrs generated") for name in linecache.cache)
 
+    if index == "failed":
+
+        def broken(*args: object) -> NoReturn:
+            raise OSError("injected")
+
+        monkeypatch.setattr(workspace_index, "build_index", broken)
+    warmed: list[object] = []  # (cattrs keeps code it wrote for another server of this process)
+    warm = lifecycle.warm_converters
+    monkeypatch.setattr(lifecycle, "warm_converters", lambda p: warmed.append(p) or warm(p))
     server, _ = started(tmp_path)
     await settle(server)
     before = written()
@@ -197,3 +210,4 @@ async def test_the_first_request_of_each_kind_finds_its_converter_code_written(
     )
     json.dumps(types.HoverResponse(0, hover), default=server.protocol._serialize_message)
     assert written() == before
+    assert warmed == [server.protocol]

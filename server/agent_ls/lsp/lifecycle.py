@@ -49,8 +49,8 @@ async def _settle(ls: AgentLanguageServer) -> None:
     await pull_settings(ls)
     request_reindex(ls)
     await watch_files(ls)
-    if ls.reindexing is not None:
-        await asyncio.shield(ls.reindexing)
+    if ls.reindexing is not None:  # waited for, not awaited: an index that failed (and was
+        await asyncio.wait({ls.reindexing})  # logged) still leaves the warm-up to do
     await asyncio.to_thread(_warm_up, ls)
 
 
