@@ -231,7 +231,7 @@ def check_paths(
     )
     files = list(paths)
     workers = _usable_cores()
-    with _no_collections():
+    with no_collections():
         if len(files) < POOL_MIN_FILES or workers < 2 or not hasattr(os, "fork"):
             chunks = [files]
             parts = [_check_files(job, files)]
@@ -304,12 +304,12 @@ def _check_forked(job: _CheckJob, chunks: list[list[Path]], workers: int) -> lis
         unclaimed = -1
         done = _check_claimed(job, chunks, claims)
         while forks:
-            pid, readable = forks[0]
-            with os.fdopen(readable, "rb") as received:
-                forks[0] = (pid, -1)
-                data = received.read()
-            os.waitpid(pid, 0)
-            forks.pop(0)
+            pid, readable = forks.pop(0)
+            try:
+                with os.fdopen(readable, "rb") as received:
+                    data = received.read()
+            finally:
+                os.waitpid(pid, 0)
             message: tuple[str, Any] = pickle.loads(data) if data else ("failed", "it exited")
             outcome, theirs = message
             if outcome != "checked":
@@ -326,8 +326,9 @@ def _check_forked(job: _CheckJob, chunks: list[list[Path]], workers: int) -> lis
 
 _CLAIM_BYTES = 4
 """A chunk's number in the pipe of claims (`_check_forked`)."""
-MAX_CHUNKS = 8192
-"""So many chunks' numbers fill half of a pipe's 64 KiB: larger inputs get larger chunks."""
+MAX_CHUNKS = 1024
+"""So many chunks' numbers (4 KiB) fit in any pipe (64 KiB on Linux, 16 KiB on macOS), so
+writing them waits for no reader: larger inputs get larger chunks."""
 
 
 def _check_claimed(job: _CheckJob, chunks: list[list[Path]], claims: int) -> dict[int, _Checked]:
@@ -411,12 +412,13 @@ def _rendered(job: _CheckJob, report: FileReport) -> Any:
 
 
 @contextlib.contextmanager
-def _no_collections() -> Iterator[None]:
+def no_collections() -> Iterator[None]:
     """No collection runs while the block runs, and none walks what it made afterwards: it is
-    frozen (`gc.freeze`) when the block ends, and the collector is left as it was found. The
-    objects of a checked file are freed by their reference counts (none is in a cycle); a
-    collection would only walk what lives on (~100 objects per report). Over 10,000 files that
-    was 60-80 ms of collections during the join, and 50 ms for the first one after it."""
+    frozen (`gc.freeze`) when the block ends, and the collector is left as it was found. For
+    work that makes many objects that live on and none that form cycles (the few cycles that die
+    meanwhile, if any, are frozen too: freed by no collection). A `check` over 10,000 files spent
+    60-80 ms of collections during its join, and 50 ms for the first one after it; the server's
+    index, built in a thread, made a collection walk it on the event loop's thread."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -7,7 +7,6 @@ the initialize result: `languageserver`)."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +48,7 @@ async def reindex(ls: AgentLanguageServer) -> None:
     from agent_ls.core.frontmatter import MarkdownSource
     from agent_ls.dialects import declared_name
     from agent_ls.dialects.plugins import forget_plugin_roots
+    from agent_ls.workspace import no_collections
 
     forget_plugin_roots()  # a plugin.json may have come or gone
     if ls.personas_stale:
@@ -59,9 +59,7 @@ async def reindex(ls: AgentLanguageServer) -> None:
     # far, holding the interpreter for tens of milliseconds at 10,000 files (requests answered
     # meanwhile wait). None runs while it is built, and it is frozen once built (the few reference
     # cycles that die meanwhile, if any, are frozen with it: freed by no collection).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_collections():
         ls.index, names = await asyncio.to_thread(build_index, ls, ls.index, open_paths)
         for uri, analysis in ls.analyses.items():  # open documents count as the editor has them
             open_path = ls.path_of(uri)
@@ -70,10 +68,6 @@ async def reindex(ls: AgentLanguageServer) -> None:
                     name = declared_name(analysis.dialect, open_path, analysis.source)
                     names.record(open_path, name)
         ls.names = names
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
     refresh_all(ls)
 
 
