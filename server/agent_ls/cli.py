@@ -403,14 +403,15 @@ def _path_bytes(path: Path) -> str | None:
     return None
 
 
-def _emit(out: TextIO, text: str) -> None:
-    """Writes `text` as UTF-8 whatever the locale says (the text is valid Unicode)."""
+def _emit(out: TextIO, text: str | bytes) -> None:
+    """Writes `text` (or UTF-8 bytes) as UTF-8 whatever the locale says (the text is valid
+    Unicode)."""
     buffer = getattr(out, "buffer", None)
     if buffer is None:
-        out.write(text)
+        out.write(text if isinstance(text, str) else text.decode("utf-8"))
         return
     out.flush()
-    buffer.write(text.encode("utf-8"))
+    buffer.write(text.encode("utf-8") if isinstance(text, str) else text)
     buffer.flush()
 
 
@@ -424,11 +425,13 @@ _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 its check for cycles: an entry is plain dicts and lists built here)."""
 
 
-def _json_file(report: FileReport) -> str:
-    """One file's entry of the JSON output, serialised: `{"path", ["path_bytes",] "diagnostics"}`."""
+def _json_file(report: FileReport) -> bytes:
+    """One file's entry of the JSON output, serialised and encoded (UTF-8: made where the file
+    is checked, so a fork sends bytes and this process joins them): `{"path", ["path_bytes",]
+    "diagnostics"}`."""
     path = str(report.path)
     if not report.findings and path.isascii():  # most files of a large folder: nothing to say
-        return f'{{"path": {_JSON.encode(path)}, "diagnostics": []}}'
+        return f'{{"path": {_JSON.encode(path)}, "diagnostics": []}}'.encode()
     entry: dict[str, Any] = {"path": _path_text(report.path)}
     if (raw := _path_bytes(report.path)) is not None:
         entry["path_bytes"] = raw
@@ -436,13 +439,13 @@ def _json_file(report: FileReport) -> str:
         {"code": r.code, "severity": r.severity, "message": r.message, "range": _range_json(r)}
         for r in _rows(report)
     ]
-    return _JSON.encode(entry)
+    return _JSON.encode(entry).encode()
 
 
 def _write_json(reports: Sequence[FileReport], out: TextIO) -> None:
     """One object, `{"files": [...]}` (what `json.dumps` writes for it); valid UTF-8 always."""
-    files = ", ".join(_json_file(r) if r.rendered is None else r.rendered for r in reports)
-    _emit(out, '{"files": [' + files + "]}\n")
+    files = b", ".join(_json_file(r) if r.rendered is None else r.rendered for r in reports)
+    _emit(out, b'{"files": [' + files + b"]}\n")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -648,7 +651,7 @@ def _write_sarif(reports: Sequence[FileReport], out: TextIO) -> None:
     _emit(out, json.dumps(sarif, ensure_ascii=False) + "\n")
 
 
-_RENDERERS: dict[str, Callable[[FileReport], str]] = {"json": _json_file}
+_RENDERERS: dict[str, Callable[[FileReport], bytes]] = {"json": _json_file}
 """Per format, what of a file's output can be made apart from the others (see `check_paths`)."""
 
 _WRITERS: dict[str, Callable[[Sequence[FileReport], TextIO], None]] = {

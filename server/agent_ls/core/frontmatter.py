@@ -255,7 +255,9 @@ def lenient_rewrite(yaml_text: str) -> tuple[str, dict[int, int]]:
             line = f'{match.group(1)}: "{escaped}"'
             rewritten[number] = match.start(2)
         out.append(line)
-    retry = _LEADING_TABS.sub(lambda m: "  " * len(m.group()), "\n".join(out))
+    retry = "\n".join(out)
+    if "\t" in retry:  # (the rule's lookbehind tries every character: most texts have no tab)
+        retry = _LEADING_TABS.sub(lambda m: "  " * len(m.group()), retry)
     return retry, rewritten
 
 

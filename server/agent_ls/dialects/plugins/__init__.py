@@ -14,7 +14,6 @@ plugin-manifest dialect's; this one reads only the paths.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 from pathlib import Path
 from typing import Any
@@ -185,7 +184,7 @@ class PluginFile(Dialect[MarkdownSource]):
             )
             out.append(Finding(found.code, f"{what}{found.why}.", *at))
         if self.inner is not None:
-            inner_ctx = dataclasses.replace(ctx, catalogue=self.catalogue, in_globs=True)
+            inner_ctx = ctx._replace(catalogue=self.catalogue, in_globs=True)
             for finding in self.inner.check(source, inner_ctx):
                 out.append(self._in_plugin(finding, found))
         out.sort(key=lambda f: (f.start, f.end, f.code))
