@@ -76,16 +76,9 @@ class NameTable:
     by_path: dict[Path, DeclaredName] = field(default_factory=dict)
     by_key: dict[tuple[str, str], set[Path]] = field(default_factory=dict)
     """Paths by (namespace, name), so a file's duplicates cost no scan of the workspace."""
-    ranks: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
-    """Each recorded file's rank (`_rank`), once worked out: a name that k files share asks
-    for each of their ranks k times."""
-
-    def __post_init__(self) -> None:
-        self._user_folder = None if self.home is None else self.home / ".claude"
 
     def record(self, path: Path, name: DeclaredName | None) -> None:
         """Records `name` as the one `path` declares (None: it declares none)."""
-        self.ranks.pop(path, None)
         old = self.by_path.pop(path, None)
         if old is not None:
             self.by_key[(old.namespace, old.name)].discard(path)
@@ -105,7 +98,7 @@ class NameTable:
             return None
         others = sorted(same - {path}, key=str)
         everyone = (path, *others)
-        rank = {p: self._rank(p, policy) for p in everyone}
+        rank = {p: self._rank(self.by_path[p], policy) for p in everyone}
         best = max(rank.values())
         leaders = [p for p in everyone if rank[p] == best]
         if leaders == [path] and not policy.tell_winner:
@@ -123,22 +116,18 @@ class NameTable:
         """Where the file sits, as a policy ranks it: `project agent`, `user skill`, …"""
         if name.plugin:
             level = "plugin"
-        elif self._user_folder is not None and name.path.is_relative_to(self._user_folder):
+        elif self.home is not None and name.path.is_relative_to(self.home / ".claude"):
             level = "user"
         else:
             level = "project"
         return f"{level} {name.kind}"
 
-    def _rank(self, path: Path, policy: NamePolicy) -> tuple[int, int]:
+    def _rank(self, name: DeclaredName, policy: NamePolicy) -> tuple[int, int]:
         """Higher wins: the origin's place in the policy, then (if it says so) the depth."""
-        rank = self.ranks.get(path)
-        if rank is None:
-            name = self.by_path[path]
-            origin = self.origin(name)
-            place = policy.precedence.index(origin) if origin in policy.precedence else 0
-            depth = _project_depth(name.path) if policy.deeper_wins else 0
-            rank = self.ranks[path] = (len(policy.precedence) - place, depth)
-        return rank
+        origin = self.origin(name)
+        place = policy.precedence.index(origin) if origin in policy.precedence else 0
+        depth = _project_depth(name.path) if policy.deeper_wins else 0
+        return (len(policy.precedence) - place, depth)
 
     def _verdict(
         self,
