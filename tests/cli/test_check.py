@@ -391,6 +391,25 @@ def test_checking_the_agent_folder_itself(tmp_path: Path) -> None:
     assert (done.returncode, by_path(report)) == (1, {"a.md": ["AL101"]})
 
 
+def test_paths_given_more_than_once_are_checked_once(tmp_path: Path) -> None:
+    """A file reached from several arguments (a folder, a folder inside it, the file itself) is
+    reported once, in the order first found, and is not taken for a second file of its name."""
+    write(
+        tmp_path,
+        {
+            ".claude/agents/a.md": CLEAN.format(name="a"),
+            ".claude/agents/team/b.md": WARNING.format(name="b"),
+        },
+    )
+    args = (".claude/agents/team", ".", ".claude/agents/a.md", ".claude/agents")
+    report, done = check_json(tmp_path, *args)
+    assert done.returncode == 0  # a warning: below the default `--fail-on error`
+    assert [(f["path"], [d["code"] for d in f["diagnostics"]]) for f in report["files"]] == [
+        (".claude/agents/team/b.md", ["AL401"]),
+        (".claude/agents/a.md", []),
+    ]
+
+
 def test_an_explicit_file_is_always_checked(tmp_path: Path) -> None:
     write(tmp_path, {"notes/readme.md": "# Readme\n"})
     report, done = check_json(tmp_path, "notes/readme.md")
